@@ -1,0 +1,6 @@
+export * from "./errors";
+export * from "./paths";
+export * from "./atomic";
+export * from "./rng";
+export * from "./progress";
+export * from "./results";
