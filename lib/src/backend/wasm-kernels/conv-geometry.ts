@@ -1,0 +1,84 @@
+/** Convolution geometry (NHWC) and the im2col / col2im loops shared by the conv gradient kernels. */
+import * as tf from "@tensorflow/tfjs";
+import { asPair } from "./heap";
+
+export type ConvGeometry = {
+  n: number; inH: number; inW: number; inC: number;
+  outH: number; outW: number; outC: number;
+  fh: number; fw: number; sh: number; sw: number; dh: number; dw: number;
+  padTop: number; padLeft: number;
+};
+
+/** Geometry of a conv2d (depthwise=false) or depthwise conv (depthwise=true), from tfjs's own rules. */
+export function convGeometry(
+  xShape: number[], filterShape: number[], attrs: tf.NamedAttrMap, depthwise: boolean,
+): ConvGeometry {
+  const strides = asPair(attrs.strides, "strides");
+  const dilations = asPair(attrs.dilations, "dilations");
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    strides, dilations,
+    attrs.pad as "same" | "valid" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+    depthwise, "channelsLast",
+  );
+  return {
+    n: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
+    outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
+    fh: info.filterHeight, fw: info.filterWidth,
+    sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
+    padTop: info.padInfo.top, padLeft: info.padInfo.left,
+  };
+}
+
+/** cols[M, K] (M = n·outH·outW, K = fh·fw·inC, K ordered like the filter's [fh, fw, inC]). */
+export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): void {
+  const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+  const K = fh * fw * inC;
+  let row = 0;
+  for (let b = 0; b < n; b++) {
+    const xb = b * inH * inW * inC;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, row++) {
+        let o = row * K;
+        for (let i = 0; i < fh; i++) {
+          const ih = oh * sh + i * dh - padTop;
+          for (let j = 0; j < fw; j++, o += inC) {
+            const iw = ow * sw + j * dw - padLeft;
+            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) {
+              cols.fill(0, o, o + inC);
+            } else {
+              const src = xb + (ih * inW + iw) * inC;
+              for (let c = 0; c < inC; c++) cols[o + c] = x[src + c];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** dx += scatter of cols[M, K] back to the input positions (dx must be zeroed first). */
+export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+  const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+  const K = fh * fw * inC;
+  let row = 0;
+  for (let b = 0; b < n; b++) {
+    const xb = b * inH * inW * inC;
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++, row++) {
+        let o = row * K;
+        for (let i = 0; i < fh; i++) {
+          const ih = oh * sh + i * dh - padTop;
+          for (let j = 0; j < fw; j++, o += inC) {
+            const iw = ow * sw + j * dw - padLeft;
+            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) continue;
+            const dst = xb + (ih * inW + iw) * inC;
+            for (let c = 0; c < inC; c++) dx[dst + c] += cols[o + c];
+          }
+        }
+      }
+    }
+  }
+}
