@@ -1,0 +1,57 @@
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { UsageError } from "./usage-error";
+
+export interface CliArgs {
+  names: string[];
+  params: string[];
+  paramsFile?: string;
+  outDir: string;
+  timeoutS: number;
+  notebooksDir: string;
+  expectationsFile: string;
+  help: boolean;
+}
+
+export const USAGE = `usage: npm run notebooks -- [names…] [--param k=v]… [--params f.yaml] [--out dir] [--timeout s]
+  names            notebooks to run (00_smoke, 00_smoke.ipynb or 00); default: all notebooks/NN_*.ipynb
+  --param k=v      override a parameter (value parsed as JSON, else a string); repeatable
+  --params f.yaml  overrides from a YAML mapping (--param wins)
+  --out dir        where executed notebooks and results go (default: outputs/)
+  --timeout s      per-cell time limit in seconds (default 1200)
+  --notebooks dir  notebook folder (default: notebooks/)
+  --expectations f metric bounds (default: ci/expectations.json)`;
+
+export function parseCli(argv: string[], root: string, defaultOut: string): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        param: { type: "string", multiple: true },
+        params: { type: "string" },
+        out: { type: "string" },
+        timeout: { type: "string" },
+        notebooks: { type: "string" },
+        expectations: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message, USAGE);
+  }
+  const v = parsed.values;
+  const timeoutS = v.timeout === undefined ? 1200 : Number(v.timeout);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${v.timeout}"`);
+  return {
+    names: parsed.positionals,
+    params: v.param ?? [],
+    paramsFile: v.params,
+    outDir: path.resolve(v.out ?? defaultOut),
+    timeoutS,
+    notebooksDir: path.resolve(v.notebooks ?? path.join(root, "notebooks")),
+    expectationsFile: path.resolve(v.expectations ?? path.join(root, "ci", "expectations.json")),
+    help: v.help ?? false,
+  };
+}

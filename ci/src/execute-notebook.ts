@@ -1,0 +1,131 @@
+import * as path from "node:path";
+import { writeFileAtomic } from "@embedlab/lib/dist/core";
+import type { CellError } from "./error-text";
+import { CellTimeoutError, Kernel, KernelDiedError } from "./kernel";
+import { sourceText, toLines, type Cell, type Notebook, type Output } from "./nbformat";
+import type { NotebookEntry } from "./notebooks";
+import { OutputCollector } from "./output-collector";
+import { injectedCellSource } from "./parameters";
+
+export type NotebookStatus = "ok" | "FAILED" | "TIMEOUT" | "DIED";
+
+export interface CellFailure {
+  /** 1-based position in the source notebook, or "injected-parameters". */
+  cellLabel: string;
+  sourceHead: string[];
+  error: CellError;
+  /** Last lines the kernel process printed outside any cell (useful when it died). */
+  kernelOutput?: string;
+}
+
+export interface NotebookRun {
+  name: string;
+  status: NotebookStatus;
+  seconds: number;
+  executedFile: string;
+  startedAt: number;
+  failure?: CellFailure;
+}
+
+export interface RunOptions {
+  root: string;
+  outDir: string;
+  timeoutS: number;
+  env: NodeJS.ProcessEnv;
+  overrides: Record<string, unknown>;
+  log: (line: string) => void;
+}
+
+/** The notebook to execute: a copy with outputs cleared and the injected-parameters cell placed after the parameters cell. */
+function prepare(entry: NotebookEntry, overrides: Record<string, unknown>): { nb: Notebook; labels: string[] } {
+  const nb: Notebook = JSON.parse(JSON.stringify(entry.notebook)) as Notebook;
+  const labels = nb.cells.map((_, i) => `${i + 1}`);
+  for (const c of nb.cells) {
+    if (c.cell_type === "code") {
+      c.outputs = [];
+      c.execution_count = null;
+    }
+  }
+  if (Object.keys(overrides).length > 0) {
+    const cell: Cell = {
+      cell_type: "code",
+      id: "injected-parameters",
+      metadata: { tags: ["injected-parameters"] },
+      source: toLines(injectedCellSource(overrides)),
+      outputs: [],
+      execution_count: null,
+    };
+    nb.cells.splice(entry.paramsCell + 1, 0, cell);
+    labels.splice(entry.paramsCell + 1, 0, "injected-parameters");
+  }
+  return { nb, labels };
+}
+
+/** Run one notebook on a fresh kernel; write `<out>/<name>.ipynb` atomically after every cell. Never throws for notebook problems. */
+export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): Promise<NotebookRun> {
+  const startedAt = Date.now();
+  const executedFile = path.join(opts.outDir, `${entry.name}.ipynb`);
+  const { nb, labels } = prepare(entry, opts.overrides);
+  const meta = { status: "running" as string, started_at: new Date(startedAt).toISOString(), duration_s: 0, parameters: opts.overrides, failed_cell: null as string | null };
+  nb.metadata = { ...nb.metadata, embedlab: meta };
+  const save = () => {
+    meta.duration_s = Math.round((Date.now() - startedAt) / 100) / 10;
+    writeFileAtomic(executedFile, JSON.stringify(nb, null, 1) + "\n");
+  };
+  const result = (status: NotebookStatus, failure?: CellFailure): NotebookRun => {
+    meta.status = status;
+    meta.failed_cell = failure?.cellLabel ?? null;
+    save();
+    return { name: entry.name, status, seconds: (Date.now() - startedAt) / 1000, executedFile, startedAt, failure };
+  };
+
+  const collector = new OutputCollector();
+  let kernel: Kernel | null = null;
+  let current = -1;
+  const failureAt = (i: number, error: CellError, kernelOutput?: string): CellFailure => ({
+    cellLabel: labels[i],
+    sourceHead: sourceText(nb.cells[i]).split("\n").slice(0, 3),
+    error,
+    kernelOutput,
+  });
+  try {
+    kernel = await Kernel.start({
+      root: opts.root,
+      env: { ...opts.env, EMBEDLAB_NOTEBOOK: entry.name, EMBEDLAB_OUTPUT_DIR: opts.outDir, EMBEDLAB_ROOT: opts.root },
+    });
+    for (let i = 0; i < nb.cells.length; i++) {
+      const cell = nb.cells[i];
+      const code = sourceText(cell);
+      if (cell.cell_type !== "code" || code.trim() === "") continue;
+      current = i;
+      const outputs: Output[] = (cell.outputs = []);
+      collector.beginCell(outputs);
+      const t0 = new Date();
+      const reply = await kernel.execute(code, (m) => collector.handle(m), opts.timeoutS);
+      cell.execution_count = reply.executionCount;
+      cell.metadata = { ...cell.metadata, execution: { start: t0.toISOString(), end: new Date().toISOString() } };
+      if (reply.status !== "ok") {
+        const err = collector.finishWithError();
+        return result("FAILED", failureAt(i, err));
+      }
+      save();
+    }
+    return result("ok");
+  } catch (err) {
+    if (err instanceof CellTimeoutError && current >= 0) {
+      const e = { ename: "CellTimeout", evalue: err.message, traceback: [err.message] };
+      collector.addError(e);
+      return result("TIMEOUT", failureAt(current, e));
+    }
+    if (err instanceof KernelDiedError) {
+      const e = { ename: "KernelDied", evalue: err.message, traceback: [err.message] };
+      if (current >= 0) collector.addError(e);
+      const f = current >= 0 ? failureAt(current, e, err.processOutput) : { cellLabel: "(kernel start)", sourceHead: [], error: e, kernelOutput: err.processOutput };
+      return result("DIED", f);
+    }
+    const e = { ename: (err as Error).name ?? "Error", evalue: (err as Error).message ?? String(err), traceback: [] };
+    return result("FAILED", current >= 0 ? failureAt(current, e) : { cellLabel: "(runner)", sourceHead: [], error: e });
+  } finally {
+    await kernel?.shutdown();
+  }
+}

@@ -1,0 +1,101 @@
+import type { JupyterMessage } from "./jupyter-messages";
+import type { MimeBundle, Output } from "./nbformat";
+import { parseErrorText, type CellError } from "./error-text";
+
+/**
+ * Turns iopub messages into nbformat outputs, the way a Jupyter frontend shows them:
+ * consecutive stream chunks merge, `update_display_data` rewrites the display with the same
+ * display_id (in any earlier cell of the notebook), `clear_output` empties the current cell.
+ */
+export class OutputCollector {
+  private displays = new Map<string, Output[]>();
+  private stderrTail = "";
+  private clearPending = false;
+  private sawError: CellError | null = null;
+
+  constructor(private outputs: Output[] = []) {}
+
+  /** Start collecting into the outputs array of a new cell. */
+  beginCell(outputs: Output[]): void {
+    this.outputs = outputs;
+    this.stderrTail = "";
+    this.clearPending = false;
+    this.sawError = null;
+  }
+
+  handle(msg: JupyterMessage): void {
+    const c = msg.content;
+    const type = msg.header.msg_type;
+    if (type === "clear_output") {
+      if (c.wait) this.clearPending = true;
+      else this.outputs.length = 0;
+      return;
+    }
+    if (!["stream", "display_data", "update_display_data", "execute_result", "error"].includes(type)) return;
+    if (type !== "update_display_data" && this.clearPending) {
+      this.outputs.length = 0;
+      this.clearPending = false;
+    }
+    const data = (c.data ?? {}) as MimeBundle;
+    const metadata = (c.metadata ?? {}) as Record<string, unknown>;
+    const displayId = (c.transient as { display_id?: string } | undefined)?.display_id;
+    switch (type) {
+      case "stream": {
+        const name = c.name === "stderr" ? "stderr" : "stdout";
+        const text = String(c.text ?? "");
+        const last = this.outputs[this.outputs.length - 1];
+        if (last?.output_type === "stream" && last.name === name) last.text += text;
+        else this.outputs.push({ output_type: "stream", name, text });
+        this.stderrTail = name === "stderr" ? this.stderrTail + text : "";
+        return;
+      }
+      case "display_data": {
+        const out: Output = { output_type: "display_data", data, metadata };
+        this.outputs.push(out);
+        if (displayId) (this.displays.get(displayId) ?? this.displays.set(displayId, []).get(displayId)!).push(out);
+        break;
+      }
+      case "update_display_data": {
+        for (const out of displayId ? this.displays.get(displayId) ?? [] : []) {
+          if (out.output_type === "display_data") {
+            out.data = data;
+            out.metadata = metadata;
+          }
+        }
+        return;
+      }
+      case "execute_result":
+        this.outputs.push({ output_type: "execute_result", data, metadata, execution_count: (c.execution_count as number) ?? null });
+        break;
+      case "error": {
+        this.sawError = { ename: String(c.ename ?? "Error"), evalue: String(c.evalue ?? ""), traceback: (c.traceback as string[]) ?? [] };
+        this.outputs.push({ output_type: "error", ...this.sawError });
+        break;
+      }
+    }
+    this.stderrTail = "";
+  }
+
+  /**
+   * The cell failed: return its error. tslab sends no `error` message, only the error text on stderr,
+   * so the trailing stderr text is moved out of the stream output into a proper `error` output.
+   */
+  finishWithError(): CellError {
+    if (this.sawError) return this.sawError;
+    const tail = this.stderrTail;
+    const err = parseErrorText(tail);
+    const last = this.outputs[this.outputs.length - 1];
+    if (tail && last?.output_type === "stream" && last.name === "stderr" && last.text.endsWith(tail)) {
+      last.text = last.text.slice(0, last.text.length - tail.length);
+      if (!last.text) this.outputs.pop();
+    }
+    this.outputs.push({ output_type: "error", ...err });
+    this.stderrTail = "";
+    return err;
+  }
+
+  /** Record an error the runner itself decided (timeout, kernel death). */
+  addError(err: CellError): void {
+    this.outputs.push({ output_type: "error", ...err });
+  }
+}
