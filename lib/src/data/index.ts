@@ -1,1 +1,16 @@
-export {};
+/** Dataset loaders (official on-disk layouts), the dataset registry and download-on-demand. */
+export * from "./types";
+export * from "./cifar-classes";
+export * from "./cifar";
+export * from "./sst2";
+export * from "./wikiqa";
+export * from "./sample";
+export * from "./food101";
+export * from "./image";
+export * from "./photos";
+export * from "./jsonl";
+export * from "./label-embeddings";
+export * from "./registry";
+export * from "./fetch";
+export { locateDataset, fetchCommand } from "./locate";
+export * as aonomi from "./aonomi";

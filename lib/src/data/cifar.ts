@@ -1,0 +1,171 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { CorruptDataError, EmbedlabError } from "../core";
+import { CIFAR100_CLASSES, CIFAR10_CLASSES, CIFAR100_SUPERCLASS_NAMES } from "./cifar-classes";
+import { fetchCommand, locateDataset } from "./locate";
+import type { ImageDataset } from "./types";
+
+const PIXELS = 32 * 32;
+const IMAGE_BYTES = 3 * PIXELS;
+
+export interface CifarOptions {
+  /** Data root holding `cifar-10-batches-bin/` or `cifar-100-binary/` (default: `dataDir()`). */
+  root?: string;
+  /** CIFAR-10 train only: which of data_batch_1..5 to read (default: every one present). */
+  batches?: number[];
+  /** Read at most this many images (from the start of the first file). */
+  limit?: number;
+}
+
+interface RecordFormat {
+  dataset: string;
+  labelBytes: 1 | 2;
+  numClasses: number;
+  numCoarse: number;
+}
+
+/** Check a CIFAR binary file's size and return its record count (without reading it). */
+function recordCount(file: string, fmt: RecordFormat): number {
+  const size = fs.statSync(file).size;
+  const rec = fmt.labelBytes + IMAGE_BYTES;
+  if (size === 0 || size % rec !== 0) {
+    const whole = Math.floor(size / rec);
+    throw new CorruptDataError(
+      file,
+      `size ${size} bytes is not a whole number of ${rec}-byte ${fmt.dataset} records (${whole} whole records, then ${size - whole * rec} stray bytes): truncated or not a ${fmt.dataset} binary`,
+      whole * rec,
+    );
+  }
+  return size / rec;
+}
+
+/** Decode `count` records of `file` into `out` starting at image `at` (planar RGB → NHWC). */
+function decodeInto(file: string, count: number, fmt: RecordFormat, out: ImageDataset, at: number): void {
+  const rec = fmt.labelBytes + IMAGE_BYTES;
+  const buf = Buffer.alloc(count * rec);
+  const fd = fs.openSync(file, "r");
+  try {
+    const got = fs.readSync(fd, buf, 0, buf.length, 0);
+    if (got !== buf.length) throw new CorruptDataError(file, `short read: wanted ${buf.length} bytes, got ${got}`, got);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const { images, labels, coarseLabels } = out;
+  for (let r = 0; r < count; r++) {
+    const off = r * rec;
+    const fine = buf[off + fmt.labelBytes - 1];
+    if (fine >= fmt.numClasses) throw new CorruptDataError(file, `record ${r}: label ${fine} is not a class index (0..${fmt.numClasses - 1})`, off + fmt.labelBytes - 1);
+    if (fmt.labelBytes === 2) {
+      const coarse = buf[off];
+      if (coarse >= fmt.numCoarse) throw new CorruptDataError(file, `record ${r}: coarse label ${coarse} is not a superclass index (0..${fmt.numCoarse - 1})`, off);
+      coarseLabels![at + r] = coarse;
+    }
+    labels[at + r] = fine;
+    const src = off + fmt.labelBytes;
+    const dst = (at + r) * IMAGE_BYTES;
+    for (let p = 0; p < PIXELS; p++) {
+      images[dst + 3 * p] = buf[src + p];
+      images[dst + 3 * p + 1] = buf[src + PIXELS + p];
+      images[dst + 3 * p + 2] = buf[src + 2 * PIXELS + p];
+    }
+  }
+}
+
+function readCifarFiles(files: string[], fmt: RecordFormat, classNames: string[], root: string, limit: number | undefined, note: string): ImageDataset {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new EmbedlabError(`limit must be a non-negative integer, got ${limit}`);
+  const counts = files.map((f) => recordCount(f, fmt)); // validate every file before reading any
+  const total = counts.reduce((a, b) => a + b, 0);
+  const n = limit === undefined ? total : Math.min(limit, total);
+  const ds: ImageDataset = {
+    images: new Uint8Array(n * IMAGE_BYTES),
+    labels: new Int32Array(n),
+    coarseLabels: fmt.labelBytes === 2 ? new Int32Array(n) : undefined,
+    classNames,
+    n,
+    height: 32,
+    width: 32,
+    channels: 3,
+    source: { dataset: fmt.dataset, files: [], root, note },
+  };
+  if (!ds.coarseLabels) delete ds.coarseLabels;
+  let at = 0;
+  for (let i = 0; i < files.length && at < n; i++) {
+    const take = Math.min(counts[i], n - at);
+    decodeInto(files[i], take, fmt, ds, at);
+    ds.source.files.push(files[i]);
+    at += take;
+  }
+  if (limit !== undefined && limit < total) ds.source.note = `${note}; first ${n} of ${total} images (limit)`;
+  return ds;
+}
+
+/** CIFAR-10 from the official binary layout `cifar-10-batches-bin/`. Train uses the batches present (or `opts.batches`). */
+export function loadCifar10(split: "train" | "test", opts: CifarOptions = {}): ImageDataset {
+  const fmt: RecordFormat = { dataset: "cifar10", labelBytes: 1, numClasses: 10, numCoarse: 0 };
+  const dirs = ["cifar-10-batches-bin"];
+  if (split === "test") {
+    const { dir, root } = locateDataset("cifar10", dirs, ["test_batch.bin"], opts.root);
+    return readCifarFiles([path.join(dir, "test_batch.bin")], fmt, [...CIFAR10_CLASSES], root, opts.limit, "test_batch (10,000 test images)");
+  }
+  if (split !== "train") throw new EmbedlabError(`unknown CIFAR-10 split "${split}"`, 'use "train" or "test"');
+  const wanted = opts.batches ?? [1, 2, 3, 4, 5];
+  for (const b of wanted) if (!Number.isInteger(b) || b < 1 || b > 5) throw new EmbedlabError(`CIFAR-10 has train batches 1..5, not ${b}`);
+  const { dir, root } = locateDataset("cifar10", dirs, [`data_batch_${wanted[0]}.bin`], opts.root);
+  const present = wanted.filter((b) => fs.existsSync(path.join(dir, `data_batch_${b}.bin`)));
+  if (opts.batches) {
+    const missing = wanted.filter((b) => !present.includes(b));
+    if (missing.length) throw new EmbedlabError(`CIFAR-10 train batches ${missing.join(", ")} are not in ${dir}`, `present: ${present.join(", ") || "none"}; ask for those, or run ${fetchCommand("cifar10")}`);
+  }
+  const note = `train batches used: ${present.map((b) => `data_batch_${b}`).join(", ")} (${present.length} of 5${opts.batches ? ", as asked" : " present"})`;
+  return readCifarFiles(present.map((b) => path.join(dir, `data_batch_${b}.bin`)), fmt, [...CIFAR10_CLASSES], root, opts.limit, note);
+}
+
+/** CIFAR-100 from the official binary layout `cifar-100-binary/{train,test}.bin` (coarse byte, fine byte, 3,072 pixels). */
+export function loadCifar100(split: "train" | "test", opts: Omit<CifarOptions, "batches"> = {}): ImageDataset {
+  if (split !== "train" && split !== "test") throw new EmbedlabError(`unknown CIFAR-100 split "${split}"`, 'use "train" or "test"');
+  const fmt: RecordFormat = { dataset: "cifar100", labelBytes: 2, numClasses: 100, numCoarse: 20 };
+  const { dir, root } = locateDataset("cifar100", ["cifar-100-binary"], [`${split}.bin`], opts.root);
+  return readCifarFiles([path.join(dir, `${split}.bin`)], fmt, [...CIFAR100_CLASSES], root, opts.limit, `${split}.bin (superclasses: ${CIFAR100_SUPERCLASS_NAMES.length})`);
+}
+
+/**
+ * Split class indices 0..numClasses-1 into seen and held-out ("unseen") classes: every `every`-th index is unseen,
+ * starting at 0 (0, 5, 10, ...; for CIFAR-10 that is airplane and dog, for CIFAR-100 20 classes).
+ */
+export function heldOutSplit(numClasses: number, every = 5): { seen: number[]; unseen: number[] } {
+  if (!Number.isInteger(numClasses) || numClasses < 1) throw new EmbedlabError(`numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(every) || every < 1) throw new EmbedlabError(`every must be a positive integer, got ${every}`);
+  const seen: number[] = [];
+  const unseen: number[] = [];
+  for (let c = 0; c < numClasses; c++) (c % every === 0 ? unseen : seen).push(c);
+  return { seen, unseen };
+}
+
+/**
+ * The images whose label is in `classes`, in original order. Labels stay the original class indices
+ * (remap yourself if a model needs 0..k-1); provenance notes the filter.
+ */
+export function filterByClasses(ds: ImageDataset, classes: readonly number[]): ImageDataset {
+  const keep = new Set(classes);
+  for (const c of keep) if (!Number.isInteger(c) || c < 0 || c >= ds.classNames.length) throw new EmbedlabError(`class index ${c} is not in 0..${ds.classNames.length - 1}`);
+  const idx: number[] = [];
+  for (let i = 0; i < ds.n; i++) if (keep.has(ds.labels[i])) idx.push(i);
+  const size = ds.height * ds.width * ds.channels;
+  const images = new Uint8Array(idx.length * size);
+  const labels = new Int32Array(idx.length);
+  const coarse = ds.coarseLabels ? new Int32Array(idx.length) : undefined;
+  idx.forEach((src, j) => {
+    images.set(ds.images.subarray(src * size, (src + 1) * size), j * size);
+    labels[j] = ds.labels[src];
+    if (coarse) coarse[j] = ds.coarseLabels![src];
+  });
+  const out: ImageDataset = {
+    ...ds,
+    images,
+    labels,
+    n: idx.length,
+    source: { ...ds.source, note: `${ds.source.note ? ds.source.note + "; " : ""}filtered to ${keep.size} classes (${idx.length} of ${ds.n} images)` },
+  };
+  if (coarse) out.coarseLabels = coarse;
+  return out;
+}
