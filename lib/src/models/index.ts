@@ -1,1 +1,29 @@
-export {};
+/** Encoders: text and image → vectors, an on-disk embedding cache, zero-shot classification. */
+export type { Provenance, EmbedOptions, TextEncoder, ImageEncoder, ImageInput, RawImage, LoadOptions } from "./types";
+export { remoteAllowed } from "./remote";
+export { cosine, meanVector, l2normalize } from "./vector-math";
+export { loadTextEncoder, loadImageEncoder, type TextEncoderOptions, type ImageEncoderOptions } from "./load-encoder";
+export { loadUseLite, useLiteModelDir } from "./use-lite";
+export { UseTokenizer, type UseVocabulary } from "./use-tokenizer";
+export { loadGlove, gloveTokens, type GloveOptions } from "./glove";
+export { loadCachedVectors, resolveVectorFile } from "./cached-file";
+export { loadHfTextEncoder, loadHfClipTextEncoder, type HfOptions } from "./hf-text";
+export { loadHfClipImageEncoder } from "./hf-image";
+export { hfModelRoot, hfLocalModelPath, missingHfModel } from "./hf-env";
+export { hfZeroShot } from "./hf-zero-shot";
+export { loadOpenAIEncoder, type OpenAIOptions } from "./openai";
+export { cachedEncoder, sha256, type EmbeddingCacheOptions, type CacheStats, type CachedTextEncoder, type CachedImageEncoder } from "./cache";
+export {
+  loadMobileNetV2,
+  mobilenetFeatureMaps,
+  mobilenetLayerNames,
+  MOBILENET_FEATURE_LAYER,
+  MOBILENET_DEFAULT_MAP_LAYERS,
+  type MobileNetOptions,
+  type FeatureMap,
+} from "./mobilenet";
+export { decodeRgb, type RgbImage } from "./image-input";
+export { zeroShotClassifier, type ZeroShotClassifier, type ZeroShotResult } from "./zero-shot";
+export { getTf } from "./tf";
+export * from "./cnn";
+export * as gpt from "./gpt";

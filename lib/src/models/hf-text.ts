@@ -1,0 +1,83 @@
+import { progress, EmbedlabError } from "../core";
+import { hfLoad, transformersFor } from "./hf-env";
+import { l2normalize } from "./vector-math";
+import type { EmbedOptions, LoadOptions, TextEncoder } from "./types";
+
+export interface HfOptions extends LoadOptions {
+  /** ONNX weights variant, e.g. "fp32" (default) or "q8". */
+  dtype?: "fp32" | "fp16" | "q8" | "int8" | "uint8" | "q4" | "bnb4" | "q4f16";
+  /** "mean" (default) or "cls" pooling. */
+  pooling?: "mean" | "cls";
+}
+
+interface TensorLike {
+  dims: number[];
+  data: ArrayLike<number>;
+}
+
+function rows(t: TensorLike, n: number): Float32Array[] {
+  const dim = t.dims[t.dims.length - 1];
+  if (t.dims.length !== 2 || t.dims[0] !== n) throw new EmbedlabError(`unexpected output shape [${t.dims.join(", ")}] for ${n} inputs`);
+  const data = Float32Array.from(t.data);
+  return Array.from({ length: n }, (_, i) => data.slice(i * dim, (i + 1) * dim));
+}
+
+function hfProvenance(modelId: string) {
+  return { id: modelId, source: "Hugging Face hub via @huggingface/transformers@3.8.1", url: `https://huggingface.co/${modelId}` };
+}
+
+/** A transformers.js feature-extraction model (e.g. Xenova/all-MiniLM-L6-v2), mean-pooled and normalised. */
+export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
+  const t = transformersFor(opts);
+  const extractor = await hfLoad(modelId, opts, () => t.pipeline("feature-extraction", modelId, { dtype: opts.dtype ?? "fp32" }));
+  const normalize = opts.normalize !== false;
+  const pooling = opts.pooling ?? "mean";
+  const probe = (await extractor(["probe"], { pooling, normalize })) as unknown as TensorLike;
+  const dim = probe.dims[probe.dims.length - 1];
+  return {
+    id: `hf:${modelId}`,
+    dim,
+    provenance: hfProvenance(modelId),
+    async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
+      const bs = Math.max(1, eo.batchSize ?? 32);
+      const bar = texts.length > bs ? progress(texts.length, modelId) : undefined;
+      const out: Float32Array[] = [];
+      for (let b = 0; b < texts.length; b += bs) {
+        const chunk = texts.slice(b, b + bs);
+        const res = (await extractor(chunk, { pooling, normalize })) as unknown as TensorLike;
+        out.push(...rows(res, chunk.length));
+        bar?.tick(chunk.length);
+      }
+      bar?.done();
+      return out;
+    },
+  };
+}
+
+/** The text tower of a transformers.js CLIP model (e.g. Xenova/clip-vit-base-patch32). */
+export async function loadHfClipTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
+  const t = transformersFor(opts);
+  const [tokenizer, model] = await hfLoad(modelId, opts, () =>
+    Promise.all([t.AutoTokenizer.from_pretrained(modelId), t.CLIPTextModelWithProjection.from_pretrained(modelId, { dtype: opts.dtype ?? "fp32" })]),
+  );
+  const normalize = opts.normalize !== false;
+  const run = async (texts: string[]): Promise<Float32Array[]> => {
+    const inputs = tokenizer(texts, { padding: true, truncation: true });
+    const { text_embeds } = (await model(inputs)) as { text_embeds: TensorLike };
+    return rows(text_embeds, texts.length).map((v) => (normalize ? l2normalize(v) : v));
+  };
+  const dim = (await run(["probe"]))[0].length;
+  return {
+    id: `hf-clip-text:${modelId}`,
+    dim,
+    provenance: hfProvenance(modelId),
+    async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
+      const bs = Math.max(1, eo.batchSize ?? 32);
+      const out: Float32Array[] = [];
+      for (let b = 0; b < texts.length; b += bs) out.push(...(await run(texts.slice(b, b + bs))));
+      return out;
+    },
+  };
+}
+
+export { hfProvenance };
