@@ -1,0 +1,37 @@
+import { displayBundle } from "./kernel";
+import { imagesBundle, type ImageItem, type ImagesOptions } from "./images";
+import type { MimeBundle } from "./mime";
+import { tableBundle, type DataFrameLike, type TableOptions, type TableRows } from "./table";
+import { vegaliteBundle, writeFigure, type RenderedFigure, type RenderOptions, type VegaLiteSpec } from "./vegalite";
+
+export interface VegaLiteShowOptions extends RenderOptions {
+  /** Also write `<outputDir()>/figures/<save>.{svg,png}`. */
+  save?: string;
+}
+
+/** Rich output for notebooks; outside a kernel each prints its plain-text form on stdout. */
+export const show = {
+  /** One output: the vega-lite spec (object) + SVG + PNG rendered in Node + a text line. */
+  async vegalite(spec: VegaLiteSpec, opts: VegaLiteShowOptions = {}): Promise<RenderedFigure> {
+    const { bundle, figure } = await vegaliteBundle(spec, opts);
+    if (opts.save) writeFigure(figure, opts.save);
+    displayBundle(bundle);
+    return figure;
+  },
+  /** An HTML table + aligned text table, from row objects or a danfo DataFrame. */
+  table(rows: TableRows | DataFrameLike, opts: TableOptions = {}): void {
+    displayBundle(tableBundle(rows, opts));
+  },
+  /** A grid of captioned thumbnails (inline, shrunk with sharp) + a text listing. */
+  async images(items: ImageItem[], opts: ImagesOptions = {}): Promise<void> {
+    displayBundle(await imagesBundle(items, opts));
+  },
+  /** Markdown (text/plain carries the same source). */
+  markdown(md: string): void {
+    displayBundle({ "text/markdown": md, "text/plain": md });
+  },
+  /** Any bundle you built yourself (mime type → string, object, or bytes). */
+  bundle(bundle: MimeBundle): void {
+    displayBundle(bundle);
+  },
+};
