@@ -1,0 +1,5 @@
+export * from "./grammar";
+export * from "./format";
+export * from "./generate";
+export * from "./io";
+export * from "./probes";
