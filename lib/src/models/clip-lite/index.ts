@@ -1,0 +1,4 @@
+export * from "./captions";
+export * from "./similarity";
+export * from "./model";
+export * from "./train";

@@ -1,0 +1,2 @@
+export * from "./lpips";
+export * from "./sanity";
