@@ -3,6 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 
 const require = createRequire(import.meta.url);
 const kx = require("@embedlab/kernel-ext");
@@ -33,14 +36,19 @@ test("inside a kernel: show.vegalite sends ONE display_data with all four repres
   assert.equal(kx.inKernel(), true);
   messages = [];
   const spec = { data: { values: [{ a: "x", b: 2 }] }, mark: "bar", encoding: { x: { field: "a", type: "nominal", title: "AX" }, y: { field: "b", type: "quantitative" } } };
-  const fig = await kx.show.vegalite(spec);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "kx-k-"));
+  process.env.EMBEDLAB_OUTPUT_DIR = out;
+  assert.equal(await kx.show.vegalite(spec, { save: "k1" }), undefined); // nothing for tslab to print
+  const savedPng = fs.readFileSync(path.join(out, "figures", "k1.png"));
+  fs.rmSync(out, { recursive: true, force: true });
+  delete process.env.EMBEDLAB_OUTPUT_DIR;
   assert.equal(messages.length, 1);
   const { msg, update } = messages[0];
   assert.equal(update, false);
   assert.deepEqual(Object.keys(msg.data).sort(), ["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"]);
   assert.equal(typeof msg.data["application/vnd.vegalite.v5+json"], "object");
   assert.deepEqual(msg.data["application/vnd.vegalite.v5+json"], spec);
-  assert.equal(msg.data["image/png"], fig.png.toString("base64"));
+  assert.equal(msg.data["image/png"], savedPng.toString("base64")); // opts.save wrote what was shown
   assert.match(msg.data["image/svg+xml"], />AX</);
   // survives the JSON encoding the kernel applies to the message
   assert.equal(typeof JSON.parse(JSON.stringify(msg)).data["application/vnd.vegalite.v5+json"].mark, "string");

@@ -2,7 +2,7 @@ import { displayBundle } from "./kernel";
 import { imagesBundle, type ImageItem, type ImagesOptions } from "./images";
 import type { MimeBundle } from "./mime";
 import { tableBundle, type DataFrameLike, type TableOptions, type TableRows } from "./table";
-import { vegaliteBundle, writeFigure, type RenderedFigure, type RenderOptions, type VegaLiteSpec } from "./vegalite";
+import { vegaliteBundle, writeFigure, type RenderOptions, type VegaLiteSpec } from "./vegalite";
 
 export interface VegaLiteShowOptions extends RenderOptions {
   /** Also write `<outputDir()>/figures/<save>.{svg,png}`. */
@@ -11,12 +11,15 @@ export interface VegaLiteShowOptions extends RenderOptions {
 
 /** Rich output for notebooks; outside a kernel each prints its plain-text form on stdout. */
 export const show = {
-  /** One output: the vega-lite spec (object) + SVG + PNG rendered in Node + a text line. */
-  async vegalite(spec: VegaLiteSpec, opts: VegaLiteShowOptions = {}): Promise<RenderedFigure> {
+  /**
+   * One output: the vega-lite spec (object) + SVG + PNG rendered in Node + a text line. Resolves to
+   * nothing, so `await show.vegalite(spec)` as a cell's last line prints no SVG source; use
+   * `renderVegaLite` / `saveFigure` (or `opts.save`) to get the files.
+   */
+  async vegalite(spec: VegaLiteSpec, opts: VegaLiteShowOptions = {}): Promise<void> {
     const { bundle, figure } = await vegaliteBundle(spec, opts);
     if (opts.save) writeFigure(figure, opts.save);
     displayBundle(bundle);
-    return figure;
   },
   /** An HTML table + aligned text table, from row objects or a danfo DataFrame. */
   table(rows: TableRows | DataFrameLike, opts: TableOptions = {}): void {

@@ -92,7 +92,7 @@ function describe(spec: VegaLiteSpec): string {
   const parts = [
     title ? `"${String(title)}"` : null,
     mark ? `mark=${String(mark)}` : Array.isArray(spec.layer) ? `layers=${spec.layer.length}` : null,
-    Array.isArray(values) ? `${values.length} rows` : null,
+    Array.isArray(values) ? `${values.length} row${values.length === 1 ? "" : "s"}` : null,
   ].filter(Boolean);
   return `<VegaLite chart${parts.length ? " " + parts.join(", ") : ""}>`;
 }
