@@ -1,0 +1,207 @@
+import * as tf from "@tensorflow/tfjs";
+import { EmbedlabError, progress, Rng } from "../core";
+import { batches, deriveSeed } from "./batches";
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
+import type { EpochRecord } from "./history";
+import { restoreValues, snapshot, Trainable, trainableVariables } from "./model-vars";
+import { clipByGlobalNorm, makeOptimizer, OptimizerConfig } from "./optimizers";
+import { constant, Schedule } from "./schedules";
+import type { BatchSource } from "./sources";
+
+/** Custom loss: forward the batch through the model and return a scalar (runs under the gradient tape). */
+export type LossFn<M extends Trainable = Trainable> = (model: M, x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
+
+export interface EarlyStopping {
+  /** History key to watch (a metric from evaluate, or "loss"). */
+  metric: string;
+  mode: "max" | "min";
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  /** Put back the best epoch's weights at the end (default true). */
+  restoreBest?: boolean;
+  /** Minimum change that counts as an improvement (default 0). */
+  minDelta?: number;
+}
+
+export interface FitOptions<M extends Trainable = Trainable> {
+  loss: LossFn<M>;
+  epochs: number;
+  batchSize: number;
+  /** Seeds shuffling and the per-batch rng (default 0). Same seed → same run. */
+  seed?: number;
+  /** Default { type: "adamw" } with β (0.9, 0.999), no decay. */
+  optimizer?: OptimizerConfig;
+  /** Learning rate: a number or a Schedule (oneCycle, warmupLinear, warmupCosine). Default 1e-3. */
+  lr?: number | Schedule;
+  /** Momentum (SGD) / beta1 (Adam) schedule, e.g. oneCycleMomentum(); overrides the optimizer's value. */
+  momentum?: Schedule;
+  /** Which variables get weight decay (default all). */
+  decay?: (v: tf.Variable) => boolean;
+  /** Clip gradients to this global L2 norm. */
+  clipNorm?: number;
+  /** Drop the last short batch of each epoch (default false). */
+  dropLast?: boolean;
+  /** Cap on steps per epoch (e.g. for a time-boxed run). */
+  maxStepsPerEpoch?: number;
+  /** Called after each epoch; returned numbers are added to that epoch's history record. */
+  evaluate?: (model: M, epoch: number) => Record<string, number> | Promise<Record<string, number>>;
+  earlyStopping?: EarlyStopping;
+  /** Save a checkpoint here after every epoch; if one exists, training resumes from it. */
+  checkpointDir?: string;
+  /** Resume from checkpointDir when it has a checkpoint (default true). */
+  resume?: boolean;
+  /** Show a progress bar per epoch (default true). */
+  progress?: boolean;
+  /** Progress label (default "train"). */
+  label?: string;
+  /** Called with each epoch's record. */
+  onEpochEnd?: (record: EpochRecord) => void;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  /** Optimizer steps taken in total (including resumed ones). */
+  steps: number;
+  stoppedEarly: boolean;
+  /** Epoch whose weights the model holds at the end when early stopping restored the best. */
+  bestEpoch?: number;
+  /** Epoch this call started from (0 unless resumed). */
+  resumedFromEpoch: number;
+}
+
+function checkOptions(o: FitOptions<Trainable>, data: BatchSource): void {
+  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw new EmbedlabError(`fit: epochs must be a positive integer, got ${o.epochs}`);
+  if (!(Number.isInteger(o.batchSize) && o.batchSize > 0)) throw new EmbedlabError(`fit: batchSize must be a positive integer, got ${o.batchSize}`);
+  if (typeof o.loss !== "function") throw new EmbedlabError("fit: opts.loss is required", "pass loss: (model, x, y) => scalar, e.g. (m, x, y) => losses.oneHotCrossEntropy(y, m.apply(x, {training: true}))");
+  if (!(data.size > 0)) throw new EmbedlabError("fit: the data source is empty");
+  if (o.dropLast && data.size < o.batchSize) throw new EmbedlabError(`fit: ${data.size} examples < batchSize ${o.batchSize} with dropLast`, "lower batchSize");
+}
+
+/**
+ * Train `model` on `data` with a custom loss. Per epoch: seeded shuffle, steps with the chosen
+ * optimizer/schedule (clipping optional), optional evaluate(), history record, checkpoint,
+ * early stopping. Tensors are freed every step (tf.memory().numTensors stays flat).
+ */
+export async function fit<M extends Trainable>(model: M, data: BatchSource, opts: FitOptions<M>): Promise<FitResult> {
+  checkOptions(opts as FitOptions<Trainable>, data);
+  const vars = trainableVariables(model);
+  if (vars.length === 0) throw new EmbedlabError("fit: the model has no trainable variables");
+  const seed = opts.seed ?? 0;
+  const lrS: Schedule = typeof opts.lr === "function" ? opts.lr : constant(opts.lr ?? 1e-3);
+  const optimizer = makeOptimizer(vars, opts.optimizer ?? { type: "adamw" }, opts.decay);
+  const perEpoch = Math.min(
+    opts.dropLast ? Math.floor(data.size / opts.batchSize) : Math.ceil(data.size / opts.batchSize),
+    opts.maxStepsPerEpoch ?? Infinity,
+  );
+  const totalSteps = perEpoch * opts.epochs;
+  const label = opts.label ?? "train";
+  const es = opts.earlyStopping;
+  let history: EpochRecord[] = [];
+  let startEpoch = 0;
+  let best: { value: number; epoch: number; weights?: Float32Array[] } | undefined;
+  let bad = 0;
+
+  try {
+    if (opts.checkpointDir && (opts.resume ?? true) && hasCheckpoint(opts.checkpointDir)) {
+      const ck = loadCheckpoint(opts.checkpointDir);
+      restoreValues(vars, ck.weights, `checkpoint ${ck.path}`);
+      optimizer.setState(ck.optimizer, ck.step);
+      history = ck.history;
+      startEpoch = ck.epoch;
+      const e = ck.extra as { best?: { value: number; epoch: number }; bad?: number } | undefined;
+      if (e?.best) best = { ...e.best };
+      bad = e?.bad ?? 0;
+    }
+
+    let stoppedEarly = false;
+    for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
+      const t0 = Date.now();
+      const order = batches(data.size, opts.batchSize, new Rng(deriveSeed(seed, epoch, 1)), opts.dropLast).slice(0, perEpoch);
+      const batchRng = new Rng(deriveSeed(seed, epoch, 2));
+      const bar = opts.progress === false ? undefined : progress(order.length, `${label} epoch ${epoch + 1}/${opts.epochs}`);
+      let lossSum = 0;
+      let lr = 0;
+      for (const idx of order) {
+        const step = optimizer.step;
+        lr = lrS(step, totalSteps);
+        const mom = opts.momentum ? opts.momentum(step, totalSteps) : undefined;
+        const { x, y } = data.batch(idx, batchRng);
+        let lossValue: number;
+        try {
+          const { value, grads } = tf.variableGrads(() => opts.loss(model, x, y), vars);
+          lossValue = value.dataSync()[0];
+          value.dispose();
+          let gs = vars.map((v) => grads[v.name]);
+          if (gs.some((g) => g === undefined)) {
+            const missing = vars.filter((v) => !grads[v.name]).map((v) => v.name);
+            Object.values(grads).forEach((g) => g.dispose());
+            throw new EmbedlabError(`fit: no gradient for ${missing.join(", ")}`, "make the loss use every trainable variable, or list only the used ones");
+          }
+          if (opts.clipNorm !== undefined) {
+            const c = clipByGlobalNorm(gs, opts.clipNorm);
+            gs.forEach((g) => g.dispose());
+            gs = c.grads;
+          }
+          optimizer.apply(gs, lr, mom);
+          gs.forEach((g) => g.dispose());
+        } finally {
+          x.dispose();
+          y.dispose();
+        }
+        if (!Number.isFinite(lossValue)) {
+          bar?.done(`loss ${lossValue}`);
+          throw new EmbedlabError(`fit: loss became ${lossValue} at step ${optimizer.step} (epoch ${epoch + 1})`, "lower the learning rate or clip gradients (clipNorm)");
+        }
+        lossSum += lossValue;
+        bar?.tick(1, `loss ${lossValue.toFixed(4)} lr ${lr.toPrecision(3)}`);
+      }
+      const trainSeconds = (Date.now() - t0) / 1000;
+      const record: EpochRecord = { epoch: epoch + 1, step: optimizer.step, loss: lossSum / order.length, lr, seconds: trainSeconds };
+      if (opts.evaluate) {
+        const te = Date.now();
+        const m = await opts.evaluate(model, epoch + 1);
+        for (const [k, v] of Object.entries(m)) {
+          if (k in record) throw new EmbedlabError(`evaluate() returned "${k}", which clashes with a history field`, "rename the metric (e.g. test_loss)");
+          record[k] = v;
+        }
+        record.evalSeconds = (Date.now() - te) / 1000;
+      }
+      history.push(record);
+      bar?.done(Object.entries(record).filter(([k]) => k !== "epoch" && k !== "step").map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`).join(" "));
+
+      if (es) {
+        const v = record[es.metric];
+        if (v === undefined) throw new EmbedlabError(`earlyStopping.metric "${es.metric}" is not in the history record`, `use one of: ${Object.keys(record).join(", ")}`);
+        const d = es.minDelta ?? 0;
+        const better = !best || (es.mode === "max" ? v > best.value + d : v < best.value - d);
+        if (better) {
+          best = { value: v, epoch: epoch + 1, weights: es.restoreBest === false ? undefined : snapshot(vars) };
+          bad = 0;
+        } else {
+          bad++;
+        }
+      }
+      if (opts.checkpointDir) {
+        saveCheckpoint(opts.checkpointDir, snapshot(vars), optimizer.state(), {
+          epoch: epoch + 1,
+          step: optimizer.step,
+          history,
+          extra: best ? { best: { value: best.value, epoch: best.epoch }, bad } : { bad },
+        });
+      }
+      opts.onEpochEnd?.(record);
+      if (es && bad >= es.patience) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+    let bestEpoch: number | undefined;
+    if (es && es.restoreBest !== false && best?.weights) {
+      restoreValues(vars, best.weights, "best weights");
+      bestEpoch = best.epoch;
+    }
+    return { history, steps: optimizer.step, stoppedEarly, bestEpoch, resumedFromEpoch: startEpoch };
+  } finally {
+    optimizer.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+import { EmbedlabError } from "../core";
+
+/** A per-step value (learning rate or momentum): `step` is 0-based, `totalSteps` the run's length. */
+export type Schedule = (step: number, totalSteps: number) => number;
+
+export function constant(value: number): Schedule {
+  return () => value;
+}
+
+function frac(step: number, total: number): number {
+  return total > 0 ? Math.min(1, Math.max(0, step / total)) : 1;
+}
+
+export interface OneCycleOptions {
+  maxLr: number;
+  /** Fraction of steps spent rising (default 0.3, as PyTorch OneCycleLR). */
+  pctStart?: number;
+  /** Start lr = maxLr / divFactor (default 25). */
+  divFactor?: number;
+  /** End lr = start lr / finalDivFactor (default 1e4). */
+  finalDivFactor?: number;
+  /** Annealing shape (default "cos"). */
+  anneal?: "cos" | "linear";
+}
+
+function interp(a: number, b: number, t: number, how: "cos" | "linear"): number {
+  return how === "cos" ? b + ((a - b) * (1 + Math.cos(Math.PI * t))) / 2 : a + (b - a) * t;
+}
+
+/** One-cycle learning rate (Smith; PyTorch OneCycleLR semantics): up from maxLr/div to maxLr, then down to maxLr/div/finalDiv. */
+export function oneCycle(o: OneCycleOptions): Schedule {
+  if (!(o.maxLr > 0)) throw new EmbedlabError(`oneCycle: maxLr must be > 0, got ${o.maxLr}`);
+  const pct = o.pctStart ?? 0.3;
+  const start = o.maxLr / (o.divFactor ?? 25);
+  const end = start / (o.finalDivFactor ?? 1e4);
+  const how = o.anneal ?? "cos";
+  return (step, total) => {
+    const up = Math.max(1, Math.floor(pct * total) - 1);
+    if (step <= up) return interp(start, o.maxLr, step / up, how);
+    return interp(o.maxLr, end, frac(step - up, total - 1 - up), how);
+  };
+}
+
+/** Momentum cycled inversely to one-cycle's lr: max → base while lr rises, back to max as it falls. */
+export function oneCycleMomentum(o: { base?: number; max?: number; pctStart?: number; anneal?: "cos" | "linear" } = {}): Schedule {
+  const base = o.base ?? 0.85, max = o.max ?? 0.95, pct = o.pctStart ?? 0.3, how = o.anneal ?? "cos";
+  return (step, total) => {
+    const up = Math.max(1, Math.floor(pct * total) - 1);
+    if (step <= up) return interp(max, base, step / up, how);
+    return interp(base, max, frac(step - up, total - 1 - up), how);
+  };
+}
+
+export interface WarmupDecayOptions {
+  peakLr: number;
+  /** Warm-up steps (linear from 0), or a fraction of the run when < 1 (default 0). */
+  warmup?: number;
+  /** Final lr as a fraction of peak (default 0). */
+  finalFrac?: number;
+}
+
+function warmupThen(o: WarmupDecayOptions, how: "cos" | "linear"): Schedule {
+  if (!(o.peakLr > 0)) throw new EmbedlabError(`peakLr must be > 0, got ${o.peakLr}`);
+  const endLr = o.peakLr * (o.finalFrac ?? 0);
+  return (step, total) => {
+    const w = (o.warmup ?? 0) < 1 ? Math.round((o.warmup ?? 0) * total) : (o.warmup as number);
+    if (step < w) return (o.peakLr * (step + 1)) / w;
+    return interp(o.peakLr, endLr, frac(step - w, Math.max(1, total - w - 1)), how);
+  };
+}
+
+/** Linear warm-up, then linear decay to `finalFrac`·peak at the last step. */
+export function warmupLinear(o: WarmupDecayOptions): Schedule {
+  return warmupThen(o, "linear");
+}
+
+/** Linear warm-up, then cosine decay to `finalFrac`·peak at the last step. */
+export function warmupCosine(o: WarmupDecayOptions): Schedule {
+  return warmupThen(o, "cos");
+}
