@@ -1,0 +1,155 @@
+// transformers.js providers offline: the missing-model error, the local model path, and a tiny BERT-like
+// model that this test writes itself (hand-encoded ONNX Gather graph + WordPiece tokenizer.json).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { models } = require("@embedlab/lib");
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-hf-"));
+process.env.EMBEDLAB_CACHE_DIR = tmp;
+delete process.env.EMBEDLAB_ALLOW_REMOTE;
+delete process.env.EMBEDLAB_PROFILE;
+
+// --- a minimal protobuf writer, enough for an ONNX ModelProto ---
+function varint(n) {
+  const out = [];
+  let v = BigInt(n);
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+  return Buffer.from(out);
+}
+const key = (f, wt) => varint((f << 3) | wt);
+const fVar = (f, n) => Buffer.concat([key(f, 0), varint(n)]);
+const fBytes = (f, b) => {
+  const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
+  return Buffer.concat([key(f, 2), varint(buf.length), buf]);
+};
+const msg = (...parts) => Buffer.concat(parts);
+function valueInfo(name, elemType, dims) {
+  const shape = msg(...dims.map((d) => fBytes(1, typeof d === "number" ? fVar(1, d) : fBytes(2, d))));
+  return msg(fBytes(1, name), fBytes(2, fBytes(1, msg(fVar(1, elemType), fBytes(2, shape)))));
+}
+/** ONNX model: last_hidden_state = Gather(E[V,H], input_ids); attention_mask is a declared input. */
+function tinyOnnx(E, V, H) {
+  const init = msg(fVar(1, V), fVar(1, H), fVar(2, 1 /* FLOAT */), fBytes(8, "embeddings.weight"), fBytes(9, Buffer.from(new Float32Array(E).buffer)));
+  const node = msg(fBytes(1, "embeddings.weight"), fBytes(1, "input_ids"), fBytes(2, "last_hidden_state"), fBytes(3, "gather"), fBytes(4, "Gather"));
+  const graph = msg(
+    fBytes(1, node),
+    fBytes(2, "tiny"),
+    fBytes(5, init),
+    fBytes(11, valueInfo("input_ids", 7 /* INT64 */, ["batch", "seq"])),
+    fBytes(11, valueInfo("attention_mask", 7, ["batch", "seq"])),
+    fBytes(12, valueInfo("last_hidden_state", 1, ["batch", "seq", H])),
+  );
+  return msg(fVar(1, 8 /* ir_version */), fBytes(7, graph), fBytes(8, msg(fBytes(1, ""), fVar(2, 13 /* opset */))));
+}
+
+const VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "king", "queen", "carrot", "the", "##s"];
+const H = 4;
+const E = [];
+for (let i = 0; i < VOCAB.length; i++) for (let j = 0; j < H; j++) E.push(Math.sin(i * 1.3 + j * 0.7 + 1));
+
+function writeTinyBert(modelId) {
+  const dir = models.hfLocalModelPath(modelId);
+  fs.mkdirSync(path.join(dir, "onnx"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "onnx", "model.onnx"), tinyOnnx(E, VOCAB.length, H));
+  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model_type: "bert", architectures: ["BertModel"], hidden_size: H, vocab_size: VOCAB.length }));
+  fs.writeFileSync(
+    path.join(dir, "tokenizer_config.json"),
+    JSON.stringify({ tokenizer_class: "BertTokenizer", do_lower_case: true, model_max_length: 64, cls_token: "[CLS]", sep_token: "[SEP]", pad_token: "[PAD]", unk_token: "[UNK]" }),
+  );
+  const special = (id, content) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  const cls = { SpecialToken: { id: "[CLS]", type_id: 0 } }, sep = { SpecialToken: { id: "[SEP]", type_id: 0 } };
+  fs.writeFileSync(
+    path.join(dir, "tokenizer.json"),
+    JSON.stringify({
+      version: "1.0",
+      truncation: null,
+      padding: null,
+      added_tokens: [special(0, "[PAD]"), special(1, "[UNK]"), special(2, "[CLS]"), special(3, "[SEP]")],
+      normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+      pre_tokenizer: { type: "BertPreTokenizer" },
+      post_processor: {
+        type: "TemplateProcessing",
+        single: [cls, { Sequence: { id: "A", type_id: 0 } }, sep],
+        pair: [cls, { Sequence: { id: "A", type_id: 0 } }, sep, { Sequence: { id: "B", type_id: 1 } }, { SpecialToken: { id: "[SEP]", type_id: 1 } }],
+        special_tokens: { "[CLS]": { id: "[CLS]", ids: [2], tokens: ["[CLS]"] }, "[SEP]": { id: "[SEP]", ids: [3], tokens: ["[SEP]"] } },
+      },
+      decoder: { type: "WordPiece", prefix: "##", cleanup: true },
+      model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: Object.fromEntries(VOCAB.map((w, i) => [w, i])) },
+    }),
+  );
+  return dir;
+}
+
+/** Expected sentence vector: normalised mean of the token rows. */
+function expected(tokens) {
+  const v = new Float64Array(H);
+  for (const t of tokens) for (let j = 0; j < H; j++) v[j] += E[VOCAB.indexOf(t) * H + j] / tokens.length;
+  const n = Math.hypot(...v);
+  return [...v].map((x) => x / n);
+}
+
+test("hub models resolve under cacheDir('hf')/<org>/<name>", () => {
+  assert.equal(models.hfModelRoot(), path.join(tmp, "hf"));
+  assert.equal(models.hfLocalModelPath("Xenova/all-MiniLM-L6-v2"), path.join(tmp, "hf", "Xenova", "all-MiniLM-L6-v2"));
+});
+
+test("offline, a missing hub model is an EmbedlabError naming the model and how to get it", async () => {
+  const check = (e) => {
+    assert.equal(e.name, "EmbedlabError");
+    assert.match(e.message, /Xenova\/all-MiniLM-L6-v2/);
+    assert.match(e.message, /EMBEDLAB_ALLOW_REMOTE=1/);
+    assert.ok(e.message.includes(path.join(tmp, "hf", "Xenova", "all-MiniLM-L6-v2")), e.message);
+    return true;
+  };
+  await assert.rejects(models.loadTextEncoder("hf:Xenova/all-MiniLM-L6-v2"), check);
+  await assert.rejects(models.loadTextEncoder("hf:Xenova/all-MiniLM-L6-v2", { profile: "quick" }), check);
+  await assert.rejects(models.loadTextEncoder("hf-clip-text:Xenova/clip-vit-base-patch32"), /clip-vit-base-patch32[\s\S]*EMBEDLAB_ALLOW_REMOTE/);
+  await assert.rejects(models.loadImageEncoder("hf:Xenova/clip-vit-base-patch32"), /clip-vit-base-patch32[\s\S]*EMBEDLAB_ALLOW_REMOTE/);
+  await assert.rejects(models.hfZeroShot("Xenova/nli-deberta-v3-xsmall", { a: ["x"], b: ["y"] }), /nli-deberta-v3-xsmall[\s\S]*EMBEDLAB_ALLOW_REMOTE/);
+});
+
+test("a local transformers.js model loads offline: mean pooling over real tokens, normalised", async () => {
+  writeTinyBert("test-org/tiny-bert");
+  const enc = await models.loadTextEncoder("hf:test-org/tiny-bert");
+  assert.equal(enc.id, "hf:test-org/tiny-bert");
+  assert.equal(enc.dim, H);
+  assert.equal(enc.provenance.id, "test-org/tiny-bert");
+  // Different lengths in one batch: padding must not enter the mean.
+  const texts = ["The King", "kings zzz", "the"];
+  const got = await enc.embed(texts, { batchSize: 3 });
+  const want = [
+    expected(["[CLS]", "the", "king", "[SEP]"]),
+    expected(["[CLS]", "king", "##s", "[UNK]", "[SEP]"]),
+    expected(["[CLS]", "the", "[SEP]"]),
+  ];
+  got.forEach((v, i) => v.forEach((x, j) => assert.ok(Math.abs(x - want[i][j]) < 1e-5, `text ${i} dim ${j}: ${x} vs ${want[i][j]}`)));
+  // Batch size 1 gives the same vectors.
+  const one = await enc.embed(texts, { batchSize: 1 });
+  one.forEach((v, i) => assert.ok(models.cosine(v, got[i]) > 0.99999));
+  // And it composes with the disk cache.
+  const cached = models.cachedEncoder(enc);
+  await cached.embed(texts);
+  await models.cachedEncoder(enc).embed(texts).then((v) => assert.ok(models.cosine(v[0], got[0]) > 0.99999));
+});
+
+test("offline, a partly present model (config but no weights) is reported the same way", async () => {
+  const dir = models.hfLocalModelPath("test-org/half-model");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model_type: "bert" }));
+  await assert.rejects(models.loadTextEncoder("hf:test-org/half-model"), (e) => {
+    assert.equal(e.name, "EmbedlabError");
+    assert.match(e.message, /test-org\/half-model[\s\S]*not available offline[\s\S]*EMBEDLAB_ALLOW_REMOTE=1/);
+    return true;
+  });
+});
