@@ -36,17 +36,31 @@ export function convGeometry(
 export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): void {
   const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
   const K = fh * fw * inC;
+  const rowLen = fw * inC; // with dw = 1 a filter row's taps are contiguous in x
   let row = 0;
   for (let b = 0; b < n; b++) {
     const xb = b * inH * inW * inC;
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++, row++) {
         let o = row * K;
+        const iw0 = ow * sw - padLeft;
+        const rowInside = dw === 1 && iw0 >= 0 && iw0 + fw <= inW;
         for (let i = 0; i < fh; i++) {
           const ih = oh * sh + i * dh - padTop;
+          if (ih < 0 || ih >= inH) {
+            cols.fill(0, o, o + rowLen);
+            o += rowLen;
+            continue;
+          }
+          if (rowInside) {
+            const src = xb + (ih * inW + iw0) * inC;
+            for (let k = 0; k < rowLen; k++) cols[o + k] = x[src + k];
+            o += rowLen;
+            continue;
+          }
           for (let j = 0; j < fw; j++, o += inC) {
-            const iw = ow * sw + j * dw - padLeft;
-            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) {
+            const iw = iw0 + j * dw;
+            if (iw < 0 || iw >= inW) {
               cols.fill(0, o, o + inC);
             } else {
               const src = xb + (ih * inW + iw) * inC;
@@ -63,17 +77,27 @@ export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): vo
 export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
   const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
   const K = fh * fw * inC;
+  const rowLen = fw * inC;
   let row = 0;
   for (let b = 0; b < n; b++) {
     const xb = b * inH * inW * inC;
     for (let oh = 0; oh < outH; oh++) {
       for (let ow = 0; ow < outW; ow++, row++) {
         let o = row * K;
+        const iw0 = ow * sw - padLeft;
+        const rowInside = dw === 1 && iw0 >= 0 && iw0 + fw <= inW;
         for (let i = 0; i < fh; i++) {
           const ih = oh * sh + i * dh - padTop;
+          if (ih < 0 || ih >= inH) { o += rowLen; continue; }
+          if (rowInside) {
+            const dst = xb + (ih * inW + iw0) * inC;
+            for (let k = 0; k < rowLen; k++) dx[dst + k] += cols[o + k];
+            o += rowLen;
+            continue;
+          }
           for (let j = 0; j < fw; j++, o += inC) {
-            const iw = ow * sw + j * dw - padLeft;
-            if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) continue;
+            const iw = iw0 + j * dw;
+            if (iw < 0 || iw >= inW) continue;
             const dst = xb + (ih * inW + iw) * inC;
             for (let c = 0; c < inC; c++) dx[dst + c] += cols[o + c];
           }

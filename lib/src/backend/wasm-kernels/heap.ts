@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { originalKernel } from "./originals";
 
 export type WasmKernelArgs = {
   inputs: tf.NamedTensorInfoMap;
@@ -30,9 +31,7 @@ export function free(backend: BackendWasm, t: tf.TensorInfo): void {
 
 /** [m,k] @ [k,n] → [m,n] with the wasm backend's BatchMatMul kernel and no transpose flags. */
 export function matMul2d(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
-  const kernel = tf.getKernel("BatchMatMul", "wasm");
-  if (!kernel) throw new Error("wasm BatchMatMul kernel is not registered");
-  return kernel.kernelFunc({
+  return originalKernel("BatchMatMul")({
     inputs: { a, b },
     backend,
     attrs: { transposeA: false, transposeB: false },

@@ -1,9 +1,13 @@
-/** Registers embedlab's extra gradient kernels on the tfjs `wasm` backend (idempotent). */
+/** Registers embedlab's extra / faster kernels on the tfjs `wasm` backend (idempotent). */
 import * as tf from "@tensorflow/tfjs";
+import { batchMatMulConfig } from "./batch-mat-mul";
 import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter";
 import { depthwiseBackpropInputConfig } from "./depthwise-backprop-input";
+import { maxPoolGradConfig } from "./max-pool-grad";
+import { captureOriginal } from "./originals";
+import { sumLeadingAxesConfig } from "./sum-leading-axes";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
 
 export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
@@ -12,17 +16,26 @@ export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
+  maxPoolGradConfig,
+  sumLeadingAxesConfig,
+  batchMatMulConfig,
 ];
 
 let registered = false;
 
-/** Registers (or replaces) the kernels above on "wasm"; returns their names. Safe to call twice. */
+/**
+ * Registers (or replaces) the kernels above on "wasm"; returns their names. Safe to call twice.
+ * Loads @tensorflow/tfjs-backend-wasm (which registers wasm's own kernels) if it is not loaded.
+ */
 export function registerWasmKernels(): string[] {
   const names = wasmKernelConfigs.map((k) => k.kernelName);
   if (registered) return names;
+  require("@tensorflow/tfjs-backend-wasm");
   for (const k of wasmKernelConfigs) {
-    if (tf.getKernel(k.kernelName, "wasm")) tf.unregisterKernel(k.kernelName, "wasm");
-    tf.registerKernel(k);
+    const original = captureOriginal(k.kernelName);
+    if (original) tf.unregisterKernel(k.kernelName, "wasm");
+    // keep wasm's setupFunc: replacements that delegate need the original wired up at init
+    tf.registerKernel({ ...k, setupFunc: original?.setupFunc });
   }
   registered = true;
   return names;

@@ -1,0 +1,117 @@
+// Train-step time of conv32-pool-conv64-pool-dense10 on 32×32×3, batch 64, softmax CE, Adam 1e-3,
+// on the backend initBackend() picks; the same model in PyTorch CPU (same thread count) when some
+// python3 has torch; and one cpu-backend step in a child process if it finishes within 30 s.
+import { createRequire } from "node:module";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const WARMUP = 3, STEPS = Number(process.env.EMBEDLAB_BENCH_STEPS ?? 10), BATCH = 64;
+const CPU_LIMIT_S = 30;
+
+export const title = `CNN train step: conv32-pool-conv64-pool-dense10, 32×32×3, batch ${BATCH}, Adam (median of ${STEPS} after ${WARMUP} warm-up)`;
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+
+/** Builds the model + data and returns a function running one synchronous train step. */
+function makeStep(tf, lib) {
+  const model = lib.models?.smallCnn
+    ? lib.models.smallCnn({ inputShape: [32, 32, 3], outputs: 10, widths: [32, 64], dense: 0 })
+    : require(join(root, "lib/dist/models/cnn.js")).smallCnn({ inputShape: [32, 32, 3], outputs: 10, widths: [32, 64], dense: 0 });
+  const opt = tf.train.adam(1e-3);
+  const x = tf.randomNormal([BATCH, 32, 32, 3], 0, 1, "float32", 1);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), "int32"), 10).cast("float32"));
+  return () => tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })), true).dataSync()[0]);
+}
+
+function timeSteps(step, warmup, steps) {
+  for (let i = 0; i < warmup; i++) step();
+  const ts = [];
+  for (let i = 0; i < steps; i++) { const t = performance.now(); step(); ts.push(performance.now() - t); }
+  return median(ts);
+}
+
+const TORCH_SCRIPT = `
+import json, sys, time, torch
+threads, warmup, steps, batch = map(int, sys.argv[1:5])
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+m = torch.nn.Sequential(
+  torch.nn.Conv2d(3, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+  torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+  torch.nn.Flatten(), torch.nn.Linear(64 * 8 * 8, 10))
+opt = torch.optim.Adam(m.parameters(), lr=1e-3)
+x = torch.randn(batch, 3, 32, 32); y = torch.arange(batch) % 10
+lossf = torch.nn.CrossEntropyLoss()
+def step():
+  opt.zero_grad(); loss = lossf(m(x), y); loss.backward(); opt.step(); return loss.item()
+for _ in range(warmup): step()
+ts = []
+for _ in range(steps):
+  t = time.perf_counter(); step(); ts.append((time.perf_counter() - t) * 1000)
+ts.sort(); n = len(ts)
+print(json.dumps({"ms": ts[n // 2] if n % 2 else (ts[n // 2 - 1] + ts[n // 2]) / 2, "threads": torch.get_num_threads(), "version": torch.__version__}))
+`;
+
+/** The first python3 on PATH that can import torch, else /usr/bin/python3 (Debian's python3-torch). */
+function findTorchPython() {
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    const r = spawnSync(py, ["-c", "import torch"], { encoding: "utf8", timeout: 60_000 });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+const CPU_CHILD = `
+const tf = require("@tensorflow/tfjs");
+const { smallCnn } = require(${JSON.stringify(join(root, "lib/dist/models/cnn.js"))});
+(async () => {
+  await tf.setBackend("cpu"); await tf.ready();
+  const model = smallCnn({ inputShape: [32, 32, 3], outputs: 10, widths: [32, 64], dense: 0 });
+  const opt = tf.train.adam(1e-3);
+  const x = tf.randomNormal([${BATCH}, 32, 32, 3]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: ${BATCH} }, (_, i) => i % 10), "int32"), 10).cast("float32");
+  const t = performance.now();
+  opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })), true).dataSync();
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t }));
+})();
+`;
+
+export async function run() {
+  const tf = require("@tensorflow/tfjs");
+  const lib = require("@embedlab/lib");
+  const info = await lib.backend.initBackend();
+  const threads = info.threads ?? 1;
+  const rows = [];
+  const tfjsMs = timeSteps(makeStep(tf, lib), WARMUP, STEPS);
+  rows.push({ what: `tfjs ${info.name} step`, value: tfjsMs, unit: "ms", note: `${info.reason}` });
+
+  const py = findTorchPython();
+  if (!py) {
+    rows.push({ what: "pytorch cpu step", value: NaN, unit: "ms", note: "skipped: no python3 with torch (apt-get install python3-torch)" });
+  } else {
+    const r = spawnSync(py, ["-c", TORCH_SCRIPT, String(threads), String(WARMUP), String(STEPS), String(BATCH)], { encoding: "utf8", timeout: 300_000 });
+    if (r.status !== 0) {
+      rows.push({ what: "pytorch cpu step", value: NaN, unit: "ms", note: `failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}` });
+    } else {
+      const t = JSON.parse(r.stdout.trim().split("\n").pop());
+      rows.push({ what: "pytorch cpu step", value: t.ms, unit: "ms", note: `torch ${t.version} via ${py}, ${t.threads} thread(s); tfjs ${threads} thread(s)` });
+      rows.push({ what: `ratio tfjs ${info.name} / pytorch`, value: tfjsMs / t.ms, unit: "x", note: "target ≤ 1.5" });
+    }
+  }
+
+  if (process.env.EMBEDLAB_BENCH_CPU === "0") {
+    rows.push({ what: "tfjs cpu step (one)", value: NaN, unit: "ms", note: "skipped: EMBEDLAB_BENCH_CPU=0" });
+  } else {
+    const r = spawnSync(process.execPath, ["-e", CPU_CHILD], { cwd: root, encoding: "utf8", timeout: CPU_LIMIT_S * 1000 });
+    if (r.status === 0) {
+      const ms = JSON.parse(r.stdout.trim().split("\n").pop()).ms;
+      rows.push({ what: "tfjs cpu step (one)", value: ms, unit: "ms", note: `${(ms / tfjsMs).toFixed(0)}x the ${info.name} step` });
+    } else {
+      rows.push({ what: "tfjs cpu step (one)", value: CPU_LIMIT_S * 1000, unit: "ms", note: r.error ? `skipped: over ${CPU_LIMIT_S} s (stopped), so ≥ this` : `failed: ${(r.stderr || "").trim().split("\n").pop()}` });
+    }
+  }
+  return rows;
+}

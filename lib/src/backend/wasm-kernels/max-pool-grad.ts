@@ -1,0 +1,62 @@
+/**
+ * MaxPoolGrad on wasm (tfjs-backend-wasm's is slow): one pass over the windows in JS, routing
+ * each dy to the first strictly-largest input of its window (row-major), as the cpu backend does.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { alloc, asPair, view, type WasmKernelArgs } from "./heap";
+import { originalKernel } from "./originals";
+
+export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
+  const { inputs, backend, attrs = {} } = args;
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  if (input.dtype !== "float32") return originalKernel("MaxPoolGrad")(args as never) as tf.TensorInfo;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    asPair(attrs.filterSize, "filterSize"), asPair(attrs.strides, "strides"), 1,
+    attrs.pad as "same" | "valid" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+  );
+  const { batchSize: n, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const dx = alloc(backend, input.shape);
+  const dxv = view(backend, dx);
+  const xv = view(backend, input);
+  const dyv = view(backend, dy);
+  dxv.fill(0);
+  const best = new Float32Array(C);
+  const where = new Int32Array(C);
+  for (let b = 0; b < n; b++) {
+    const xb = b * H * W * C;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * sh - pt;
+      for (let ow = 0; ow < OW; ow++) {
+        const w0 = ow * sw - pl;
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let i = 0; i < fh; i++) {
+          const ih = h0 + i;
+          if (ih < 0 || ih >= H) continue;
+          for (let j = 0; j < fw; j++) {
+            const iw = w0 + j;
+            if (iw < 0 || iw >= W) continue;
+            const base = xb + (ih * W + iw) * C;
+            for (let c = 0; c < C; c++) {
+              const v = xv[base + c];
+              if (v > best[c]) { best[c] = v; where[c] = base + c; }
+            }
+          }
+        }
+        const dyBase = ((b * OH + oh) * OW + ow) * C;
+        for (let c = 0; c < C; c++) if (where[c] >= 0) dxv[where[c]] += dyv[dyBase + c];
+      }
+    }
+  }
+  return dx;
+}
+
+export const maxPoolGradConfig: tf.KernelConfig = {
+  kernelName: "MaxPoolGrad",
+  backendName: "wasm",
+  kernelFunc: maxPoolGrad as unknown as tf.KernelFunc,
+};
