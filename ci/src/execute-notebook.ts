@@ -98,10 +98,18 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
       const code = sourceText(cell);
       if (cell.cell_type !== "code" || code.trim() === "") continue;
       current = i;
-      const outputs: Output[] = (cell.outputs = []);
-      collector.beginCell(outputs);
       const t0 = new Date();
-      const reply = await kernel.execute(code, (m) => collector.handle(m), opts.timeoutS);
+      let reply;
+      for (let attempt = 1; ; attempt++) {
+        const outputs: Output[] = (cell.outputs = []);
+        collector.beginCell(outputs);
+        reply = await kernel.execute(code, (m) => collector.handle(m), opts.timeoutS);
+        if (reply.status === "ok" || attempt > 2 || !collector.isConverterGlitch()) break;
+        // tslab's TypeScript watcher tripped over a .d.ts rewritten on disk (e.g. a rebuild of lib/dist
+        // during the run) before the cell ran: nothing executed, so sending the cell again is safe.
+        opts.log(`  (${entry.name}: tslab converter glitch in cell ${labels[i]}, retrying)`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
       cell.execution_count = reply.executionCount;
       cell.metadata = { ...cell.metadata, execution: { start: t0.toISOString(), end: new Date().toISOString() } };
       if (reply.status !== "ok") {

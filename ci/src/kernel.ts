@@ -112,7 +112,7 @@ export class Kernel {
     );
     const tslabBin = path.join(this.opts.root, "node_modules", "tslab", "bin", "tslab");
     if (!fs.existsSync(tslabBin)) throw new Error(`tslab not found at ${tslabBin}; run npm install`);
-    this.child = spawn(process.execPath, ["--require", path.join(__dirname, "kernel-watchdog.js"), tslabBin, "kernel", "--config-path", configPath], {
+    this.child = spawn(process.execPath, ["--require", path.join(__dirname, "kernel-preload.js"), tslabBin, "kernel", "--config-path", configPath], {
       cwd: this.opts.root,
       env: this.opts.env,
       detached: true,

@@ -94,6 +94,11 @@ export class OutputCollector {
     return err;
   }
 
+  /** tslab's converter failed on its own file-watch debounce timer (the cell itself never ran). */
+  isConverterGlitch(): boolean {
+    return /Unexpected pending rebuildTimer|clearing unexpected tiemr/.test(this.stderrTail);
+  }
+
   /** Record an error the runner itself decided (timeout, kernel death). */
   addError(err: CellError): void {
     this.outputs.push({ output_type: "error", ...err });
