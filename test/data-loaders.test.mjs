@@ -131,6 +131,18 @@ test("heldOutSplit: every 5th class index from 0 is unseen; filterByClasses keep
   assert.throws(() => data.filterByClasses(ds, [10]), /not in 0\.\.9/);
 });
 
+test("zeroShotSplit pools train and test, then holds out every 5th class (as the original CIFAR100ZeroShot)", () => {
+  const root = tmpRoot();
+  writeCifar10(root, "data_batch_1.bin", [0, 1, 5]);
+  writeCifar10(root, "test_batch.bin", [6, 5, 0, 2], 3);
+  const z = data.zeroShotSplit(data.loadCifar10("train", { root }), data.loadCifar10("test", { root }));
+  assert.deepEqual(z.unseenClasses, [0, 5]);
+  assert.deepEqual(Array.from(z.unseen.labels), [0, 5, 5, 0]);
+  assert.deepEqual(Array.from(z.seen.labels), [1, 6, 2]);
+  assert.deepEqual([z.seen.images[0], z.seen.images[3072], z.seen.images[2 * 3072]], [11, 31, 61], "records 1, 3, 6 in pooled order");
+  assert.equal(z.unseen.source.files.length, 2);
+});
+
 test("missing dataset → DataNotFoundError naming the dirs searched and the fetch command", () => {
   const root = tmpRoot();
   assert.throws(() => data.loadCifar10("test", { root }), (err) => {
@@ -332,4 +344,11 @@ test("label embeddings: keys in superclass order / web-page spellings mapped by 
   fs.writeFileSync(path.join(dir, "cifar10_ragged-001.json"), JSON.stringify({ ...c10, cat: [1] }));
   assert.throws(() => data.loadLabelEmbeddings("cifar10_ragged-001", { root }), /has 1 dims, others 2/);
   assert.throws(() => data.loadLabelEmbeddings("cifar10_nope-001", { root }), /available: cifar100_bad-001/);
+  // the original code's pairing: class index i gets the file's i-th entry (superclass order), not its own name's vector
+  const orig = data.loadLabelEmbeddings("cifar100_test-001", { root, pairing: "file-order" });
+  const firstKeys = Object.keys(c100).slice(0, 2);
+  assert.deepEqual(firstKeys, ["beaver", "dolphin"]);
+  assert.equal(orig.vectors[0][0], data.CIFAR100_CLASSES.indexOf("beaver"));
+  assert.equal(orig.vectors[1][0], data.CIFAR100_CLASSES.indexOf("dolphin"));
+  assert.match(orig.source.note, /file's key order/);
 });

@@ -2,6 +2,7 @@
 export * from "./types";
 export * from "./cifar-classes";
 export * from "./cifar";
+export * from "./splits";
 export * from "./sst2";
 export * from "./wikiqa";
 export * from "./sample";

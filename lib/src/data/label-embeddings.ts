@@ -13,6 +13,13 @@ export interface LabelEmbeddingsOptions {
   root?: string;
   /** Class names in index order to map keys onto (default: CIFAR-10 or CIFAR-100 by the file name's prefix). */
   classNames?: readonly string[];
+  /**
+   * "by-name" (default): vectors[i] is the embedding of class i's name.
+   * "file-order": vectors[i] is the file's i-th entry, whatever its key. This reproduces the original code
+   * (wendlerc/llm_labels src/output_embeddings.py), which paired torchvision's CIFAR-100 label i with the i-th name of its
+   * superclass-ordered list, i.e. a fixed permutation of names; for CIFAR-10 both pairings are the same.
+   */
+  pairing?: "by-name" | "file-order";
 }
 
 function readJsonObject(file: string): Record<string, unknown> {
@@ -73,7 +80,11 @@ export function loadLabelEmbeddings(name: string, opts: LabelEmbeddingsOptions =
     throw err;
   }
   const file = path.join(located.dir, fileName);
-  const rows = byClassIndex(file, readJsonObject(file), classes);
+  const obj = readJsonObject(file);
+  const byName = byClassIndex(file, obj, classes); // validates names even for file-order pairing
+  const pairing = opts.pairing ?? "by-name";
+  if (pairing !== "by-name" && pairing !== "file-order") throw new EmbedlabError(`unknown pairing "${pairing}"`, 'use "by-name" or "file-order"');
+  const rows = pairing === "by-name" ? byName : Object.values(obj);
   let dim = -1;
   const vectors = rows.map((v, i) => {
     if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== "number" || !Number.isFinite(x))) {
@@ -83,7 +94,7 @@ export function loadLabelEmbeddings(name: string, opts: LabelEmbeddingsOptions =
     if (v.length !== dim) throw new CorruptDataError(file, `class "${classes[i]}" has ${v.length} dims, others ${dim}`);
     return Float32Array.from(v as number[]);
   });
-  const source: Provenance = { dataset: "llm_labels", files: [file], root: located.root, note: `${base}: ${classes.length} classes × ${dim} dims, mapped by name to class index order` };
+  const source: Provenance = { dataset: "llm_labels", files: [file], root: located.root, note: `${base}: ${classes.length} classes × ${dim} dims, ${pairing === "by-name" ? "mapped by name to class index order" : "in the file's key order (the original code's pairing, not by name)"}` };
   return { classNames: [...classes], vectors, dim, source };
 }
 
