@@ -94,3 +94,78 @@ test("ClipLite save / load round trip; wrong feature size is refused", async () 
   model.dispose();
   back.dispose();
 });
+
+test("loadSimilarityRatings validates shape, symmetry, range, diagonal and file order", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb04-r-"));
+  const f = path.join(dir, "r.json");
+  const good = { rule: "r", files: ["a.jpg", "b.jpg"], matrix: [[1, 0.2], [0.2, 1]] };
+  fs.writeFileSync(f, JSON.stringify(good));
+  assert.deepEqual(cl.loadSimilarityRatings(f, ["a.jpg", "b.png"]).matrix, good.matrix);
+  const bad = (patch, re) => {
+    fs.writeFileSync(f, JSON.stringify({ ...good, ...patch }));
+    assert.throws(() => cl.loadSimilarityRatings(f), (e) => e instanceof lib.CorruptDataError && re.test(e.message));
+  };
+  bad({ matrix: [[1, 0.2], [0.3, 1]] }, /not symmetric/);
+  bad({ matrix: [[1, 1.2], [1.2, 1]] }, /not a number in \[0, 1\]/);
+  bad({ matrix: [[0.9, 0.2], [0.2, 1]] }, /must be 1/);
+  bad({ matrix: [[1, 0.2]] }, /2×2/);
+  fs.writeFileSync(f, JSON.stringify(good));
+  assert.throws(() => cl.loadSimilarityRatings(f, ["b.jpg", "a.jpg"]), /do not match/);
+  assert.throws(() => cl.loadSimilarityRatings(path.join(dir, "none.json")), (e) => e instanceof lib.DataNotFoundError);
+});
+
+test("compareWithHuman: ρ = 1 for a monotone model, finds the planted disagreement", () => {
+  const names = ["a", "b", "c", "d", "e"];
+  const human = names.map((_, i) => names.map((_, j) => (i === j ? 1 : 1 / (1 + Math.abs(i - j) + 0.1 * (i + j)))));
+  const monotone = human.map((r) => r.map((v) => v * v));
+  const r1 = cl.compareWithHuman(monotone, human, names, { bootstrap: 200 });
+  assert.ok(Math.abs(r1.spearman.estimate - 1) < 1e-9);
+  assert.equal(r1.pairs.length, 10);
+  const planted = monotone.map((r) => [...r]);
+  planted[0][4] = planted[4][0] = 5; // human's least similar pair, the model's most similar
+  const r2 = cl.compareWithHuman(planted, human, names, { k: 3, bootstrap: 200 });
+  assert.ok(r2.spearman.estimate < 1);
+  assert.deepEqual([r2.disagreements[0].a, r2.disagreements[0].b], ["a", "e"]);
+  assert.ok(r2.disagreements[0].rankGap > 0.9);
+  assert.ok(r2.agreements.every((p) => !(p.a === "a" && p.b === "e")));
+  assert.ok(r2.spearman.lo <= r2.spearman.estimate && r2.spearman.estimate <= r2.spearman.hi);
+  assert.throws(() => cl.compareWithHuman(planted, human, names.slice(1)), /names/);
+});
+
+test("retrieveTopK and classRetrievalMetrics on a hand-made gallery", () => {
+  const u = (x, y) => Float32Array.from([x, y].map((v) => v / Math.hypot(x, y)));
+  const gallery = [u(1, 0), u(0.9, 0.1), u(0, 1), u(0.1, 0.9), u(0.7, 0.7), u(0.2, 1), u(1, 0.3)];
+  const labels = [0, 0, 1, 1, 1, 1, 0];
+  const queries = [u(1, 0), u(0, 1)];
+  const top = cl.retrieveTopK(queries, gallery, 2);
+  assert.deepEqual(top[0].map((t) => t.index), [0, 1]);
+  assert.ok(Math.abs(top[0][0].score - 1) < 1e-6);
+  const m = cl.classRetrievalMetrics(queries, gallery, labels, [0, 1]);
+  assert.equal(m.recallAt1, 1);
+  assert.equal(m.recallAt5, 1);
+  // query 0 top5: 0, 1, 6, 4, 5 → 3 of class 0; query 1 top5: 2, 3, 5, 4, 6 → 4 of class 1
+  assert.deepEqual(m.hitsInTop5, [3, 4]);
+  assert.ok(Math.abs(m.precisionAt5 - 0.7) < 1e-12);
+  const swapped = cl.classRetrievalMetrics(queries, gallery, labels, [1, 0]);
+  assert.equal(swapped.recallAt1, 0);
+  assert.throws(() => cl.classRetrievalMetrics(queries, gallery, labels, [0, 2]), /no image in the gallery/);
+});
+
+test("buildClipLiteTrainingSet merges sources with offset labels and per-class caption features", async () => {
+  const fakeImg = { id: "fake-img", dim: 3, provenance: { id: "f", source: "test" }, embedImages: async (xs) => xs.map((x, i) => Float32Array.from([typeof x === "string" ? 1 : 2, i, 0])) };
+  const fakeTxt = { id: "fake-txt", dim: 2, provenance: { id: "t", source: "test" }, embed: async (ts) => ts.map((t) => Float32Array.from([t.length, 1])) };
+  const food = { name: "food", images: ["/x/a.jpg", "/x/b.jpg"], labels: [1, 0], classNames: ["apple_pie", "baklava"], domain: "food" };
+  const ds = { images: new Uint8Array(3 * 2 * 2 * 3).map((_, i) => i), labels: Int32Array.from([0, 1, 0]), classNames: ["cat", "dog"], n: 3, height: 2, width: 2, channels: 3, source: { dataset: "cifar10", files: [], root: "" } };
+  const cifar = cl.labelledFromImageDataset(ds, { perClass: 1, seed: 1 });
+  assert.equal(cifar.images.length, 2);
+  assert.deepEqual([...cifar.labels].sort(), [0, 1]);
+  assert.equal(cifar.images[0].width, 2);
+  const set = await cl.buildClipLiteTrainingSet([food, cifar], fakeImg, fakeTxt);
+  assert.deepEqual(set.classNames, ["food/apple_pie", "food/baklava", "cifar10/cat", "cifar10/dog"]);
+  assert.deepEqual(set.data.labels.slice(0, 2), [1, 0]);
+  assert.ok(set.data.labels.slice(2).every((l) => l >= 2));
+  assert.equal(set.data.classTextFeatures.length, 4);
+  assert.equal(set.data.classTextFeatures[3].length, set.captions[3].length);
+  assert.ok(set.captions[3].every((c) => c.includes("dog")));
+  assert.deepEqual(set.perSource, { food: 2, cifar10: 2 });
+});

@@ -83,3 +83,8 @@ test("lpipsSanity orders identical < noise < different", () => {
   assert.equal(lp.lpipsSanity(0.01, 0.05, [0.4]).orderingHolds, false);
   assert.throws(() => lp.lpipsSanity(0, 0, []), lib.EmbedlabError);
 });
+
+test("activationsFromFeatureMap reads models.FeatureMap", () => {
+  const a = lp.activationsFromFeatureMap({ layer: "x", shape: [2, 1, 1, 3], data: new Float32Array(6) });
+  assert.deepEqual([a.n, a.height, a.width, a.channels], [2, 1, 1, 3]);
+});

@@ -2,3 +2,8 @@ export * from "./captions";
 export * from "./similarity";
 export * from "./model";
 export * from "./train";
+export * from "./ratings";
+export * from "./compare";
+export * from "./dataset";
+export * from "./dual-encoder";
+export * from "./retrieval";

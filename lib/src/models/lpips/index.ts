@@ -1,2 +1,3 @@
 export * from "./lpips";
 export * from "./sanity";
+export * from "./images";
