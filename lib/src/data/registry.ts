@@ -143,7 +143,9 @@ export const DATASETS: readonly DatasetEntry[] = [
     quick: true,
     license: "original repository's files; descriptions from Wikipedia (CC BY-SA)",
     sources: [],
-    note: "only in the original experiment's repository (no stable archive URL known to us, and the OpenAI models are retired): use EMBEDLAB_DATA_DIR=/work/shared/data",
+    note:
+      "only in the original experiment's repository, github.com/wendlerc/llm_labels (embeddings/*.json; the CIFAR-10 davinci file sits at its top level " +
+      "as cifar_10_davinci-001.json): no versioned archive or checksum is known to us and the OpenAI models are retired, so use EMBEDLAB_DATA_DIR=/work/shared/data",
     aliases: ["llm-labels"],
   },
 ];
