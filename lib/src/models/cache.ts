@@ -91,10 +91,8 @@ export type CachedTextEncoder = TextEncoder & { readonly cacheStats: CacheStats;
 export type CachedImageEncoder = ImageEncoder & { readonly cacheStats: CacheStats; readonly cacheRoot: string };
 
 function imageKey(x: ImageInput): string {
-  if (typeof x === "string") {
-    const st = fs.statSync(x);
-    return sha256(`file:${path.resolve(x)}:${st.size}:${st.mtimeMs}:${sha256(fs.readFileSync(x))}`);
-  }
+  // A file is keyed by its bytes, so the same image under another name is a hit and an edited one a miss.
+  if (typeof x === "string") return sha256(fs.readFileSync(x));
   if (Buffer.isBuffer(x)) return sha256(x);
   return sha256(Buffer.concat([Buffer.from(`raw:${x.width}x${x.height}x${x.channels ?? ""}:`), Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength)]));
 }
