@@ -20,7 +20,7 @@ training a small convolutional net, and writing \`outputs/00_smoke.results.json\
 Override from the runner, e.g. \`npm run notebooks -- 00_smoke --param profile=full --param seed=3\`.`,
   },
   {
-    code: `let profile: "quick" | "full" = "quick"; // quick: 60 training steps; full: 200
+    code: `let profile: "quick" | "full" = "quick"; // quick: 100 training steps; full: 300
 let steps = 0; // training steps; 0 = the profile's default
 let seed = 7; // seeds the synthetic data and the weight initialisation
 let dataDir = ""; // data folder to report ("" = EMBEDLAB_DATA_DIR, else data/cache)`,
@@ -39,7 +39,7 @@ import { show } from "@embedlab/kernel-ext";
 const durations: Record<string, number> = {};
 let t = Date.now();
 const info = await backend.initBackend({ prefer: "wasm" });
-const nSteps = steps > 0 ? steps : profile === "full" ? 200 : 60;
+const nSteps = steps > 0 ? steps : profile === "full" ? 300 : 100;
 console.log(\`backend: \${info.name} — \${info.reason}\`);
 durations.backend_s = (Date.now() - t) / 1000;
 console.log(\`data dir: \${dataDir || defaultDataDir()} · steps: \${nSteps} · seed: \${seed}\`);`,
@@ -81,7 +81,7 @@ show.table(CLASSES.map((name, c) => ({ class: name, train: train.y.filter((v) =>
   },
   {
     md: `## A tiny CNN
-conv 8×3×3 → max-pool 2 → conv 16×3×3 → global average pool → dense 4, trained with Adam (lr 0.01,
+conv 8×3×3 → max-pool 2 → conv 16×3×3 → global max-pool ("is the shape anywhere?") → dense 4, trained with Adam (lr 0.01,
 batch 32) for the chosen number of steps; the live bar shows the loss. Initial weights come from
 tfjs's seeded initialisers so a run is reproducible for a given \`seed\`.`,
   },
@@ -92,7 +92,7 @@ const model = tf.sequential({ layers: [
   tf.layers.conv2d({ inputShape: [SIZE, SIZE, 1], filters: 8, kernelSize: 3, activation: "relu", padding: "same", kernelInitializer: init(1) }),
   tf.layers.maxPooling2d({ poolSize: 2 }),
   tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: "relu", padding: "same", kernelInitializer: init(2) }),
-  tf.layers.globalAveragePooling2d({}),
+  tf.layers.globalMaxPooling2d({}),
   tf.layers.dense({ units: CLASSES.length, kernelInitializer: init(3) }),
 ] });
 const optimizer = tf.train.adam(0.01);
