@@ -142,6 +142,12 @@ test("cachedEncoder wraps image encoders (raw pixels and buffers)", async () => 
   assert.deepEqual(b.map((v) => [...v]), a.map((v) => [...v]));
   await models.cachedEncoder(inner, { dir }).embedImages([{ ...img, data: new Uint8Array(18).fill(8) }]);
   assert.equal(n, 3, "different pixels are a different key");
+  // Files are keyed by content: the same bytes under another name are a hit.
+  fs.writeFileSync(path.join(tmp, "a.bin"), "same-bytes");
+  fs.writeFileSync(path.join(tmp, "b.bin"), "same-bytes");
+  await models.cachedEncoder(inner, { dir }).embedImages([path.join(tmp, "a.bin"), path.join(tmp, "b.bin")]);
+  assert.equal(n, 4);
+  await assert.rejects(models.cachedEncoder(inner, { dir }).embedImages([path.join(tmp, "missing.jpg")]), (e) => e.name === "DataNotFoundError");
 });
 
 test("zero-shot by prompt-ensemble centroids classifies obvious sentences", async () => {

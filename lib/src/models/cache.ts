@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
-import { cacheDir, writeFileAtomic } from "../core";
+import { cacheDir, DataNotFoundError, writeFileAtomic } from "../core";
 import type { EmbedOptions, ImageEncoder, ImageInput, TextEncoder } from "./types";
 
 /**
@@ -92,7 +92,10 @@ export type CachedImageEncoder = ImageEncoder & { readonly cacheStats: CacheStat
 
 function imageKey(x: ImageInput): string {
   // A file is keyed by its bytes, so the same image under another name is a hit and an edited one a miss.
-  if (typeof x === "string") return sha256(fs.readFileSync(x));
+  if (typeof x === "string") {
+    if (!fs.existsSync(x)) throw new DataNotFoundError(`image ${x}`, [x]);
+    return sha256(fs.readFileSync(x));
+  }
   if (Buffer.isBuffer(x)) return sha256(x);
   return sha256(Buffer.concat([Buffer.from(`raw:${x.width}x${x.height}x${x.channels ?? ""}:`), Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength)]));
 }
