@@ -149,6 +149,13 @@ test("CLI: list shows present/missing; unknown name lists names; --file is verif
   const big = cli(["fetch", "food101", "--root", root]);
   assert.equal(big.status, 1);
   assert.match(big.stderr, /5\.0 GB download[\s\S]*--allow-large/);
+  const ro = tmp();
+  fs.chmodSync(ro, 0o555);
+  const readOnly = cli(["fetch", "sst2", "--file", fake, "--root", ro]);
+  fs.chmodSync(ro, 0o755);
+  assert.equal(readOnly.status, 1);
+  assert.match(readOnly.stderr, /is not writable/);
+  assert.deepEqual(fs.readdirSync(ro), []);
   const mirrorOnly = cli(["fetch", "photos", "--root", root]);
   assert.equal(mirrorOnly.status, 1);
   assert.match(mirrorOnly.stderr, /no download source[\s\S]*EMBEDLAB_DATA_DIR/);

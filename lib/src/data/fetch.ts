@@ -162,6 +162,8 @@ export async function fetchDataset(nameOrEntry: string | DatasetEntry, opts: Fet
   try {
     fs.mkdirSync(root, { recursive: true });
     fs.accessSync(root, fs.constants.W_OK);
+    // Root passes access checks everywhere: also honour a folder marked read-only (the shared mirror is r-x).
+    if ((fs.statSync(root).mode & 0o200) === 0) throw new Error("read-only");
   } catch {
     throw new EmbedlabError(`data dir ${root} is not writable`, "fetch into another folder with --root DIR (or EMBEDLAB_DATA_DIR), then point EMBEDLAB_DATA_DIR at it");
   }
