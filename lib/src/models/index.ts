@@ -27,3 +27,5 @@ export { zeroShotClassifier, type ZeroShotClassifier, type ZeroShotResult } from
 export { getTf } from "./tf";
 export * from "./cnn";
 export * as gpt from "./gpt";
+export * as lpips from "./lpips";
+export * as clipLite from "./clip-lite";
