@@ -2,7 +2,8 @@
 // on the backend initBackend() picks; the same model in PyTorch CPU (same thread count) when some
 // python3 has torch; and one cpu-backend step in a child process if it finishes within 30 s.
 import { createRequire } from "node:module";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,9 +34,11 @@ function timeSteps(step, warmup, steps) {
   return median(ts);
 }
 
+// Serves one timed step per "step" line on stdin, so tfjs and PyTorch steps can alternate and
+// see the same machine load (the machine is shared; back-to-back runs differ by 2x).
 const TORCH_SCRIPT = `
 import json, sys, time, torch
-threads, warmup, steps, batch = map(int, sys.argv[1:5])
+threads, batch = map(int, sys.argv[1:3])
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 m = torch.nn.Sequential(
@@ -45,14 +48,12 @@ m = torch.nn.Sequential(
 opt = torch.optim.Adam(m.parameters(), lr=1e-3)
 x = torch.randn(batch, 3, 32, 32); y = torch.arange(batch) % 10
 lossf = torch.nn.CrossEntropyLoss()
-def step():
-  opt.zero_grad(); loss = lossf(m(x), y); loss.backward(); opt.step(); return loss.item()
-for _ in range(warmup): step()
-ts = []
-for _ in range(steps):
-  t = time.perf_counter(); step(); ts.append((time.perf_counter() - t) * 1000)
-ts.sort(); n = len(ts)
-print(json.dumps({"ms": ts[n // 2] if n % 2 else (ts[n // 2 - 1] + ts[n // 2]) / 2, "threads": torch.get_num_threads(), "version": torch.__version__}))
+print(json.dumps({"ready": True, "threads": torch.get_num_threads(), "version": torch.__version__}), flush=True)
+for line in sys.stdin:
+  if line.strip() != "step": break
+  t = time.perf_counter()
+  opt.zero_grad(); loss = lossf(m(x), y); loss.backward(); opt.step(); loss.item()
+  print(json.dumps({"ms": (time.perf_counter() - t) * 1000}), flush=True)
 `;
 
 /** The first python3 on PATH that can import torch, else /usr/bin/python3 (Debian's python3-torch). */
@@ -62,6 +63,25 @@ function findTorchPython() {
     if (r.status === 0) return py;
   }
   return undefined;
+}
+
+/** A PyTorch child process that runs one timed train step per request. */
+async function startTorch(py, threads) {
+  const child = spawn(py, ["-c", TORCH_SCRIPT, String(threads), String(BATCH)], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const r = await lines.next();
+    if (r.done) throw new Error(`pytorch child exited: ${stderr.trim().split("\n").pop() ?? ""}`);
+    return JSON.parse(r.value);
+  };
+  const hello = await next();
+  return {
+    threads: hello.threads, version: hello.version,
+    async step() { child.stdin.write("step\n"); return (await next()).ms; },
+    close() { child.stdin.end(); child.kill(); },
+  };
 }
 
 const CPU_CHILD = `
@@ -85,22 +105,31 @@ export async function run() {
   const info = await lib.backend.initBackend();
   const threads = info.threads ?? 1;
   const rows = [];
-  const tfjsMs = timeSteps(makeStep(tf, lib), WARMUP, STEPS);
-  rows.push({ what: `tfjs ${info.name} step`, value: tfjsMs, unit: "ms", note: `${info.reason}` });
+  const step = makeStep(tf, lib);
 
   const py = findTorchPython();
   if (!py) {
+    const tfjsMs = timeSteps(step, WARMUP, STEPS);
+    rows.push({ what: `tfjs ${info.name} step`, value: tfjsMs, unit: "ms", note: info.reason });
     rows.push({ what: "pytorch cpu step", value: NaN, unit: "ms", note: "skipped: no python3 with torch (apt-get install python3-torch)" });
   } else {
-    const r = spawnSync(py, ["-c", TORCH_SCRIPT, String(threads), String(WARMUP), String(STEPS), String(BATCH)], { encoding: "utf8", timeout: 300_000 });
-    if (r.status !== 0) {
-      rows.push({ what: "pytorch cpu step", value: NaN, unit: "ms", note: `failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}` });
-    } else {
-      const t = JSON.parse(r.stdout.trim().split("\n").pop());
-      rows.push({ what: "pytorch cpu step", value: t.ms, unit: "ms", note: `torch ${t.version} via ${py}, ${t.threads} thread(s); tfjs ${threads} thread(s)` });
-      rows.push({ what: `ratio tfjs ${info.name} / pytorch`, value: tfjsMs / t.ms, unit: "x", note: "target ≤ 1.5" });
+    const torch = await startTorch(py, threads);
+    try {
+      for (let i = 0; i < WARMUP; i++) { step(); await torch.step(); }
+      const tj = [], pt = [], ratios = [];
+      for (let i = 0; i < STEPS; i++) {
+        const t = performance.now(); step(); tj.push(performance.now() - t);
+        pt.push(await torch.step());
+        ratios.push(tj[i] / pt[i]);
+      }
+      rows.push({ what: `tfjs ${info.name} step`, value: median(tj), unit: "ms", note: info.reason });
+      rows.push({ what: "pytorch cpu step", value: median(pt), unit: "ms", note: `torch ${torch.version} via ${py}, ${torch.threads} thread(s); tfjs ${threads} thread(s); steps alternate` });
+      rows.push({ what: `ratio tfjs ${info.name} / pytorch`, value: median(ratios), unit: "x", note: "median of per-pair ratios; target ≤ 1.5" });
+    } finally {
+      torch.close();
     }
   }
+  const tfjsMs = rows[0].value;
 
   if (process.env.EMBEDLAB_BENCH_CPU === "0") {
     rows.push({ what: "tfjs cpu step (one)", value: NaN, unit: "ms", note: "skipped: EMBEDLAB_BENCH_CPU=0" });

@@ -64,6 +64,9 @@ const convCases = [
   { n: 2, h: 6, w: 5, cin: 4, cout: 2, k: 2, s: 1, pad: "valid" },
   { n: 2, h: 9, w: 9, cin: 2, cout: 3, k: 5, s: 2, pad: "same" },
   { n: 1, h: 4, w: 4, cin: 1, cout: 1, k: 1, s: 1, pad: "valid" },
+  // > 8 input channels take the im2col path of Conv2DBackpropFilter (fewer take im2colᵀ)
+  { n: 2, h: 6, w: 6, cin: 10, cout: 3, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 7, w: 6, cin: 12, cout: 4, k: 3, s: 2, pad: "valid" },
 ];
 
 for (const c of convCases) {
@@ -98,15 +101,15 @@ function refConvGrads(x, xs, f, fs, dy, ys, s, d, padTop, padLeft) {
   return { dx, df };
 }
 
-for (const pad of ["same", "valid"]) {
-  test(`conv2d backprop kernels with dilation 2 (${pad}) = float64 reference`, async () => {
+for (const [pad, cin] of [["same", 3], ["valid", 3], ["same", 10]]) {
+  test(`conv2d backprop kernels with dilation 2 (${pad}, ${cin} channels) = float64 reference`, async () => {
     await tf.setBackend("wasm");
-    const rng = mulberry(pad === "same" ? 7 : 8);
-    const xs = [2, 9, 8, 3], fs = [3, 3, 3, 4];
+    const rng = mulberry(pad === "same" ? 7 + cin : 8);
+    const xs = [2, 9, 8, cin], fs = [3, 3, cin, 4];
     const eff = 5; // (3-1)*2+1
     const oh = pad === "same" ? 9 : 9 - eff + 1, ow = pad === "same" ? 8 : 8 - eff + 1;
     const padTop = pad === "same" ? Math.floor((eff - 1) / 2) : 0; // total pad = eff-1 for stride 1
-    const x = randArray(rng, 2 * 9 * 8 * 3), f = randArray(rng, 3 * 3 * 3 * 4), dy = randArray(rng, 2 * oh * ow * 4);
+    const x = randArray(rng, 2 * 9 * 8 * cin), f = randArray(rng, 3 * 3 * cin * 4), dy = randArray(rng, 2 * oh * ow * 4);
     const attrs = { strides: [1, 1], pad, dataFormat: "NHWC", dilations: [2, 2] };
     const [dfW, dxW] = tf.tidy(() => {
       const xt = tf.tensor(x, xs), ft = tf.tensor(f, fs), dyt = tf.tensor(dy, [2, oh, ow, 4]);
@@ -192,4 +195,44 @@ test("unsortedSegmentSum drops out-of-range ids and keeps int32", async () => {
   assert.equal(out.dtype, "int32");
   assert.deepEqual(Array.from(out.dataSync()), [3, 4, 0, 0, 6, 8]);
   out.dispose();
+});
+
+// Kernels embedlab replaces for speed must still match the cpu backend.
+const poolCases = [
+  { shape: [2, 8, 8, 3], size: 2, s: 2, pad: "valid" },
+  { shape: [2, 7, 7, 2], size: 3, s: 2, pad: "same" },
+  { shape: [1, 6, 5, 4], size: 3, s: 1, pad: "valid" },
+];
+for (const c of poolCases) {
+  test(`maxPool gradient wasm = cpu (ties from relu zeros included): ${JSON.stringify(c)}`, async () => {
+    const rng = mulberry(31 + c.size * 3 + c.s);
+    const n = c.shape.reduce((a, b) => a * b, 1);
+    const x = randArray(rng, n).map((v) => (v < 0 ? 0 : v)); // many exact ties at 0
+    await compare(`maxPool ${JSON.stringify(c)}`, (xt) => {
+      const y = tf.maxPool(xt, c.size, c.s, c.pad);
+      return tf.sum(tf.mul(y, tf.range(1, y.size + 1).reshape(y.shape).div(y.size)));
+    }, [[x, c.shape]]);
+  });
+}
+
+test("sum over leading axes (bias gradient) and other axes wasm = cpu", async () => {
+  const rng = mulberry(41);
+  const x = randArray(rng, 3 * 4 * 5 * 6);
+  for (const [axis, keepDims] of [[[0, 1, 2], false], [[0], true], [[1, 0], false], [[2], false], [[0, 2], false], [null, false]]) {
+    const run = async (name) => { await tf.setBackend(name); return tf.tidy(() => { const r = tf.sum(tf.tensor(x, [3, 4, 5, 6]), axis, keepDims); return [r.shape, r.dataSync().slice()]; }); };
+    const [ws, w] = await run("wasm"), [cs, c] = await run("cpu");
+    assert.deepEqual(ws, cs, `shape for axis ${axis}`);
+    assert.ok(relErr(w, c) <= TOL, `sum axis ${axis}: ${relErr(w, c)}`);
+  }
+});
+
+test("matMul with transpose flags (2-D and batched) wasm = cpu, values and gradients", async () => {
+  const rng = mulberry(51);
+  for (const [aShape, bShape, ta, tb] of [[[5, 7], [5, 4], true, false], [[5, 7], [4, 7], false, true], [[7, 5], [4, 7], true, true], [[3, 5, 7], [3, 4, 7], false, true], [[3, 7, 5], [3, 7, 4], true, false]]) {
+    const a = randArray(rng, aShape.reduce((p, q) => p * q, 1)), b = randArray(rng, bShape.reduce((p, q) => p * q, 1));
+    const run = async (name) => { await tf.setBackend(name); return tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb).dataSync().slice()); };
+    const w = await run("wasm"), c = await run("cpu");
+    assert.ok(relErr(w, c) <= TOL, `matMul ${aShape} ${bShape} ${ta} ${tb}: ${relErr(w, c)}`);
+    await compare(`matMul grads ${aShape} ${bShape}`, (at, bt) => tf.sum(tf.square(tf.matMul(at, bt, ta, tb))), [[a, aShape], [b, bShape]]);
+  }
 });

@@ -106,3 +106,34 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
     }
   }
 }
+
+/**
+ * colsT[K, M], the transpose of im2col, built directly: cheaper than im2col + transposing dy
+ * when inC is small (the first layer of an image net), since each row reads x at stride inC.
+ */
+export function im2colT(x: Float32Array, g: ConvGeometry, colsT: Float32Array): void {
+  const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+  let o = 0;
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      for (let c = 0; c < inC; c++) {
+        for (let b = 0; b < n; b++) {
+          const xb = b * inH * inW * inC + c;
+          for (let oh = 0; oh < outH; oh++) {
+            const ih = oh * sh + i * dh - padTop;
+            if (ih < 0 || ih >= inH) {
+              colsT.fill(0, o, o + outW);
+              o += outW;
+              continue;
+            }
+            const rowBase = xb + ih * inW * inC;
+            for (let ow = 0; ow < outW; ow++, o++) {
+              const iw = ow * sw + j * dw - padLeft;
+              colsT[o] = iw < 0 || iw >= inW ? 0 : x[rowBase + iw * inC];
+            }
+          }
+        }
+      }
+    }
+  }
+}
