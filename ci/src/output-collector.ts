@@ -9,7 +9,8 @@ import { parseErrorText, type CellError } from "./error-text";
  */
 export class OutputCollector {
   private displays = new Map<string, Output[]>();
-  private stderrTail = "";
+  /** stderr chunks (one per write) since the last other output: where tslab prints a failing cell's error. */
+  private stderrChunks: string[] = [];
   private clearPending = false;
   private sawError: CellError | null = null;
 
@@ -18,7 +19,7 @@ export class OutputCollector {
   /** Start collecting into the outputs array of a new cell. */
   beginCell(outputs: Output[]): void {
     this.outputs = outputs;
-    this.stderrTail = "";
+    this.stderrChunks = [];
     this.clearPending = false;
     this.sawError = null;
   }
@@ -46,7 +47,8 @@ export class OutputCollector {
         const last = this.outputs[this.outputs.length - 1];
         if (last?.output_type === "stream" && last.name === name) last.text += text;
         else this.outputs.push({ output_type: "stream", name, text });
-        this.stderrTail = name === "stderr" ? this.stderrTail + text : "";
+        if (name === "stderr") this.stderrChunks.push(text);
+        else this.stderrChunks = [];
         return;
       }
       case "display_data": {
@@ -73,7 +75,7 @@ export class OutputCollector {
         break;
       }
     }
-    this.stderrTail = "";
+    this.stderrChunks = [];
   }
 
   /**
@@ -82,7 +84,12 @@ export class OutputCollector {
    */
   finishWithError(): CellError {
     if (this.sawError) return this.sawError;
-    const tail = this.stderrTail;
+    // tslab prints a thrown error with one console.error (one chunk) and TypeScript diagnostics one per line.
+    const chunks = this.stderrChunks;
+    let k = chunks.length;
+    while (k > 0 && /^(\S+ )?\d+:\d+ - /.test(chunks[k - 1])) k--;
+    if (k === chunks.length && k > 0) k--;
+    const tail = chunks.slice(k).join("");
     const err = parseErrorText(tail);
     const last = this.outputs[this.outputs.length - 1];
     if (tail && last?.output_type === "stream" && last.name === "stderr" && last.text.endsWith(tail)) {
@@ -90,13 +97,13 @@ export class OutputCollector {
       if (!last.text) this.outputs.pop();
     }
     this.outputs.push({ output_type: "error", ...err });
-    this.stderrTail = "";
+    this.stderrChunks = [];
     return err;
   }
 
   /** tslab's converter failed on its own file-watch debounce timer (the cell itself never ran). */
   isConverterGlitch(): boolean {
-    return /Unexpected pending rebuildTimer|clearing unexpected tiemr/.test(this.stderrTail);
+    return /Unexpected pending rebuildTimer|clearing unexpected tiemr/.test(this.stderrChunks.join(""));
   }
 
   /** Record an error the runner itself decided (timeout, kernel death). */

@@ -1,0 +1,171 @@
+// Unit tests for the runner's pure parts (no kernel): parameters, overrides, selection, outputs, errors, expectations.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { test } from "node:test";
+import { ROOT, tempDir } from "./runner-helpers.mjs";
+
+const require = createRequire(import.meta.url);
+const dist = (m) => require(path.join(ROOT, "ci", "dist", m));
+const { parseParametersCell, describeType, matchesType, injectedCellSource } = dist("parameters.js");
+const { parseParamFlag, resolveOverrides, readParamsFile } = dist("overrides.js");
+const { selectNotebooks } = dist("notebooks.js");
+const { OutputCollector } = dist("output-collector.js");
+const { parseErrorText } = dist("error-text.js");
+const { checkExpectations, loadExpectations } = dist("expectations.js");
+
+test("parameters cell: names, inferred and annotated types, comments", () => {
+  const specs = parseParametersCell(
+    [
+      'let profile: "quick" | "full" = "quick"; // how much work',
+      "let steps = 30; // training steps",
+      "let lr = -1e-3;",
+      "let verbose = false;",
+      "let names = ['a', 'b'];",
+      "let sizes: number[] = [];",
+      'let dataDir: string = process.env.X ?? "";',
+      "",
+      "// a comment line is fine",
+    ].join("\n"),
+  );
+  assert.deepEqual(
+    specs.map((s) => [s.name, describeType(s.type)]),
+    [["profile", '"quick" | "full"'], ["steps", "number"], ["lr", "number"], ["verbose", "boolean"], ["names", "string[]"], ["sizes", "number[]"], ["dataDir", "string"]],
+  );
+  assert.equal(specs[0].doc, "how much work");
+  assert.equal(specs[1].defaultSource, "30");
+  const profile = specs[0].type;
+  assert.equal(matchesType("full", profile), true);
+  assert.equal(matchesType("medium", profile), false);
+  assert.equal(matchesType([1, 2], specs[5].type), true);
+  assert.equal(matchesType([1, "x"], specs[5].type), false);
+  assert.equal(matchesType(Number.NaN, specs[1].type), false);
+});
+
+test("parameters cell: anything but let-literal lines is rejected with the line", () => {
+  assert.throws(() => parseParametersCell("let a = 1;\nconsole.log(a);"), /line 2: only `let name = value;`/);
+  assert.throws(() => parseParametersCell("const a = 1;"), /declare parameters with `let`/);
+  assert.throws(() => parseParametersCell("let a = foo();"), /cannot tell the type of parameter "a".*annotate/);
+  assert.throws(() => parseParametersCell("let a = [];"), /cannot tell the type/);
+  assert.throws(() => parseParametersCell("let a: Map<string, number> = new Map();"), /not supported/);
+  assert.throws(() => parseParametersCell("let a = 1;\nlet a = 2;"), /declared twice/);
+});
+
+test("injected cell assigns JSON values and ends without an echoed value", () => {
+  const src = injectedCellSource({ steps: 9, profile: "full", tags: ["x"] });
+  assert.match(src, /^steps = 9;$/m);
+  assert.match(src, /^profile = "full";$/m);
+  assert.match(src, /^tags = \["x"\];$/m);
+  assert.match(src.trim(), /void 0;$/);
+});
+
+test("--param values: JSON first, plain string as fallback; overrides checked per notebook", () => {
+  assert.deepEqual(parseParamFlag("steps=40").candidates, [40, "40"]);
+  assert.deepEqual(parseParamFlag("profile=full").candidates, ["full"]);
+  assert.deepEqual(parseParamFlag("x=a=b").candidates, ["a=b"]);
+  assert.throws(() => parseParamFlag("novalue"), /not key=value/);
+  const nb = (name, code) => ({ name, params: parseParametersCell(code) });
+  const nbs = [nb("01_a", 'let steps = 3;\nlet tag = "x";'), nb("02_b", "let steps = 5;\nlet on = true;")];
+  const res = resolveOverrides(nbs, [parseParamFlag("steps=7"), parseParamFlag("tag=123"), parseParamFlag("on=false")]);
+  assert.deepEqual(res.get("01_a"), { steps: 7, tag: "123" });
+  assert.deepEqual(res.get("02_b"), { steps: 7, on: false });
+  assert.throws(() => resolveOverrides(nbs, [parseParamFlag("stpes=1")]), (e) => e.name === "UsageError" && /unknown parameter "stpes"/.test(e.message) && /steps \(number\)/.test(e.message));
+  assert.throws(() => resolveOverrides(nbs, [parseParamFlag("on=maybe")]), /parameter "on" of 02_b expects boolean, got "maybe"/);
+});
+
+test("--params YAML file: a flat mapping, typed by YAML", () => {
+  const dir = tempDir();
+  const f = path.join(dir, "p.yaml");
+  fs.writeFileSync(f, "steps: 12\ntags: [a, b]\nname: run 1\n");
+  assert.deepEqual(readParamsFile(f).map((o) => [o.name, o.candidates[0]]), [["steps", 12], ["tags", ["a", "b"]], ["name", "run 1"]]);
+  fs.writeFileSync(f, "- 1\n- 2\n");
+  assert.throws(() => readParamsFile(f), /must be a mapping/);
+});
+
+test("notebook selection: exact, .ipynb, number prefix; numeric order; unknown lists the available", () => {
+  const avail = ["00_smoke", "01_word_vectors", "10_big"];
+  assert.deepEqual(selectNotebooks(avail, []), avail);
+  assert.deepEqual(selectNotebooks(avail, ["10", "00_smoke.ipynb", "1"]), ["00_smoke", "01_word_vectors", "10_big"]);
+  assert.throws(() => selectNotebooks(avail, ["02"]), (e) => /unknown notebook "02"/.test(e.message) && /00_smoke, 01_word_vectors, 10_big/.test(e.message));
+});
+
+test("outputs: streams merge, update_display_data rewrites the display by id, tslab errors become error outputs", () => {
+  const msg = (type, content) => ({ header: { msg_type: type }, parent_header: {}, metadata: {}, content });
+  const c = new OutputCollector();
+  const cell1 = [];
+  c.beginCell(cell1);
+  c.handle(msg("stream", { name: "stdout", text: "a" }));
+  c.handle(msg("stream", { name: "stdout", text: "b\n" }));
+  c.handle(msg("display_data", { data: { "text/plain": "0%" }, metadata: {}, transient: { display_id: "bar" } }));
+  c.handle(msg("update_display_data", { data: { "text/plain": "50%" }, metadata: {}, transient: { display_id: "bar" } }));
+  const cell2 = [];
+  c.beginCell(cell2);
+  c.handle(msg("update_display_data", { data: { "text/plain": "100%" }, metadata: {}, transient: { display_id: "bar" } }));
+  c.handle(msg("stream", { name: "stderr", text: "warning: x\n" }));
+  c.handle(msg("stream", { name: "stderr", text: "evalmachine.<anonymous>:2\nthrow e;\n^\n\nRangeError: too big\n    at evalmachine.<anonymous>:2:7\n    at sigintHandlersWrap (node:vm:280:12)\n" }));
+  const err = c.finishWithError();
+  assert.deepEqual(cell1, [
+    { output_type: "stream", name: "stdout", text: "ab\n" },
+    { output_type: "display_data", data: { "text/plain": "100%" }, metadata: {} },
+  ]);
+  assert.equal(err.ename, "RangeError");
+  assert.equal(err.evalue, "too big");
+  assert.deepEqual(cell2.map((o) => o.output_type), ["stream", "error"]);
+  assert.equal(cell2[0].text, "warning: x\n");
+});
+
+test("error text: TypeScript diagnostics, multi-line messages, thrown strings", () => {
+  const ts = parseErrorText("1:7 - Type 'string' is not assignable to type 'number'.\n");
+  assert.equal(ts.ename, "TypeScriptError");
+  assert.match(ts.evalue, /^1:7 - Type 'string' is not assignable/);
+  const e = parseErrorText("DataNotFoundError: dataset \"x\" not found; searched: /d\n  → set EMBEDLAB_DATA_DIR\n    at load (evalmachine.<anonymous>:3:9)\n    at Object.execute (/r/node_modules/tslab/dist/executor.js:1:1)\n");
+  assert.equal(e.ename, "DataNotFoundError");
+  assert.equal(e.evalue, 'dataset "x" not found; searched: /d\n  → set EMBEDLAB_DATA_DIR');
+  assert.equal(e.traceback.length, 2);
+  assert.equal(parseErrorText("oops\n").evalue, "oops");
+});
+
+test("expectations: file shape validated; min/max, missing metric, missing and stale results are failures", () => {
+  const dir = tempDir();
+  const ex = path.join(dir, "ex.json");
+  fs.writeFileSync(ex, JSON.stringify({ nb: { acc: { min: "0.9" } } }));
+  assert.throws(() => loadExpectations(ex), /nb.acc may only have numeric "min" and "max"/);
+  assert.deepEqual(loadExpectations(path.join(dir, "none.json")), {});
+  const bounds = { acc: { min: 0.9 }, loss: { max: 1 }, nested: { min: 0 }, gone: { min: 0 } };
+  assert.match(checkExpectations("nb", bounds, dir, Date.now())[0], /results file .* is missing/);
+  fs.writeFileSync(path.join(dir, "nb.results.json"), JSON.stringify({ metrics: { acc: 0.5, loss: 2, nested: { a: 1 } } }));
+  const fails = checkExpectations("nb", { ...bounds, "nested.a": { max: 2 } }, dir, Date.now());
+  assert.deepEqual(fails, [
+    'nb: metric "acc" = 0.5 is below min 0.9',
+    'nb: metric "loss" = 2 is above max 1',
+    'nb: metric "nested" = {"a":1} is not a finite number',
+    'nb: metric "gone" missing from nb.results.json (bound {"min":0})',
+  ]);
+  assert.match(checkExpectations("nb", { acc: { min: 0 } }, dir, Date.now() + 60_000)[0], /stale/);
+});
+
+test("repo notebooks: committed without outputs, exactly one parsable parameters cell each", () => {
+  const { listNotebooks, loadNotebook } = dist("notebooks.js");
+  const dir = path.join(ROOT, "notebooks");
+  const names = listNotebooks(dir);
+  assert.ok(names.includes("00_smoke"), `notebooks found: ${names.join(", ")}`);
+  for (const name of names) {
+    const entry = loadNotebook(dir, name); // throws unless exactly one parameters cell that parses
+    assert.ok(entry.params.length > 0, `${name}: parameters cell declares nothing`);
+    for (const [i, cell] of entry.notebook.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      assert.deepEqual(cell.outputs ?? [], [], `${name} cell ${i + 1} has outputs committed`);
+      assert.equal(cell.execution_count ?? null, null, `${name} cell ${i + 1} has an execution count committed`);
+    }
+  }
+});
+
+test("00_smoke's parameters are what its docs and the CLI promise", () => {
+  const { loadNotebook } = dist("notebooks.js");
+  const entry = loadNotebook(path.join(ROOT, "notebooks"), "00_smoke");
+  assert.deepEqual(
+    Object.fromEntries(entry.params.map((p) => [p.name, describeType(p.type)])),
+    { profile: '"quick" | "full"', steps: "number", seed: "number", dataDir: "string" },
+  );
+});

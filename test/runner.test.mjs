@@ -1,0 +1,200 @@
+// The runner against the real tslab kernel, on fixture notebooks written to temp dirs.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import { isAlive, readNb, runRunner, tempDir, textOf, waitFor, writeNb } from "./runner-helpers.mjs";
+
+const PARAMS = ["code", 'let steps = 3; // steps\nlet profile: "quick" | "full" = "quick";\nlet tags = ["a"];', ["parameters"]];
+
+/** A notebook dir + out dir + expectations file; `runner(args)` runs against them. */
+function setup(expectations = {}) {
+  const dir = tempDir();
+  const nbDir = path.join(dir, "nb");
+  const out = path.join(dir, "out");
+  const ex = path.join(dir, "expectations.json");
+  fs.writeFileSync(ex, JSON.stringify(expectations));
+  fs.mkdirSync(nbDir);
+  return { dir, nbDir, out, ex, run: (args, opts) => runRunner(["--notebooks", nbDir, "--out", out, "--expectations", ex, ...args], opts) };
+}
+
+test("happy path: executed notebook with outputs, injected parameters reach the kernel, progress ends as one output, expectations pass", async () => {
+  const s = setup({ "01_ok": { score: { min: 0.85, max: 0.95 } } });
+  writeNb(s.nbDir, "01_ok", [
+    ["markdown", "# fixture"],
+    PARAMS,
+    ["code", 'console.log("params " + JSON.stringify({ steps: steps, profile: profile, tags: tags }));\nconsole.log("env " + process.env.EMBEDLAB_NOTEBOOK + " " + process.env.EMBEDLAB_OUTPUT_DIR);'],
+    ["code", "import * as tslab from 'tslab';\nconst d = tslab.newDisplay();\nfor (const p of [0, 50, 100]) d.text(`bar ${p}%`);"],
+    ["code", 'import { saveResults } from "@embedlab/lib";\nsaveResults("01_ok", { metrics: { score: steps / 10 }, params: { steps: steps } });\n6 * 7'],
+  ]);
+  const yaml = path.join(s.dir, "p.yaml");
+  fs.writeFileSync(yaml, "tags: [x, y]\nsteps: 1\n");
+  const r = await s.run(["01", "--params", yaml, "--param", "steps=9", "--param", "profile=full"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^ok\s+01_ok\s+\d+\.\d+s$/m);
+  const nb = readNb(path.join(s.out, "01_ok.ipynb"));
+  assert.deepEqual(nb.cells[2].metadata.tags, ["injected-parameters"]);
+  const injected = [].concat(nb.cells[2].source).join("");
+  assert.match(injected, /^steps = 9;$/m);
+  assert.match(injected, /^tags = \["x","y"\];$/m);
+  assert.deepEqual(nb.cells[2].outputs, []);
+  assert.equal(textOf(nb.cells[3].outputs[0]), `params {"steps":9,"profile":"full","tags":["x","y"]}\nenv 01_ok ${s.out}\n`);
+  assert.deepEqual(nb.cells[4].outputs.map(textOf), ["bar 100%"]);
+  assert.deepEqual(nb.cells[5].outputs.map(textOf), ["42\n"]);
+  assert.ok(nb.cells[5].execution_count > 0);
+  assert.equal(nb.metadata.embedlab.status, "ok");
+  assert.deepEqual(nb.metadata.embedlab.parameters, { tags: ["x", "y"], steps: 9, profile: "full" });
+  assert.equal(JSON.parse(fs.readFileSync(path.join(s.out, "01_ok.results.json"), "utf8")).metrics.score, 0.9);
+});
+
+test("bad input is rejected before any kernel starts (exit 2, nothing written)", async () => {
+  const s = setup();
+  writeNb(s.nbDir, "01_ok", [PARAMS, ["code", "console.log(steps)"]]);
+  writeNb(s.nbDir, "05_other", [["code", "let seed = 1;", ["parameters"]]]);
+  const cases = [
+    [["nope"], /unknown notebook "nope"[\s\S]*available: 01_ok, 05_other/],
+    [["--param", "stpes=4"], /unknown parameter "stpes"[\s\S]*01_ok: steps \(number\), profile \("quick" \| "full"\), tags \(string\[\]\); 05_other: seed \(number\)/],
+    [["01", "--param", "steps=abc"], /parameter "steps" of 01_ok expects number, got "abc"/],
+    [["--param", "profile=medium"], /parameter "profile" of 01_ok expects "quick" \| "full", got "medium"/],
+    [["--param", 'tags=[1,2]'], /parameter "tags" of 01_ok expects string\[\], got \[1,2\]/],
+    [["--timeout", "soon"], /--timeout must be a positive number/],
+  ];
+  for (const [args, re] of cases) {
+    const r = await s.run(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, re);
+    assert.equal(fs.existsSync(s.out), false, `${args.join(" ")} wrote outputs`);
+  }
+  writeNb(s.nbDir, "07_none", [["code", "let x = 1;"]]);
+  let r = await s.run(["07"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /07_none: expected exactly one code cell tagged "parameters", found 0/);
+  writeNb(s.nbDir, "07_none", [["code", "let x = 1;", ["parameters"]], ["code", "let y = 1;", ["parameters"]]]);
+  r = await s.run([]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /found 2 \(cells 1, 2\)/);
+  assert.equal(fs.existsSync(s.out), false);
+});
+
+test("a failing cell stops its notebook (partial file kept, cell number reported), a type error is reported, the next notebook still runs", async () => {
+  const s = setup();
+  writeNb(s.nbDir, "02_fail", [
+    ["code", "let x = 1;", ["parameters"]],
+    ["markdown", "text"],
+    ["code", 'console.log("before");\nthrow new RangeError("kaboom " + x);'],
+    ["code", 'console.log("never");'],
+  ]);
+  writeNb(s.nbDir, "03_types", [["code", "let x = 1;", ["parameters"]], ["code", 'const n: number = "str";']]);
+  writeNb(s.nbDir, "04_after", [["code", "let x = 1;", ["parameters"]], ["code", 'console.log("after ran");']]);
+  const r = await s.run([]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /FAILED: notebook 02_fail, cell 3\n  \| console\.log\("before"\);\n  \| throw new RangeError\("kaboom " \+ x\);\n  RangeError: kaboom 1/);
+  assert.match(r.stderr, /FAILED: notebook 03_types, cell 2[\s\S]*TypeScriptError: 1:7 - Type 'string' is not assignable to type 'number'/);
+  assert.match(r.stdout, /^FAILED\s+02_fail\s/m);
+  assert.match(r.stdout, /^FAILED\s+03_types\s/m);
+  assert.match(r.stdout, /^ok\s+04_after\s/m);
+  const nb = readNb(path.join(s.out, "02_fail.ipynb"));
+  assert.deepEqual(nb.cells[2].outputs.map((o) => o.output_type), ["stream", "error"]);
+  assert.equal(nb.cells[2].outputs[1].ename, "RangeError");
+  assert.deepEqual(nb.cells[3].outputs, []);
+  assert.equal(nb.metadata.embedlab.status, "FAILED");
+  assert.equal(readNb(path.join(s.out, "04_after.ipynb")).cells[1].outputs[0].text, "after ran\n");
+});
+
+test("missing data: a loader throwing lib's DataNotFoundError gives a clear message and a non-zero exit", async () => {
+  const s = setup();
+  const empty = tempDir("embedlab-empty-data-");
+  writeNb(s.nbDir, "05_data", [
+    ["code", 'let dataset = "glove-tiny";', ["parameters"]],
+    ["code", 'import * as fs from "node:fs";\nimport * as path from "node:path";\nimport { DataNotFoundError, dataDir } from "@embedlab/lib";\nfunction load(name: string): string {\n  const f = path.join(dataDir(), name, "vectors.txt");\n  if (!fs.existsSync(f)) throw new DataNotFoundError(name, [f], "npm run data -- fetch " + name);\n  return fs.readFileSync(f, "utf8");\n}\nload(dataset);'],
+  ]);
+  const r = await s.run([], { env: { EMBEDLAB_DATA_DIR: empty } });
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^FAILED\s+05_data\s/m);
+  assert.ok(r.stderr.includes(`DataNotFoundError: dataset "glove-tiny" not found; searched: ${path.join(empty, "glove-tiny", "vectors.txt")}`), r.stderr);
+  assert.match(r.stderr, /→ set EMBEDLAB_DATA_DIR to a folder that has it, or run: npm run data -- fetch glove-tiny/);
+});
+
+test("kernel death (process.exit in a cell) and a cell timeout are reported as such, and no kernel is left behind", async () => {
+  const s = setup();
+  writeNb(s.nbDir, "06_dies", [["code", "let code = 1;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "process.exit(code);"], ["code", "1"]]);
+  writeNb(s.nbDir, "07_sleeps", [["code", "let ms = 60000;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "await new Promise((r) => setTimeout(r, ms));"]]);
+  writeNb(s.nbDir, "08_busy", [["code", "let ms = 60000;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "const end = Date.now() + ms;\nwhile (Date.now() < end) {}"]]);
+  const r = await s.run(["--timeout", "3"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^DIED\s+06_dies\s/m);
+  assert.match(r.stderr, /DIED: notebook 06_dies, cell 3[\s\S]*KernelDied: kernel process exited \(code 1\)/);
+  assert.match(r.stdout, /^TIMEOUT\s+07_sleeps\s/m);
+  assert.match(r.stdout, /^TIMEOUT\s+08_busy\s/m);
+  assert.match(r.stderr, /TIMEOUT: notebook 07_sleeps, cell 3[\s\S]*CellTimeout: cell did not finish within 3 s/);
+  for (const name of ["06_dies", "07_sleeps", "08_busy"]) {
+    const nb = readNb(path.join(s.out, `${name}.ipynb`));
+    const pid = Number(/PID (\d+)/.exec(nb.cells[1].outputs[0].text)[1]);
+    assert.equal(isAlive(pid), false, `${name}: kernel ${pid} still running`);
+    assert.equal(nb.cells[2].outputs.at(-1).output_type, "error");
+  }
+  assert.ok(r.ms < 120_000, `took ${r.ms} ms`);
+});
+
+test("expectations: a violated bound, a missing metric and a missing results file fail the run", async () => {
+  const s = setup({ "01_low": { score: { min: 0.95 }, other: { max: 1 } }, "02_nores": { score: { min: 0 } } });
+  writeNb(s.nbDir, "01_low", [["code", "let v = 0.5;", ["parameters"]], ["code", 'import { saveResults } from "@embedlab/lib";\nsaveResults("01_low", { metrics: { score: v }, params: {} });']]);
+  writeNb(s.nbDir, "02_nores", [["code", "let v = 1;", ["parameters"]], ["code", "console.log(v);"]]);
+  const r = await s.run([]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /expectation failed: 01_low: metric "score" = 0\.5 is below min 0\.95/);
+  assert.match(r.stderr, /expectation failed: 01_low: metric "other" missing/);
+  assert.match(r.stderr, /expectation failed: 02_nores: results file .*02_nores\.results\.json is missing/);
+  assert.match(r.stdout, /^FAILED\s+01_low\s/m);
+  assert.match(r.stdout, /^FAILED\s+02_nores\s/m);
+  const ok = await s.run(["01", "--param", "v=0.97"]);
+  assert.equal(ok.code, 1, "other is still missing");
+  fs.writeFileSync(s.ex, JSON.stringify({ "01_low": { score: { min: 0.95 } } }));
+  assert.equal((await s.run(["01", "--param", "v=0.97"])).code, 0);
+});
+
+test("the executed notebook is written atomically: every read parses, no temp files stay, a killed runner leaves no kernel", async () => {
+  const s = setup();
+  const cells = [["code", "let n = 4;", ["parameters"]], ["code", 'console.log("PID " + process.pid);']];
+  for (let i = 0; i < 6; i++) cells.push(["code", `console.log("${"x".repeat(99)}\\n".repeat(20000));`]);
+  cells.push(["code", "await new Promise((r) => setTimeout(r, 60000));"]);
+  writeNb(s.nbDir, "09_big", cells);
+  const file = path.join(s.out, "09_big.ipynb");
+  let reads = 0;
+  let bad = 0;
+  let child;
+  const poll = setInterval(() => {
+    let text;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      return; // not there yet
+    }
+    reads++;
+    try {
+      JSON.parse(text);
+    } catch {
+      bad++;
+    }
+  }, 2);
+  const done = runRunner(["--notebooks", s.nbDir, "--out", s.out, "--expectations", s.ex], { onSpawn: (c) => (child = c) });
+  // Wait until the sleeping cell is reached (all big outputs written), then kill the runner outright.
+  const reached = await waitFor(() => {
+    try {
+      return readNb(file).cells[7].outputs.length > 0;
+    } catch {
+      return false;
+    }
+  }, 120_000);
+  assert.ok(reached, "big cells did not finish");
+  child.kill("SIGKILL");
+  await done;
+  clearInterval(poll);
+  assert.ok(reads > 5, `only ${reads} reads`);
+  assert.equal(bad, 0, `${bad} of ${reads} reads saw a half-written notebook`);
+  const nb = readNb(file);
+  assert.equal(nb.cells[7].outputs[0].text.length, 100 * 20000 + 1);
+  assert.deepEqual(fs.readdirSync(s.out).filter((f) => f.endsWith(".tmp")), []);
+  const pid = Number(/PID (\d+)/.exec(nb.cells[1].outputs[0].text)[1]);
+  assert.equal(await waitFor(() => !isAlive(pid), 10_000), true, `kernel ${pid} outlived its killed runner`);
+});
