@@ -136,6 +136,18 @@ test("kernel death (process.exit in a cell) and a cell timeout are reported as s
   assert.ok(r.ms < 120_000, `took ${r.ms} ms`);
 });
 
+test("heartbeat loss: a stopped kernel (SIGSTOP mid-cell) is reported dead long before the cell timeout", async () => {
+  const s = setup();
+  writeNb(s.nbDir, "06_stops", [["code", 'let sig = "SIGSTOP";', ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "process.kill(process.pid, sig as NodeJS.Signals);"]]);
+  const r = await s.run(["--timeout", "300", "--heartbeat", "3"]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /^DIED\s+06_stops\s/m);
+  assert.match(r.stderr, /KernelDied: kernel stopped answering heartbeats for 3 s \(process state T: stopped\)/);
+  assert.ok(r.ms < 60_000, `took ${r.ms} ms`);
+  const pid = Number(/PID (\d+)/.exec(readNb(path.join(s.out, "06_stops.ipynb")).cells[1].outputs[0].text)[1]);
+  assert.equal(await waitFor(() => !isAlive(pid), 5000), true, `stopped kernel ${pid} was not killed`);
+});
+
 test("expectations: a violated bound, a missing metric and a missing results file fail the run", async () => {
   const s = setup({ "01_low": { score: { min: 0.95 }, other: { max: 1 } }, "02_nores": { score: { min: 0 } } });
   writeNb(s.nbDir, "01_low", [["code", "let v = 0.5;", ["parameters"]], ["code", 'import { saveResults } from "@embedlab/lib";\nsaveResults("01_low", { metrics: { score: v }, params: {} });']]);

@@ -8,6 +8,7 @@ export interface CliArgs {
   paramsFile?: string;
   outDir: string;
   timeoutS: number;
+  heartbeatS: number;
   notebooksDir: string;
   expectationsFile: string;
   help: boolean;
@@ -19,6 +20,7 @@ export const USAGE = `usage: npm run notebooks -- [names…] [--param k=v]… [-
   --params f.yaml  overrides from a YAML mapping (--param wins)
   --out dir        where executed notebooks and results go (default: outputs/)
   --timeout s      per-cell time limit in seconds (default 1200)
+  --heartbeat s    a kernel silent on its heartbeat this long (idle, or stopped) is dead (default 30)
   --notebooks dir  notebook folder (default: notebooks/)
   --expectations f metric bounds (default: ci/expectations.json)`;
 
@@ -33,6 +35,7 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
         params: { type: "string" },
         out: { type: "string" },
         timeout: { type: "string" },
+        heartbeat: { type: "string" },
         notebooks: { type: "string" },
         expectations: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -44,7 +47,10 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
   const v = parsed.values;
   const timeoutS = v.timeout === undefined ? 1200 : Number(v.timeout);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${v.timeout}"`);
+  const heartbeatS = v.heartbeat === undefined ? 30 : Number(v.heartbeat);
+  if (!Number.isFinite(heartbeatS) || heartbeatS <= 0) throw new UsageError(`--heartbeat must be a positive number of seconds, got "${v.heartbeat}"`);
   return {
+    heartbeatS,
     names: parsed.positionals,
     params: v.param ?? [],
     paramsFile: v.params,

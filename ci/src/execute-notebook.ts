@@ -31,6 +31,7 @@ export interface RunOptions {
   root: string;
   outDir: string;
   timeoutS: number;
+  heartbeatS: number;
   env: NodeJS.ProcessEnv;
   overrides: Record<string, unknown>;
   log: (line: string) => void;
@@ -91,6 +92,7 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
   try {
     kernel = await Kernel.start({
       root: opts.root,
+      heartbeatTimeoutS: opts.heartbeatS,
       env: { ...opts.env, EMBEDLAB_NOTEBOOK: entry.name, EMBEDLAB_OUTPUT_DIR: opts.outDir, EMBEDLAB_ROOT: opts.root },
     });
     for (let i = 0; i < nb.cells.length; i++) {

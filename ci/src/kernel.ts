@@ -53,6 +53,16 @@ export function killAllKernels(): void {
   for (const k of live) k.killNow();
 }
 
+/** Linux process state letter (R, S, D, T, Z…) from /proc, or null where unavailable. */
+function processState(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** One tslab kernel process and the client side of its five ZeroMQ channels. */
 export class Kernel {
   private readonly session = randomUUID();
@@ -203,9 +213,13 @@ export class Kernel {
     this.hbTimer = setInterval(() => {
       if (this.closed || this.deathReason) return;
       void this.send(this.hb, null).catch(() => undefined);
-      // A cell doing synchronous work blocks tslab's event loop, heartbeat included: only an idle kernel
-      // that stops answering is declared dead (a hung cell is caught by the cell timeout instead).
-      if (!this.busy && Date.now() - this.lastBeat > limitMs) this.die(`kernel stopped answering heartbeats for ${limitMs / 1000} s`);
+      if (Date.now() - this.lastBeat <= limitMs) return;
+      // A cell doing synchronous work blocks tslab's event loop, heartbeat included. So a silent kernel
+      // is dead when idle, or when busy but its process is stopped or a zombie; a busy kernel that is
+      // merely slow or hung is left to the cell timeout.
+      const state = this.child?.pid ? processState(this.child.pid) : null;
+      if (!this.busy) this.die(`kernel stopped answering heartbeats for ${limitMs / 1000} s`);
+      else if (state && /^[TtZX]$/.test(state)) this.die(`kernel stopped answering heartbeats for ${limitMs / 1000} s (process state ${state}: ${state === "Z" ? "zombie" : "stopped"})`);
     }, 2000);
     this.hbTimer.unref();
   }

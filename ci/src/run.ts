@@ -57,6 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       root,
       outDir: args.outDir,
       timeoutS: args.timeoutS,
+      heartbeatS: args.heartbeatS,
       env: process.env,
       overrides: perNotebook.get(entry.name) ?? {},
       log: (l) => console.log(l),
