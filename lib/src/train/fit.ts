@@ -6,7 +6,7 @@ import type { EpochRecord } from "./history";
 import { restoreValues, snapshot, Trainable, trainableVariables } from "./model-vars";
 import { clipByGlobalNorm, makeOptimizer, OptimizerConfig } from "./optimizers";
 import { constant, Schedule } from "./schedules";
-import type { BatchSource } from "./sources";
+import { BatchSource, tensorSource } from "./sources";
 
 /** Custom loss: forward the batch through the model and return a scalar (runs under the gradient tape). */
 export type LossFn<M extends Trainable = Trainable> = (model: M, x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
@@ -78,11 +78,12 @@ function checkOptions(o: FitOptions<Trainable>, data: BatchSource): void {
 }
 
 /**
- * Train `model` on `data` with a custom loss. Per epoch: seeded shuffle, steps with the chosen
+ * Train `model` on `data` (a BatchSource, or in-memory `{x, y}` tensors) with a custom loss. Per epoch: seeded shuffle, steps with the chosen
  * optimizer/schedule (clipping optional), optional evaluate(), history record, checkpoint,
  * early stopping. Tensors are freed every step (tf.memory().numTensors stays flat).
  */
-export async function fit<M extends Trainable>(model: M, data: BatchSource, opts: FitOptions<M>): Promise<FitResult> {
+export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSource | { x: tf.Tensor; y: tf.Tensor }, opts: FitOptions<M>): Promise<FitResult> {
+  const data: BatchSource = "batch" in dataOrTensors && typeof dataOrTensors.batch === "function" ? dataOrTensors : tensorSource((dataOrTensors as { x: tf.Tensor }).x, (dataOrTensors as { y: tf.Tensor }).y);
   checkOptions(opts as FitOptions<Trainable>, data);
   const vars = trainableVariables(model);
   if (vars.length === 0) throw new EmbedlabError("fit: the model has no trainable variables");

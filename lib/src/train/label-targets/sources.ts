@@ -1,0 +1,80 @@
+import { EmbedlabError } from "../../core";
+import { CIFAR100_CLASSES, CIFAR10_CLASSES, loadCifar100Descriptions, loadLabelEmbeddings, prettyClassName } from "../../data";
+import { cachedEncoder, loadTextEncoder } from "../../models";
+
+/** Which CIFAR label set a source embeds. */
+export type CifarName = "cifar10" | "cifar100";
+
+/** Label vectors from one embedder, one row per class in dataset index order. */
+export interface LabelSource {
+  /** e.g. "gpt3-davinci", "gpt3-ada-desc", "use-lite", "glove-100d-desc". */
+  id: string;
+  /** What was embedded: class names or CIFAR-100 Wikipedia descriptions. */
+  texts: "names" | "descriptions";
+  vectors: Float32Array[];
+  dim: number;
+  /** Where the vectors came from (file, model), for results.json. */
+  provenance: string;
+}
+
+export interface LabelSourceOptions {
+  /** Data root holding `llm_labels/` (default: EMBEDLAB_DATA_DIR). */
+  root?: string;
+}
+
+const GPT3 = ["ada", "babbage", "curie", "davinci"];
+
+/** Parse "gpt3-<size>[-desc]" / "use-lite[-desc]" / "glove-100d[-desc]" into encoder and text kind. */
+export function parseSourceId(id: string): { family: "gpt3" | "use-lite" | "glove-100d"; size?: string; texts: "names" | "descriptions" } {
+  const desc = id.endsWith("-desc");
+  const base = desc ? id.slice(0, -5) : id;
+  const texts = desc ? "descriptions" : "names";
+  if (base.startsWith("gpt3-")) {
+    const size = base.slice(5);
+    if (!GPT3.includes(size)) throw new EmbedlabError(`unknown GPT-3 size in label source "${id}"`, `use gpt3-${GPT3.join(" / gpt3-")} (add -desc for descriptions)`);
+    return { family: "gpt3", size, texts };
+  }
+  if (base === "use-lite" || base === "glove-100d") return { family: base, texts };
+  throw new EmbedlabError(`unknown label source "${id}"`, 'use "gpt3-<ada|babbage|curie|davinci>", "use-lite" or "glove-100d", each optionally with "-desc"');
+}
+
+/** The texts a local encoder embeds: class names with spaces ("aquarium fish"), or the CIFAR-100 descriptions. */
+export function labelTexts(dataset: CifarName, texts: "names" | "descriptions", root?: string): string[] {
+  if (texts === "descriptions") {
+    if (dataset !== "cifar100") throw new EmbedlabError(`descriptions exist only for CIFAR-100, not ${dataset}`, "use a names source (drop -desc)");
+    return loadCifar100Descriptions(root).descriptions;
+  }
+  return (dataset === "cifar10" ? CIFAR10_CLASSES : CIFAR100_CLASSES).map(prettyClassName);
+}
+
+/**
+ * Label vectors for `dataset` from one source: the original's cached GPT-3 vectors (`llm_labels/`, paired
+ * to classes BY NAME), or a local encoder (USE-lite, GloVe) run through the on-disk embedding cache.
+ */
+export async function loadLabelSource(id: string, dataset: CifarName, opts: LabelSourceOptions = {}): Promise<LabelSource> {
+  const p = parseSourceId(id);
+  if (p.family === "gpt3") {
+    const file = `${dataset}_${p.texts === "descriptions" ? "desc_" : ""}${p.size}-001`;
+    const le = loadLabelEmbeddings(file, { root: opts.root, pairing: "by-name" });
+    return { id, texts: p.texts, vectors: le.vectors, dim: le.dim, provenance: `text-similarity-${p.size}-001 (cached, ${le.source.note ?? file})` };
+  }
+  const texts = labelTexts(dataset, p.texts, opts.root);
+  const enc = cachedEncoder(await loadTextEncoder(p.family));
+  const vectors = await enc.embed(texts);
+  return { id, texts: p.texts, vectors, dim: enc.dim, provenance: `${enc.id} (${enc.provenance.source}); cache ${enc.cacheStats.hits} hits / ${enc.cacheStats.misses} computed` };
+}
+
+/** Load several sources; ids that do not exist for this dataset (e.g. GPT-3 davinci for CIFAR-100 here) are reported, not thrown. */
+export async function loadLabelSources(ids: readonly string[], dataset: CifarName, opts: LabelSourceOptions = {}): Promise<{ sources: LabelSource[]; missing: { id: string; reason: string }[] }> {
+  const sources: LabelSource[] = [];
+  const missing: { id: string; reason: string }[] = [];
+  for (const id of ids) {
+    try {
+      sources.push(await loadLabelSource(id, dataset, opts));
+    } catch (err) {
+      if (!(err instanceof EmbedlabError)) throw err;
+      missing.push({ id, reason: err.message.split("\n")[0] });
+    }
+  }
+  return { sources, missing };
+}

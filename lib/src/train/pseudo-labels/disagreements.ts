@@ -1,0 +1,45 @@
+/** One evaluation sentence on which teacher and student disagree. */
+export interface Disagreement {
+  sentence: string;
+  gold: string;
+  teacher: string;
+  /** Teacher's score for "positive" minus "negative" (or class 1 minus class 0). */
+  teacherMargin: number;
+  student: string;
+  /** Student's probability of class 1. */
+  studentP1: number;
+  right: "teacher" | "student";
+}
+
+/**
+ * Sentences where teacher and student predictions differ, most confident student first (ties by
+ * teacher margin). Binary tasks: class 1 is the "positive" class.
+ */
+export function disagreements(
+  sentences: readonly string[],
+  gold: ArrayLike<number>,
+  teacher: { labels: ArrayLike<number>; scores: ArrayLike<number> },
+  studentP: ArrayLike<number>,
+  classes: readonly string[],
+  limit = 12,
+): { rows: Disagreement[]; total: number; teacherRight: number; studentRight: number } {
+  const rows: Disagreement[] = [];
+  for (let i = 0; i < sentences.length; i++) {
+    const s = studentP[i * 2 + 1] >= 0.5 ? 1 : 0;
+    const t = teacher.labels[i];
+    if (s === t) continue;
+    rows.push({
+      sentence: sentences[i],
+      gold: classes[gold[i]],
+      teacher: classes[t],
+      teacherMargin: teacher.scores[i * 2 + 1] - teacher.scores[i * 2],
+      student: classes[s],
+      studentP1: studentP[i * 2 + 1],
+      right: gold[i] === t ? "teacher" : "student",
+    });
+  }
+  const total = rows.length;
+  const teacherRight = rows.filter((r) => r.right === "teacher").length;
+  rows.sort((a, b) => Math.abs(b.studentP1 - 0.5) - Math.abs(a.studentP1 - 0.5) || Math.abs(b.teacherMargin) - Math.abs(a.teacherMargin));
+  return { rows: rows.slice(0, limit), total, teacherRight, studentRight: total - teacherRight };
+}
