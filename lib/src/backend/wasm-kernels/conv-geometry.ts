@@ -34,15 +34,22 @@ export function convGeometry(
 
 /** cols[M, K] (M = n·outH·outW, K = fh·fw·inC, K ordered like the filter's [fh, fw, inC]). */
 export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): void {
-  const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+  im2colRows(x, g, cols, 0, g.n * g.outH * g.outW);
+}
+
+/** Rows [rowStart, rowEnd) of im2col, written to cols[0 .. (rowEnd-rowStart)·K). */
+export function im2colRows(x: Float32Array, g: ConvGeometry, cols: Float32Array, rowStart: number, rowEnd: number): void {
+  const { inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
   const K = fh * fw * inC;
   const rowLen = fw * inC; // with dw = 1 a filter row's taps are contiguous in x
-  let row = 0;
-  for (let b = 0; b < n; b++) {
+  const perImage = outH * outW;
+  for (let row = rowStart; row < rowEnd; row++) {
+    const b = Math.floor(row / perImage), rem = row - b * perImage;
+    const oh = Math.floor(rem / outW), ow = rem - oh * outW;
     const xb = b * inH * inW * inC;
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++, row++) {
-        let o = row * K;
+    {
+      {
+        let o = (row - rowStart) * K;
         const iw0 = ow * sw - padLeft;
         const rowInside = dw === 1 && iw0 >= 0 && iw0 + fw <= inW;
         for (let i = 0; i < fh; i++) {
@@ -108,30 +115,24 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
 }
 
 /**
- * colsT[K, M], the transpose of im2col, built directly: cheaper than im2col + transposing dy
- * when inC is small (the first layer of an image net), since each row reads x at stride inC.
+ * Columns [rowStart, rowEnd) of colsT[K, M] (the transpose of im2col), written to
+ * colsT[0 .. K·(rowEnd-rowStart)): cheaper than im2col + transposing dy when inC is small
+ * (the first layer of an image net), since each row reads x at stride inC.
  */
-export function im2colT(x: Float32Array, g: ConvGeometry, colsT: Float32Array): void {
-  const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+export function im2colTRows(x: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number): void {
+  const { inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+  const perImage = outH * outW;
   let o = 0;
   for (let i = 0; i < fh; i++) {
     for (let j = 0; j < fw; j++) {
       for (let c = 0; c < inC; c++) {
-        for (let b = 0; b < n; b++) {
-          const xb = b * inH * inW * inC + c;
-          for (let oh = 0; oh < outH; oh++) {
-            const ih = oh * sh + i * dh - padTop;
-            if (ih < 0 || ih >= inH) {
-              colsT.fill(0, o, o + outW);
-              o += outW;
-              continue;
-            }
-            const rowBase = xb + ih * inW * inC;
-            for (let ow = 0; ow < outW; ow++, o++) {
-              const iw = ow * sw + j * dw - padLeft;
-              colsT[o] = iw < 0 || iw >= inW ? 0 : x[rowBase + iw * inC];
-            }
-          }
+        let b = Math.floor(rowStart / perImage);
+        let oh = Math.floor((rowStart - b * perImage) / outW);
+        let ow = rowStart - b * perImage - oh * outW;
+        for (let row = rowStart; row < rowEnd; row++, o++) {
+          const ih = oh * sh + i * dh - padTop, iw = ow * sw + j * dw - padLeft;
+          colsT[o] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? 0 : x[((b * inH + ih) * inW + iw) * inC + c];
+          if (++ow === outW) { ow = 0; if (++oh === outH) { oh = 0; b++; } }
         }
       }
     }
