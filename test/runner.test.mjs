@@ -159,6 +159,9 @@ test("expectations: a violated bound, a missing metric and a missing results fil
   assert.match(r.stderr, /expectation failed: 02_nores: results file .*02_nores\.results\.json is missing/);
   assert.match(r.stdout, /^FAILED\s+01_low\s/m);
   assert.match(r.stdout, /^FAILED\s+02_nores\s/m);
+  const meta = readNb(path.join(s.out, "01_low.ipynb")).metadata.embedlab;
+  assert.equal(meta.status, "FAILED");
+  assert.equal(meta.expectation_failures.length, 2);
   const ok = await s.run(["01", "--param", "v=0.97"]);
   assert.equal(ok.code, 1, "other is still missing");
   fs.writeFileSync(s.ex, JSON.stringify({ "01_low": { score: { min: 0.95 } } }));

@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "@embedlab/lib/dist/core";
 import type { CellError } from "./error-text";
@@ -25,6 +26,14 @@ export interface NotebookRun {
   executedFile: string;
   startedAt: number;
   failure?: CellFailure;
+}
+
+/** Mark an executed notebook as failed by its expectations (metadata only; outputs untouched). */
+export function markExpectationFailures(run: NotebookRun, failures: string[]): void {
+  const nb = JSON.parse(fs.readFileSync(run.executedFile, "utf8")) as Notebook;
+  const meta = (nb.metadata.embedlab ?? {}) as Record<string, unknown>;
+  nb.metadata.embedlab = { ...meta, status: "FAILED", expectation_failures: failures };
+  writeFileAtomic(run.executedFile, JSON.stringify(nb, null, 1) + "\n");
 }
 
 export interface RunOptions {

@@ -140,7 +140,8 @@ export class Kernel {
     const addr = (p: number) => `tcp://127.0.0.1:${p}`;
     this.shell = new zmq.Dealer({ routingId: `shell-${this.session.slice(0, 8)}`, linger: 0 });
     this.control = new zmq.Dealer({ routingId: `ctrl-${this.session.slice(0, 8)}`, linger: 0 });
-    this.iopub = new zmq.Subscriber({ linger: 0 });
+    // No receive limit: a cell printing many lines must not lose output on our side.
+    this.iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
     this.hb = new zmq.Dealer({ linger: 0 });
     this.shell.connect(addr(shellPort));
     this.control.connect(addr(controlPort));

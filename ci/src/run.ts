@@ -6,7 +6,7 @@
  */
 import { outputDir, repoRoot } from "@embedlab/lib/dist/core";
 import { parseCli, USAGE } from "./cli-args";
-import { executeNotebook } from "./execute-notebook";
+import { executeNotebook, markExpectationFailures } from "./execute-notebook";
 import { checkExpectations, loadExpectations } from "./expectations";
 import { killAllKernels } from "./kernel";
 import { listNotebooks, loadNotebook, selectNotebooks } from "./notebooks";
@@ -68,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
       const problems = checkExpectations(entry.name, expectations[entry.name], args.outDir, run.startedAt);
       if (problems.length) {
         run.status = "FAILED";
+        markExpectationFailures(run, problems);
         console.error(problems.map((p) => `expectation failed: ${p}`).join("\n"));
       }
     }
