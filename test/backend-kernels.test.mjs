@@ -200,6 +200,7 @@ test("unsortedSegmentSum drops out-of-range ids and keeps int32", async () => {
 // Kernels embedlab replaces for speed must still match the cpu backend.
 const poolCases = [
   { shape: [2, 8, 8, 3], size: 2, s: 2, pad: "valid" },
+  { shape: [2, 7, 5, 2], size: 2, s: 2, pad: "valid" }, // odd sides: last row/column gets no gradient
   { shape: [2, 7, 7, 2], size: 3, s: 2, pad: "same" },
   { shape: [1, 6, 5, 4], size: 3, s: 1, pad: "valid" },
 ];

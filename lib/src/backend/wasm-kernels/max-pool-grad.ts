@@ -24,6 +24,10 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   const xv = view(backend, input);
   const dyv = view(backend, dy);
   dxv.fill(0);
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH <= H && 2 * OW <= W) {
+    pool2x2Grad(xv, dyv, dxv, n, H, W, C, OH, OW);
+    return dx;
+  }
   const best = new Float32Array(C);
   const where = new Int32Array(C);
   for (let b = 0; b < n; b++) {
@@ -53,6 +57,28 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
     }
   }
   return dx;
+}
+
+/** The common 2×2 / stride-2 / unpadded case: windows do not overlap, so no bookkeeping arrays. */
+function pool2x2Grad(xv: Float32Array, dyv: Float32Array, dxv: Float32Array,
+  n: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  const rowStride = W * C;
+  for (let b = 0; b < n; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const p00 = ((b * H + 2 * oh) * W + 2 * ow) * C, p01 = p00 + C, p10 = p00 + rowStride, p11 = p10 + C;
+        const dyBase = ((b * OH + oh) * OW + ow) * C;
+        for (let c = 0; c < C; c++) {
+          // first strictly-largest in row-major order, as the cpu backend picks
+          let best = xv[p00 + c], at = p00 + c;
+          if (xv[p01 + c] > best) { best = xv[p01 + c]; at = p01 + c; }
+          if (xv[p10 + c] > best) { best = xv[p10 + c]; at = p10 + c; }
+          if (xv[p11 + c] > best) { at = p11 + c; }
+          dxv[at] = dyv[dyBase + c];
+        }
+      }
+    }
+  }
 }
 
 export const maxPoolGradConfig: tf.KernelConfig = {
