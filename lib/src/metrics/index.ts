@@ -5,3 +5,4 @@ export { pearson, spearman, averageRanks } from "./correlation";
 export { bootstrapCI, quantile } from "./bootstrap";
 export type { BootstrapOptions, ConfidenceInterval } from "./bootstrap";
 export type { Vector } from "./check";
+export * as embeddingQuality from "./embedding-quality";

@@ -1,0 +1,67 @@
+/**
+ * How well an embedding's cosine separates relevant from irrelevant text pairs (e.g. a WikiQA question
+ * with its correct vs incorrect candidate sentences): ROC-AUC of the pair cosines against the labels,
+ * the mean cosine of each group, and (optionally) a bootstrap CI of the AUC.
+ */
+import { EmbedlabError } from "../../core";
+import { bootstrapCI, type ConfidenceInterval } from "../bootstrap";
+import { rocAuc } from "../classification";
+import { pairedCosine } from "../cosine";
+import { assertSameLength, type Vector } from "../check";
+
+export interface SeparationOptions {
+  /** Bootstrap resamples for the AUC's 95 % CI (0 = none; default 0). */
+  bootstrap?: number;
+  /** Bootstrap seed (default 0). */
+  seed?: number;
+}
+
+export interface Separation {
+  /** P(cos of a random relevant pair > cos of a random irrelevant pair); 0.5 = no separation. */
+  auc: number;
+  /** 95 % percentile-bootstrap CI of the AUC (pairs resampled), when asked for. */
+  aucCI?: ConfidenceInterval;
+  meanRelevant: number;
+  meanIrrelevant: number;
+  /** meanRelevant − meanIrrelevant. */
+  gap: number;
+  /** Cosines of the relevant and of the irrelevant pairs (for histograms). */
+  relevant: number[];
+  irrelevant: number[];
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+
+/** Separation of the scores `cosines[i]` by `labels[i]` (1 = relevant). */
+export function separationOfScores(cosines: readonly number[], labels: ArrayLike<number | boolean>, opts: SeparationOptions = {}): Separation {
+  assertSameLength(cosines, labels, "separation");
+  const relevant: number[] = [];
+  const irrelevant: number[] = [];
+  for (let i = 0; i < cosines.length; i++) (labels[i] ? relevant : irrelevant).push(cosines[i]);
+  if (relevant.length === 0 || irrelevant.length === 0) {
+    throw new EmbedlabError(`separation needs relevant and irrelevant pairs; got ${relevant.length} relevant, ${irrelevant.length} irrelevant`, "evaluate on pairs with both labels");
+  }
+  const auc = rocAuc(cosines, labels);
+  const out: Separation = { auc, meanRelevant: mean(relevant), meanIrrelevant: mean(irrelevant), gap: mean(relevant) - mean(irrelevant), relevant, irrelevant };
+  const reps = opts.bootstrap ?? 0;
+  if (reps > 0) {
+    const lab = Array.from(labels, (l) => (l ? 1 : 0));
+    out.aucCI = bootstrapCI(
+      (idx) => {
+        const s = idx.map((i) => cosines[i]);
+        const l = idx.map((i) => lab[i]);
+        // a resample with one class only carries no AUC information: count it as chance
+        return l.includes(1) && l.includes(0) ? rocAuc(s, l) : 0.5;
+      },
+      { n: reps, seed: opts.seed ?? 0, size: cosines.length },
+    );
+  }
+  return out;
+}
+
+/** Separation of cos(a_i, b_i) by `labels[i]`: `a` and `b` are the two sides of each pair. */
+export function pairSeparation(a: readonly Vector[], b: readonly Vector[], labels: ArrayLike<number | boolean>, opts: SeparationOptions = {}): Separation {
+  assertSameLength(a, b, "pairSeparation");
+  assertSameLength(a, labels, "pairSeparation labels");
+  return separationOfScores(pairedCosine(a, b), labels, opts);
+}

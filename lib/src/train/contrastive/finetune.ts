@@ -1,0 +1,88 @@
+/**
+ * Contrastive fine-tuning of the GPT into a sentence embedder: both sides of each pair are mean-pooled
+ * final hidden states, and the loss is the symmetric InfoNCE with in-batch negatives
+ *   L = ½ [ CE(softmax_j cos(a_i, b_j)/τ, i) + CE(softmax_j cos(b_i, a_j)/τ, i) ],
+ * averaged over the batch. All weights are trained with AdamW (warm-up then cosine decay).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { EmbedlabError, progress } from "../../core";
+import { infoNCE } from "../../losses/contrastive";
+import { AdamW, cosineLr, trainStep } from "../../models/gpt/adamw";
+import type { GptTokenizer } from "../../models/gpt/bpe";
+import type { GPT } from "../../models/gpt/model";
+import { pairBatches, type TextPair } from "./pairs";
+import { meanPooledHidden, tokenizeForPooling } from "./pooling";
+
+export interface ContrastiveOptions {
+  steps: number;
+  /** Pairs per batch (each batch has 2·batch texts; 2·(batch − 1) negatives per text). */
+  batch?: number;
+  temperature?: number;
+  lr?: number;
+  /** Warm-up steps (default 10 % of steps). */
+  warmup?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  /** Tokens kept per text (from the start; default 48). */
+  maxTokens?: number;
+  /** Apply the model's dropout while training (SimCSE needs it; default false). */
+  dropout?: boolean;
+  seed?: number;
+  /** Label for the progress bar. */
+  label?: string;
+}
+
+export interface ContrastiveStep {
+  step: number;
+  loss: number;
+  lr: number;
+}
+
+export interface ContrastiveResult {
+  history: ContrastiveStep[];
+  seconds: number;
+  pairs: number;
+  /** Pairs per source (e.g. { "wikiqa-qa": 70, "brown-next": 2000 }). */
+  sources: Record<string, number>;
+}
+
+/** Fine-tune `model` in place on `pairs`; returns the loss history. */
+export function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: readonly TextPair[], opts: ContrastiveOptions): ContrastiveResult {
+  const steps = opts.steps;
+  if (!(Number.isInteger(steps) && steps >= 0)) throw new EmbedlabError(`steps must be a non-negative integer, got ${steps}`);
+  const batch = opts.batch ?? 32;
+  const temperature = opts.temperature ?? 0.05;
+  const lr = opts.lr ?? 1e-3;
+  const warmup = opts.warmup ?? Math.max(1, Math.round(steps * 0.1));
+  const maxTokens = Math.min(opts.maxTokens ?? 48, model.config.block_size);
+  const seed = opts.seed ?? 0;
+  const sources: Record<string, number> = {};
+  for (const p of pairs) sources[p.source] = (sources[p.source] ?? 0) + 1;
+  const t0 = Date.now();
+  const history: ContrastiveStep[] = [];
+  if (steps === 0) return { history, seconds: 0, pairs: pairs.length, sources };
+  const batches = pairBatches(pairs, batch, steps, seed);
+  const opt = new AdamW({ weightDecay: opts.weightDecay ?? 0.01, clipNorm: opts.clipNorm ?? 1.0 });
+  const vars = model.variables();
+  const bar = progress(steps, opts.label ?? "contrastive fine-tune");
+  try {
+    batches.forEach((idx, step) => {
+      const seqs = tokenizeForPooling(tokenizer, [...idx.map((i) => pairs[i].a), ...idx.map((i) => pairs[i].b)], maxTokens);
+      const lrNow = cosineLr(step, steps, lr, warmup, 0.1);
+      const { loss } = tf.tidy(() =>
+        trainStep(() => {
+          const pooled = meanPooledHidden(model, seqs, tokenizer.eotId, !!opts.dropout);
+          const [a, b] = tf.split(pooled, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+          return infoNCE(a, b, temperature);
+        }, vars, opt, lrNow),
+      );
+      if (!Number.isFinite(loss)) throw new EmbedlabError(`contrastive loss became ${loss} at step ${step}`, "lower the learning rate or raise the temperature");
+      history.push({ step: step + 1, loss, lr: lrNow });
+      bar.tick(1, `loss ${loss.toFixed(3)}`);
+    });
+  } finally {
+    opt.dispose();
+    bar.done(history.length ? `loss ${history[history.length - 1].loss.toFixed(3)}` : undefined);
+  }
+  return { history, seconds: (Date.now() - t0) / 1000, pairs: pairs.length, sources };
+}

@@ -1,0 +1,113 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const lib = require("@embedlab/lib");
+const tf = require("@tensorflow/tfjs");
+const { BpeTokenizer } = require("@embedlab/lib/dist/models/gpt/bpe.js");
+const { embed } = require("@embedlab/lib/dist/models/gpt/embed.js");
+const C = lib.train.contrastive;
+const { GPT, DEFAULT_CONFIG } = lib.models.gpt;
+
+const question = (id, n, correct) => ({
+  questionId: id,
+  question: `question ${id}?`,
+  documentTitle: `Title ${id}`,
+  candidates: Array.from({ length: n }, (_, i) => ({ sentenceId: `${id}-${i}`, sentence: `sentence ${i} of ${id}.`, label: i === correct ? 1 : 0 })),
+});
+
+test("splitQuestionsById: disjoint by id, complete, seeded, candidates kept together", () => {
+  const qs = Array.from({ length: 20 }, (_, i) => question(`Q${i}`, 3, i % 2 ? 1 : -1));
+  const s = C.splitQuestionsById(qs, 0.5, 7);
+  assert.equal(s.tune.length + s.evaluate.length, 20);
+  assert.equal(s.evaluate.length, 10);
+  const tuneIds = new Set(s.tune.map((q) => q.questionId));
+  assert.ok(s.evaluate.every((q) => !tuneIds.has(q.questionId)));
+  assert.ok(s.evaluate.every((q) => q.candidates.length === 3));
+  assert.deepEqual(C.splitQuestionsById([...qs].reverse(), 0.5, 7).evaluate.map((q) => q.questionId).sort(), s.evaluate.map((q) => q.questionId).sort(), "depends on ids, not input order");
+  assert.notDeepEqual(C.splitQuestionsById(qs, 0.5, 8).evaluate.map((q) => q.questionId), s.evaluate.map((q) => q.questionId));
+  assert.throws(() => C.splitQuestionsById(qs, 1, 7), /evalFraction/);
+});
+
+test("pair builders: QA pairs use only correct answers, neighbours are adjacent, dropout pairs are identical", () => {
+  const qs = [question("Q1", 3, 2), question("Q2", 2, -1)];
+  assert.deepEqual(C.questionAnswerPairs(qs), [{ a: "question Q1?", b: "sentence 2 of Q1.", source: "wikiqa-qa" }]);
+  assert.deepEqual(C.questionTitlePairs(qs).map((p) => p.b), ["Title Q1", "Title Q2"]);
+  const nb = C.neighbourPairs([["a", "b", "c"], ["x", "y"]], 10, 0);
+  assert.equal(nb.length, 3);
+  for (const p of nb) assert.ok(["a|b", "b|c", "x|y"].includes(`${p.a}|${p.b}`));
+  assert.equal(C.neighbourPairs([["a", "b", "c"], ["x", "y"]], 2, 0).length, 2);
+  assert.deepEqual(C.dropoutPairs(["s"]), [{ a: "s", b: "s", source: "dropout" }]);
+  assert.deepEqual(C.wikiqaArticles(qs)[1], ["sentence 0 of Q2.", "sentence 1 of Q2."]);
+});
+
+test("brownSentenceDocs: sentences of the installed Brown corpus within the word limits", () => {
+  const docs = C.brownSentenceDocs({ maxDocs: 2, minWords: 5, maxWords: 12 });
+  assert.equal(docs.length, 2);
+  const all = docs.flat();
+  assert.ok(all.length > 20);
+  for (const s of all) {
+    const n = s.split(/\s+/).length;
+    assert.ok(n >= 5 && n <= 12, s);
+    assert.ok(!/\/[a-z]+\b/.test(s) || s.includes("http"), `POS tag left in: ${s}`);
+  }
+});
+
+test("pairBatches: every batch has distinct texts, seeded", () => {
+  const pairs = [
+    ...Array.from({ length: 30 }, (_, i) => ({ a: `q${i % 10}`, b: `s${i}`, source: "t" })), // q repeats 3×
+  ];
+  const b1 = C.pairBatches(pairs, 8, 12, 3);
+  assert.equal(b1.length, 12);
+  for (const batch of b1) {
+    assert.equal(batch.length, 8);
+    const texts = batch.flatMap((i) => [pairs[i].a, pairs[i].b]);
+    assert.equal(new Set(texts).size, texts.length, "a text appears twice in one batch");
+  }
+  assert.deepEqual(C.pairBatches(pairs, 8, 12, 3), b1);
+  assert.throws(() => C.pairBatches(pairs, 1, 2, 0), /batch size/);
+  assert.throws(() => C.pairBatches(pairs.slice(0, 1), 4, 2, 0), /at least 2 pairs/);
+});
+
+function tinyModel() {
+  const texts = ["the cat sat on the mat", "a dog ran in the park", "rain fell on the town", "ships sail the sea", "birds sing at dawn", "cold wind from the north"];
+  const tok = BpeTokenizer.train(texts, 300);
+  const model = new GPT({ ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize }, undefined, 1);
+  return { tok, model, texts };
+}
+
+test("meanPooledHidden matches gpt.embed mean-hidden and ignores padding", async () => {
+  await lib.backend.initBackend({ prefer: "cpu" });
+  const { tok, model, texts } = tinyModel();
+  const seqs = C.tokenizeForPooling(tok, texts, 32);
+  const pooled = tf.tidy(() => C.meanPooledHidden(model, seqs, tok.eotId, false).arraySync());
+  const ref = embed(model, tok, texts, { pooling: "mean-hidden" });
+  for (let i = 0; i < texts.length; i++) for (let j = 0; j < 16; j++) assert.ok(Math.abs(pooled[i][j] - ref[i][j]) < 1e-4, `text ${i} dim ${j}`);
+  const alone = tf.tidy(() => C.meanPooledHidden(model, [seqs[0]], tok.eotId, false).arraySync());
+  for (let j = 0; j < 16; j++) assert.ok(Math.abs(alone[0][j] - pooled[0][j]) < 1e-4, "padding changed a pooled vector");
+  assert.deepEqual(C.tokenizeForPooling(tok, ["", "the cat sat on the mat"], 2).map((s) => s.length), [1, 2]);
+  model.dispose();
+});
+
+test("contrastiveFinetune lowers the InfoNCE loss and pulls paired texts together", async () => {
+  await lib.backend.initBackend({ prefer: "cpu" });
+  const { tok, model, texts } = tinyModel();
+  // pair each text with a fixed, unrelated partner: only training can make the partners closest
+  const partners = [3, 4, 5, 0, 1, 2];
+  const pairs = texts.map((t, i) => ({ a: t, b: texts[partners[i]] + " !", source: "toy" }));
+  const before = embed(model, tok, [...pairs.map((p) => p.a), ...pairs.map((p) => p.b)], { pooling: "mean-hidden" });
+  const retrieval = (vecs) => {
+    const sim = lib.metrics.cosineSimilarityMatrix(vecs.slice(0, 6), vecs.slice(6));
+    return sim.filter((row, i) => row.indexOf(Math.max(...row)) === i).length;
+  };
+  const r = C.contrastiveFinetune(model, tok, pairs, { steps: 40, batch: 6, lr: 1e-2, temperature: 0.1, seed: 2 });
+  assert.equal(r.history.length, 40);
+  assert.deepEqual(r.sources, { toy: 6 });
+  const first = r.history.slice(0, 5).reduce((s, h) => s + h.loss, 0) / 5;
+  const last = r.history.slice(-5).reduce((s, h) => s + h.loss, 0) / 5;
+  assert.ok(last < first * 0.5, `loss ${first} → ${last}`);
+  const after = embed(model, tok, [...pairs.map((p) => p.a), ...pairs.map((p) => p.b)], { pooling: "mean-hidden" });
+  assert.ok(retrieval(after) >= 5 && retrieval(after) > retrieval(before) + 2, `top-1 ${retrieval(before)} → ${retrieval(after)}`);
+  assert.throws(() => C.contrastiveFinetune(model, tok, pairs, { steps: -1 }), /steps/);
+  model.dispose();
+});

@@ -1,0 +1,69 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+const { metrics, Rng } = createRequire(import.meta.url)("@embedlab/lib");
+const eq = metrics.embeddingQuality;
+
+const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+
+test("pairSeparation: AUC and group means of paired cosines", () => {
+  // a_i = e1; b_i at angle θ_i from e1, so cos = cos θ_i
+  const angles = [0.1, 0.2, 1.0, 1.2, 1.4];
+  const a = angles.map(() => [1, 0]);
+  const b = angles.map((t) => [Math.cos(t), Math.sin(t)]);
+  const s = eq.pairSeparation(a, b, [1, 1, 0, 0, 0]);
+  assert.equal(s.auc, 1);
+  close(s.meanRelevant, (Math.cos(0.1) + Math.cos(0.2)) / 2, 1e-12);
+  close(s.meanIrrelevant, (Math.cos(1.0) + Math.cos(1.2) + Math.cos(1.4)) / 3, 1e-12);
+  close(s.gap, s.meanRelevant - s.meanIrrelevant, 1e-12);
+  assert.equal(s.relevant.length, 2);
+  assert.equal(s.irrelevant.length, 3);
+  // labels flipped: perfectly wrong order
+  assert.equal(eq.pairSeparation(a, b, [0, 0, 1, 1, 1]).auc, 0);
+  // one relevant pair in the middle: 2 of 3 irrelevant pairs below it
+  close(eq.pairSeparation(a, b, [0, 0, 1, 0, 0]).auc, 0.5);
+});
+
+test("separationOfScores: bootstrap CI brackets the estimate and is seeded", () => {
+  const rng = new Rng(5);
+  const labels = Array.from({ length: 300 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+  const scores = labels.map((l) => rng.normal() + (l ? 1 : 0));
+  const s1 = eq.separationOfScores(scores, labels, { bootstrap: 200, seed: 3 });
+  const s2 = eq.separationOfScores(scores, labels, { bootstrap: 200, seed: 3 });
+  assert.deepEqual(s1.aucCI, s2.aucCI);
+  assert.ok(s1.aucCI.lo < s1.auc && s1.auc < s1.aucCI.hi, JSON.stringify(s1.aucCI));
+  assert.ok(s1.auc > 0.65 && s1.auc < 0.9, `auc ${s1.auc}`);
+  close(s1.aucCI.estimate, s1.auc, 1e-12);
+  assert.equal(eq.separationOfScores(scores, labels).aucCI, undefined);
+});
+
+test("separation rejects one-class input and mismatched lengths", () => {
+  assert.throws(() => eq.separationOfScores([0.1, 0.2], [1, 1]), /relevant and irrelevant/);
+  assert.throws(() => eq.pairSeparation([[1, 0]], [[1, 0], [0, 1]], [1]), /lengths differ/);
+});
+
+test("anisotropy: a shared offset makes unrelated vectors look similar; removing the mean undoes it", () => {
+  const rng = new Rng(11);
+  const dim = 64;
+  const offset = Array.from({ length: dim }, () => 3 * rng.normal());
+  const noise = Array.from({ length: 200 }, () => Array.from({ length: dim }, () => rng.normal()));
+  const shifted = noise.map((r) => r.map((x, i) => x + offset[i]));
+  const r = eq.anisotropyReport(shifted);
+  assert.ok(r.raw > 0.85, `raw ${r.raw}`);
+  assert.ok(Math.abs(r.centered) < 0.02, `centered ${r.centered}`);
+  assert.ok(r.meanDirectionNorm > 0.9, `norm ${r.meanDirectionNorm}`);
+  const iso = eq.anisotropyReport(noise);
+  assert.ok(Math.abs(iso.raw) < 0.02, `isotropic raw ${iso.raw}`);
+  assert.ok(iso.meanDirectionNorm < 0.2, `isotropic norm ${iso.meanDirectionNorm}`);
+  // anisotropy ≈ ‖mean unit vector‖² (exactly, up to the n/(n−1) self-pair correction)
+  const n = shifted.length;
+  close(r.raw, (n * r.meanDirectionNorm ** 2 - 1) / (n - 1), 1e-9);
+  assert.throws(() => eq.anisotropy([[1, 2]]), /at least 2/);
+});
+
+test("meanRow and centerRows (with an external mean)", () => {
+  assert.deepEqual([...eq.meanRow([[1, 2], [3, 6]])], [2, 4]);
+  assert.deepEqual(eq.centerRows([[1, 2], [3, 6]]).map((r) => [...r]), [[-1, -2], [1, 2]]);
+  assert.deepEqual(eq.centerRows([[1, 2]], [1, 1]).map((r) => [...r]), [[0, 1]]);
+  assert.throws(() => eq.centerRows([[1, 2, 3]], [1, 1]), /expected 2/);
+});
