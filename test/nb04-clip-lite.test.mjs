@@ -169,3 +169,19 @@ test("buildClipLiteTrainingSet merges sources with offset labels and per-class c
   assert.ok(set.captions[3].every((c) => c.includes("dog")));
   assert.deepEqual(set.perSource, { food: 2, cifar10: 2 });
 });
+
+test("textLrScale 0 keeps the text head at its seeded init (locked-text variant)", async () => {
+  const tf = require("@tensorflow/tfjs");
+  const d = synthetic(4, 6, 9);
+  const { model } = await cl.trainClipLite(d, { dim: 4, epochs: 2, seed: 5, textLrScale: 0 });
+  const init = lib.losses.projectionHead(16, 4, { seed: 7 });
+  const w0 = Array.from(init.trainableVariables[0].dataSync());
+  model.weights.textW.forEach((v, i) => assert.ok(Math.abs(v - w0[i]) < 1e-7));
+  const trained = await cl.trainClipLite(d, { dim: 4, epochs: 2, seed: 5 });
+  assert.ok(trained.model.weights.textW.some((v, i) => Math.abs(v - w0[i]) > 1e-4), "the default trains the text head");
+  await assert.rejects(cl.trainClipLite(d, { textLrScale: -1 }), /textLrScale/);
+  init.dispose();
+  model.dispose();
+  trained.model.dispose();
+  assert.ok(tf.memory().numTensors >= 0);
+});

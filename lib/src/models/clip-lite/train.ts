@@ -22,6 +22,12 @@ export interface ClipLiteOptions {
   classesPerBatch?: number;
   /** Adam learning rate, decayed linearly to 10 % over training (default 2e-3). */
   lr?: number;
+  /**
+   * Learning rate of the text head relative to `lr` (default 1). 0 freezes the text head at its seeded random
+   * init — a random projection that keeps the text encoder's geometry, so captions unlike the training
+   * classes still land in sensible places (a "locked-text" variant).
+   */
+  textLrScale?: number;
   /** InfoNCE temperature (default 0.07, CLIP's initial value). */
   temperature?: number;
   seed?: number;
@@ -85,10 +91,14 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
   const textMean = meanOf(allText, textDim);
   const imgHead = projectionHead(imageDim, dim, { seed: seed + 1, name: "cliplite_image" });
   const txtHead = projectionHead(textDim, dim, { seed: seed + 2, name: "cliplite_text" });
-  const vars = [...imgHead.trainableVariables, ...txtHead.trainableVariables];
+  const textLrScale = opts.textLrScale ?? 1;
+  if (!(textLrScale >= 0)) throw new EmbedlabError(`textLrScale must be ≥ 0, got ${textLrScale}`);
+  const imgVars = imgHead.trainableVariables;
+  const txtVars = textLrScale > 0 ? txtHead.trainableVariables : [];
   const stepsPerEpoch = Math.ceil(n / k);
   const totalSteps = stepsPerEpoch * epochs;
   const optimizer = tf.train.adam(lr0);
+  const textOptimizer = tf.train.adam(lr0 * textLrScale);
   const queues = byClass.map((l) => rng.shuffle([...l]));
   const cursor = new Array<number>(nClasses).fill(0);
   const history: ClipLiteEpoch[] = [];
@@ -98,7 +108,9 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
     for (let e = 1; e <= epochs; e++) {
       let sum = 0;
       for (let s = 0; s < stepsPerEpoch; s++, step++) {
-        (optimizer as unknown as { learningRate: number }).learningRate = lr0 * (1 - 0.9 * (step / totalSteps));
+        const decay = 1 - 0.9 * (step / totalSteps);
+        (optimizer as unknown as { learningRate: number }).learningRate = lr0 * decay;
+        (textOptimizer as unknown as { learningRate: number }).learningRate = lr0 * textLrScale * decay;
         const classes = rng.sample(present, k);
         const imgRows: Float32Array[] = [];
         const txtRows: Float32Array[] = [];
@@ -113,9 +125,11 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
         }
         const xi = batchTensor(imgRows, imageMean, imageDim);
         const xt = batchTensor(txtRows, textMean, textDim);
-        const loss = optimizer.minimize(() => infoNCE(imgHead.apply(xi), txtHead.apply(xt), temperature), true, vars);
-        sum += (await loss!.data())[0];
-        loss!.dispose();
+        const { value: loss, grads } = tf.variableGrads(() => infoNCE(imgHead.apply(xi), txtHead.apply(xt), temperature), [...imgVars, ...txtVars]);
+        optimizer.applyGradients(imgVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+        if (txtVars.length) textOptimizer.applyGradients(txtVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+        sum += (await loss.data())[0];
+        tf.dispose([loss, ...Object.values(grads)]);
         xi.dispose();
         xt.dispose();
         bar.tick(1);
@@ -132,7 +146,7 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
       temperature,
       imageMean: Array.from(imageMean),
       textMean: Array.from(textMean),
-      imageW: Array.from(await vars[0].data()),
+      imageW: Array.from(await imgVars[0].data()),
       textW: Array.from(await txtHead.trainableVariables[0].data()),
     });
     return { model, history };
@@ -140,5 +154,6 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
     imgHead.dispose();
     txtHead.dispose();
     optimizer.dispose();
+    textOptimizer.dispose();
   }
 }
