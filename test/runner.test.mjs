@@ -213,3 +213,25 @@ test("the executed notebook is written atomically: every read parses, no temp fi
   const pid = Number(/PID (\d+)/.exec(nb.cells[1].outputs[0].text)[1]);
   assert.equal(await waitFor(() => !isAlive(pid), 10_000), true, `kernel ${pid} outlived its killed runner`);
 });
+
+test("Ctrl-C (SIGINT) on the runner stops the kernel and exits 130", async () => {
+  const s = setup();
+  writeNb(s.nbDir, "01_sleep", [["code", "let ms = 60000;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "await new Promise((r) => setTimeout(r, ms));"]]);
+  const file = path.join(s.out, "01_sleep.ipynb");
+  let child;
+  const done = runRunner(["--notebooks", s.nbDir, "--out", s.out, "--expectations", s.ex], { onSpawn: (c) => (child = c) });
+  const pidText = await waitFor(() => {
+    try {
+      return readNb(file).cells[1].outputs[0]?.text;
+    } catch {
+      return undefined;
+    }
+  }, 60_000);
+  assert.ok(pidText, "kernel never printed its pid");
+  child.kill("SIGINT");
+  const r = await done;
+  assert.equal(r.code, 130, r.stdout + r.stderr);
+  assert.match(r.stderr, /interrupted \(SIGINT\); kernels stopped/);
+  const pid = Number(/PID (\d+)/.exec(pidText)[1]);
+  assert.equal(await waitFor(() => !isAlive(pid), 5000), true, `kernel ${pid} survived Ctrl-C`);
+});
