@@ -122,17 +122,33 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
 export function im2colTRows(x: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number): void {
   const { inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
   const perImage = outH * outW;
+  const xStep = sw * inC;
   let o = 0;
   for (let i = 0; i < fh; i++) {
     for (let j = 0; j < fw; j++) {
+      // output columns whose input column is inside the image, for this filter column
+      const shift = j * dw - padLeft;
+      const owLo = Math.min(outW, Math.max(0, Math.ceil(-shift / sw)));
+      const owHi = Math.max(owLo, Math.min(outW, Math.floor((inW - 1 - shift) / sw) + 1));
       for (let c = 0; c < inC; c++) {
-        let b = Math.floor(rowStart / perImage);
-        let oh = Math.floor((rowStart - b * perImage) / outW);
-        let ow = rowStart - b * perImage - oh * outW;
-        for (let row = rowStart; row < rowEnd; row++, o++) {
-          const ih = oh * sh + i * dh - padTop, iw = ow * sw + j * dw - padLeft;
-          colsT[o] = ih < 0 || ih >= inH || iw < 0 || iw >= inW ? 0 : x[((b * inH + ih) * inW + iw) * inC + c];
-          if (++ow === outW) { ow = 0; if (++oh === outH) { oh = 0; b++; } }
+        let row = rowStart;
+        while (row < rowEnd) {
+          const b = Math.floor(row / perImage), rem = row - b * perImage;
+          const oh = Math.floor(rem / outW), ow0 = rem - oh * outW;
+          const ow1 = Math.min(outW, ow0 + (rowEnd - row));
+          const ih = oh * sh + i * dh - padTop;
+          if (ih < 0 || ih >= inH) {
+            colsT.fill(0, o, o + (ow1 - ow0));
+            o += ow1 - ow0;
+          } else {
+            const lo = Math.max(ow0, owLo), hi = Math.min(ow1, owHi);
+            let ow = ow0;
+            for (; ow < lo && ow < ow1; ow++) colsT[o++] = 0;
+            let xi = ((b * inH + ih) * inW + ow * sw + shift) * inC + c;
+            for (; ow < hi; ow++, xi += xStep) colsT[o++] = x[xi];
+            for (; ow < ow1; ow++) colsT[o++] = 0;
+          }
+          row += ow1 - ow0;
         }
       }
     }
