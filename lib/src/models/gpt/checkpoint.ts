@@ -1,0 +1,134 @@
+/**
+ * GPT checkpoint folder: `manifest.json` (format, config, tensor table), `weights.bin` (float32,
+ * little-endian, tensors back to back), `tokenizer.json` (byte-level BPE) and `training.json`
+ * (hyper-parameters, loss history, validation loss). Written to a temp folder and renamed into place,
+ * so a failed save leaves nothing half-done. Loading checks every file and names the one that is wrong.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { CorruptDataError, DataNotFoundError, EmbedlabError, writeJsonAtomic, projectDataDir } from "../../core";
+import { BpeTokenizer } from "./bpe";
+import { GPT, GptConfig, paramShapes, validateConfig } from "./model";
+
+export const CHECKPOINT_FORMAT = "embedlab-gpt/1";
+/** The committed offline checkpoint. */
+export function defaultCheckpointDir(): string {
+  return projectDataDir("models", "tinygpt-brown");
+}
+
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  /** Offset in float32 elements into weights.bin. */
+  offset: number;
+}
+
+export interface CheckpointManifest {
+  format: typeof CHECKPOINT_FORMAT;
+  config: GptConfig;
+  weights: "weights.bin";
+  tensors: TensorEntry[];
+  numParams: number;
+}
+
+export interface LoadedCheckpoint<T = Record<string, unknown>> {
+  model: GPT;
+  tokenizer: BpeTokenizer;
+  manifest: CheckpointManifest;
+  /** Contents of training.json (empty object if the folder has none). */
+  training: T;
+  dir: string;
+}
+
+/** Write model + tokenizer + training record to `dir` (replacing it atomically). */
+export function saveCheckpoint(dir: string, model: GPT, tokenizer: BpeTokenizer, training: object): void {
+  const shapes = paramShapes(model.config);
+  const tensors: TensorEntry[] = [];
+  let offset = 0;
+  for (const [name, shape] of Object.entries(shapes)) {
+    tensors.push({ name, shape, offset });
+    offset += shape.reduce((a, b) => a * b, 1);
+  }
+  const buf = new Float32Array(offset);
+  for (const t of tensors) buf.set(model.params[t.name].dataSync() as Float32Array, t.offset);
+  const manifest: CheckpointManifest = { format: CHECKPOINT_FORMAT, config: model.config, weights: "weights.bin", tensors, numParams: offset };
+  const parent = path.dirname(path.resolve(dir));
+  fs.mkdirSync(parent, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
+  try {
+    fs.writeFileSync(path.join(tmp, "weights.bin"), new Uint8Array(buf.buffer));
+    writeJsonAtomic(path.join(tmp, "manifest.json"), manifest);
+    fs.writeFileSync(path.join(tmp, "tokenizer.json"), JSON.stringify(tokenizer.toJSON()) + "\n");
+    writeJsonAtomic(path.join(tmp, "training.json"), training);
+    fs.chmodSync(tmp, 0o755);
+    const old = `${dir}.old-${process.pid}`;
+    if (fs.existsSync(dir)) fs.renameSync(dir, old);
+    fs.renameSync(tmp, dir);
+    fs.rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function readJson(file: string): unknown {
+  if (!fs.existsSync(file)) throw new DataNotFoundError(path.basename(file), [file], "npm run pretrain");
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new CorruptDataError(file, `not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Load a checkpoint folder; every missing or mismatched file is reported by name with the expected shape. */
+export function loadCheckpoint<T = Record<string, unknown>>(dir = defaultCheckpointDir()): LoadedCheckpoint<T> {
+  if (!fs.existsSync(dir)) throw new DataNotFoundError(`GPT checkpoint ${path.basename(dir)}`, [dir], "npm run pretrain");
+  const mfile = path.join(dir, "manifest.json");
+  const manifest = readJson(mfile) as CheckpointManifest;
+  if (manifest?.format !== CHECKPOINT_FORMAT || !manifest.config || !Array.isArray(manifest.tensors)) {
+    throw new CorruptDataError(mfile, `expected {"format":"${CHECKPOINT_FORMAT}","config":{…},"tensors":[…]}`);
+  }
+  try {
+    validateConfig(manifest.config);
+  } catch (err) {
+    throw new CorruptDataError(mfile, (err as Error).message);
+  }
+  const expected = paramShapes(manifest.config);
+  const byName = new Map(manifest.tensors.map((t) => [t.name, t]));
+  let total = 0;
+  for (const [name, shape] of Object.entries(expected)) {
+    const t = byName.get(name);
+    if (!t) throw new CorruptDataError(mfile, `tensor "${name}" is missing (expected shape [${shape}])`);
+    if (t.shape.join() !== shape.join()) throw new CorruptDataError(mfile, `tensor "${name}" has shape [${t.shape}], expected [${shape}] for this config`);
+    total = Math.max(total, t.offset + shape.reduce((a, b) => a * b, 1));
+  }
+  const wfile = path.join(dir, "weights.bin");
+  if (!fs.existsSync(wfile)) throw new DataNotFoundError("weights.bin", [wfile], "npm run pretrain");
+  const bytes = fs.readFileSync(wfile);
+  if (bytes.byteLength !== total * 4) {
+    throw new CorruptDataError(wfile, `has ${bytes.byteLength} bytes, expected ${total * 4} (${total} float32 for ${Object.keys(expected).length} tensors, e.g. wte.weight [${expected["wte.weight"]}])`);
+  }
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const tfile = path.join(dir, "tokenizer.json");
+  const tokenizer = BpeTokenizer.fromJSON(readJson(tfile), tfile);
+  if (tokenizer.vocabSize !== manifest.config.vocab_size) {
+    throw new CorruptDataError(tfile, `tokenizer has ${tokenizer.vocabSize} tokens, expected vocab_size ${manifest.config.vocab_size} from manifest.json`);
+  }
+  const weights: Record<string, tf.Tensor> = {};
+  for (const [name, shape] of Object.entries(expected)) {
+    const t = byName.get(name) as TensorEntry;
+    weights[name] = tf.tensor(all.subarray(t.offset, t.offset + shape.reduce((a, b) => a * b, 1)), shape);
+  }
+  let model: GPT;
+  try {
+    model = new GPT(manifest.config, weights);
+  } catch (err) {
+    throw new EmbedlabError(`cannot build the model from ${dir}: ${(err as Error).message}`);
+  } finally {
+    tf.dispose(Object.values(weights));
+  }
+  const trainFile = path.join(dir, "training.json");
+  const training = (fs.existsSync(trainFile) ? readJson(trainFile) : {}) as T;
+  return { model, tokenizer, manifest, training, dir };
+}

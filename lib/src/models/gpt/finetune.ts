@@ -1,0 +1,150 @@
+/**
+ * Fine-tuning on `{"text": …}` records (JSONL): LoRA adapters by default, or any chosen variables.
+ * The loss can be masked to the response (the part after `### Output:`), the learning rate decays
+ * linearly, adapters are saved at chosen steps, and the loss history is returned.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { CorruptDataError, DataNotFoundError, EmbedlabError, Rng, progress } from "../../core";
+import { AdamW, linearLr, trainStep } from "./adamw";
+import { GptTokenizer } from "./bpe";
+import { LoraAdapters } from "./lora";
+import { GPT } from "./model";
+import { crossEntropy } from "./ops";
+
+export const RESPONSE_MARKER = "### Output:";
+
+/** Read a JSONL file of `{"text": string}` records (blank lines skipped). */
+export function readTextJsonl(file: string): { text: string }[] {
+  if (!fs.existsSync(file)) throw new DataNotFoundError(path.basename(file), [file]);
+  const out: { text: string }[] = [];
+  fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
+    if (!line.trim()) return;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch (err) {
+      throw new CorruptDataError(file, `line ${i + 1} is not JSON (${(err as Error).message})`);
+    }
+    const text = (rec as { text?: unknown })?.text;
+    if (typeof text !== "string") throw new CorruptDataError(file, `line ${i + 1} has no string "text" field`);
+    out.push({ text });
+  });
+  return out;
+}
+
+export interface Example {
+  ids: number[];
+  /** Per target position (ids[i+1]) weight: 1 counts in the loss, 0 does not. */
+  weights: number[];
+}
+
+/**
+ * Tokenise one record: `text` + <|endoftext|>. With `maskPrompt`, the part up to and including the
+ * marker is tokenised on its own and gets weight 0 (so the boundary is the same at inference when the
+ * prompt ends with the marker). Longer than block_size + 1: the prompt loses its start, then the
+ * response its end.
+ */
+export function buildExample(tok: GptTokenizer, text: string, blockSize: number, maskPrompt: boolean, marker = RESPONSE_MARKER): Example {
+  let promptIds: number[] = [];
+  let rest = text;
+  if (maskPrompt) {
+    const at = text.indexOf(marker);
+    if (at < 0) throw new EmbedlabError(`record has no "${marker}" to split prompt from response: ${JSON.stringify(text.slice(0, 80))}`, "use the template ### Instruction: … ### Output: …, or maskPrompt: false");
+    promptIds = tok.encode(text.slice(0, at + marker.length));
+    rest = text.slice(at + marker.length);
+  }
+  let resp = [...tok.encode(rest), tok.eotId];
+  const max = blockSize + 1;
+  if (promptIds.length + resp.length > max) {
+    // keep the end of the prompt (the marker sits next to the response), then cut the response's end
+    promptIds = promptIds.slice(Math.max(0, promptIds.length - Math.max(1, max - resp.length)));
+    resp = resp.slice(0, max - promptIds.length);
+  }
+  const ids = [...promptIds, ...resp];
+  const weights = ids.slice(1).map((_, i) => (i + 1 < promptIds.length ? 0 : 1));
+  return { ids, weights };
+}
+
+export interface FinetuneOptions {
+  steps: number;
+  batchSize?: number;
+  lr?: number;
+  warmup?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  /** Only the response part counts in the loss. */
+  maskPrompt?: boolean;
+  marker?: string;
+  seed?: number;
+  /** Train these variables instead of LoRA adapters (full fine-tuning). */
+  variables?: tf.Variable[];
+  /** Adapters to train (default: new ones with DEFAULT_LORA, attached to the model). */
+  adapters?: LoraAdapters;
+  /** Save adapters to `<outDir>/step-<n>/` at these steps (and the final one to `<outDir>/final/`). */
+  checkpointSteps?: number[];
+  outDir?: string;
+}
+
+export interface FinetuneResult {
+  adapters: LoraAdapters | null;
+  history: { step: number; loss: number; lr: number }[];
+  checkpoints: string[];
+}
+
+export function finetune(model: GPT, tok: GptTokenizer, records: { text: string }[], opts: FinetuneOptions): FinetuneResult {
+  if (records.length === 0) throw new EmbedlabError("no training records", "pass at least one {text} record");
+  const T = model.config.block_size;
+  const examples = records.map((r) => buildExample(tok, r.text, T, !!opts.maskPrompt, opts.marker));
+  if (!examples.some((e) => e.weights.some((w) => w > 0))) throw new EmbedlabError("no record has a response token to learn from", "check the records and the marker");
+  const adapters = opts.variables ? null : opts.adapters ?? new LoraAdapters(model, {}, opts.seed ?? 0);
+  const vars = opts.variables ?? (adapters as LoraAdapters).variables();
+  const optim = new AdamW({ weightDecay: opts.weightDecay ?? 0, clipNorm: opts.clipNorm ?? 1, beta2: 0.999 });
+  const rng = new Rng(opts.seed ?? 0);
+  const bs = opts.batchSize ?? 8;
+  const lr = opts.lr ?? 1e-3;
+  const history: FinetuneResult["history"] = [];
+  const checkpoints: string[] = [];
+  const save = (name: string): void => {
+    if (!opts.outDir || !adapters) return;
+    const d = path.join(opts.outDir, name);
+    adapters.save(d);
+    checkpoints.push(d);
+  };
+  const bar = progress(opts.steps, "finetune");
+  let order: number[] = [];
+  for (let step = 0; step < opts.steps; step++) {
+    const batch: Example[] = [];
+    while (batch.length < bs) {
+      if (order.length === 0) order = rng.permutation(examples.length);
+      batch.push(examples[order.pop() as number]);
+    }
+    const L = Math.max(...batch.map((e) => e.ids.length)) - 1;
+    const x = new Int32Array(bs * L).fill(tok.eotId);
+    const y = new Int32Array(bs * L).fill(tok.eotId);
+    const w = new Float32Array(bs * L);
+    batch.forEach((e, i) => {
+      x.set(e.ids.slice(0, -1), i * L);
+      y.set(e.ids.slice(1), i * L);
+      w.set(e.weights, i * L);
+    });
+    const lrNow = linearLr(step, opts.steps, lr, opts.warmup ?? 0);
+    const { loss } = tf.tidy(() => {
+      const xt = tf.tensor2d(x, [bs, L], "int32");
+      const yt = tf.tensor1d(y, "int32");
+      const wt = tf.tensor1d(w);
+      return trainStep(() => {
+        const { logits } = model.forward(xt, { training: true });
+        return crossEntropy(tf.reshape(logits as tf.Tensor3D, [bs * L, model.config.vocab_size]) as tf.Tensor2D, yt, wt);
+      }, vars, optim, lrNow);
+    });
+    history.push({ step: step + 1, loss, lr: lrNow });
+    bar.tick(1, `loss ${loss.toFixed(3)}`);
+    if (opts.checkpointSteps?.includes(step + 1)) save(`step-${step + 1}`);
+  }
+  bar.done();
+  save("final");
+  optim.dispose();
+  return { adapters, history, checkpoints };
+}

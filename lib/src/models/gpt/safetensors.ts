@@ -1,0 +1,89 @@
+/**
+ * A small reader/writer for the safetensors format: 8-byte little-endian header length, a JSON header
+ * `{name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {…}}`, then the raw data.
+ * F32, F16 and BF16 are read as Float32Array (the dtypes GPT-2 checkpoints use).
+ */
+import * as fs from "node:fs";
+import { CorruptDataError, DataNotFoundError } from "../../core";
+
+export interface SafeTensor {
+  dtype: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+const BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+
+function f16ToF32(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+/** Read every tensor (or only those `want` accepts) of a safetensors file. */
+export function readSafetensors(file: string, want: (name: string) => boolean = () => true): Record<string, SafeTensor> {
+  if (!fs.existsSync(file)) throw new DataNotFoundError("safetensors file", [file]);
+  const buf = fs.readFileSync(file);
+  if (buf.byteLength < 8) throw new CorruptDataError(file, "shorter than the 8-byte header length");
+  const hlen = Number(buf.readBigUInt64LE(0));
+  if (hlen > buf.byteLength - 8) throw new CorruptDataError(file, `header length ${hlen} exceeds the file size ${buf.byteLength}`, 0);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(buf.subarray(8, 8 + hlen).toString("utf8"));
+  } catch (err) {
+    throw new CorruptDataError(file, `header is not JSON (${(err as Error).message})`, 8);
+  }
+  const base = 8 + hlen;
+  const out: Record<string, SafeTensor> = {};
+  for (const [name, h] of Object.entries(header)) {
+    if (name === "__metadata__" || !want(name)) continue;
+    const size = BYTES[h.dtype];
+    if (!size) throw new CorruptDataError(file, `tensor "${name}" has dtype ${h.dtype}; only F32, F16 and BF16 are supported`);
+    const n = h.shape.reduce((a, b) => a * b, 1);
+    const [b0, b1] = h.data_offsets;
+    if (b1 - b0 !== n * size || base + b1 > buf.byteLength) {
+      throw new CorruptDataError(file, `tensor "${name}" [${h.shape}] ${h.dtype} needs ${n * size} bytes at ${b0}, header says ${b0}..${b1} (file has ${buf.byteLength - base} data bytes)`, base + b0);
+    }
+    const data = new Float32Array(n);
+    const off = base + b0;
+    if (h.dtype === "F32") for (let i = 0; i < n; i++) data[i] = buf.readFloatLE(off + 4 * i);
+    else if (h.dtype === "F16") for (let i = 0; i < n; i++) data[i] = f16ToF32(buf.readUInt16LE(off + 2 * i));
+    else {
+      const tmp = new DataView(new ArrayBuffer(4));
+      for (let i = 0; i < n; i++) {
+        tmp.setUint32(0, buf.readUInt16LE(off + 2 * i) << 16, true);
+        data[i] = tmp.getFloat32(0, true);
+      }
+    }
+    out[name] = { dtype: h.dtype, shape: h.shape, data };
+  }
+  return out;
+}
+
+/** Write float32 tensors as a safetensors file (used by tests and for exporting). */
+export function writeSafetensors(file: string, tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata: Record<string, string> = {}): void {
+  const header: Record<string, unknown> = { __metadata__: metadata };
+  let off = 0;
+  const names = Object.keys(tensors);
+  for (const name of names) {
+    const t = tensors[name];
+    const bytes = t.data.length * 4;
+    header[name] = { dtype: "F32", shape: t.shape, data_offsets: [off, off + bytes] };
+    off += bytes;
+  }
+  let json = JSON.stringify(header);
+  while ((8 + Buffer.byteLength(json)) % 8) json += " ";
+  const hbuf = Buffer.from(json, "utf8");
+  const out = Buffer.alloc(8 + hbuf.byteLength + off);
+  out.writeBigUInt64LE(BigInt(hbuf.byteLength), 0);
+  hbuf.copy(out, 8);
+  let o = 8 + hbuf.byteLength;
+  for (const name of names) {
+    const d = tensors[name].data;
+    for (let i = 0; i < d.length; i++, o += 4) out.writeFloatLE(d[i], o);
+  }
+  fs.writeFileSync(file, out);
+}
