@@ -1,0 +1,23 @@
+import type { VegaLiteSpec } from "../../viz";
+
+/** Put several vega-lite specs in a grid (`columns` per row), each keeping its own scales. */
+export function gridOf(specs: readonly VegaLiteSpec[], columns: number, title?: string): VegaLiteSpec {
+  const inner = specs.map((s) => {
+    const { $schema: _drop, ...rest } = s;
+    return rest;
+  });
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    ...(title ? { title } : {}),
+    concat: inner,
+    columns,
+    resolve: { scale: { color: "independent" } },
+  };
+}
+
+/** Hide a chart's axis tick labels (dense 100×100 heatmaps in a grid). */
+export function withoutAxisLabels(spec: VegaLiteSpec): VegaLiteSpec {
+  const enc = (spec.encoding ?? {}) as Record<string, Record<string, unknown>>;
+  const hide = (ch: Record<string, unknown> | undefined) => (ch ? { ...ch, axis: { labels: false, ticks: false } } : ch);
+  return { ...spec, encoding: { ...enc, x: hide(enc.x), y: hide(enc.y) } };
+}

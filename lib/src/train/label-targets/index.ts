@@ -1,0 +1,11 @@
+/** Notebook 01 plumbing: label vectors as CNN targets, per-target-type training, zero-shot evaluation. */
+export { loadLabelSource, loadLabelSources, parseSourceId, labelTexts, type LabelSource, type LabelSourceOptions, type CifarName } from "./sources";
+export { targetMatrix, type Centering, type TargetMatrixOptions } from "./targets";
+export { superclassOrder, cifar10Groups, cifar100Groups, reorderMatrix } from "./order";
+export { embeddingStructure, type EmbeddingStructure } from "./structure";
+export { trainTargetModel, parseRunSpec, TARGET_KINDS, CIFAR_MEAN, CIFAR_STD, type TargetKind, type TargetRunSpec, type TrainTargetOptions, type TargetModel } from "./model";
+export { classScores, imageFeatures, argmaxClasses } from "./predict";
+export { zeroShotReport, accuracyCI, fitFeatureHead, type ZeroShotReport, type FeatureHead, type FeatureHeadOptions } from "./zero-shot";
+export { nb01Config, compareTargets, metricKey, type Nb01Config, type Nb01Params, type TargetRunResult } from "./experiment";
+export { gridOf, withoutAxisLabels } from "./figures";
+export { zeroShotData, zeroShotEndToEnd, zeroShotFeatures, zeroShotProbes, oneHotOnUnseen, type ZeroShotData, type ZeroShotResult, type ZeroShotFeatures } from "./zero-shot-experiment";
