@@ -1,4 +1,4 @@
-/** Convolution geometry (NHWC) and the im2col / col2im loops shared by the conv gradient kernels. */
+/** Convolution geometry (NHWC) and the im2colᵀ / col2im loops used by the conv gradient kernels. */
 import * as tf from "@tensorflow/tfjs";
 import { asPair } from "./heap";
 
@@ -30,54 +30,6 @@ export function convGeometry(
     sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
     padTop: info.padInfo.top, padLeft: info.padInfo.left,
   };
-}
-
-/** cols[M, K] (M = n·outH·outW, K = fh·fw·inC, K ordered like the filter's [fh, fw, inC]). */
-export function im2col(x: Float32Array, g: ConvGeometry, cols: Float32Array): void {
-  im2colRows(x, g, cols, 0, g.n * g.outH * g.outW);
-}
-
-/** Rows [rowStart, rowEnd) of im2col, written to cols[0 .. (rowEnd-rowStart)·K). */
-export function im2colRows(x: Float32Array, g: ConvGeometry, cols: Float32Array, rowStart: number, rowEnd: number): void {
-  const { inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
-  const K = fh * fw * inC;
-  const rowLen = fw * inC; // with dw = 1 a filter row's taps are contiguous in x
-  const perImage = outH * outW;
-  for (let row = rowStart; row < rowEnd; row++) {
-    const b = Math.floor(row / perImage), rem = row - b * perImage;
-    const oh = Math.floor(rem / outW), ow = rem - oh * outW;
-    const xb = b * inH * inW * inC;
-    {
-      {
-        let o = (row - rowStart) * K;
-        const iw0 = ow * sw - padLeft;
-        const rowInside = dw === 1 && iw0 >= 0 && iw0 + fw <= inW;
-        for (let i = 0; i < fh; i++) {
-          const ih = oh * sh + i * dh - padTop;
-          if (ih < 0 || ih >= inH) {
-            cols.fill(0, o, o + rowLen);
-            o += rowLen;
-            continue;
-          }
-          if (rowInside) {
-            const src = xb + (ih * inW + iw0) * inC;
-            for (let k = 0; k < rowLen; k++) cols[o + k] = x[src + k];
-            o += rowLen;
-            continue;
-          }
-          for (let j = 0; j < fw; j++, o += inC) {
-            const iw = iw0 + j * dw;
-            if (iw < 0 || iw >= inW) {
-              cols.fill(0, o, o + inC);
-            } else {
-              const src = xb + (ih * inW + iw) * inC;
-              for (let c = 0; c < inC; c++) cols[o + c] = x[src + c];
-            }
-          }
-        }
-      }
-    }
-  }
 }
 
 /** dx += scatter of cols[M, K] back to the input positions (dx must be zeroed first). */
@@ -115,9 +67,9 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
 }
 
 /**
- * Columns [rowStart, rowEnd) of colsT[K, M] (the transpose of im2col), written to
- * colsT[0 .. K·(rowEnd-rowStart)): cheaper than im2col + transposing dy when inC is small
- * (the first layer of an image net), since each row reads x at stride inC.
+ * Columns [rowStart, rowEnd) of colsT[K, M] — the transpose of im2col: M = n·outH·outW output
+ * positions, K = fh·fw·inC ordered like the filter's [fh, fw, inC] — written to
+ * colsT[0 .. K·(rowEnd-rowStart)). Each run of output columns is a strided copy of x.
  */
 export function im2colTRows(x: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number): void {
   const { inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
