@@ -46,3 +46,33 @@ test("GPT-2 logits match transformers.js ONNX gpt2 within 1e-3", async (t) => {
   const g = gpt.generate(loaded.model, loaded.tokenizer, "The capital of France is", { maxNewTokens: 3, greedy: true });
   assert.match(g.text, /Paris/);
 });
+
+test("loadGpt2 reads a GPT-2-layout folder (config.json, model.safetensors, tokenizer.json) offline", async () => {
+  const fs = require("node:fs");
+  const os = require("node:os");
+  const path = require("node:path");
+  await lib.backend.initBackend();
+  const texts = ["The jury said it did find that many of the laws are outmoded.", "### Instruction: Say hi. ### Output: hi", "Crème brûlée 🚀 東京"];
+  const tok = gpt.BpeTokenizer.train(texts.concat(texts), 320);
+  const cfg = { n_layer: 1, n_head: 2, n_embd: 8, block_size: 32, vocab_size: 320, dropout: 0, activation: "tanh", layer_norm_epsilon: 1e-5 };
+  const src = new gpt.GPT(cfg, undefined, 11);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpt2-fake-"));
+  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model_type: "gpt2", n_layer: 1, n_head: 2, n_embd: 8, n_positions: 32, vocab_size: 320, layer_norm_epsilon: 1e-5, activation_function: "gelu_new" }));
+  const tensors = {};
+  for (const [k, v] of Object.entries(src.params)) tensors[k] = { shape: v.shape, data: v.dataSync().slice() };
+  gpt.writeSafetensors(path.join(dir, "model.safetensors"), tensors);
+  fs.writeFileSync(path.join(dir, "tokenizer.json"), JSON.stringify(gpt.bpeToHfTokenizerJson(tok)));
+  const { model, tokenizer } = await gpt.loadGpt2({ path: dir });
+  assert.equal(tokenizer.eotId, tok.eotId);
+  for (const s of [...texts, "  spaces  and\nnew lines", "unseen wörds!"]) {
+    assert.deepEqual(tokenizer.encode(s), tok.encode(s), `transformers.js and the offline BPE agree on ${JSON.stringify(s)}`);
+    assert.equal(tokenizer.decode(tokenizer.encode(s)), s);
+  }
+  const ids = tf.tensor2d([tok.encode(texts[0]).slice(0, 10)], [1, 10], "int32");
+  const a = tf.tidy(() => model.forward(ids).logits.dataSync());
+  const b = tf.tidy(() => src.forward(ids).logits.dataSync());
+  assert.deepEqual(Array.from(a), Array.from(b));
+  await assert.rejects(gpt.loadGpt2({ path: path.join(dir, "missing") }), /config\.json|model\.safetensors/);
+  model.dispose();
+  src.dispose();
+});

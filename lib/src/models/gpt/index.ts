@@ -18,3 +18,4 @@ export { finetune, buildExample, readTextJsonl, RESPONSE_MARKER, type FinetuneOp
 export { readSafetensors, writeSafetensors, type SafeTensor } from "./safetensors";
 export { loadGpt2, configFromHf, mapGpt2Weights, gpt2Candidates, HfGptTokenizer, GPT2_FILES, type Gpt2Options } from "./gpt2";
 export { loadTinyGpt } from "./load";
+export { bpeToHfTokenizerJson, bytesToUnicode } from "./hf-tokenizer-json";
