@@ -194,6 +194,18 @@ test("embed: padding-aware pooling (a text alone = the same text in a padded bat
   const viaHead = tf.tidy(() => m.head(tf.tensor2d(h, [1, 16])).dataSync());
   assert.ok(maxAbsDiff(viaHead, gpt.embed(m, tok, ["the jury"], { pooling: "last-token-logits" })[0]) < 1e-4);
   assert.throws(() => gpt.embed(m, tok, ["x"], { pooling: "mean-hidden", layer: 5 }), /out of range/);
+  // embedTensor gives the same vectors, differentiably: a contrastive-style step through trainStep moves them
+  const et = gpt.embedTensor(m, tok, texts, { pooling: "mean-hidden", warn: () => {} });
+  assert.ok(maxAbsDiff(et.dataSync(), Float32Array.from(gpt.embed(m, tok, texts, { pooling: "mean-hidden", warn: () => {} }).flatMap((v) => [...v]))) < 1e-5);
+  const opt = new gpt.AdamW({ weightDecay: 0 });
+  const cos = () => {
+    const e = gpt.embedTensor(m, tok, texts.slice(0, 2), { pooling: "last-token-hidden" });
+    const n = tf.div(e, tf.norm(e, 2, 1, true));
+    return tf.sum(tf.prod(n, 0));
+  };
+  const c0 = tf.tidy(() => cos().dataSync()[0]);
+  for (let i = 0; i < 5; i++) gpt.trainStep(() => tf.neg(cos()), m.variables(), opt, 1e-2);
+  assert.ok(tf.tidy(() => cos().dataSync()[0]) > c0 + 0.05, "full-parameter trainStep pulls the two embeddings together");
   m.dispose();
 });
 

@@ -12,7 +12,7 @@ export { loadBrownDocs, detokenizeTagged, brownDir, type BrownDoc } from "./brow
 export { splitDocs, tokenStream, randomBatch, evalLoss, unigramLoss } from "./lm-data";
 export { pretrain, TOKENIZER_EXTRA_TEXT, type PretrainOptions, type TrainingRecord } from "./pretrain";
 export { generate, sampleNext, truncateLeft, type GenerateOptions, type GenerateResult } from "./generate";
-export { embed, type EmbedOptions, type GptPooling } from "./embed";
+export { embed, embedTensor, type EmbedOptions, type GptPooling } from "./embed";
 export { LoraAdapters, DEFAULT_LORA, type LoraConfig, type LoraTarget } from "./lora";
 export { finetune, buildExample, readTextJsonl, RESPONSE_MARKER, type FinetuneOptions, type FinetuneResult, type Example } from "./finetune";
 export { readSafetensors, writeSafetensors, type SafeTensor } from "./safetensors";
