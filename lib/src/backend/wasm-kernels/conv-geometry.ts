@@ -72,9 +72,23 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
  * colsT[0 .. K·(rowEnd-rowStart)). Each run of output columns is a strided copy of x.
  */
 export function im2colTRows(x: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number): void {
+  im2colTRowsStrided(x, g, colsT, rowStart, rowEnd, g.inC, 1);
+}
+
+/**
+ * As im2colTRows, reading from xT = x transposed to [inC, n·inH·inW] (channel planes): each run
+ * is then a (stride-sw) walk along one plane row, cache-friendly whatever inC is.
+ */
+export function im2colTRowsFromPlanes(xT: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number): void {
+  im2colTRowsStrided(xT, g, colsT, rowStart, rowEnd, 1, g.n * g.inH * g.inW);
+}
+
+/** Shared loop: element (b, ih, iw, c) of x lives at ((b·inH + ih)·inW + iw)·pixelStride + c·channelStride. */
+function im2colTRowsStrided(x: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number,
+  pixelStride: number, channelStride: number): void {
   const { inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
   const perImage = outH * outW;
-  const xStep = sw * inC;
+  const xStep = sw * pixelStride;
   let o = 0;
   for (let i = 0; i < fh; i++) {
     for (let j = 0; j < fw; j++) {
@@ -96,7 +110,7 @@ export function im2colTRows(x: Float32Array, g: ConvGeometry, colsT: Float32Arra
             const lo = Math.max(ow0, owLo), hi = Math.min(ow1, owHi);
             let ow = ow0;
             for (; ow < lo && ow < ow1; ow++) colsT[o++] = 0;
-            let xi = ((b * inH + ih) * inW + ow * sw + shift) * inC + c;
+            let xi = ((b * inH + ih) * inW + ow * sw + shift) * pixelStride + c * channelStride;
             for (; ow < hi; ow++, xi += xStep) colsT[o++] = x[xi];
             for (; ow < ow1; ow++) colsT[o++] = 0;
           }

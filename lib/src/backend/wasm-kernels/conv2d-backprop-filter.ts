@@ -7,8 +7,8 @@
  * measured on the CIFAR CNN this beat dyᵀ·cols by ~1.4x and one unchunked product by ~2x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, free, matMul2d, requireNhwc, view, type WasmKernelArgs } from "./heap";
-import { convGeometry, im2colTRows } from "./conv-geometry";
+import { alloc, free, matMul2d, requireNhwc, transpose2d, view, type WasmKernelArgs } from "./heap";
+import { convGeometry, im2colTRowsFromPlanes } from "./conv-geometry";
 
 /** Floats of colsᵀ per chunk (512 KiB). */
 const CHUNK_FLOATS = 1 << 17;
@@ -23,12 +23,16 @@ export function conv2dBackpropFilter({ inputs, backend, attrs = {} }: WasmKernel
   const C = g.outC;
   const rowsPer = Math.min(M, Math.max(256, Math.floor(CHUNK_FLOATS / K)));
   const acc = new Float64Array(K * C);
+  // x as channel planes [inC, n·inH·inW]: building colsᵀ from planes is ~2x faster than from NHWC
+  const pixels = g.n * g.inH * g.inW;
+  const xT = alloc(backend, [g.inC, pixels]);
+  transpose2d(view(backend, x), pixels, g.inC, view(backend, xT));
   for (let m0 = 0; m0 < M; m0 += rowsPer) {
     const rows = Math.min(rowsPer, M - m0);
     // fresh tensors per chunk: wasm caches the packed right operand by tensor id
     const a = alloc(backend, [K, rows]);
     const b = alloc(backend, [rows, C]);
-    im2colTRows(view(backend, x), g, view(backend, a), m0, m0 + rows);
+    im2colTRowsFromPlanes(view(backend, xT), g, view(backend, a), m0, m0 + rows);
     view(backend, b).set(view(backend, dy).subarray(m0 * C, (m0 + rows) * C));
     const part = matMul2d(backend, a, b); // [K, C]
     const pv = view(backend, part);
@@ -37,6 +41,7 @@ export function conv2dBackpropFilter({ inputs, backend, attrs = {} }: WasmKernel
     free(backend, b);
     free(backend, a);
   }
+  free(backend, xT);
   const dw = alloc(backend, filterShape);
   view(backend, dw).set(acc);
   return dw;
