@@ -1,0 +1,222 @@
+// Notebook 01 plumbing (lib/src/train/label-targets): targets, run specs, config, zero-shot scoring, ordering helpers.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const require = createRequire(import.meta.url);
+const lib = require("@embedlab/lib");
+const lt = lib.train.labelTargets;
+
+const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+const dot = (a, b) => a.reduce((s, x, i) => s + x * b[i], 0);
+
+test("targetMatrix: raw rows are unit length and keep their direction", () => {
+  const v = [Float32Array.from([3, 4]), Float32Array.from([0, 2])];
+  const t = lt.targetMatrix(v, { center: "none" });
+  assert.ok(Math.abs(t[0][0] - 0.6) < 1e-6 && Math.abs(t[0][1] - 0.8) < 1e-6);
+  assert.ok(Math.abs(norm(Array.from(t[1])) - 1) < 1e-6);
+});
+
+test("targetMatrix: seen-centring subtracts the seen classes' mean only", () => {
+  // Similar raw vectors (cosine ~0.99) become well separated once the seen mean is removed.
+  const v = [[10, 1, 0], [10, 0, 1], [10, -1, 0], [10, 0, -1]].map((r) => Float32Array.from(r));
+  const raw = lt.targetMatrix(v, { center: "none" });
+  assert.ok(dot(raw[0], raw[2]) > 0.97);
+  const c = lt.targetMatrix(v, { center: "seen", seen: [0, 1, 2] });
+  // seen mean = [10, 0, 1/3]; class 0 → [0, 1, -1/3] normalised
+  const e = [0, 1, -1 / 3].map((x) => x / norm([0, 1, -1 / 3]));
+  c[0].forEach((x, i) => assert.ok(Math.abs(x - e[i]) < 1e-6, `component ${i}: ${x} vs ${e[i]}`));
+  // the unseen class 3 is centred with the same (seen) mean: [0, 0, -4/3] → [0, 0, -1]
+  assert.deepEqual(Array.from(c[3]).map((x) => Math.round(x * 1e6) / 1e6), [0, 0, -1]);
+  // changing the unseen vector does not move the seen targets
+  const v2 = v.slice(0, 3).concat([Float32Array.from([99, 5, 5])]);
+  const c2 = lt.targetMatrix(v2, { center: "seen", seen: [0, 1, 2] });
+  assert.deepEqual(Array.from(c2[0]), Array.from(c[0]));
+});
+
+test("targetMatrix: clear errors for bad input", () => {
+  assert.throws(() => lt.targetMatrix([], { center: "none" }), /no label vectors/);
+  assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2]), Float32Array.from([1])], { center: "none" }), /dims/);
+  assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2])], { center: "seen", seen: [3] }), /seen class 3/);
+  assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2]), Float32Array.from([1, 2])], { center: "seen" }), /zero after centring/);
+  assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2])], { center: "mean" }), /unknown centering/);
+});
+
+test("parseRunSpec and parseSourceId", () => {
+  assert.deepEqual(lt.parseRunSpec("onehot"), { kind: "onehot", name: "onehot" });
+  assert.deepEqual(lt.parseRunSpec(" emb_ce:gpt3-davinci "), { kind: "emb_ce", source: "gpt3-davinci", name: "emb_ce:gpt3-davinci" });
+  assert.throws(() => lt.parseRunSpec("cosine"), /needs a label source/);
+  assert.throws(() => lt.parseRunSpec("onehot:use-lite"), /no label source/);
+  assert.throws(() => lt.parseRunSpec("hinge:use-lite"), /bad target run/);
+  assert.deepEqual(lt.parseSourceId("gpt3-ada-desc"), { family: "gpt3", size: "ada", texts: "descriptions" });
+  assert.deepEqual(lt.parseSourceId("glove-100d"), { family: "glove-100d", texts: "names" });
+  assert.throws(() => lt.parseSourceId("gpt3-gpt4"), /unknown GPT-3 size/);
+  assert.throws(() => lt.parseSourceId("bert"), /unknown label source/);
+});
+
+test("nb01Config: profile defaults and validation", () => {
+  const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 0.002, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
+  const q = lt.nb01Config(base);
+  assert.equal(q.dataset, "cifar10");
+  assert.equal(q.arch, "small");
+  assert.equal(q.schedule, "adam-warmup");
+  assert.equal(q.batchSize, 64);
+  assert.ok(q.runs[0].kind === "onehot" && q.runs.length >= 2);
+  const f = lt.nb01Config({ ...base, profile: "full" });
+  assert.deepEqual([f.dataset, f.arch, f.schedule, f.epochs, f.batchSize], ["cifar100", "resnet18", "sgd-onecycle", 155, 76]);
+  assert.equal(lt.nb01Config({ ...base, epochs: 7 }).epochs, 7);
+  assert.throws(() => lt.nb01Config({ ...base, targetRuns: "cosine:use-lite" }), /must include onehot/);
+  assert.throws(() => lt.nb01Config({ ...base, profile: "medium" }), /unknown profile/);
+  assert.throws(() => lt.nb01Config({ ...base, center: "all" }), /unknown center/);
+  assert.throws(() => lt.nb01Config({ ...base, epochs: -1 }), /non-negative integer/);
+});
+
+test("zeroShotReport: top-1 among unseen classes only, chance, confusion", () => {
+  // 4 classes, unseen = [0, 2]. Scores favour seen class 1 everywhere (must be ignored).
+  const rows = [
+    [0.9, 5, 0.1, 0], // true 0, unseen argmax 0 → hit
+    [0.2, 5, 0.3, 0], // true 0 → predicted 2 → miss
+    [0.1, 5, 0.8, 0], // true 2 → hit
+    [0.7, 5, 0.6, 0], // true 2 → predicted 0 → miss
+    [0.0, 5, 0.5, 0], // true 2 → hit
+  ].map((r) => Float32Array.from(r));
+  const labels = [0, 0, 2, 2, 2];
+  const r = lt.zeroShotReport(rows, labels, [0, 2], { n: 200 });
+  assert.equal(r.top1.estimate, 3 / 5);
+  assert.ok(r.top1.lo <= 0.6 && r.top1.hi >= 0.6);
+  assert.equal(r.chanceTop1, 0.5);
+  assert.equal(r.top5, undefined);
+  assert.deepEqual(r.confusion, [[1, 1], [1, 2]]);
+  assert.throws(() => lt.zeroShotReport(rows, [0, 0, 1, 2, 2], [0, 2]), /not unseen/);
+});
+
+test("zeroShotReport: top-5 only with at least 10 unseen classes", () => {
+  const unseen = Array.from({ length: 10 }, (_, i) => i);
+  const rows = unseen.map((c) => Float32Array.from(unseen.map((j) => (j === (c + 3) % 10 ? 1 : j === c ? 0.5 : 0))));
+  const r = lt.zeroShotReport(rows, unseen, unseen, { n: 100 });
+  assert.equal(r.top1.estimate, 0);
+  assert.equal(r.top5.estimate, 1);
+  assert.equal(r.chanceTop5, 0.5);
+});
+
+test("accuracyCI and argmaxClasses", () => {
+  const pred = lt.argmaxClasses([Float32Array.from([0, 2, 1]), Float32Array.from([3, 2, 1])], [5, 7, 9]);
+  assert.deepEqual(Array.from(pred), [7, 5]);
+  const ci = lt.accuracyCI([1, 2, 3, 4], [1, 2, 0, 0]);
+  assert.equal(ci.estimate, 0.5);
+  assert.throws(() => lt.accuracyCI([1], [1, 2]), /1 predictions for 2 labels/);
+});
+
+test("superclassOrder / groups / reorderMatrix", () => {
+  const s = lt.superclassOrder();
+  assert.equal(s.order.length, 100);
+  assert.equal(new Set(s.order).size, 100);
+  assert.deepEqual(s.names.slice(0, 5), ["beaver", "dolphin", "otter", "seal", "whale"]);
+  const g = lt.cifar100Groups();
+  assert.equal(g[lib.data.CIFAR100_CLASSES.indexOf("apple")], "fruit_and_vegetables");
+  s.order.forEach((c, i) => assert.equal(g[c], s.groups[i]));
+  assert.deepEqual(lt.cifar10Groups().filter((x) => x === "vehicle").length, 4);
+  const m = [[0, 1, 2], [10, 11, 12], [20, 21, 22]];
+  assert.deepEqual(lt.reorderMatrix(m, [2, 0, 1]).map((r) => Array.from(r)), [[22, 20, 21], [2, 0, 1], [12, 10, 11]]);
+});
+
+test("embeddingStructure: within/across and pairwise range", () => {
+  const v = [[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]].map((r) => Float32Array.from(r));
+  const s = lt.embeddingStructure(v, ["a", "a", "b", "b"]);
+  assert.ok(s.within > 0.98 && s.across < 0.2 && Math.abs(s.gap - (s.within - s.across)) < 1e-12);
+  assert.ok(Math.abs(s.offDiagMin) < 1e-9 && s.offDiagMax > 0.98);
+});
+
+test("loadLabelSource reads GPT-3 vectors by name from a fixture llm_labels folder", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "nb01-"));
+  fs.mkdirSync(path.join(root, "llm_labels"));
+  const names = lib.data.CIFAR10_CLASSES;
+  // keys written in reverse order: by-name pairing must still map vector i to class i
+  const obj = Object.fromEntries([...names].reverse().map((n) => [n, [names.indexOf(n), 1]]));
+  fs.writeFileSync(path.join(root, "llm_labels", "cifar10_ada-001.json"), JSON.stringify(obj));
+  const s = await lt.loadLabelSource("gpt3-ada", "cifar10", { root });
+  assert.equal(s.dim, 2);
+  s.vectors.forEach((v, i) => assert.equal(v[0], i));
+  const { sources, missing } = await lt.loadLabelSources(["gpt3-ada", "gpt3-davinci"], "cifar10", { root });
+  assert.equal(sources.length, 1);
+  assert.equal(missing[0].id, "gpt3-davinci");
+  await assert.rejects(lt.loadLabelSource("use-lite-desc", "cifar10", { root }), /descriptions exist only for CIFAR-100/);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("gridOf / withoutAxisLabels", () => {
+  const spec = lib.viz.heatmap([[1, 0], [0, 1]], ["a", "b"], ["a", "b"]);
+  const g = lt.gridOf([spec, lt.withoutAxisLabels(spec)], 2, "t");
+  assert.equal(g.columns, 2);
+  assert.equal(g.concat.length, 2);
+  assert.equal(g.concat[0].$schema, undefined);
+  assert.deepEqual(g.concat[1].encoding.x.axis, { labels: false, ticks: false });
+  assert.equal(g.concat[1].encoding.x.field, "col");
+});
+
+test("metricKey", () => {
+  assert.equal(lt.metricKey("emb_ce:gpt3-davinci"), "emb_ce_gpt3_davinci");
+});
+
+function syntheticImages(n, classes) {
+  // class c = a bright square in quadrant c on a dark background: learnable in a few steps
+  const images = new Uint8Array(n * 32 * 32 * 3);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = classes[i % classes.length];
+    labels[i] = c;
+    const oy = (c & 1) * 16, ox = ((c >> 1) & 1) * 16;
+    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) for (let ch = 0; ch < 3; ch++) images[((i * 32 + oy + y) * 32 + ox + x) * 3 + ch] = 250;
+  }
+  return { images, labels, classNames: ["a", "b", "c", "d"], n, height: 32, width: 32, channels: 3, source: { dataset: "synthetic", files: [], root: "" } };
+}
+
+test("fitFeatureHead: emb_ce and one-hot heads learn separable features; emb_ce scores any label vector", async () => {
+  await lib.backend.initBackend({ prefer: "wasm" });
+  const rng = new lib.Rng(3);
+  const centers = [[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 3, 0]];
+  const feats = [], labels = [];
+  for (let i = 0; i < 150; i++) {
+    const c = i % 3;
+    feats.push(Float32Array.from(centers[c].map((x) => x + 0.3 * rng.normal())));
+    labels.push(c);
+  }
+  const y = Int32Array.from(labels);
+  const targets = [[1, 0, 0], [0, 1, 0], [0, 0, 1]].map((r) => Float32Array.from(r));
+  const emb = await lt.fitFeatureHead(feats, y, targets, { kind: "emb_ce", epochs: 20, batchSize: 32, lr: 0.03 });
+  const s = emb.scores(feats, targets);
+  assert.ok(lib.metrics.accuracy(lt.argmaxClasses(s), y) > 0.95);
+  assert.equal(emb.scores(feats.slice(0, 2), targets.concat([Float32Array.from([1, 1, 0])]))[0].length, 4);
+  emb.dispose();
+  const oh = await lt.fitFeatureHead(feats, y, undefined, { kind: "onehot", epochs: 20, batchSize: 32, lr: 0.03 });
+  assert.ok(lib.metrics.accuracy(lt.argmaxClasses(oh.scores(feats)), y) > 0.95);
+  oh.dispose();
+  await assert.rejects(lt.fitFeatureHead(feats, y, targets.slice(0, 2), { kind: "emb_ce" }), /needs 3 targets/);
+});
+
+test("trainTargetModel: each kind trains, scores all label vectors, predicting leaks no tensors, dispose frees the weights", async () => {
+  await lib.backend.initBackend({ prefer: "wasm" });
+  const tf = require("@tensorflow/tfjs");
+  const ds = syntheticImages(24, [0, 1, 2]);
+  const targets = lt.targetMatrix([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]].map((r) => Float32Array.from(r)), { center: "none" });
+  for (const kind of ["onehot", "cosine", "mse", "emb_ce"]) {
+    const { model, history } = await lt.trainTargetModel({ kind, arch: "small", train: ds, classes: [0, 1, 2], targets, epochs: 1, batchSize: 8, schedule: "adam-warmup", maxStepsPerEpoch: 2, seed: 1, augment: false });
+    assert.equal(history.length, 1);
+    assert.ok(Number.isFinite(history[0].loss));
+    const afterTrain = tf.memory().numTensors;
+    const scores = lt.classScores(model, ds, targets);
+    assert.equal(scores.length, 24);
+    assert.equal(scores[0].length, kind === "onehot" ? 3 : 4);
+    if (kind !== "onehot") scores.forEach((r) => r.forEach((v) => assert.ok(v >= -1.0001 && v <= 1.0001)));
+    assert.equal(lt.imageFeatures(model, ds)[0].length, 128);
+    assert.equal(tf.memory().numTensors, afterTrain, `${kind}: predicting left tensors behind`);
+    const weights = model.net.trainableWeights.length + (model.head ? model.head.trainableVariables.length : 0);
+    model.dispose();
+    assert.ok(tf.memory().numTensors <= afterTrain - weights, `${kind}: dispose freed ${afterTrain - tf.memory().numTensors} of ${weights} weight tensors`);
+  }
+  await assert.rejects(lt.trainTargetModel({ kind: "cosine", arch: "small", train: ds, classes: [0, 1, 2], epochs: 1, batchSize: 8, schedule: "adam-warmup" }), /needs targets/);
+  await assert.rejects(lt.trainTargetModel({ kind: "onehot", arch: "small", train: ds, classes: [0, 1], epochs: 1, batchSize: 8, schedule: "adam-warmup" }), /not among the training classes/);
+});
