@@ -29,3 +29,4 @@ export * from "./cnn";
 export * as gpt from "./gpt";
 export * as lpips from "./lpips";
 export * as clipLite from "./clip-lite";
+export * as student from "./student";

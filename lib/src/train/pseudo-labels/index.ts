@@ -1,4 +1,8 @@
-/** Notebook 02 plumbing: zero-shot teacher labels, confidence filtering, throughput, disagreements. */
+/** Notebook 02 plumbing: zero-shot teacher labels, confidence filtering, student runs, throughput, disagreements. */
 export { teacherLabels, mostConfident, subsetLabels, type TeacherLabels, type ScoringTeacher } from "./teacher";
 export { measureThroughput, type Throughput } from "./throughput";
 export { disagreements, type Disagreement } from "./disagreements";
+export { accuracyCI, accuracyDifferenceCI, binaryDecisions, type AccuracyWithCI } from "./evaluate";
+export { trainAndScore, variantOptions, parseVariants, STUDENT_VARIANTS, type StudentVariant, type StudentRun } from "./experiment";
+export { scalingChart, type ScalingPoint } from "./scaling-chart";
+export { loadTeacher, splitPrompts, type LoadedTeacher } from "./load-teacher";

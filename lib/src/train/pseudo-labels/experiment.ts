@@ -1,0 +1,68 @@
+import { EmbedlabError } from "../../core";
+import { trainStudent, type StudentModel, type TrainStudentOptions, type WordVectorTable } from "../../models/student";
+import { accuracyCI, binaryDecisions, type AccuracyWithCI } from "./evaluate";
+
+/** Student architectures notebook 02 can compare. */
+export type StudentVariant = "word-vectors" | "bag" | "word-vectors+bag";
+export const STUDENT_VARIANTS: readonly StudentVariant[] = ["word-vectors", "bag", "word-vectors+bag"];
+
+/** Training settings per variant, fixed before any run (not tuned on the evaluation set). */
+export function variantOptions(variant: StudentVariant, wordVectors: WordVectorTable | undefined, epochs: number, seed: number, minSteps = 300): TrainStudentOptions {
+  const needWv = variant !== "bag";
+  if (needWv && !wordVectors) throw new EmbedlabError(`student variant "${variant}" needs word vectors`, "load them with models.student.wordVectorsFor(texts)");
+  switch (variant) {
+    case "word-vectors":
+      return { embedDim: 0, wordVectors, epochs, minSteps, lr: 1e-2, batchSize: 32, seed };
+    case "bag":
+      return { embedDim: 32, epochs, minSteps, lr: 3e-3, batchSize: 32, seed };
+    case "word-vectors+bag":
+      return { embedDim: 32, wordVectors, epochs, minSteps, lr: 3e-3, batchSize: 32, seed };
+    default:
+      throw new EmbedlabError(`unknown student variant "${String(variant)}"`, `use one of ${STUDENT_VARIANTS.join(", ")}`);
+  }
+}
+
+export function parseVariants(list: string): StudentVariant[] {
+  const out = list.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const v of out) if (!(STUDENT_VARIANTS as readonly string[]).includes(v)) throw new EmbedlabError(`unknown student variant "${v}"`, `use a comma-separated subset of ${STUDENT_VARIANTS.join(", ")}`);
+  if (out.length === 0) throw new EmbedlabError("no student variants given", `use e.g. "${STUDENT_VARIANTS.join(",")}"`);
+  return out as StudentVariant[];
+}
+
+/** One trained-and-scored student run. */
+export interface StudentRun {
+  name: string;
+  trainSize: number;
+  accuracy: AccuracyWithCI;
+  /** Row-major class probabilities on the evaluation texts. */
+  probs: Float32Array;
+  pred: Int32Array;
+  trainSeconds: number;
+  /** Epochs run and the last epoch's mean training loss. */
+  epochs: number;
+  finalLoss: number;
+  params: { trainable: number; frozen: number; total: number };
+  /** The trained model, only when asked for with `keepModel` (dispose it when done). */
+  model?: StudentModel;
+}
+
+/** Train a student on (texts, targets), score it on (evalTexts, evalGold), free its tensors. */
+export async function trainAndScore(
+  name: string,
+  texts: readonly string[],
+  targets: ArrayLike<number>,
+  evalTexts: readonly string[],
+  evalGold: ArrayLike<number>,
+  opts: TrainStudentOptions & { ciSeed?: number; keepModel?: boolean },
+): Promise<StudentRun> {
+  const st = await trainStudent(texts, targets, opts);
+  try {
+    const probs = await st.model.predictProba(evalTexts);
+    const pred = binaryDecisions(probs);
+    const run: StudentRun = { name, trainSize: texts.length, accuracy: accuracyCI(pred, evalGold, opts.ciSeed ?? 0), probs, pred, trainSeconds: st.seconds, epochs: st.fit.history.length, finalLoss: Number(st.fit.history[st.fit.history.length - 1]?.loss ?? NaN), params: st.model.paramCount() };
+    if (opts.keepModel) run.model = st.model;
+    return run;
+  } finally {
+    if (!opts.keepModel) st.model.dispose();
+  }
+}

@@ -1,0 +1,43 @@
+import { EmbedlabError } from "../../core";
+import { cachedEncoder } from "../../models/cache";
+import { hfZeroShot } from "../../models/hf-zero-shot";
+import { loadTextEncoder } from "../../models/load-encoder";
+import { zeroShotClassifier, type ZeroShotClassifier } from "../../models/zero-shot";
+
+export interface LoadedTeacher {
+  id: string;
+  /** Classifier for labelling (embedding teachers go through the on-disk embedding cache). */
+  classifier: ZeroShotClassifier;
+  /** The same teacher without any cache, for timing sentences/s honestly. */
+  uncached: ZeroShotClassifier;
+  provenance: Record<string, unknown>;
+}
+
+/**
+ * A zero-shot teacher by id: an embedding encoder id ("use-lite", "glove-100d", "hf:<id>", …) scores by
+ * cosine to the prompt-ensemble means; "nli:<model id>" runs transformers.js zero-shot-classification
+ * (an MNLI model: Xenova/bart-large-mnli, Xenova/nli-deberta-v3-xsmall, …; hub or local copy needed).
+ */
+export async function loadTeacher(id: string, prompts: Record<string, string[]>, opts: { profile?: string } = {}): Promise<LoadedTeacher> {
+  if (!id) throw new EmbedlabError("empty teacher id", 'use "use-lite" or "nli:Xenova/bart-large-mnli"');
+  if (id.startsWith("nli:")) {
+    const model = id.slice(4);
+    const clf = await hfZeroShot(model, prompts, { profile: opts.profile });
+    return { id, classifier: clf, uncached: clf, provenance: { id, kind: "NLI zero-shot-classification (transformers.js)", model, prompts } };
+  }
+  const raw = await loadTextEncoder(id, { profile: opts.profile });
+  const enc = cachedEncoder(raw);
+  return {
+    id,
+    classifier: zeroShotClassifier(enc, prompts),
+    uncached: zeroShotClassifier(raw, prompts),
+    provenance: { id, kind: "embedding similarity to prompt-ensemble means", encoder: raw.provenance, prompts, cache: enc.cacheRoot },
+  };
+}
+
+/** "a|b|c" → ["a", "b", "c"] (trimmed, empties dropped); throws when nothing is left. */
+export function splitPrompts(s: string, what: string): string[] {
+  const out = s.split("|").map((p) => p.trim()).filter(Boolean);
+  if (out.length === 0) throw new EmbedlabError(`no prompts for ${what}`, 'write them "|"-separated, e.g. "negative|a negative movie review"');
+  return out;
+}
