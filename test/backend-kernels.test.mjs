@@ -67,6 +67,11 @@ const convCases = [
   // > 8 input channels take the im2col path of Conv2DBackpropFilter (fewer take im2colᵀ)
   { n: 2, h: 6, w: 6, cin: 10, cout: 3, k: 3, s: 1, pad: "same" },
   { n: 2, h: 7, w: 6, cin: 12, cout: 4, k: 3, s: 2, pad: "valid" },
+  // stride-1 "same" filter gradients take the shifted-planes path: wider and even filters
+  // (asymmetric padding), rectangular images, and more positions than one 4096-row chunk
+  { n: 2, h: 9, w: 7, cin: 3, cout: 2, k: 5, s: 1, pad: "same" },
+  { n: 2, h: 6, w: 7, cin: 2, cout: 3, k: 4, s: 1, pad: "same" },
+  { n: 3, h: 40, w: 36, cin: 2, cout: 3, k: 3, s: 1, pad: "same" },
 ];
 
 for (const c of convCases) {
