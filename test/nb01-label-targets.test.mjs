@@ -155,6 +155,8 @@ test("gridOf / withoutAxisLabels", () => {
   assert.equal(g.concat[0].$schema, undefined);
   assert.deepEqual(g.concat[1].encoding.x.axis, { labels: false, ticks: false });
   assert.equal(g.concat[1].encoding.x.field, "col");
+  const sc = lt.withColorScheme(lib.viz.scatter([{ x: 0, y: 0, label: "a", group: "g" }, { x: 1, y: 1, label: "b", group: "h" }]), "category20");
+  assert.ok(sc.layer.every((l) => l.encoding.color.scale.scheme === "category20"));
 });
 
 test("metricKey", () => {
@@ -207,11 +209,11 @@ test("trainTargetModel: each kind trains, scores all label vectors, predicting l
     assert.equal(history.length, 1);
     assert.ok(Number.isFinite(history[0].loss));
     const afterTrain = tf.memory().numTensors;
-    const scores = lt.classScores(model, ds, targets);
+    const scores = await lt.classScores(model, ds, targets);
     assert.equal(scores.length, 24);
     assert.equal(scores[0].length, kind === "onehot" ? 3 : 4);
     if (kind !== "onehot") scores.forEach((r) => r.forEach((v) => assert.ok(v >= -1.0001 && v <= 1.0001)));
-    assert.equal(lt.imageFeatures(model, ds)[0].length, 128);
+    assert.equal((await lt.imageFeatures(model, ds))[0].length, 128);
     assert.equal(tf.memory().numTensors, afterTrain, `${kind}: predicting left tensors behind`);
     const weights = model.net.trainableWeights.length + (model.head ? model.head.trainableVariables.length : 0);
     model.dispose();

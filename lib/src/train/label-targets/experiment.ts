@@ -111,7 +111,7 @@ export async function compareTargets(cfg: Nb01Config, train: ImageDataset, test:
       label: run.name, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
     });
     try {
-      const pred = argmaxClasses(classScores(model, test, targets), run.kind === "onehot" ? model.classes : undefined);
+      const pred = argmaxClasses(await classScores(model, test, targets), run.kind === "onehot" ? model.classes : undefined);
       out.push({ run: run.name, kind: run.kind, source: run.source ?? "one-hot", accuracy: accuracyCI(pred, test.labels, { seed: cfg.seed }), history, trainSeconds: seconds });
     } finally {
       model.dispose();

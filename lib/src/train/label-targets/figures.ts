@@ -21,3 +21,15 @@ export function withoutAxisLabels(spec: VegaLiteSpec): VegaLiteSpec {
   const hide = (ch: Record<string, unknown> | undefined) => (ch ? { ...ch, axis: { labels: false, ticks: false } } : ch);
   return { ...spec, encoding: { ...enc, x: hide(enc.x), y: hide(enc.y) } };
 }
+
+/** Use a vega colour scheme for every colour-by-field encoding (e.g. "category20" for the 20 CIFAR-100 superclasses). */
+export function withColorScheme(spec: VegaLiteSpec, scheme: string): VegaLiteSpec {
+  const fix = (enc: unknown): unknown => {
+    if (!enc || typeof enc !== "object") return enc;
+    const e = enc as Record<string, unknown>;
+    const color = e.color as Record<string, unknown> | undefined;
+    return color && typeof color.field === "string" ? { ...e, color: { ...color, scale: { scheme } } } : e;
+  };
+  const layers = Array.isArray(spec.layer) ? (spec.layer as Record<string, unknown>[]).map((l) => ({ ...l, encoding: fix(l.encoding) })) : spec.layer;
+  return { ...spec, ...(spec.encoding ? { encoding: fix(spec.encoding) } : {}), ...(layers ? { layer: layers } : {}) };
+}

@@ -7,5 +7,5 @@ export { trainTargetModel, parseRunSpec, TARGET_KINDS, CIFAR_MEAN, CIFAR_STD, ty
 export { classScores, imageFeatures, argmaxClasses } from "./predict";
 export { zeroShotReport, accuracyCI, fitFeatureHead, type ZeroShotReport, type FeatureHead, type FeatureHeadOptions } from "./zero-shot";
 export { nb01Config, compareTargets, metricKey, type Nb01Config, type Nb01Params, type TargetRunResult } from "./experiment";
-export { gridOf, withoutAxisLabels } from "./figures";
+export { gridOf, withoutAxisLabels, withColorScheme } from "./figures";
 export { zeroShotData, zeroShotEndToEnd, zeroShotFeatures, zeroShotProbes, oneHotOnUnseen, type ZeroShotData, type ZeroShotResult, type ZeroShotFeatures } from "./zero-shot-experiment";

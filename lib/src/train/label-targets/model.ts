@@ -164,6 +164,7 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
   } finally {
     targetRows?.dispose();
   }
+  await new Promise<void>((resolve) => setImmediate(resolve)); // let pending display messages go out before the next phase
   const feat = head ? undefined : featureModel(net);
   const model: TargetModel = {
     kind: o.kind,

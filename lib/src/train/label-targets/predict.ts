@@ -5,8 +5,12 @@ import { l2NormalizeRows } from "../../losses";
 import { toTensorImages } from "../images";
 import { CIFAR_MEAN, CIFAR_STD, type TargetModel } from "./model";
 
+/** Let the event loop run (a kernel's display messages are sent asynchronously; a long synchronous loop starves them). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Run `fn` over `ds` in batches of normalised images and collect one row per image. */
-function mapBatches(ds: ImageDataset, batch: number, label: string, fn: (x: tf.Tensor4D) => tf.Tensor2D): Float32Array[] {
+async function mapBatches(ds: ImageDataset, batch: number, label: string, fn: (x: tf.Tensor4D) => tf.Tensor2D): Promise<Float32Array[]> {
+  await yieldToEventLoop();
   if (!(Number.isInteger(batch) && batch > 0)) throw new EmbedlabError(`batch must be a positive integer, got ${batch}`);
   const arr = { data: ds.images, shape: [ds.n, ds.height, ds.width, ds.channels] as [number, number, number, number] };
   const rows: Float32Array[] = [];
@@ -19,6 +23,7 @@ function mapBatches(ds: ImageDataset, batch: number, label: string, fn: (x: tf.T
     out.dispose();
     for (let k = 0; k < idx.length; k++) rows.push(flat.slice(k * w, (k + 1) * w));
     bar.tick(1);
+    await yieldToEventLoop();
   }
   bar.done(`${ds.n} images`);
   return rows;
@@ -29,14 +34,14 @@ function mapBatches(ds: ImageDataset, batch: number, label: string, fn: (x: tf.T
  * Embedding models: cosine of the output to every row of `labelVectors` (default: none → error), so the
  * scores can cover classes the model never saw (zero-shot).
  */
-export function classScores(model: TargetModel, ds: ImageDataset, labelVectors?: readonly Float32Array[], batch = 250): Float32Array[] {
+export async function classScores(model: TargetModel, ds: ImageDataset, labelVectors?: readonly Float32Array[], batch = 250): Promise<Float32Array[]> {
   if (model.kind === "onehot") return mapBatches(ds, batch, "predict", (x) => model.forward(x));
   if (!labelVectors || labelVectors.length === 0) throw new EmbedlabError(`${model.kind} model: classScores needs labelVectors (one per class)`);
   const L = tf.tensor2d(labelVectors.map((v) => Array.from(v)));
   try {
     const Ln = l2NormalizeRows(L);
     try {
-      return mapBatches(ds, batch, "predict", (x) => tf.matMul(l2NormalizeRows(model.forward(x)), Ln, false, true) as tf.Tensor2D);
+      return await mapBatches(ds, batch, "predict", (x) => tf.matMul(l2NormalizeRows(model.forward(x)), Ln, false, true) as tf.Tensor2D);
     } finally {
       Ln.dispose();
     }
@@ -46,7 +51,7 @@ export function classScores(model: TargetModel, ds: ImageDataset, labelVectors?:
 }
 
 /** The model's features (input of its last linear map) for every image, e.g. for probes. */
-export function imageFeatures(model: TargetModel, ds: ImageDataset, batch = 250): Float32Array[] {
+export async function imageFeatures(model: TargetModel, ds: ImageDataset, batch = 250): Promise<Float32Array[]> {
   return mapBatches(ds, batch, "features", (x) => model.features(x));
 }
 

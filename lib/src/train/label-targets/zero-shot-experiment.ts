@@ -74,7 +74,7 @@ export async function zeroShotEndToEnd(cfg: Nb01Config, d: ZeroShotData, source:
     schedule: cfg.schedule, peakLr: cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + 100,
     label: `zero-shot emb_ce:${source.id}`, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
   });
-  const result = summarize(source.id, d, classScores(model, d.unseenImages, targets), classScores(model, d.test, targets), cfg.seed);
+  const result = summarize(source.id, d, await classScores(model, d.unseenImages, targets), await classScores(model, d.test, targets), cfg.seed);
   return { result, model, history, trainSeconds: seconds, targets };
 }
 
@@ -85,8 +85,8 @@ export interface ZeroShotFeatures {
   test: Float32Array[];
 }
 
-export function zeroShotFeatures(model: TargetModel, d: ZeroShotData): ZeroShotFeatures {
-  return { trainSeen: imageFeatures(model, d.trainSeen), unseenImages: imageFeatures(model, d.unseenImages), test: imageFeatures(model, d.test) };
+export async function zeroShotFeatures(model: TargetModel, d: ZeroShotData): Promise<ZeroShotFeatures> {
+  return { trainSeen: await imageFeatures(model, d.trainSeen), unseenImages: await imageFeatures(model, d.unseenImages), test: await imageFeatures(model, d.test) };
 }
 
 function seenPositions(d: ZeroShotData): Int32Array {
