@@ -208,6 +208,9 @@ const poolCases = [
   { shape: [2, 7, 5, 2], size: 2, s: 2, pad: "valid" }, // odd sides: last row/column gets no gradient
   { shape: [2, 7, 7, 2], size: 3, s: 2, pad: "same" },
   { shape: [1, 6, 5, 4], size: 3, s: 1, pad: "valid" },
+  // channels a multiple of 4 and windows tiling the input: the wasm SIMD path
+  { shape: [2, 8, 6, 4], size: 2, s: 2, pad: "valid" },
+  { shape: [3, 4, 10, 12], size: 2, s: 2, pad: "valid" },
 ];
 for (const c of poolCases) {
   test(`maxPool gradient wasm = cpu (ties from relu zeros included): ${JSON.stringify(c)}`, async () => {
@@ -229,6 +232,18 @@ test("sum over leading axes (bias gradient) and other axes wasm = cpu", async ()
     const [ws, w] = await run("wasm"), [cs, c] = await run("cpu");
     assert.deepEqual(ws, cs, `shape for axis ${axis}`);
     assert.ok(relErr(w, c) <= TOL, `sum axis ${axis}: ${relErr(w, c)}`);
+  }
+});
+
+test("sum over leading axes on the SIMD path (columns a multiple of 4, 32-row blocks plus a tail) wasm = cpu", async () => {
+  const rng = mulberry(43);
+  for (const shape of [[5, 7, 3, 8], [2, 32, 12], [70, 4]]) {
+    const x = randArray(rng, shape.reduce((p, q) => p * q, 1));
+    const axis = shape.slice(0, -1).map((_, i) => i);
+    const run = async (name) => { await tf.setBackend(name); return tf.tidy(() => tf.sum(tf.tensor(x, shape), axis).dataSync().slice()); };
+    const w = await run("wasm"), c = await run("cpu");
+    assert.equal(w.length, shape[shape.length - 1]);
+    assert.ok(relErr(w, c) <= TOL, `sum ${shape}: ${relErr(w, c)}`);
   }
 });
 

@@ -1,10 +1,12 @@
 /**
  * MaxPoolGrad on wasm (tfjs-backend-wasm's is slow): one pass over the windows in JS, routing
  * each dy to the first strictly-largest input of its window (row-major), as the cpu backend does.
+ * 2×2/stride-2 windows that tile the input run in the SIMD module (simd-module.ts) when C % 4 = 0.
  */
 import * as tf from "@tensorflow/tfjs";
 import { alloc, asPair, view, type WasmKernelArgs } from "./heap";
 import { originalKernel } from "./originals";
+import { heapOffset, simdKernels } from "./simd-module";
 
 export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   const { inputs, backend, attrs = {} } = args;
@@ -20,6 +22,13 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
   const pt = info.padInfo.top, pl = info.padInfo.left;
   const dx = alloc(backend, input.shape);
+  const exact2x2 = fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH === H && 2 * OW === W;
+  const simd = exact2x2 && C % 4 === 0 ? simdKernels(backend) : undefined;
+  if (simd) {
+    // windows tile the input exactly, so every dx element is written (no zero fill needed)
+    simd.maxPool2x2Grad(heapOffset(backend, input.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, dx.dataId), n * OH, OW, C);
+    return dx;
+  }
   const dxv = view(backend, dx);
   const xv = view(backend, input);
   const dyv = view(backend, dy);

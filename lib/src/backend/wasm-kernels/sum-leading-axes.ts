@@ -4,7 +4,8 @@
  * every other case goes to wasm's own Sum.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, view, type WasmKernelArgs } from "./heap";
+import { alloc, free, view, type WasmKernelArgs } from "./heap";
+import { heapOffset, simdKernels } from "./simd-module";
 import { originalKernel } from "./originals";
 
 export function sumLeadingAxes(args: WasmKernelArgs): tf.TensorInfo {
@@ -19,9 +20,26 @@ export function sumLeadingAxes(args: WasmKernelArgs): tf.TensorInfo {
   const cols = innerShape.reduce((a, b) => a * b, 1);
   const outShape = attrs.keepDims ? [...axes.map(() => 1), ...innerShape] : innerShape;
   const out = alloc(backend, outShape);
+  const simd = cols % 4 === 0 && rows >= 2 * SIMD_BLOCK ? simdKernels(backend) : undefined;
+  if (simd) {
+    // float32 sums of SIMD_BLOCK-row blocks in wasm SIMD, then the blocks combined in float64
+    const blocks = Math.floor(rows / SIMD_BLOCK);
+    const part = alloc(backend, [blocks, cols]);
+    simd.colSumBlocks(heapOffset(backend, x.dataId), heapOffset(backend, part.dataId), blocks * SIMD_BLOCK, cols, SIMD_BLOCK);
+    const xv = view(backend, x);
+    const acc = columnSums(view(backend, part), blocks, cols);
+    const tail = columnSums(xv.subarray(blocks * SIMD_BLOCK * cols, rows * cols), rows - blocks * SIMD_BLOCK, cols);
+    for (let c = 0; c < cols; c++) acc[c] += tail[c];
+    free(backend, part);
+    view(backend, out).set(acc);
+    return out;
+  }
   view(backend, out).set(columnSums(view(backend, x), rows, cols));
   return out;
 }
+
+/** Rows per float32 partial sum on the SIMD path. */
+const SIMD_BLOCK = 32;
 
 /**
  * Column sums of a row-major [rows, cols] matrix in float64: blocks of rows that stay in cache,

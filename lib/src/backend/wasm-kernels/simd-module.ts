@@ -1,0 +1,182 @@
+/**
+ * A tiny hand-assembled WebAssembly SIMD module that works in place on tfjs-backend-wasm's own
+ * heap (it imports the backend's Memory), for memory-bound loops that are slow in JS:
+ *   maxPool2x2Grad — MaxPoolGrad for 2×2/stride-2 windows tiling the input exactly;
+ *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller).
+ * Arguments are byte offsets into the heap and element counts; channel / column counts must be
+ * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
+ */
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+
+export type SimdKernels = {
+  /** dx = routed dy for x [rows·2, W, C] (rows = n·OH, W = 2·OW), dy [rows, OW, C]. */
+  maxPool2x2Grad(x: number, dy: number, dx: number, rows: number, ow: number, c: number): void;
+  /** out[b, c] = Σ_{r in block b} x[r, c] (float32) for blocks of `block` rows; rows % block == 0. */
+  colSumBlocks(x: number, out: number, rows: number, cols: number, block: number): void;
+};
+
+// ---- a minimal wasm binary writer ----
+const I32 = 0x7f, V128 = 0x7b;
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n !== 0) b |= 0x80; out.push(b); } while (n !== 0);
+  return out;
+}
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f; n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
+    out.push(b | 0x80);
+  }
+}
+const str = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, "utf8")];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+
+/** Instruction helpers (each returns bytes). */
+const op = {
+  get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  add: [0x6a], sub: [0x6b], mul: [0x6c], ltU: [0x49], shl: [0x74],
+  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], brIf: (d: number) => [0x0d, ...uleb(d)], br: (d: number) => [0x0c, ...uleb(d)],
+  simd: (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm],
+};
+const load = (offset = 0) => op.simd(0x00, 0, ...uleb(offset)); // v128.load align=1 (unaligned ok)
+const store = (offset = 0) => op.simd(0x0b, 0, ...uleb(offset));
+const f32x4Gt = op.simd(0x44), vAnd = op.simd(0x4e), vAndNot = op.simd(0x4f), vOr = op.simd(0x50), vNot = op.simd(0x4d);
+const bitselect = op.simd(0x52), f32x4Add = op.simd(0xe4);
+const zero128 = op.simd(0x0c, ...new Array(16).fill(0));
+
+/** `i += step` for local i. */
+const inc = (i: number, step: number[]) => [...op.get(i), ...step, ...op.add, ...op.set(i)];
+/** A counted loop: body runs while (i < n), i from 0 (locals i, n already set up). */
+function forLoop(i: number, n: number, body: number[]): number[] {
+  return [
+    ...op.i32(0), ...op.set(i),
+    ...op.block, ...op.get(i), ...op.get(n), ...op.ltU, 0x45 /* i32.eqz */, ...op.brIf(0),
+    ...op.loop, ...body, ...inc(i, op.i32(1)), ...op.get(i), ...op.get(n), ...op.ltU, ...op.brIf(0), ...op.end,
+    ...op.end,
+  ];
+}
+
+function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
+  // params: 0 x, 1 dy, 2 dx, 3 rows, 4 ow, 5 c
+  // locals (i32): 6 r, 7 j, 8 k, 9 cq (c/4), 10 rowBytes (2·ow·c·4), 11 pixBytes (c·4), 12 px, 13 pd
+  // locals (v128): 14 a, 15 b, 16 cc, 17 d, 18 m1, 19 m2, 20 m3, 21 best, 22 g
+  const [x, dy, dx, rows, ow, c] = [0, 1, 2, 3, 4, 5];
+  const [r, j, k, cq, rowBytes, pixBytes, px, pd] = [6, 7, 8, 9, 10, 11, 12, 13];
+  const [a, b, cc, d, m1, m2, m3, best, g] = [14, 15, 16, 17, 18, 19, 20, 21, 22];
+  const inner = [
+    // a, b: top-left/right; cc, d: bottom-left/right (offset px / px+pix / px+row / px+row+pix)
+    ...op.get(px), ...op.get(x), ...op.add, ...load(), ...op.set(a),
+    ...op.get(px), ...op.get(x), ...op.add, ...op.get(pixBytes), ...op.add, ...load(), ...op.set(b),
+    ...op.get(px), ...op.get(x), ...op.add, ...op.get(rowBytes), ...op.add, ...load(), ...op.set(cc),
+    ...op.get(px), ...op.get(x), ...op.add, ...op.get(rowBytes), ...op.add, ...op.get(pixBytes), ...op.add, ...load(), ...op.set(d),
+    ...op.get(pd), ...op.get(dy), ...op.add, ...load(), ...op.set(g),
+    // first strictly-largest in row-major order
+    ...op.get(b), ...op.get(a), ...f32x4Gt, ...op.set(m1),
+    ...op.get(b), ...op.get(a), ...op.get(m1), ...bitselect, ...op.set(best),
+    ...op.get(cc), ...op.get(best), ...f32x4Gt, ...op.set(m2),
+    ...op.get(cc), ...op.get(best), ...op.get(m2), ...bitselect, ...op.set(best),
+    ...op.get(d), ...op.get(best), ...f32x4Gt, ...op.set(m3),
+    // winner masks: w3 = m3, w2 = m2 & ~m3, w1 = m1 & ~(m2|m3), w0 = ~(m1|m2|m3)
+    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(g),
+    ...op.get(m1), ...op.get(m2), ...vOr, ...op.get(m3), ...vOr, ...vNot, ...vAnd, ...store(),
+    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(pixBytes), ...op.add, ...op.get(g),
+    ...op.get(m1), ...op.get(m2), ...op.get(m3), ...vOr, ...vAndNot, ...vAnd, ...store(),
+    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(rowBytes), ...op.add, ...op.get(g),
+    ...op.get(m2), ...op.get(m3), ...vAndNot, ...vAnd, ...store(),
+    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(rowBytes), ...op.add, ...op.get(pixBytes), ...op.add, ...op.get(g),
+    ...op.get(m3), ...vAnd, ...store(),
+    ...inc(px, op.i32(16)), ...inc(pd, op.i32(16)),
+  ];
+  const code = [
+    ...op.get(c), ...op.i32(2), 0x76 /* i32.shr_u */, ...op.set(cq),
+    ...op.get(c), ...op.i32(2), ...op.shl, ...op.set(pixBytes),
+    ...op.get(ow), ...op.get(pixBytes), ...op.mul, ...op.i32(1), ...op.shl, ...op.set(rowBytes),
+    ...op.i32(0), ...op.set(px), ...op.i32(0), ...op.set(pd),
+    ...forLoop(r, rows, [
+      ...forLoop(j, ow, [
+        ...forLoop(k, cq, inner),
+        ...inc(px, op.get(pixBytes)), // skip the window's right-hand pixel
+      ]),
+      ...inc(px, op.get(rowBytes)), // skip the window's bottom row
+    ]),
+  ];
+  return { params: 6, locals: [...new Array(8).fill(I32), ...new Array(9).fill(V128)], code };
+}
+
+function colSumBody(): { params: number; locals: number[]; code: number[] } {
+  // params: 0 x, 1 out, 2 rows, 3 cols, 4 block
+  // locals: 5 nb (blocks), 6 bi, 7 k, 8 cq, 9 r, 10 rowBytes, 11 pIn (start of block), 12 p, 13 po ; v128 14 acc
+  const [x, out, rows, cols, block] = [0, 1, 2, 3, 4];
+  const [nb, bi, k, cq, r, rowBytes, pIn, p, po] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const acc = 14;
+  const code = [
+    ...op.get(rows), ...op.get(block), 0x6e /* i32.div_u */, ...op.set(nb),
+    ...op.get(cols), ...op.i32(2), 0x76, ...op.set(cq),
+    ...op.get(cols), ...op.i32(2), ...op.shl, ...op.set(rowBytes),
+    ...op.get(x), ...op.set(pIn), ...op.get(out), ...op.set(po),
+    ...forLoop(bi, nb, [
+      ...forLoop(k, cq, [
+        ...zero128, ...op.set(acc),
+        // p = pIn + 16k
+        ...op.get(pIn), ...op.get(k), ...op.i32(4), ...op.shl, ...op.add, ...op.set(p),
+        ...forLoop(r, block, [
+          ...op.get(acc), ...op.get(p), ...load(), ...f32x4Add, ...op.set(acc),
+          ...inc(p, op.get(rowBytes)),
+        ]),
+        ...op.get(po), ...op.get(acc), ...store(), ...inc(po, op.i32(16)),
+      ]),
+      ...op.get(pIn), ...op.get(rowBytes), ...op.get(block), ...op.mul, ...op.add, ...op.set(pIn),
+    ]),
+  ];
+  return { params: 5, locals: [...new Array(9).fill(I32), V128], code };
+}
+
+function moduleBytes(): Uint8Array {
+  const fns = [maxPoolBody(), colSumBody()];
+  const names = ["maxPool2x2Grad", "colSumBlocks"];
+  const types = vec(fns.map((f) => [0x60, ...vec(new Array(f.params).fill([I32])), 0]));
+  const imports = vec([[...str("env"), ...str("memory"), 0x02, 0x00, 0x00]]);
+  const funcs = vec(fns.map((_, i) => uleb(i)));
+  const exports = vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)]));
+  const bodies = vec(fns.map((f) => {
+    const locals = vec(f.locals.map((t) => [1, t]));
+    const body = [...locals, ...f.code, 0x0b];
+    return [...uleb(body.length), ...body];
+  }));
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, bodies),
+  ]);
+}
+
+const cache = new WeakMap<object, SimdKernels | null>();
+
+/** The module bound to `backend`'s heap, or undefined if its Memory is not reachable. */
+export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
+  const wasm = backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } };
+  const memory = wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  let k = cache.get(memory);
+  if (k === undefined) {
+    try {
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { env: { memory } });
+      k = inst.exports as unknown as SimdKernels;
+    } catch {
+      k = null;
+    }
+    cache.set(memory, k);
+  }
+  return k ?? undefined;
+}
+
+/** Byte offset of a tensor's data in the backend's heap. */
+export function heapOffset(backend: BackendWasm, dataId: object): number {
+  const store = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
+  const d = store.get(dataId);
+  if (!d) throw new Error("tensor is not on the wasm heap");
+  return d.memoryOffset;
+}
