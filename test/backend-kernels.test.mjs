@@ -262,3 +262,22 @@ test("matMul with transpose flags (2-D and batched) wasm = cpu, values and gradi
     }
   }
 });
+
+test("identity and same-dtype cast share data safely; other casts still convert", async () => {
+  await tf.setBackend("wasm");
+  const before = tf.memory().numBytes;
+  const a = tf.tensor1d([1.5, -2, 3.25]);
+  const b = tf.clone(a);                 // Identity
+  const c = tf.cast(a, "float32");        // same-dtype Cast
+  a.dispose();
+  assert.deepEqual(Array.from(b.dataSync()), [1.5, -2, 3.25]);
+  b.dispose();
+  assert.deepEqual(Array.from(c.dataSync()), [1.5, -2, 3.25]);
+  const bools = tf.tensor1d([1, 0, 1], "bool");
+  const i = tf.cast(c, "int32"), f = tf.cast(bools, "float32");
+  assert.equal(i.dtype, "int32");
+  assert.deepEqual(Array.from(i.dataSync()), [1, -2, 3]);
+  assert.deepEqual(Array.from(f.dataSync()), [1, 0, 1]);
+  c.dispose(); i.dispose(); f.dispose(); bools.dispose();
+  assert.equal(tf.memory().numBytes, before, "shared data must be freed once the last tensor goes");
+});

@@ -6,6 +6,7 @@ import { conv2dBackpropInputConfig } from "./conv2d-backprop-input";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter";
 import { depthwiseBackpropInputConfig } from "./depthwise-backprop-input";
 import { maxPoolGradConfig } from "./max-pool-grad";
+import { castConfig, identityConfig } from "./shared-identity";
 import { captureOriginal } from "./originals";
 import { sumLeadingAxesConfig } from "./sum-leading-axes";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
@@ -19,6 +20,8 @@ export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   sumLeadingAxesConfig,
   batchMatMulConfig,
+  identityConfig,
+  castConfig,
 ];
 
 let registered = false;
