@@ -72,6 +72,11 @@ const convCases = [
   { n: 2, h: 9, w: 7, cin: 3, cout: 2, k: 5, s: 1, pad: "same" },
   { n: 2, h: 6, w: 7, cin: 2, cout: 3, k: 4, s: 1, pad: "same" },
   { n: 3, h: 40, w: 36, cin: 2, cout: 3, k: 3, s: 1, pad: "same" },
+  // outC a multiple of 8: the SIMD 6×8-tile kernel (27 and 45 filter rows: partial last tile;
+  // 3·21·21 positions: two 1024-position chunks)
+  { n: 2, h: 7, w: 6, cin: 3, cout: 8, k: 3, s: 1, pad: "same" },
+  { n: 3, h: 20, w: 20, cin: 5, cout: 16, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 5, w: 6, cin: 2, cout: 8, k: 4, s: 1, pad: "same" },
 ];
 
 for (const c of convCases) {

@@ -2,7 +2,9 @@
  * A tiny hand-assembled WebAssembly SIMD module that works in place on tfjs-backend-wasm's own
  * heap (it imports the backend's Memory), for memory-bound loops that are slow in JS:
  *   maxPool2x2Grad — MaxPoolGrad for 2×2/stride-2 windows tiling the input exactly;
- *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller).
+ *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller);
+ *   gemmRows6x8    — Σ_p A[k, p]·B[p, c] for small outputs with a long reduction (6×8 register
+ *                    tiles, rows of A read in place through a pointer table: no packing).
  * Arguments are byte offsets into the heap and element counts; channel / column counts must be
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
  */
@@ -13,6 +15,11 @@ export type SimdKernels = {
   maxPool2x2Grad(x: number, dy: number, dx: number, rows: number, ow: number, c: number): void;
   /** out[b, c] = Σ_{r in block b} x[r, c] (float32) for blocks of `block` rows; rows % block == 0. */
   colSumBlocks(x: number, out: number, rows: number, cols: number, block: number): void;
+  /**
+   * out[6·t + i, c] = Σ_{p < n} A_{6t+i}[p] · b[p, c] (float32) for t < tiles, where row pointer
+   * A_r is the int32 at rowTable + 4r (byte offsets); b is [n, cols] with cols % 8 == 0.
+   */
+  gemmRows6x8(rowTable: number, tiles: number, b: number, cols: number, n: number, out: number): void;
 };
 
 // ---- a minimal wasm binary writer ----
@@ -45,7 +52,9 @@ const op = {
 const load = (offset = 0) => op.simd(0x00, 0, ...uleb(offset)); // v128.load align=1 (unaligned ok)
 const store = (offset = 0) => op.simd(0x0b, 0, ...uleb(offset));
 const f32x4Gt = op.simd(0x44), vAnd = op.simd(0x4e), vAndNot = op.simd(0x4f), vOr = op.simd(0x50), vNot = op.simd(0x4d);
-const bitselect = op.simd(0x52), f32x4Add = op.simd(0xe4);
+const bitselect = op.simd(0x52), f32x4Add = op.simd(0xe4), f32x4Mul = op.simd(0xe6);
+const load32Splat = (offset = 0) => op.simd(0x09, 0, ...uleb(offset));
+const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
 const zero128 = op.simd(0x0c, ...new Array(16).fill(0));
 
 /** `i += step` for local i. */
@@ -135,9 +144,62 @@ function colSumBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [...new Array(9).fill(I32), V128], code };
 }
 
+function gemmBody(): { params: number; locals: number[]; code: number[] } {
+  // params: 0 rowTable, 1 tiles, 2 b, 3 cols, 4 n, 5 out
+  // i32 locals: 6 t, 7 ct, 8 cq (cols/8), 9 p, 10 pa, 11 pb, 12 rowBytes, 13..18 row ptrs, 19 po
+  // v128 locals: 20..31 acc, 32 b0, 33 b1, 34 s
+  const [table, tiles, b, cols, n, out] = [0, 1, 2, 3, 4, 5];
+  const [t, ct, cq, p, pa, pb, rowBytes] = [6, 7, 8, 9, 10, 11, 12];
+  const rp = [13, 14, 15, 16, 17, 18], po = 19;
+  const acc = Array.from({ length: 12 }, (_, i) => 20 + i);
+  const [b0, b1, sp] = [32, 33, 34];
+  const step: number[] = [
+    ...op.get(pb), ...load(), ...op.set(b0),
+    ...op.get(pb), ...load(16), ...op.set(b1),
+  ];
+  for (let i = 0; i < 6; i++) {
+    step.push(
+      ...op.get(rp[i]), ...op.get(pa), ...op.add, ...load32Splat(), ...op.set(sp),
+      ...op.get(acc[2 * i]), ...op.get(sp), ...op.get(b0), ...f32x4Mul, ...f32x4Add, ...op.set(acc[2 * i]),
+      ...op.get(acc[2 * i + 1]), ...op.get(sp), ...op.get(b1), ...f32x4Mul, ...f32x4Add, ...op.set(acc[2 * i + 1]),
+    );
+  }
+  step.push(...inc(pb, op.get(rowBytes)), ...inc(pa, op.i32(4)));
+  const stores: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    // out + ((6t + i)·cols + 8ct)·4 = po + i·rowBytes
+    stores.push(
+      ...op.get(po), ...op.get(rowBytes), ...op.i32(i), ...op.mul, ...op.add, ...op.get(acc[2 * i]), ...store(),
+      ...op.get(po), ...op.get(rowBytes), ...op.i32(i), ...op.mul, ...op.add, ...op.get(acc[2 * i + 1]), ...store(16),
+    );
+  }
+  const zeroAcc = acc.flatMap((a) => [...zero128, ...op.set(a)]);
+  const loadRows = rp.flatMap((r, i) => [
+    ...op.get(table), ...op.get(t), ...op.i32(24), ...op.mul, ...op.add, ...i32Load(4 * i), ...op.set(r),
+  ]);
+  const code = [
+    ...op.get(cols), ...op.i32(3), 0x76, ...op.set(cq),
+    ...op.get(cols), ...op.i32(2), ...op.shl, ...op.set(rowBytes),
+    ...forLoop(t, tiles, [
+      ...loadRows,
+      ...forLoop(ct, cq, [
+        ...zeroAcc,
+        ...op.get(b), ...op.get(ct), ...op.i32(5), ...op.shl, ...op.add, ...op.set(pb),
+        ...op.i32(0), ...op.set(pa),
+        ...forLoop(p, n, step),
+        // po = out + (6t·cols + 8ct)·4
+        ...op.get(out), ...op.get(t), ...op.i32(6), ...op.mul, ...op.get(rowBytes), ...op.mul, ...op.add,
+        ...op.get(ct), ...op.i32(5), ...op.shl, ...op.add, ...op.set(po),
+        ...stores,
+      ]),
+    ]),
+  ];
+  return { params: 6, locals: [...new Array(14).fill(I32), ...new Array(15).fill(V128)], code };
+}
+
 function moduleBytes(): Uint8Array {
-  const fns = [maxPoolBody(), colSumBody()];
-  const names = ["maxPool2x2Grad", "colSumBlocks"];
+  const fns = [maxPoolBody(), colSumBody(), gemmBody()];
+  const names = ["maxPool2x2Grad", "colSumBlocks", "gemmRows6x8"];
   const types = vec(fns.map((f) => [0x60, ...vec(new Array(f.params).fill([I32])), 0]));
   const imports = vec([[...str("env"), ...str("memory"), 0x02, 0x00, 0x00]]);
   const funcs = vec(fns.map((_, i) => uleb(i)));
