@@ -16,10 +16,12 @@ export type SimdKernels = {
   /** out[b, c] = Σ_{r in block b} x[r, c] (float32) for blocks of `block` rows; rows % block == 0. */
   colSumBlocks(x: number, out: number, rows: number, cols: number, block: number): void;
   /**
-   * out[6·t + i, c] = Σ_{p < n} A_{6t+i}[p] · b[p, c] (float32) for t < tiles, where row pointer
-   * A_r is the int32 at rowTable + 4r (byte offsets); b is [n, cols] with cols % 8 == 0.
+   * out[6·t + i, c] = Σ_q A_{6t+i}[q] · b[q, c] (float32) for t < tiles, over the q = imgs·h·w
+   * rows of b ([q, cols], cols % 8 == 0). Row pointer A_r is the int32 at rowTable + 4r (byte
+   * offset); it advances 4 bytes per q, plus skipRow bytes after every w and skipImg after every h·w.
    */
-  gemmRows6x8(rowTable: number, tiles: number, b: number, cols: number, n: number, out: number): void;
+  gemmRows6x8(rowTable: number, tiles: number, b: number, cols: number, imgs: number, h: number, w: number,
+    skipRow: number, skipImg: number, out: number): void;
 };
 
 // ---- a minimal wasm binary writer ----
@@ -145,14 +147,14 @@ function colSumBody(): { params: number; locals: number[]; code: number[] } {
 }
 
 function gemmBody(): { params: number; locals: number[]; code: number[] } {
-  // params: 0 rowTable, 1 tiles, 2 b, 3 cols, 4 n, 5 out
-  // i32 locals: 6 t, 7 ct, 8 cq (cols/8), 9 p, 10 pa, 11 pb, 12 rowBytes, 13..18 row ptrs, 19 po
-  // v128 locals: 20..31 acc, 32 b0, 33 b1, 34 s
-  const [table, tiles, b, cols, n, out] = [0, 1, 2, 3, 4, 5];
-  const [t, ct, cq, p, pa, pb, rowBytes] = [6, 7, 8, 9, 10, 11, 12];
-  const rp = [13, 14, 15, 16, 17, 18], po = 19;
-  const acc = Array.from({ length: 12 }, (_, i) => 20 + i);
-  const [b0, b1, sp] = [32, 33, 34];
+  // params: 0 rowTable, 1 tiles, 2 b, 3 cols, 4 imgs, 5 h, 6 w, 7 skipRow, 8 skipImg, 9 out
+  // i32 locals: 10 t, 11 ct, 12 cq (cols/8), 13 p, 14 pa, 15 pb, 16 rowBytes, 17..22 row ptrs, 23 po, 24 img, 25 r
+  // v128 locals: 26..37 acc, 38 b0, 39 b1, 40 s
+  const [table, tiles, b, cols, imgs, h, w, skipRow, skipImg, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [t, ct, cq, p, pa, pb, rowBytes] = [10, 11, 12, 13, 14, 15, 16];
+  const rp = [17, 18, 19, 20, 21, 22], po = 23, img = 24, r = 25;
+  const acc = Array.from({ length: 12 }, (_, i) => 26 + i);
+  const [b0, b1, sp] = [38, 39, 40];
   const step: number[] = [
     ...op.get(pb), ...load(), ...op.set(b0),
     ...op.get(pb), ...load(16), ...op.set(b1),
@@ -186,7 +188,10 @@ function gemmBody(): { params: number; locals: number[]; code: number[] } {
         ...zeroAcc,
         ...op.get(b), ...op.get(ct), ...op.i32(5), ...op.shl, ...op.add, ...op.set(pb),
         ...op.i32(0), ...op.set(pa),
-        ...forLoop(p, n, step),
+        ...forLoop(img, imgs, [
+          ...forLoop(r, h, [...forLoop(p, w, step), ...inc(pa, op.get(skipRow))]),
+          ...inc(pa, op.get(skipImg)),
+        ]),
         // po = out + (6t·cols + 8ct)·4
         ...op.get(out), ...op.get(t), ...op.i32(6), ...op.mul, ...op.get(rowBytes), ...op.mul, ...op.add,
         ...op.get(ct), ...op.i32(5), ...op.shl, ...op.add, ...op.set(po),
@@ -194,7 +199,7 @@ function gemmBody(): { params: number; locals: number[]; code: number[] } {
       ]),
     ]),
   ];
-  return { params: 6, locals: [...new Array(14).fill(I32), ...new Array(15).fill(V128)], code };
+  return { params: 10, locals: [...new Array(16).fill(I32), ...new Array(15).fill(V128)], code };
 }
 
 function moduleBytes(): Uint8Array {
