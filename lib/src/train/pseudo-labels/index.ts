@@ -5,4 +5,4 @@ export { disagreements, type Disagreement } from "./disagreements";
 export { accuracyCI, accuracyDifferenceCI, binaryDecisions, type AccuracyWithCI } from "./evaluate";
 export { trainAndScore, variantOptions, parseVariants, STUDENT_VARIANTS, type StudentVariant, type StudentRun } from "./experiment";
 export { scalingChart, type ScalingPoint } from "./scaling-chart";
-export { loadTeacher, splitPrompts, type LoadedTeacher } from "./load-teacher";
+export { loadTeacher, splitPrompts, tfjsModelParamCount, type LoadedTeacher } from "./load-teacher";

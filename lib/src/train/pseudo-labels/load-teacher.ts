@@ -1,7 +1,10 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { EmbedlabError } from "../../core";
-import { cachedEncoder } from "../../models/cache";
+import { cachedEncoder, type CacheStats } from "../../models/cache";
 import { hfZeroShot } from "../../models/hf-zero-shot";
 import { loadTextEncoder } from "../../models/load-encoder";
+import { useLiteModelDir } from "../../models/use-lite";
 import { zeroShotClassifier, type ZeroShotClassifier } from "../../models/zero-shot";
 
 export interface LoadedTeacher {
@@ -11,6 +14,19 @@ export interface LoadedTeacher {
   /** The same teacher without any cache, for timing sentences/s honestly. */
   uncached: ZeroShotClassifier;
   provenance: Record<string, unknown>;
+  /** Weights in the teacher's model files, when they are on disk here (USE-lite); undefined otherwise. */
+  params?: number;
+  /** Embedding-cache hits/misses so far (embedding teachers only). */
+  cacheStats?: CacheStats;
+}
+
+/** Number of weight values listed in a tfjs model.json's weightsManifest. */
+export function tfjsModelParamCount(modelJson: string): number {
+  const doc = JSON.parse(fs.readFileSync(modelJson, "utf8")) as { weightsManifest?: Array<{ weights: Array<{ shape: number[] }> }> };
+  if (!Array.isArray(doc.weightsManifest)) throw new EmbedlabError(`${modelJson} has no weightsManifest`, "pass a tfjs graph/layers model.json");
+  let n = 0;
+  for (const g of doc.weightsManifest) for (const w of g.weights) n += w.shape.reduce((a, b) => a * b, 1);
+  return n;
 }
 
 /**
@@ -32,6 +48,8 @@ export async function loadTeacher(id: string, prompts: Record<string, string[]>,
     classifier: zeroShotClassifier(enc, prompts),
     uncached: zeroShotClassifier(raw, prompts),
     provenance: { id, kind: "embedding similarity to prompt-ensemble means", encoder: raw.provenance, prompts, cache: enc.cacheRoot },
+    cacheStats: enc.cacheStats,
+    params: id === "use-lite" ? tfjsModelParamCount(path.join(useLiteModelDir(), "model.json")) : undefined,
   };
 }
 

@@ -10,9 +10,11 @@ export interface ScalingPoint {
 
 /** Accuracy (with CI band) against the number of training sentences (log x), with reference lines. */
 export function scalingChart(points: readonly ScalingPoint[], refs: ReadonlyArray<{ name: string; accuracy: number }>, title = "Student accuracy vs pseudo-labelled sentences"): VegaLiteSpec {
-  const x = { field: "size", type: "quantitative", scale: { type: "log" }, title: "training sentences (log scale)" };
+  const sizes = points.map((p) => p.size);
+  const domain = sizes.length ? [Math.min(...sizes) / 1.3, Math.max(...sizes) * 1.3] : undefined;
+  const x = { field: "size", type: "quantitative", scale: { type: "log", nice: false, ...(domain ? { domain } : {}) }, title: "training sentences (log scale)" };
   const y = { field: "accuracy", type: "quantitative", scale: { zero: false }, title: "dev accuracy" };
-  const color = { field: "series", type: "nominal", title: null, legend: { labelLimit: 320, orient: "bottom", direction: "vertical" } };
+  const color = { field: "series", type: "nominal", title: null, legend: { labelLimit: 320, orient: "bottom", direction: "vertical", symbolType: "stroke", symbolOpacity: 1, symbolStrokeWidth: 3 } };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title,
