@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError } from "../../core";
+import { EmbedlabError, progress } from "../../core";
 import type { ImageDataset } from "../../data";
 import { cosineRegression, embeddingCrossEntropy, mseRegression, oneHotCrossEntropy, projectionHead, type ProjectionHead } from "../../losses";
 import { resnet18, smallCnn } from "../../models";
@@ -155,15 +155,25 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
   const source = imageSource({ data: ds.images, shape: [ds.n, ds.height, ds.width, ds.channels] }, y, {
     mean: CIFAR_MEAN, std: CIFAR_STD, augment: o.augment === false ? false : { pad: 4, flip: true },
   });
+  // One progress update per epoch, and a macrotask between epochs: fit's step loop is synchronous, and in a
+  // notebook kernel per-step live updates queued for minutes without an event-loop turn killed the kernel
+  // (zeromq EBUSY on the iopub socket).
+  const bar = progress(o.epochs, `train ${o.label ?? o.kind}`);
   let result;
   try {
     result = await fit(trainable, source, {
       loss, epochs: o.epochs, batchSize: opt.batchSize, optimizer: opt.optimizer, lr: opt.lr,
-      seed: o.seed ?? 0, label: o.label ?? o.kind, maxStepsPerEpoch: o.maxStepsPerEpoch,
+      seed: o.seed ?? 0, label: o.label ?? o.kind, maxStepsPerEpoch: o.maxStepsPerEpoch, progress: false,
+      evaluate: async () => {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        return {};
+      },
+      onEpochEnd: (r) => bar.tick(1, `loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s/epoch)`),
     });
   } finally {
     targetRows?.dispose();
   }
+  bar.done(`loss ${result.history[result.history.length - 1].loss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   await new Promise<void>((resolve) => setImmediate(resolve)); // let pending display messages go out before the next phase
   const feat = head ? undefined : featureModel(net);
   const model: TargetModel = {
