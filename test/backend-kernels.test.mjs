@@ -64,7 +64,7 @@ const convCases = [
   { n: 2, h: 6, w: 5, cin: 4, cout: 2, k: 2, s: 1, pad: "valid" },
   { n: 2, h: 9, w: 9, cin: 2, cout: 3, k: 5, s: 2, pad: "same" },
   { n: 1, h: 4, w: 4, cin: 1, cout: 1, k: 1, s: 1, pad: "valid" },
-  // > 8 input channels take the im2col path of Conv2DBackpropFilter (fewer take im2colᵀ)
+  // more input channels; stride 2 / "valid" cases take the chunked colsᵀ·dy matMul path
   { n: 2, h: 6, w: 6, cin: 10, cout: 3, k: 3, s: 1, pad: "same" },
   { n: 2, h: 7, w: 6, cin: 12, cout: 4, k: 3, s: 2, pad: "valid" },
   // stride-1 "same" filter gradients take the shifted-planes path: wider and even filters

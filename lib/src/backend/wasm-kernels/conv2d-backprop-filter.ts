@@ -94,7 +94,7 @@ export function conv2dBackpropFilter({ inputs, backend, attrs = {} }: WasmKernel
   const filterShape = attrs.filterShape as number[];
   const g = convGeometry(x.shape, filterShape, attrs, false);
   const layout = shiftedLayout(g);
-  if (layout && x.dtype === "float32") {
+  if (layout && x.dtype === "float32" && dy.dtype === "float32") {
     const simd = g.outC % 8 === 0 ? simdKernels(backend) : undefined;
     if (simd) return viaSimdRows(backend, simd, x, dy, g, layout, filterShape);
     return viaShiftedPlanes(backend, x, dy, g, layout, filterShape);
