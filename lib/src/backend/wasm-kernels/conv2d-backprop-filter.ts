@@ -51,6 +51,12 @@ function viaShiftedPlanes(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorI
 
 /** Output positions per chunk of the SIMD path (partial sums in float32, chunks combined in float64). */
 const SIMD_ROWS = 1024;
+/**
+ * Filters with more rows (fh·fw·inC) than this use wasm's matMul instead: it wins once the product
+ * is big enough (3×3×64→128 on 8×8 maps: ~39 vs ~43 ms), the SIMD kernel below that
+ * (3×3×32→64 on 16×16: ~33 vs ~39 ms; 3×3×3→32 on 32×32: ~8 vs ~17 ms).
+ */
+const SIMD_MAX_K = 320;
 
 /**
  * The shifted-planes layout with the SIMD module's 6×8-tile kernel (outC % 8 == 0): it reads each
@@ -95,7 +101,7 @@ export function conv2dBackpropFilter({ inputs, backend, attrs = {} }: WasmKernel
   const g = convGeometry(x.shape, filterShape, attrs, false);
   const layout = shiftedLayout(g);
   if (layout && x.dtype === "float32" && dy.dtype === "float32") {
-    const simd = g.outC % 8 === 0 ? simdKernels(backend) : undefined;
+    const simd = g.outC % 8 === 0 && g.fh * g.fw * g.inC <= SIMD_MAX_K ? simdKernels(backend) : undefined;
     if (simd) return viaSimdRows(backend, simd, x, dy, g, layout, filterShape);
     return viaShiftedPlanes(backend, x, dy, g, layout, filterShape);
   }
