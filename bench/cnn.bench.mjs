@@ -1,6 +1,7 @@
 // Train-step time of conv32-pool-conv64-pool-dense10 on 32×32×3, batch 64, softmax CE, Adam 1e-3,
 // on the backend initBackend() picks; the same model in PyTorch CPU (same thread count) when some
 // python3 has torch; and one cpu-backend step in a child process if it finishes within 30 s.
+// EMBEDLAB_BENCH_PROFILE=1 adds the CPU time per step of the costliest kernels.
 import { createRequire } from "node:module";
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -25,6 +26,34 @@ function makeStep(tf, lib) {
   const x = tf.randomNormal([BATCH, 32, 32, 3], 0, 1, "float32", 1);
   const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), "int32"), 10).cast("float32"));
   return () => tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true })), true).dataSync()[0]);
+}
+
+/**
+ * CPU milliseconds per step spent in each wasm kernel (kernel name + first input's shape), top
+ * `top` rows; kernels that call other kernels count both. The registry is restored afterwards.
+ */
+function profileKernels(tf, step, steps, top = 12) {
+  const stats = new Map();
+  const saved = tf.getKernelsForBackend(tf.getBackend());
+  for (const k of saved) {
+    tf.unregisterKernel(k.kernelName, k.backendName);
+    tf.registerKernel({ ...k, kernelFunc: (args) => {
+      const c = process.cpuUsage();
+      const out = k.kernelFunc(args);
+      const d = process.cpuUsage(c);
+      const first = Object.values(args.inputs)[0];
+      const key = `${k.kernelName} ${JSON.stringify(first?.shape ?? [])}`;
+      stats.set(key, (stats.get(key) ?? 0) + (d.user + d.system) / 1000);
+      return out;
+    } });
+  }
+  try {
+    for (let i = 0; i < steps; i++) step();
+  } finally {
+    for (const k of saved) { tf.unregisterKernel(k.kernelName, k.backendName); tf.registerKernel(k); }
+  }
+  return [...stats].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([what, ms]) => ({ what: `  kernel ${what}`, value: ms / steps, unit: "ms", note: "CPU per step (EMBEDLAB_BENCH_PROFILE=1)" }));
 }
 
 function timeSteps(step, warmup, steps) {
@@ -139,6 +168,7 @@ export async function run() {
     }
   }
   const tfjsMs = rows[0].value;
+  if (process.env.EMBEDLAB_BENCH_PROFILE === "1") rows.push(...profileKernels(tf, step, STEPS));
 
   if (process.env.EMBEDLAB_BENCH_CPU === "0") {
     rows.push({ what: "tfjs cpu step (one)", value: NaN, unit: "ms", note: "skipped: EMBEDLAB_BENCH_CPU=0" });
