@@ -5,3 +5,4 @@ export * from "./io";
 export * from "./probes";
 export * from "./response-loss";
 export * from "./sampling";
+export * from "./finetune-checkpoints";

@@ -1,0 +1,96 @@
+import * as tf from "@tensorflow/tfjs";
+import { EmbedlabError, progress, Rng } from "../../core";
+import { AdamW, buildExample, crossEntropy, linearLr, RESPONSE_MARKER, trainStep, type Example, type GPT, type GptTokenizer } from "../../models/gpt";
+import { snapshot } from "../../train/model-vars";
+
+export interface CheckpointedFinetuneOptions {
+  /** Total optimisation steps. */
+  steps: number;
+  /** Steps after which `evaluate(step)` is called (it is also called at step 0). */
+  evalSteps: number[];
+  /** Steps whose trained values are kept (the last step is always kept). */
+  checkpointSteps: number[];
+  /** The trained variables, e.g. LoRA adapters plus embeddings ("modules to save"). */
+  variables: tf.Variable[];
+  batchSize: number;
+  /** Peak learning rate, decayed linearly to 0 over `steps` (after `warmup` steps, default 0). */
+  lr: number;
+  warmup?: number;
+  weightDecay?: number;
+  clipNorm?: number;
+  /** Count only response tokens (after `### Output:`) in the loss (default true). */
+  maskPrompt?: boolean;
+  seed?: number;
+}
+
+export interface CheckpointedFinetuneResult {
+  /** Per step: the training batch's loss and the learning rate used. */
+  history: { step: number; loss: number; lr: number }[];
+  /** Trained values of `variables` at each checkpoint step (put back with train.restoreValues). */
+  checkpoints: Map<number, Float32Array[]>;
+}
+
+/**
+ * Fine-tune any chosen variables (LoRA adapters and/or base weights) on `{text}` records with one AdamW
+ * and one linear learning-rate decay, stopping at `evalSteps` to call `evaluate(step)` and keeping the
+ * variables' values at `checkpointSteps`. Built from models.gpt's buildExample / AdamW / trainStep, like
+ * models.gpt.finetune, which has no evaluation hook and saves LoRA adapters only.
+ */
+export function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, records: readonly { text: string }[], opts: CheckpointedFinetuneOptions, evaluate: (step: number) => void = () => undefined): CheckpointedFinetuneResult {
+  const { steps } = opts;
+  if (!(Number.isInteger(steps) && steps > 0)) throw new EmbedlabError(`steps must be a positive integer, got ${steps}`);
+  for (const s of [...opts.evalSteps, ...opts.checkpointSteps]) {
+    if (!(Number.isInteger(s) && s > 0 && s <= steps)) throw new EmbedlabError(`evaluation/checkpoint step ${s} is outside 1..${steps}`);
+  }
+  if (records.length === 0) throw new EmbedlabError("no training records", "pass at least one {text} record");
+  if (opts.variables.length === 0) throw new EmbedlabError("no variables to train", "pass LoRA adapters' variables() and/or model.variables(filter)");
+  const T = model.config.block_size;
+  const V = model.config.vocab_size;
+  const examples: Example[] = records.map((r) => buildExample(tok, r.text, T, opts.maskPrompt ?? true, RESPONSE_MARKER));
+  const evalAt = new Set(opts.evalSteps);
+  const keepAt = new Set([...opts.checkpointSteps, steps]);
+  const optim = new AdamW({ weightDecay: opts.weightDecay ?? 0, clipNorm: opts.clipNorm ?? 1, beta2: 0.999 });
+  const rng = new Rng(opts.seed ?? 0);
+  const bs = opts.batchSize;
+  const history: CheckpointedFinetuneResult["history"] = [];
+  const checkpoints = new Map<number, Float32Array[]>();
+  let order: number[] = [];
+  evaluate(0);
+  const bar = progress(steps, "finetune");
+  try {
+    for (let step = 0; step < steps; step++) {
+      const batch: Example[] = [];
+      while (batch.length < bs) {
+        if (order.length === 0) order = rng.permutation(examples.length);
+        batch.push(examples[order.pop() as number]);
+      }
+      const L = Math.max(...batch.map((e) => e.ids.length)) - 1;
+      const x = new Int32Array(bs * L).fill(tok.eotId);
+      const y = new Int32Array(bs * L).fill(tok.eotId);
+      const w = new Float32Array(bs * L);
+      batch.forEach((e, i) => {
+        x.set(e.ids.slice(0, -1), i * L);
+        y.set(e.ids.slice(1), i * L);
+        w.set(e.weights, i * L);
+      });
+      const lr = linearLr(step, steps, opts.lr, opts.warmup ?? 0);
+      const { loss } = tf.tidy(() => {
+        const xt = tf.tensor2d(x, [bs, L], "int32");
+        const yt = tf.tensor1d(y, "int32");
+        const wt = tf.tensor1d(w);
+        return trainStep(() => {
+          const { logits } = model.forward(xt, { training: true });
+          return crossEntropy(tf.reshape(logits as tf.Tensor3D, [bs * L, V]) as tf.Tensor2D, yt, wt);
+        }, opts.variables, optim, lr);
+      });
+      history.push({ step: step + 1, loss, lr });
+      bar.tick(1, `loss ${loss.toFixed(3)}`);
+      if (keepAt.has(step + 1)) checkpoints.set(step + 1, snapshot(opts.variables));
+      if (evalAt.has(step + 1)) evaluate(step + 1);
+    }
+  } finally {
+    bar.done();
+    optim.dispose();
+  }
+  return { history, checkpoints };
+}
