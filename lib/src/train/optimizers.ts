@@ -40,7 +40,14 @@ export interface Optimizer {
  */
 export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, decay: (v: tf.Variable) => boolean = () => true): Optimizer {
   const wdMask = vars.map(decay);
-  const zerosLike = () => vars.map((v) => tf.variable(tf.zerosLike(v), false));
+  // tf.variable keeps its initial tensor alive: dispose that tensor so no state leaks per optimizer.
+  const zerosLike = () =>
+    vars.map((v) => {
+      const z = tf.zerosLike(v);
+      const slot = tf.variable(z, false);
+      z.dispose();
+      return slot;
+    });
   if (config.type === "sgd") {
     const mom0 = config.momentum ?? 0;
     const wd = config.weightDecay ?? 0;
