@@ -4,10 +4,8 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
 const tf = require("@tensorflow/tfjs");
-const { BpeTokenizer } = require("@embedlab/lib/dist/models/gpt/bpe.js");
-const { embed } = require("@embedlab/lib/dist/models/gpt/embed.js");
 const C = lib.train.contrastive;
-const { GPT, DEFAULT_CONFIG } = lib.models.gpt;
+const { GPT, DEFAULT_CONFIG, BpeTokenizer, embed } = lib.models.gpt;
 
 const question = (id, n, correct) => ({
   questionId: id,
@@ -39,6 +37,22 @@ test("pair builders: QA pairs use only correct answers, neighbours are adjacent,
   assert.equal(C.neighbourPairs([["a", "b", "c"], ["x", "y"]], 2, 0).length, 2);
   assert.deepEqual(C.dropoutPairs(["s"]), [{ a: "s", b: "s", source: "dropout" }]);
   assert.deepEqual(C.wikiqaArticles(qs)[1], ["sentence 0 of Q2.", "sentence 1 of Q2."]);
+});
+
+test("cropPairs: two different spans of the same sentence, seeded, short texts skipped", () => {
+  const texts = ["one two three four five six seven eight nine ten", "too short here"];
+  const p = C.cropPairs(texts, 4);
+  assert.equal(p.length, 1);
+  const words = texts[0].split(" ");
+  for (const side of [p[0].a, p[0].b]) {
+    const w = side.split(" ");
+    assert.ok(w.length >= 5 && w.length <= 8, side);
+    assert.ok(texts[0].includes(side), `not a contiguous span: ${side}`);
+    assert.ok(w.every((x) => words.includes(x)));
+  }
+  assert.notEqual(p[0].a, p[0].b);
+  assert.deepEqual(C.cropPairs(texts, 4), p);
+  assert.equal(p[0].source, "crop");
 });
 
 test("brownSentenceDocs: sentences of the installed Brown corpus within the word limits", () => {
@@ -76,17 +90,9 @@ function tinyModel() {
   return { tok, model, texts };
 }
 
-test("meanPooledHidden matches gpt.embed mean-hidden and ignores padding", async () => {
-  await lib.backend.initBackend({ prefer: "cpu" });
-  const { tok, model, texts } = tinyModel();
-  const seqs = C.tokenizeForPooling(tok, texts, 32);
-  const pooled = tf.tidy(() => C.meanPooledHidden(model, seqs, tok.eotId, false).arraySync());
-  const ref = embed(model, tok, texts, { pooling: "mean-hidden" });
-  for (let i = 0; i < texts.length; i++) for (let j = 0; j < 16; j++) assert.ok(Math.abs(pooled[i][j] - ref[i][j]) < 1e-4, `text ${i} dim ${j}`);
-  const alone = tf.tidy(() => C.meanPooledHidden(model, [seqs[0]], tok.eotId, false).arraySync());
-  for (let j = 0; j < 16; j++) assert.ok(Math.abs(alone[0][j] - pooled[0][j]) < 1e-4, "padding changed a pooled vector");
-  assert.deepEqual(C.tokenizeForPooling(tok, ["", "the cat sat on the mat"], 2).map((s) => s.length), [1, 2]);
-  model.dispose();
+test("firstWords keeps the start of long texts", () => {
+  assert.equal(C.firstWords("a b  c d", 2), "a b");
+  assert.equal(C.firstWords("a b", 5), "a b");
 });
 
 test("contrastiveFinetune lowers the InfoNCE loss and pulls paired texts together", async () => {

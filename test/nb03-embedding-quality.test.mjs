@@ -67,3 +67,38 @@ test("meanRow and centerRows (with an external mean)", () => {
   assert.deepEqual(eq.centerRows([[1, 2]], [1, 1]).map((r) => [...r]), [[0, 1]]);
   assert.throws(() => eq.centerRows([[1, 2, 3]], [1, 1]), /expected 2/);
 });
+
+test("qaEvalSet + evaluateOnQa: same-article and cross-question separation, texts embedded once", async () => {
+  const q = (id, topic, correctIdx, n = 3) => ({
+    questionId: id, question: `${topic} question`, documentTitle: topic,
+    candidates: Array.from({ length: n }, (_, i) => ({ sentenceId: `${id}-${i}`, sentence: i === correctIdx ? `${topic} answer` : `${topic} filler ${i}`, label: i === correctIdx ? 1 : 0 })),
+  });
+  const qs = [q("Q1", "alpha", 0), q("Q2", "beta", 2), q("Q3", "gamma", -1)];
+  const set = eq.qaEvalSet(qs);
+  assert.deepEqual(set.questions, ["alpha question", "beta question"], "questions without a correct answer are dropped");
+  assert.equal(set.pairs.length, 6);
+  // toy embedding: topic one-hot (dims 0-2) + "answer" flag (dim 3)
+  const topics = ["alpha", "beta", "gamma"];
+  const calls = [];
+  const fn = (texts) => {
+    calls.push(texts.length);
+    return texts.map((t) => {
+      const v = [0, 0, 0, 0, 0.01];
+      topics.forEach((tp, i) => { if (t.startsWith(tp)) v[i] = 1; });
+      if (t.endsWith("answer") || t.endsWith("question")) v[3] = 1;
+      return v;
+    });
+  };
+  const r = await eq.evaluateOnQa("toy", fn, set, ["gamma filler 1", "alpha filler 1"], ["alpha answer"]);
+  assert.equal(r.sameArticle.auc, 1);
+  assert.equal(r.crossQuestion.auc, 1);
+  assert.equal(r.crossQuestion.relevant.length, 2);
+  assert.equal(r.crossQuestion.irrelevant.length, 2);
+  assert.equal(r.extra.length, 1);
+  assert.equal(r.dim, 5);
+  // 2 questions + 6 sentences + "gamma filler 1" (the other unrelated text and the extra one are already there)
+  assert.deepEqual(calls, [9], "one call with each distinct text once");
+  const bad = () => [[1, 0]];
+  await assert.rejects(() => eq.evaluateOnQa("bad", bad, set, ["x", "y"]), /returned 1 vectors/);
+  assert.throws(() => eq.qaEvalSet([q("Q3", "gamma", -1)]), /at least 2 questions/);
+});

@@ -1,6 +1,7 @@
 /**
- * Contrastive fine-tuning of the GPT into a sentence embedder: both sides of each pair are mean-pooled
- * final hidden states, and the loss is the symmetric InfoNCE with in-batch negatives
+ * Contrastive fine-tuning of the GPT into a sentence embedder: both sides of each pair are pooled
+ * hidden states (`gpt.embedTensor`, mean-pooled final layer by default), and the loss is the
+ * symmetric InfoNCE with in-batch negatives
  *   L = ½ [ CE(softmax_j cos(a_i, b_j)/τ, i) + CE(softmax_j cos(b_i, a_j)/τ, i) ],
  * averaged over the batch. All weights are trained with AdamW (warm-up then cosine decay).
  */
@@ -9,9 +10,15 @@ import { EmbedlabError, progress } from "../../core";
 import { infoNCE } from "../../losses/contrastive";
 import { AdamW, cosineLr, trainStep } from "../../models/gpt/adamw";
 import type { GptTokenizer } from "../../models/gpt/bpe";
+import { embedTensor, type GptPooling } from "../../models/gpt/embed";
 import type { GPT } from "../../models/gpt/model";
 import { pairBatches, type TextPair } from "./pairs";
-import { meanPooledHidden, tokenizeForPooling } from "./pooling";
+
+/** The first `n` whitespace-separated words of `text` (training speed: long sentences are cut). */
+export function firstWords(text: string, n: number): string {
+  const w = text.split(/\s+/).filter(Boolean);
+  return w.length <= n ? text : w.slice(0, n).join(" ");
+}
 
 export interface ContrastiveOptions {
   steps: number;
@@ -23,8 +30,10 @@ export interface ContrastiveOptions {
   warmup?: number;
   weightDecay?: number;
   clipNorm?: number;
-  /** Tokens kept per text (from the start; default 48). */
-  maxTokens?: number;
+  /** Words kept per text while training (from the start; default 24 ≈ 33 tokens). */
+  maxWords?: number;
+  /** Pooling of the embedder (default "mean-hidden"). */
+  pooling?: GptPooling;
   /** Apply the model's dropout while training (SimCSE needs it; default false). */
   dropout?: boolean;
   seed?: number;
@@ -54,7 +63,8 @@ export function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: 
   const temperature = opts.temperature ?? 0.05;
   const lr = opts.lr ?? 1e-3;
   const warmup = opts.warmup ?? Math.max(1, Math.round(steps * 0.1));
-  const maxTokens = Math.min(opts.maxTokens ?? 48, model.config.block_size);
+  const maxWords = opts.maxWords ?? 24;
+  const pooling = opts.pooling ?? "mean-hidden";
   const seed = opts.seed ?? 0;
   const sources: Record<string, number> = {};
   for (const p of pairs) sources[p.source] = (sources[p.source] ?? 0) + 1;
@@ -67,11 +77,11 @@ export function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: 
   const bar = progress(steps, opts.label ?? "contrastive fine-tune");
   try {
     batches.forEach((idx, step) => {
-      const seqs = tokenizeForPooling(tokenizer, [...idx.map((i) => pairs[i].a), ...idx.map((i) => pairs[i].b)], maxTokens);
+      const texts = [...idx.map((i) => pairs[i].a), ...idx.map((i) => pairs[i].b)].map((t) => firstWords(t, maxWords));
       const lrNow = cosineLr(step, steps, lr, warmup, 0.1);
       const { loss } = tf.tidy(() =>
         trainStep(() => {
-          const pooled = meanPooledHidden(model, seqs, tokenizer.eotId, !!opts.dropout);
+          const pooled = embedTensor(model, tokenizer, texts, { pooling, training: !!opts.dropout });
           const [a, b] = tf.split(pooled, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
           return infoNCE(a, b, temperature);
         }, vars, opt, lrNow),

@@ -1,12 +1,12 @@
 /** Contrastive fine-tuning of the GPT into a sentence embedder (symmetric InfoNCE, in-batch negatives). */
-export { contrastiveFinetune, type ContrastiveOptions, type ContrastiveResult, type ContrastiveStep } from "./finetune";
-export { meanPooledHidden, tokenizeForPooling } from "./pooling";
+export { contrastiveFinetune, firstWords, type ContrastiveOptions, type ContrastiveResult, type ContrastiveStep } from "./finetune";
 export {
   splitQuestionsById,
   questionAnswerPairs,
   questionTitlePairs,
   neighbourPairs,
   dropoutPairs,
+  cropPairs,
   wikiqaArticles,
   brownSentenceDocs,
   pairBatches,

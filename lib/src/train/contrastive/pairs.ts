@@ -58,6 +58,30 @@ export function dropoutPairs(sentences: readonly string[]): TextPair[] {
   return sentences.map((s) => ({ a: s, b: s, source: "dropout" }));
 }
 
+/**
+ * Independent cropping (Contriever): two random spans of the same text, each keeping `keep` (default
+ * 0.5–0.8) of its words, as a positive pair. Texts shorter than `minWords` (default 6) are skipped.
+ */
+export function cropPairs(texts: readonly string[], seed: number, opts: { minWords?: number; keep?: [number, number]; source?: string } = {}): TextPair[] {
+  const rng = new Rng(seed);
+  const [lo, hi] = opts.keep ?? [0.5, 0.8];
+  const out: TextPair[] = [];
+  const span = (w: string[]): string => {
+    const n = Math.max(2, Math.round(w.length * (lo + (hi - lo) * rng.next())));
+    const start = rng.int(w.length - n + 1);
+    return w.slice(start, start + n).join(" ");
+  };
+  for (const t of texts) {
+    const w = t.split(/\s+/).filter(Boolean);
+    if (w.length < (opts.minWords ?? 6)) continue;
+    const a = span(w);
+    let b = span(w);
+    for (let k = 0; k < 3 && b === a; k++) b = span(w);
+    if (a !== b) out.push({ a, b, source: opts.source ?? "crop" });
+  }
+  return out;
+}
+
 /** Candidate sentences of each question's article in file order (documents for `neighbourPairs`). */
 export function wikiqaArticles(questions: readonly WikiQAQuestion[]): string[][] {
   return questions.map((q) => q.candidates.map((c) => c.sentence));
