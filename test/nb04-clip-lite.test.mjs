@@ -185,3 +185,8 @@ test("textLrScale 0 keeps the text head at its seeded init (locked-text variant)
   trained.model.dispose();
   assert.ok(tf.memory().numTensors >= 0);
 });
+
+test("sharedContentWords ignores stop words and case", () => {
+  assert.deepEqual(cl.sharedContentWords("A red motorcycle in a garage.", "The dog sits next to a red bicycle in the garage"), ["garage", "red"]);
+  assert.deepEqual(cl.sharedContentWords("A cat.", "A dog."), []);
+});

@@ -66,3 +66,12 @@ export function compareWithHuman(model: ArrayLike<ArrayLike<number>>, human: Arr
   const disagreements = [...pairs].sort((x, y) => Math.abs(y.rankGap) - Math.abs(x.rankGap)).slice(0, k);
   return { spearman: ci, pairs, agreements, disagreements };
 }
+
+const STOPWORDS = new Set("a an the of on in at to with and or by for from its his her their is are be it this that as under over between below above next into onto up down".split(" "));
+
+/** Content words two captions share (lowercase, stop words removed, sorted): what a sentence encoder may latch onto. */
+export function sharedContentWords(a: string, b: string): string[] {
+  const words = (s: string) => new Set((s.toLowerCase().match(/[a-z]+(?:-[a-z]+)*/g) ?? []).filter((w) => !STOPWORDS.has(w)));
+  const wb = words(b);
+  return [...words(a)].filter((w) => wb.has(w)).sort();
+}
