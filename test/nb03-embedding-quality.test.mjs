@@ -102,3 +102,7 @@ test("qaEvalSet + evaluateOnQa: same-article and cross-question separation, text
   await assert.rejects(() => eq.evaluateOnQa("bad", bad, set, ["x", "y"]), /returned 1 vectors/);
   assert.throws(() => eq.qaEvalSet([q("Q3", "gamma", -1)]), /at least 2 questions/);
 });
+
+test("hfLastTokenLogits offline: a missing hub model is a clear error, not a download", async () => {
+  await assert.rejects(() => eq.hfLastTokenLogits("nobody/no-such-chat-model", { allowRemote: false }), /not available offline/);
+});
