@@ -74,7 +74,7 @@ export async function pretrain(opts: PretrainOptions = {}): Promise<{ dir: strin
   const info = await initBackend();
   log(`backend: ${info.name} (${info.reason})`);
   const config: GptConfig = { ...DEFAULT_CONFIG, ...opts.config };
-  const steps = opts.steps ?? 600;
+  const steps = opts.steps ?? 900;
   const batch = opts.batch ?? 8;
   const lr = opts.lr ?? 3e-3;
   const warmup = opts.warmup ?? 60;
