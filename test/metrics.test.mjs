@@ -58,6 +58,24 @@ test("cosine helpers", () => {
   assert.ok(wa.within > 0.99 && wa.across < 0.2 && Math.abs(wa.gap - (wa.within - wa.across)) < 1e-12);
 });
 
+test("l2normalize (in place) and meanVector; models re-exports the same functions", () => {
+  const { models } = createRequire(import.meta.url)("@embedlab/lib");
+  const v = new Float32Array([3, 4]);
+  assert.equal(metrics.l2normalize(v), v, "normalises in place");
+  close(v[0], 0.6, 1e-7); close(v[1], 0.8, 1e-7);
+  const z = new Float32Array([0, 0]);
+  assert.deepEqual([...metrics.l2normalize(z)], [0, 0], "zero vector stays zero");
+  const m = metrics.meanVector([new Float32Array([1, 2]), new Float32Array([3, 6])]);
+  assert.ok(m instanceof Float32Array);
+  assert.deepEqual([...m], [2, 4]);
+  assert.throws(() => metrics.meanVector([]), /empty/);
+  assert.equal(models.cosine, metrics.cosine);
+  assert.equal(models.l2normalize, metrics.l2normalize);
+  assert.equal(models.meanVector, metrics.meanVector);
+  close(models.cosine(new Float32Array([1, 0]), new Float32Array([1, 1])), Math.SQRT1_2, 1e-7);
+  assert.equal(models.cosine(new Float32Array([0, 0]), new Float32Array([1, 1])), 0);
+});
+
 test("nearestLabel with and without candidates; recallAtK", () => {
   const labelsV = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
   const v = [[0.9, 0.2, 0], [0.1, 0.1, 1], [0.6, 0.5, 0.1]];

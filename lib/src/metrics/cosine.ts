@@ -2,25 +2,44 @@ import { EmbedlabError } from "../core";
 import { assertNonEmpty, assertRowsSameWidth, assertSameLength, Vector } from "./check";
 import { argTopK } from "./classification";
 
+function sumOfSquares(v: Vector): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return s;
+}
+
 /** Rows scaled to unit length (zero rows stay zero), as Float64Array. */
 export function normalizeRows(rows: readonly Vector[]): Float64Array[] {
   return rows.map((r) => {
     const out = new Float64Array(r.length);
-    let s = 0;
-    for (let i = 0; i < r.length; i++) s += r[i] * r[i];
+    const s = sumOfSquares(r);
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
     for (let i = 0; i < r.length; i++) out[i] = r[i] * inv;
     return out;
   });
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
+/** Scales `v` to unit length IN PLACE (a zero vector stays zero) and returns it. */
+export function l2normalize(v: Float32Array): Float32Array {
+  const n = Math.sqrt(sumOfSquares(v));
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+}
+
+/** Dot product of two equal-length vectors. */
+export function dot(a: Vector, b: Vector): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
 
-/** Cosine of two vectors. */
+/** Element-wise mean of equal-length vectors, as Float32Array. */
+export function meanVector(vs: readonly Vector[]): Float32Array {
+  assertNonEmpty(vs, "meanVector");
+  return meanInto(new Float32Array(vs[0].length), vs);
+}
+
+/** Cosine of two vectors (0 when either is all zeros). */
 export function cosine(a: Vector, b: Vector): number {
   assertSameLength(a, b, "cosine");
   const [na, nb] = normalizeRows([a, b]);
@@ -64,11 +83,14 @@ export function meanCosine(a: readonly Vector[], b?: readonly Vector[]): number 
   return s / ((na.length * (na.length - 1)) / 2);
 }
 
+function meanInto<T extends Float32Array | Float64Array>(out: T, rows: readonly Vector[]): T {
+  for (const r of rows) for (let i = 0; i < out.length; i++) out[i] += r[i];
+  for (let i = 0; i < out.length; i++) out[i] /= rows.length;
+  return out;
+}
+
 function meanOf(rows: Float64Array[]): Float64Array {
-  const m = new Float64Array(rows[0].length);
-  for (const r of rows) for (let i = 0; i < r.length; i++) m[i] += r[i];
-  for (let i = 0; i < m.length; i++) m[i] /= rows.length;
-  return m;
+  return meanInto(new Float64Array(rows[0].length), rows);
 }
 
 export interface NearestLabelResult {

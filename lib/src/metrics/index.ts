@@ -1,5 +1,5 @@
 export { accuracy, topK, argTopK, confusionMatrix, rocAuc, recallAtK } from "./classification";
-export { cosine, cosineSimilarityMatrix, pairedCosine, meanCosine, normalizeRows, nearestLabel, withinAcrossCosine } from "./cosine";
+export { cosine, cosineSimilarityMatrix, pairedCosine, meanCosine, normalizeRows, l2normalize, meanVector, nearestLabel, withinAcrossCosine } from "./cosine";
 export type { NearestLabelResult } from "./cosine";
 export { pearson, spearman, averageRanks } from "./correlation";
 export { bootstrapCI, quantile } from "./bootstrap";
