@@ -89,6 +89,19 @@ test("cross-entropy: value and gradient match logSoftmax, and the weight mask wo
   for (let j = 0; j < 5; j++) assert.equal(Math.abs(g1[5 + j]), 0);
 });
 
+test("cross-entropy is losses.softmaxCrossEntropyRows (same value and gradient); float labels are cast", () => {
+  const z = tf.randomNormal([4, 7], 0, 2, "float32", 3);
+  const y = tf.tensor1d([6, 0, 3, 2], "int32");
+  const w = tf.tensor1d([1, 1, 0, 1]);
+  const a = gpt.crossEntropy(z, y, w).dataSync()[0];
+  assert.equal(a, lib.losses.softmaxCrossEntropyRows(z, y, w).dataSync()[0]);
+  assert.equal(gpt.crossEntropy(z, tf.cast(y, "float32"), w).dataSync()[0], a);
+  const g1 = tf.grad((x) => gpt.crossEntropy(x, tf.cast(y, "float32"), w))(z).dataSync();
+  const g2 = tf.grad((x) => lib.losses.softmaxCrossEntropyRows(x, y, w))(z).dataSync();
+  assert.deepEqual([...g1], [...g2]);
+  assert.ok(Math.max(...g2.map(Math.abs)) > 0.01);
+});
+
 test("model: shapes, hidden states, causality, and KV-cache logits equal the full forward pass", () => {
   const m = new gpt.GPT(TINY, undefined, 3);
   const ids = [5, 17, 42, 99, 7, 250, 3, 11];

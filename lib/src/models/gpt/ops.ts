@@ -1,10 +1,11 @@
 /**
  * The few tensor ops the GPT needs, with gradients that are fast on tfjs-wasm:
  * matMul gradients use explicit transposes (transpose flags are 10–30x slower there), the embedding
- * gradient is a scatter-add over typed arrays (no UnsortedSegmentSum needed), and cross-entropy uses
- * the closed-form gradient with an int32 one-hot (float32 oneHot is broken on wasm).
+ * gradient is a scatter-add over typed arrays (no UnsortedSegmentSum needed), and cross-entropy is
+ * losses' closed-form softmax CE (int32 one-hot: float32 oneHot is broken on wasm).
  */
 import * as tf from "@tensorflow/tfjs";
+import { softmaxCrossEntropyRows } from "../../losses/softmax-ce";
 
 function swapLast(x: tf.Tensor): tf.Tensor {
   const r = x.rank;
@@ -86,66 +87,10 @@ export function tiedHead(h: tf.Tensor2D, wte: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * Weighted mean cross-entropy of `logits [N, V]` against int32 `labels [N]`; `weights [N]` (0/1 mask)
- * default to 1. Returns Σ wᵢ·CEᵢ / max(Σ w, 1e-12). Computed in one pass over the typed array (several
- * times cheaper than the chain of tf ops over [N, V]); the gradient (softmax − onehot)·w/Σw is formed
- * in the same pass.
+ * default to 1. Returns Σ wᵢ·CEᵢ / max(Σ w, 1e-12) with the closed-form gradient. The one
+ * implementation is `losses.softmaxCrossEntropyRows`; labels of another dtype are cast to int32 here.
  */
-export function crossEntropyJs(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar {
-  const [n, v] = logits.shape;
-  const lab = labels.dataSync();
-  const w = weights ? weights.dataSync() : null;
-  if (lab.length !== n) throw new Error(`crossEntropy: ${lab.length} labels for ${n} rows`);
-  const f = custom((z: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([]);
-    const zs = z.dataSync() as Float32Array;
-    let wSum = 0;
-    for (let i = 0; i < n; i++) wSum += w ? w[i] : 1;
-    wSum = Math.max(wSum, 1e-12);
-    const grad = new Float32Array(n * v);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const wi = w ? w[i] : 1;
-      const o = i * v;
-      let m = -Infinity;
-      for (let j = 0; j < v; j++) if (zs[o + j] > m) m = zs[o + j];
-      let s = 0;
-      for (let j = 0; j < v; j++) {
-        const e = Math.exp(zs[o + j] - m);
-        grad[o + j] = e;
-        s += e;
-      }
-      const y = lab[i];
-      if (!(y >= 0 && y < v)) throw new Error(`crossEntropy: label ${y} outside [0, ${v})`);
-      total += wi * (Math.log(s) - (zs[o + y] - m));
-      const k = wi / (s * wSum);
-      for (let j = 0; j < v; j++) grad[o + j] *= k;
-      grad[o + y] -= wi / wSum;
-    }
-    return {
-      value: tf.scalar(total / wSum),
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.tensor2d(grad, [n, v]), dy),
-    };
-  });
-  return f(logits) as tf.Scalar;
-}
-
-/** Same as crossEntropyJs with tf ops (one exp pass; the softmax is kept for the gradient). */
 export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar {
-  const [n, v] = logits.shape;
-  const f = custom((z: tf.Tensor, save: tf.GradSaveFunc) => {
-    const oneHot = tf.cast(tf.oneHot(tf.cast(labels, "int32"), v, 1, 0, "int32"), "float32");
-    const w = weights ?? tf.ones([n]);
-    const wSum = tf.maximum(tf.sum(w), 1e-12);
-    const zc = tf.sub(z, tf.max(z, -1, true));
-    const e = tf.exp(zc);
-    const s = tf.sum(e, -1, true);
-    const p = tf.div(e, s);
-    const ce = tf.sub(tf.log(tf.reshape(s, [n])), tf.sum(tf.mul(zc, oneHot), -1));
-    save([p, oneHot, w, wSum]);
-    return {
-      value: tf.div(tf.sum(tf.mul(ce, w)), wSum) as tf.Scalar,
-      gradFunc: (dy: tf.Tensor, [sp, sOneHot, sw, sWSum]: tf.Tensor[]) => tf.mul(tf.sub(sp, sOneHot), tf.reshape(tf.div(tf.mul(sw, dy), sWSum), [n, 1])),
-    };
-  });
-  return f(logits) as tf.Scalar;
+  if (labels.dtype === "int32") return softmaxCrossEntropyRows(logits, labels, weights);
+  return tf.tidy(() => softmaxCrossEntropyRows(logits, tf.cast(labels, "int32") as tf.Tensor1D, weights));
 }
