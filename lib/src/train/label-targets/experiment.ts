@@ -46,7 +46,7 @@ export interface Nb01Params {
   maxStepsPerEpoch: number;
 }
 
-/** Profile defaults: quick = CIFAR-10 10k batch, small CNN, Adam warm-up/decay, 3 epochs; full = CIFAR-100, ResNet-18, the original's 155-epoch SGD one-cycle. */
+/** Profile defaults: quick = CIFAR-10 10k batch, small CNN, Adam warm-up/decay, 4 epochs (zero-shot 3); full = CIFAR-100, ResNet-18, the original's 155-epoch SGD one-cycle. */
 export function nb01Config(p: Nb01Params): Nb01Config {
   if (p.profile !== "quick" && p.profile !== "full") throw new EmbedlabError(`unknown profile "${p.profile}"`, 'use "quick" or "full"');
   const full = p.profile === "full";
@@ -64,7 +64,7 @@ export function nb01Config(p: Nb01Params): Nb01Config {
     dataset: full ? "cifar100" : "cifar10",
     arch: full ? "resnet18" : "small",
     runs,
-    epochs: p.epochs || (full ? 155 : 3),
+    epochs: p.epochs || (full ? 155 : 4),
     zeroShotEpochs: p.zeroShotEpochs || (full ? 155 : 3),
     batchSize: p.batchSize || (full ? 76 : 64),
     schedule,
