@@ -32,6 +32,32 @@ export function convGeometry(
   };
 }
 
+/**
+ * Direct-loop walk shared by the depthwise gradient kernels: calls `visit(xBase, fBase, dyBase)` for
+ * every (image, output position, filter tap) whose input pixel lies inside the image, in the order
+ * b, oh, ow, i, j. `xBase` indexes x's channels at that input pixel (NHWC), `fBase` the tap's row of
+ * outC filter values, `dyBase` dy's outC channels at that output position.
+ */
+export function forEachConvTap(g: ConvGeometry, visit: (xBase: number, fBase: number, dyBase: number) => void): void {
+  const { n, inH, inW, inC, outH, outW, outC, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+  for (let b = 0; b < n; b++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const dyBase = ((b * outH + oh) * outW + ow) * outC;
+        for (let i = 0; i < fh; i++) {
+          const ih = oh * sh + i * dh - padTop;
+          if (ih < 0 || ih >= inH) continue;
+          for (let j = 0; j < fw; j++) {
+            const iw = ow * sw + j * dw - padLeft;
+            if (iw < 0 || iw >= inW) continue;
+            visit(((b * inH + ih) * inW + iw) * inC, (i * fw + j) * outC, dyBase);
+          }
+        }
+      }
+    }
+  }
+}
+
 /** dx += scatter of cols[M, K] back to the input positions (dx must be zeroed first). */
 export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): void {
   const { n, inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;

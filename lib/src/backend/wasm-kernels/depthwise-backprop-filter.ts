@@ -4,39 +4,24 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { alloc, view, type WasmKernelArgs } from "./heap";
-import { convGeometry } from "./conv-geometry";
+import { convGeometry, forEachConvTap } from "./conv-geometry";
 
 export function depthwiseBackpropFilter({ inputs, backend, attrs = {} }: WasmKernelArgs): tf.TensorInfo {
   const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const filterShape = attrs.filterShape as number[];
   const g = convGeometry(x.shape, filterShape, attrs, true);
   const mult = filterShape[3];
-  const { n, inH, inW, inC, outH, outW, outC, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
+  const { inC, outC, fh, fw } = g;
   const acc = new Float64Array(fh * fw * outC);
   const xv = view(backend, x);
   const dyv = view(backend, dy);
-  for (let b = 0; b < n; b++) {
-    for (let oh = 0; oh < outH; oh++) {
-      for (let ow = 0; ow < outW; ow++) {
-        const dyBase = ((b * outH + oh) * outW + ow) * outC;
-        for (let i = 0; i < fh; i++) {
-          const ih = oh * sh + i * dh - padTop;
-          if (ih < 0 || ih >= inH) continue;
-          for (let j = 0; j < fw; j++) {
-            const iw = ow * sw + j * dw - padLeft;
-            if (iw < 0 || iw >= inW) continue;
-            const xBase = ((b * inH + ih) * inW + iw) * inC;
-            const fBase = (i * fw + j) * outC;
-            if (mult === 1) {
-              for (let c = 0; c < inC; c++) acc[fBase + c] += xv[xBase + c] * dyv[dyBase + c];
-            } else {
-              for (let oc = 0; oc < outC; oc++) acc[fBase + oc] += xv[xBase + ((oc / mult) | 0)] * dyv[dyBase + oc];
-            }
-          }
-        }
-      }
+  forEachConvTap(g, (xBase, fBase, dyBase) => {
+    if (mult === 1) {
+      for (let c = 0; c < inC; c++) acc[fBase + c] += xv[xBase + c] * dyv[dyBase + c];
+    } else {
+      for (let oc = 0; oc < outC; oc++) acc[fBase + oc] += xv[xBase + ((oc / mult) | 0)] * dyv[dyBase + oc];
     }
-  }
+  });
   const out = alloc(backend, filterShape);
   view(backend, out).set(acc);
   return out;
