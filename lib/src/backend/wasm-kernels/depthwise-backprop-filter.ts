@@ -3,7 +3,7 @@
  * accumulated in float64. Filter [fh, fw, inC, mult]; output channel oc = c·mult + q.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, view, type WasmKernelArgs } from "./heap";
+import { fromValues, view, type WasmKernelArgs } from "./heap";
 import { convGeometry, forEachConvTap } from "./conv-geometry";
 
 export function depthwiseBackpropFilter({ inputs, backend, attrs = {} }: WasmKernelArgs): tf.TensorInfo {
@@ -22,9 +22,7 @@ export function depthwiseBackpropFilter({ inputs, backend, attrs = {} }: WasmKer
       for (let oc = 0; oc < outC; oc++) acc[fBase + oc] += xv[xBase + ((oc / mult) | 0)] * dyv[dyBase + oc];
     }
   });
-  const out = alloc(backend, filterShape);
-  view(backend, out).set(acc);
-  return out;
+  return fromValues(backend, filterShape, acc);
 }
 
 export const depthwiseBackpropFilterConfig: tf.KernelConfig = {

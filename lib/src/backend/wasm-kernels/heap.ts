@@ -25,6 +25,13 @@ export function view(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
 
+/** A new float32 heap tensor of `shape` holding `values` (e.g. a float64 accumulator). */
+export function fromValues(backend: BackendWasm, shape: number[], values: ArrayLike<number>): tf.TensorInfo {
+  const t = alloc(backend, shape);
+  view(backend, t).set(values);
+  return t;
+}
+
 export function free(backend: BackendWasm, t: tf.TensorInfo): void {
   backend.disposeData(t.dataId);
 }
