@@ -221,3 +221,19 @@ test("remoteAllowed: option, profile and environment", () => {
     delete process.env.EMBEDLAB_ALLOW_REMOTE;
   }
 });
+
+test("embedInBatches (shared by the HF encoders): chunk sizes, order, and the hf rows() shape check", async () => {
+  const { embedInBatches } = require("@embedlab/lib/dist/models/embed-batches.js");
+  const { rows } = require("@embedlab/lib/dist/models/hf-text.js");
+  const seen = [];
+  const out = await embedInBatches([1, 2, 3, 4, 5], 2, undefined, async (chunk) => {
+    seen.push(chunk.length);
+    return chunk.map((v) => new Float32Array([v, -v]));
+  });
+  assert.deepEqual(seen, [2, 2, 1]);
+  assert.deepEqual(out.map((v) => v[0]), [1, 2, 3, 4, 5]);
+  assert.deepEqual(await embedInBatches([], 0, "x", async () => assert.fail("no chunk expected")), []);
+  const r = rows({ dims: [2, 3], data: [1, 2, 3, 4, 5, 6] }, 2);
+  assert.deepEqual(r.map((v) => [...v]), [[1, 2, 3], [4, 5, 6]]);
+  assert.throws(() => rows({ dims: [3, 2], data: [1, 2, 3, 4, 5, 6] }, 2), /unexpected output shape/);
+});

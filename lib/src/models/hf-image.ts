@@ -1,15 +1,9 @@
-import { progress } from "../core";
+import { embedInBatches } from "./embed-batches";
 import { hfLoad, transformersFor } from "./hf-env";
-import type { HfOptions } from "./hf-text";
-import { hfProvenance } from "./hf-text";
+import { hfProvenance, rows, type HfOptions, type TensorLike } from "./hf-text";
 import { decodeRgb } from "./image-input";
 import { l2normalize } from "./vector-math";
 import type { EmbedOptions, ImageEncoder, ImageInput } from "./types";
-
-interface TensorLike {
-  dims: number[];
-  data: ArrayLike<number>;
-}
 
 /** The vision tower of a transformers.js CLIP model: image → `image_embeds` (normalised). */
 export async function loadHfClipImageEncoder(modelId: string, opts: HfOptions = {}): Promise<ImageEncoder> {
@@ -25,28 +19,14 @@ export async function loadHfClipImageEncoder(modelId: string, opts: HfOptions = 
     }));
     const inputs = await processor(raws);
     const { image_embeds } = (await model(inputs)) as { image_embeds: TensorLike };
-    const dim = image_embeds.dims[image_embeds.dims.length - 1];
-    const data = Float32Array.from(image_embeds.data);
-    return images.map((_, i) => {
-      const v = data.slice(i * dim, (i + 1) * dim);
-      return normalize ? l2normalize(v) : v;
-    });
+    return rows(image_embeds, images.length).map((v) => (normalize ? l2normalize(v) : v));
   };
   return {
     id: `hf:${modelId}`,
     dim: (model.config as unknown as { projection_dim?: number }).projection_dim ?? 512,
     provenance: hfProvenance(modelId),
     async embedImages(images: ImageInput[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
-      const bs = Math.max(1, eo.batchSize ?? 16);
-      const bar = images.length > bs ? progress(images.length, modelId) : undefined;
-      const out: Float32Array[] = [];
-      for (let b = 0; b < images.length; b += bs) {
-        const chunk = images.slice(b, b + bs);
-        out.push(...(await run(chunk)));
-        bar?.tick(chunk.length);
-      }
-      bar?.done();
-      return out;
+      return embedInBatches(images, eo.batchSize ?? 16, modelId, run);
     },
   };
 }

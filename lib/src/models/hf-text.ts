@@ -1,4 +1,5 @@
-import { progress, EmbedlabError } from "../core";
+import { EmbedlabError } from "../core";
+import { embedInBatches } from "./embed-batches";
 import { hfLoad, transformersFor } from "./hf-env";
 import { l2normalize } from "./vector-math";
 import type { EmbedOptions, LoadOptions, TextEncoder } from "./types";
@@ -10,12 +11,14 @@ export interface HfOptions extends LoadOptions {
   pooling?: "mean" | "cls";
 }
 
-interface TensorLike {
+/** The part of a transformers.js Tensor the encoders read. */
+export interface TensorLike {
   dims: number[];
   data: ArrayLike<number>;
 }
 
-function rows(t: TensorLike, n: number): Float32Array[] {
+/** The rows of a [n, dim] output tensor, as separate Float32Arrays. */
+export function rows(t: TensorLike, n: number): Float32Array[] {
   const dim = t.dims[t.dims.length - 1];
   if (t.dims.length !== 2 || t.dims[0] !== n) throw new EmbedlabError(`unexpected output shape [${t.dims.join(", ")}] for ${n} inputs`);
   const data = Float32Array.from(t.data);
@@ -39,17 +42,8 @@ export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): 
     dim,
     provenance: hfProvenance(modelId),
     async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
-      const bs = Math.max(1, eo.batchSize ?? 32);
-      const bar = texts.length > bs ? progress(texts.length, modelId) : undefined;
-      const out: Float32Array[] = [];
-      for (let b = 0; b < texts.length; b += bs) {
-        const chunk = texts.slice(b, b + bs);
-        const res = (await extractor(chunk, { pooling, normalize })) as unknown as TensorLike;
-        out.push(...rows(res, chunk.length));
-        bar?.tick(chunk.length);
-      }
-      bar?.done();
-      return out;
+      return embedInBatches(texts, eo.batchSize ?? 32, modelId, async (chunk) =>
+        rows((await extractor(chunk, { pooling, normalize })) as unknown as TensorLike, chunk.length));
     },
   };
 }
@@ -72,10 +66,7 @@ export async function loadHfClipTextEncoder(modelId: string, opts: HfOptions = {
     dim,
     provenance: hfProvenance(modelId),
     async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
-      const bs = Math.max(1, eo.batchSize ?? 32);
-      const out: Float32Array[] = [];
-      for (let b = 0; b < texts.length; b += bs) out.push(...(await run(texts.slice(b, b + bs))));
-      return out;
+      return embedInBatches(texts, eo.batchSize ?? 32, undefined, run);
     },
   };
 }
