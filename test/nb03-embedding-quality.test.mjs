@@ -106,3 +106,16 @@ test("qaEvalSet + evaluateOnQa: same-article and cross-question separation, text
 test("hfLastTokenLogits offline: a missing hub model is a clear error, not a download", async () => {
   await assert.rejects(() => eq.hfLastTokenLogits("nobody/no-such-chat-model", { allowRemote: false }), /not available offline/);
 });
+
+test("pairedAucDifference: estimate is the AUC difference on the same pairs, CI brackets it", () => {
+  const rng = new Rng(9);
+  const labels = Array.from({ length: 400 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+  const weak = labels.map((l) => rng.normal() + 0.2 * l);
+  const strong = labels.map((l, i) => weak[i] + 1.0 * l);
+  const a = eq.separationOfScores(strong, labels);
+  const b = eq.separationOfScores(weak, labels);
+  const d = eq.pairedAucDifference(a, b, { bootstrap: 300, seed: 1 });
+  close(d.estimate, a.auc - b.auc, 1e-12);
+  assert.ok(d.lo > 0 && d.lo < d.estimate && d.estimate < d.hi, JSON.stringify(d));
+  assert.throws(() => eq.pairedAucDifference(a, eq.separationOfScores(weak.slice(1), labels.slice(1))), /same pairs/);
+});

@@ -65,3 +65,24 @@ export function pairSeparation(a: readonly Vector[], b: readonly Vector[], label
   assertSameLength(a, labels, "pairSeparation labels");
   return separationOfScores(pairedCosine(a, b), labels, opts);
 }
+
+/**
+ * AUC(after) − AUC(before) for two embeddings scored on the **same** pairs (e.g. before and after
+ * fine-tuning), with a paired percentile-bootstrap CI: each resample draws pairs once and scores both.
+ */
+export function pairedAucDifference(after: Separation, before: Separation, opts: SeparationOptions = {}): ConfidenceInterval {
+  if (after.relevant.length !== before.relevant.length || after.irrelevant.length !== before.irrelevant.length) {
+    throw new EmbedlabError(`pairedAucDifference needs the same pairs: ${after.relevant.length}+${after.irrelevant.length} vs ${before.relevant.length}+${before.irrelevant.length}`, "evaluate both embeddings on the same evaluation set");
+  }
+  const labels = [...after.relevant.map(() => 1), ...after.irrelevant.map(() => 0)];
+  const sa = [...after.relevant, ...after.irrelevant];
+  const sb = [...before.relevant, ...before.irrelevant];
+  return bootstrapCI(
+    (idx) => {
+      const l = idx.map((i) => labels[i]);
+      if (!l.includes(1) || !l.includes(0)) return 0;
+      return rocAuc(idx.map((i) => sa[i]), l) - rocAuc(idx.map((i) => sb[i]), l);
+    },
+    { n: opts.bootstrap || 1000, seed: opts.seed ?? 0, size: labels.length },
+  );
+}
