@@ -14,7 +14,14 @@ interface Dims {
   hd: number;
 }
 
-function forwardJs(qkv: Float32Array, { B, T, H, hd }: Dims): { y: Float32Array; p: Float32Array } {
+/** Where head `h` of batch row `b` lives: its first token row, q/k/v column offsets in qkv, its [T, T] block of p. */
+function headOffsets(b: number, h: number, { T, H, hd }: Dims): { row0: number; qo: number; ko: number; vo: number; pBase: number } {
+  const C = H * hd;
+  return { row0: b * T, qo: h * hd, ko: C + h * hd, vo: 2 * C + h * hd, pBase: (b * H + h) * T * T };
+}
+
+function forwardJs(qkv: Float32Array, dims: Dims): { y: Float32Array; p: Float32Array } {
+  const { B, T, H, hd } = dims;
   const C = H * hd;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hd);
@@ -22,12 +29,8 @@ function forwardJs(qkv: Float32Array, { B, T, H, hd }: Dims): { y: Float32Array;
   const p = new Float32Array(B * H * T * T);
   const s = new Float64Array(T);
   for (let b = 0; b < B; b++) {
-    const row0 = b * T;
     for (let h = 0; h < H; h++) {
-      const qo = h * hd;
-      const ko = C + h * hd;
-      const vo = 2 * C + h * hd;
-      const pBase = (b * H + h) * T * T;
+      const { row0, qo, ko, vo, pBase } = headOffsets(b, h, dims);
       for (let i = 0; i < T; i++) {
         const qi = (row0 + i) * C3 + qo;
         let m = -Infinity;
@@ -59,19 +62,16 @@ function forwardJs(qkv: Float32Array, { B, T, H, hd }: Dims): { y: Float32Array;
   return { y, p };
 }
 
-function backwardJs(qkv: Float32Array, p: Float32Array, dy: Float32Array, { B, T, H, hd }: Dims): Float32Array {
+function backwardJs(qkv: Float32Array, p: Float32Array, dy: Float32Array, dims: Dims): Float32Array {
+  const { B, T, H, hd } = dims;
   const C = H * hd;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hd);
   const dqkv = new Float32Array(B * T * C3);
   const dp = new Float64Array(T);
   for (let b = 0; b < B; b++) {
-    const row0 = b * T;
     for (let h = 0; h < H; h++) {
-      const qo = h * hd;
-      const ko = C + h * hd;
-      const vo = 2 * C + h * hd;
-      const pBase = (b * H + h) * T * T;
+      const { row0, qo, ko, vo, pBase } = headOffsets(b, h, dims);
       for (let i = 0; i < T; i++) {
         const pi = pBase + i * T;
         const yi = (row0 + i) * C + h * hd;
