@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import type { LayersModel, Tensor, Tensor4D } from "@tensorflow/tfjs";
-import { DataNotFoundError, EmbedlabError, progress } from "../core";
+import { DataNotFoundError, EmbedlabError } from "../core";
+import { embedInBatches } from "./embed-batches";
 import { getTf } from "./tf";
 import { artifactsFromParts, type ModelJson } from "./tf-io";
 import { decodeRgb } from "./image-input";
@@ -121,24 +122,17 @@ export async function loadMobileNetV2(opts: MobileNetOptions = {}): Promise<Imag
       url: "https://github.com/infinitered/nsfwjs",
     },
     async embedImages(images: ImageInput[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
-      const bs = Math.max(1, eo.batchSize ?? 32);
-      const bar = images.length > bs ? progress(images.length, "MobileNetV2") : undefined;
-      const out: Float32Array[] = [];
-      for (let b = 0; b < images.length; b += bs) {
-        const chunk = images.slice(b, b + bs);
+      return embedInBatches(images, eo.batchSize ?? 32, "MobileNetV2", async (chunk) => {
         const x = await batchTensor(chunk, size);
         const pooled = tf.tidy(() => (model.predict(x) as Tensor).mean([1, 2]));
         x.dispose();
         const flat = (await pooled.data()) as Float32Array;
         pooled.dispose();
-        for (let i = 0; i < chunk.length; i++) {
+        return chunk.map((_, i) => {
           const v = flat.slice(i * 1280, (i + 1) * 1280);
-          out.push(normalize ? l2normalize(v) : v);
-        }
-        bar?.tick(chunk.length);
-      }
-      bar?.done();
-      return out;
+          return normalize ? l2normalize(v) : v;
+        });
+      });
     },
   };
 }

@@ -1,4 +1,5 @@
-import { EmbedlabError, progress } from "../core";
+import { EmbedlabError } from "../core";
+import { embedInBatches } from "./embed-batches";
 import { cachedEncoder, type EmbeddingCacheOptions } from "./cache";
 import { l2normalize } from "./vector-math";
 import type { EmbedOptions, LoadOptions, TextEncoder } from "./types";
@@ -43,11 +44,7 @@ export function loadOpenAIEncoder(model: string, opts: OpenAIOptions = {}): Text
     dim,
     provenance: { id: model, source: "OpenAI embeddings API", url: `${base}/embeddings` },
     async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
-      const batch = Math.min(256, Math.max(1, eo.batchSize ?? 256));
-      const out: Float32Array[] = [];
-      const bar = texts.length > batch ? progress(texts.length, `openai:${model}`) : undefined;
-      for (let b = 0; b < texts.length; b += batch) {
-        const chunk = texts.slice(b, b + batch);
+      return embedInBatches(texts, Math.min(256, eo.batchSize ?? 256), `openai:${model}`, async (chunk) => {
         const body: Record<string, unknown> = { model, input: chunk };
         if (opts.dimensions) body.dimensions = opts.dimensions;
         const res = await fetch(`${base}/embeddings`, {
@@ -61,14 +58,11 @@ export function loadOpenAIEncoder(model: string, opts: OpenAIOptions = {}): Text
         }
         const json = (await res.json()) as OpenAIResponse;
         const sorted = [...json.data].sort((x, y) => x.index - y.index);
-        for (const d of sorted) {
+        return sorted.map((d) => {
           const v = Float32Array.from(d.embedding);
-          out.push(normalize ? l2normalize(v) : v);
-        }
-        bar?.tick(chunk.length);
-      }
-      bar?.done();
-      return out;
+          return normalize ? l2normalize(v) : v;
+        });
+      });
     },
   };
   return cachedEncoder(inner, { provider: "openai", ...opts.cache });

@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GraphModel, Tensor } from "@tensorflow/tfjs";
-import { progress, DataNotFoundError } from "../core";
+import { DataNotFoundError } from "../core";
+import { embedInBatches } from "./embed-batches";
 import { getTf } from "./tf";
 import { artifactsFromDisk } from "./tf-io";
 import { UseTokenizer, type UseVocabulary } from "./use-tokenizer";
@@ -53,11 +54,7 @@ export async function loadUseLite(opts: LoadOptions = {}): Promise<TextEncoder> 
       url: "https://tfhub.dev/tensorflow/tfjs-model/universal-sentence-encoder-lite/1",
     },
     async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
-      const batchSize = Math.max(1, eo.batchSize ?? 64);
-      const out: Float32Array[] = [];
-      const bar = texts.length > batchSize ? progress(texts.length, "USE-lite") : undefined;
-      for (let b = 0; b < texts.length; b += batchSize) {
-        const chunk = texts.slice(b, b + batchSize);
+      return embedInBatches(texts, eo.batchSize ?? 64, "USE-lite", async (chunk) => {
         // Texts with no tokens ("" or only spaces) get the zero vector; the graph infers the batch
         // size from the largest sentence index, so they must not be sent.
         const allIds = chunk.map((t) => tokenizer.encode(t));
@@ -69,11 +66,7 @@ export async function loadUseLite(opts: LoadOptions = {}): Promise<TextEncoder> 
             ids.push(x);
           }
         });
-        if (ids.length === 0) {
-          for (let i = 0; i < chunk.length; i++) out.push(new Float32Array(512));
-          bar?.tick(chunk.length);
-          continue;
-        }
+        if (ids.length === 0) return chunk.map(() => new Float32Array(512));
         let total = 0;
         for (const x of ids) total += x.length;
         const indices = new Int32Array(total * 2);
@@ -93,19 +86,13 @@ export async function loadUseLite(opts: LoadOptions = {}): Promise<TextEncoder> 
         tVal.dispose();
         const flat = (await res.data()) as Float32Array;
         res.dispose();
-        for (let i = 0; i < chunk.length; i++) {
+        return chunk.map((_, i) => {
           const r = rowOf.get(i);
-          if (r === undefined) {
-            out.push(new Float32Array(512));
-            continue;
-          }
+          if (r === undefined) return new Float32Array(512);
           const v = flat.slice(r * 512, (r + 1) * 512);
-          out.push(normalize ? l2normalize(v) : v);
-        }
-        bar?.tick(chunk.length);
-      }
-      bar?.done();
-      return out;
+          return normalize ? l2normalize(v) : v;
+        });
+      });
     },
   };
 }
