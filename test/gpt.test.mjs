@@ -335,3 +335,19 @@ test("gelu: tanh form matches the GPT-2 formula", () => {
   const ref = x.dataSync().map((v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))));
   assert.ok(maxAbsDiff(gpt.gelu(x, "tanh").dataSync(), ref) < 1e-5);
 });
+
+test("packExamples pads/shifts examples; nextExampleBatch cycles through seeded permutations", () => {
+  const p = gpt.packExamples([{ ids: [5, 6, 7], weights: [0, 1] }, { ids: [8, 9], weights: [1] }], 0);
+  assert.equal(p.L, 2);
+  assert.equal(p.rows, 2);
+  assert.deepEqual([...p.x], [5, 6, 8, 0]);
+  assert.deepEqual([...p.y], [6, 7, 9, 0]);
+  assert.deepEqual([...p.w], [0, 1, 1, 0]);
+  assert.throws(() => gpt.packExamples([], 0), /empty batch/);
+  const order = [];
+  const rng = new lib.Rng(4);
+  const seen = [...gpt.nextExampleBatch(["a", "b", "c"], order, rng, 2), ...gpt.nextExampleBatch(["a", "b", "c"], order, rng, 1)];
+  assert.deepEqual([...seen].sort(), ["a", "b", "c"], "one epoch = each example once");
+  const ref = new lib.Rng(4).permutation(3);
+  assert.deepEqual(seen, [ref[2], ref[1], ref[0]].map((i) => ["a", "b", "c"][i]));
+});

@@ -15,6 +15,50 @@ import { crossEntropy } from "./ops";
 
 export const RESPONSE_MARKER = "### Output:";
 
+/** A batch of examples as next-token rows padded with the eot id: `x` [rows, L], `y` and loss weights `w` [rows·L]. */
+export interface PackedExamples {
+  x: Int32Array;
+  y: Int32Array;
+  w: Float32Array;
+  rows: number;
+  L: number;
+}
+
+/** Pack examples (ids and per-target weights, as from buildExample) into next-token rows of the longest one's length. */
+export function packExamples(batch: readonly Example[], eotId: number): PackedExamples {
+  if (batch.length === 0) throw new EmbedlabError("packExamples got an empty batch", "pass at least one example");
+  const rows = batch.length;
+  const L = Math.max(...batch.map((e) => e.ids.length)) - 1;
+  const x = new Int32Array(rows * L).fill(eotId);
+  const y = new Int32Array(rows * L).fill(eotId);
+  const w = new Float32Array(rows * L);
+  batch.forEach((e, i) => {
+    x.set(e.ids.slice(0, -1), i * L);
+    y.set(e.ids.slice(1), i * L);
+    w.set(e.weights, i * L);
+  });
+  return { x, y, w, rows, L };
+}
+
+/**
+ * The next `bs` examples of a shuffled cycle over `examples`. `order` is the caller's cycle state
+ * (start with []): it is refilled with a fresh `rng` permutation whenever it runs out.
+ */
+export function nextExampleBatch<E>(examples: readonly E[], order: number[], rng: Rng, bs: number): E[] {
+  const batch: E[] = [];
+  while (batch.length < bs) {
+    if (order.length === 0) for (const i of rng.permutation(examples.length)) order.push(i);
+    batch.push(examples[order.pop() as number]);
+  }
+  return batch;
+}
+
+/** The weighted next-token cross-entropy of the model on packed examples (call inside a tidy / trainStep). */
+export function weightedLmLoss(model: GPT, p: PackedExamples, training = false): tf.Scalar {
+  const { logits } = model.forward(tf.tensor2d(p.x, [p.rows, p.L], "int32"), { training });
+  return crossEntropy(tf.reshape(logits as tf.Tensor3D, [p.rows * p.L, model.config.vocab_size]) as tf.Tensor2D, tf.tensor1d(p.y, "int32"), tf.tensor1d(p.w));
+}
+
 /** Read a JSONL file of `{"text": string}` records (blank lines skipped). */
 export function readTextJsonl(file: string): { text: string }[] {
   if (!fs.existsSync(file)) throw new DataNotFoundError(path.basename(file), [file]);
@@ -113,32 +157,11 @@ export function finetune(model: GPT, tok: GptTokenizer, records: { text: string 
     checkpoints.push(d);
   };
   const bar = progress(opts.steps, "finetune");
-  let order: number[] = [];
+  const order: number[] = [];
   for (let step = 0; step < opts.steps; step++) {
-    const batch: Example[] = [];
-    while (batch.length < bs) {
-      if (order.length === 0) order = rng.permutation(examples.length);
-      batch.push(examples[order.pop() as number]);
-    }
-    const L = Math.max(...batch.map((e) => e.ids.length)) - 1;
-    const x = new Int32Array(bs * L).fill(tok.eotId);
-    const y = new Int32Array(bs * L).fill(tok.eotId);
-    const w = new Float32Array(bs * L);
-    batch.forEach((e, i) => {
-      x.set(e.ids.slice(0, -1), i * L);
-      y.set(e.ids.slice(1), i * L);
-      w.set(e.weights, i * L);
-    });
+    const packed = packExamples(nextExampleBatch(examples, order, rng, bs), tok.eotId);
     const lrNow = linearLr(step, opts.steps, lr, opts.warmup ?? 0);
-    const { loss } = tf.tidy(() => {
-      const xt = tf.tensor2d(x, [bs, L], "int32");
-      const yt = tf.tensor1d(y, "int32");
-      const wt = tf.tensor1d(w);
-      return trainStep(() => {
-        const { logits } = model.forward(xt, { training: true });
-        return crossEntropy(tf.reshape(logits as tf.Tensor3D, [bs * L, model.config.vocab_size]) as tf.Tensor2D, yt, wt);
-      }, vars, optim, lrNow);
-    });
+    const { loss } = tf.tidy(() => trainStep(() => weightedLmLoss(model, packed, true), vars, optim, lrNow));
     history.push({ step: step + 1, loss, lr: lrNow });
     bar.tick(1, `loss ${loss.toFixed(3)}`);
     if (opts.checkpointSteps?.includes(step + 1)) save(`step-${step + 1}`);

@@ -14,7 +14,7 @@ export { pretrain, TOKENIZER_EXTRA_TEXT, type PretrainOptions, type TrainingReco
 export { generate, sampleNext, truncateLeft, type GenerateOptions, type GenerateResult } from "./generate";
 export { embed, embedTensor, type EmbedOptions, type GptPooling } from "./embed";
 export { LoraAdapters, DEFAULT_LORA, type LoraConfig, type LoraTarget } from "./lora";
-export { finetune, buildExample, readTextJsonl, RESPONSE_MARKER, type FinetuneOptions, type FinetuneResult, type Example } from "./finetune";
+export { finetune, buildExample, readTextJsonl, packExamples, nextExampleBatch, weightedLmLoss, RESPONSE_MARKER, type FinetuneOptions, type FinetuneResult, type Example, type PackedExamples } from "./finetune";
 export { readSafetensors, writeSafetensors, type SafeTensor } from "./safetensors";
 export { loadGpt2, configFromHf, mapGpt2Weights, gpt2Candidates, HfGptTokenizer, GPT2_FILES, type Gpt2Options } from "./gpt2";
 export { loadTinyGpt } from "./load";
