@@ -58,13 +58,13 @@ test("samplingGrid and sampleAnswers: the grid, labels, seeded answers, stop at 
   assert.deepEqual([...new Set(a.map((r) => r.setting))], grid.map(ao.settingLabel));
 });
 
-test("finetuneWithCheckpoints: one linear schedule, evaluations and kept values at the right steps, loss falls", () => {
+test("finetuneWithCheckpoints: one linear schedule, evaluations and kept values at the right steps, loss falls", async () => {
   const { tok, model } = tinyModel();
   const vars = model.variables();
   const seen = [];
   const recs = texts.map((t) => ({ text: t }));
   const before = ao.responseLoss(model, tok, texts).loss;
-  const r = ao.finetuneWithCheckpoints(model, tok, recs, { steps: 30, evalSteps: [10, 20], checkpointSteps: [10], variables: vars, batchSize: 3, lr: 0.01, seed: 1 }, (s) => seen.push(s));
+  const r = await ao.finetuneWithCheckpoints(model, tok, recs, { steps: 30, evalSteps: [10, 20], checkpointSteps: [10], variables: vars, batchSize: 3, lr: 0.01, seed: 1 }, (s) => seen.push(s));
   assert.deepEqual(seen, [0, 10, 20]);
   assert.deepEqual(r.history.map((h) => h.step), Array.from({ length: 30 }, (_, i) => i + 1));
   r.history.forEach((h, i) => assert.ok(Math.abs(h.lr - gpt.linearLr(i, 30, 0.01)) < 1e-12));
@@ -75,6 +75,6 @@ test("finetuneWithCheckpoints: one linear schedule, evaluations and kept values 
   assert.ok(ao.responseLoss(model, tok, texts).loss < before - 0.5);
   lib.train.restoreValues(vars, r.checkpoints.get(10));
   assert.deepEqual(vars.map((v) => Array.from(v.dataSync())), r.checkpoints.get(10).map((a) => Array.from(a)));
-  assert.throws(() => ao.finetuneWithCheckpoints(model, tok, recs, { steps: 5, evalSteps: [6], checkpointSteps: [], variables: vars, batchSize: 2, lr: 0.01 }), /outside 1..5/);
-  assert.throws(() => ao.finetuneWithCheckpoints(model, tok, recs, { steps: 5, evalSteps: [], checkpointSteps: [], variables: [], batchSize: 2, lr: 0.01 }), /no variables/);
+  await assert.rejects(ao.finetuneWithCheckpoints(model, tok, recs, { steps: 5, evalSteps: [6], checkpointSteps: [], variables: vars, batchSize: 2, lr: 0.01 }), /outside 1..5/);
+  await assert.rejects(ao.finetuneWithCheckpoints(model, tok, recs, { steps: 5, evalSteps: [], checkpointSteps: [], variables: [], batchSize: 2, lr: 0.01 }), /no variables/);
 });

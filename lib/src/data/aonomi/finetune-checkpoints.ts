@@ -34,9 +34,11 @@ export interface CheckpointedFinetuneResult {
  * Fine-tune any chosen variables (LoRA adapters and/or base weights) on `{text}` records with one AdamW
  * and one linear learning-rate decay, stopping at `evalSteps` to call `evaluate(step)` and keeping the
  * variables' values at `checkpointSteps`. Built from models.gpt's buildExample / AdamW / trainStep, like
- * models.gpt.finetune, which has no evaluation hook and saves LoRA adapters only.
+ * models.gpt.finetune, which has no evaluation hook and saves LoRA adapters only. Async: it yields to the
+ * event loop after every step, so a notebook kernel can send its live progress updates (a long synchronous
+ * loop queued them until the kernel's iopub socket failed with EBUSY).
  */
-export function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, records: readonly { text: string }[], opts: CheckpointedFinetuneOptions, evaluate: (step: number) => void = () => undefined): CheckpointedFinetuneResult {
+export async function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, records: readonly { text: string }[], opts: CheckpointedFinetuneOptions, evaluate: (step: number) => void = () => undefined): Promise<CheckpointedFinetuneResult> {
   const { steps } = opts;
   if (!(Number.isInteger(steps) && steps > 0)) throw new EmbedlabError(`steps must be a positive integer, got ${steps}`);
   for (const s of [...opts.evalSteps, ...opts.checkpointSteps]) {
@@ -87,6 +89,7 @@ export function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, records: 
       bar.tick(1, `loss ${loss.toFixed(3)}`);
       if (keepAt.has(step + 1)) checkpoints.set(step + 1, snapshot(opts.variables));
       if (evalAt.has(step + 1)) evaluate(step + 1);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } finally {
     bar.done();

@@ -134,6 +134,8 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
         xt.dispose();
         bar.tick(1);
       }
+      // a macrotask turn per epoch lets a notebook kernel flush its live progress updates
+      await new Promise<void>((resolve) => setImmediate(resolve));
       const rec = { epoch: e, loss: sum / stepsPerEpoch };
       history.push(rec);
       onEpoch?.(rec);
