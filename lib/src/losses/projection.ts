@@ -31,8 +31,9 @@ export function projectionHead(inDim: number, outDim: number, opts: ProjectionHe
   const w0 = new Float32Array(inDim * outDim);
   for (let i = 0; i < w0.length; i++) w0[i] = (rng.next() * 2 - 1) * limit;
   const name = opts.name ?? "projection";
-  const W = tf.variable(tf.tensor2d(w0, [inDim, outDim]), true, `${name}/kernel_${uid()}`);
-  const b = opts.bias ? tf.variable(tf.zeros([outDim]), true, `${name}/bias_${uid()}`) : undefined;
+  // tf.variable keeps its initial tensor alive: build the variables inside tidy so those are released.
+  const W = tf.tidy(() => tf.variable(tf.tensor2d(w0, [inDim, outDim]), true, `${name}/kernel_${uid()}`));
+  const b = opts.bias ? tf.tidy(() => tf.variable(tf.zeros([outDim]), true, `${name}/bias_${uid()}`)) : undefined;
   return {
     inDim,
     outDim,

@@ -155,6 +155,9 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
         }
         lossSum += lossValue;
         bar?.tick(1, `loss ${lossValue.toFixed(4)} lr ${lr.toPrecision(3)}`);
+        // Give the event loop a turn every step: inside a kernel, display updates and heartbeats are
+        // sent from it, and minutes of a synchronous loop made the kernel's zeromq socket fail (EBUSY).
+        await yieldToEventLoop();
       }
       const trainSeconds = (Date.now() - t0) / 1000;
       const record: EpochRecord = { epoch: epoch + 1, step: optimizer.step, loss: lossSum / order.length, lr, seconds: trainSeconds };
@@ -205,4 +208,9 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
   } finally {
     optimizer.dispose();
   }
+}
+
+/** Resolve on the next turn of the event loop (after pending I/O callbacks). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
