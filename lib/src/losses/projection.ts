@@ -41,8 +41,10 @@ export function projectionHead(inDim: number, outDim: number, opts: ProjectionHe
       if (x.rank !== 2 || x.shape[1] !== inDim) {
         throw new EmbedlabError(`projectionHead expects [B, ${inDim}], got [${x.shape.join(", ")}]`);
       }
-      const y = tf.matMul(x, W);
-      return (b ? tf.add(y, b) : y) as tf.Tensor2D;
+      return tf.tidy(() => {
+        const y = tf.matMul(x, W);
+        return (b ? tf.add(y, b) : y) as tf.Tensor2D;
+      });
     },
     trainableVariables: b ? [W, b] : [W],
     dispose() {
