@@ -1,4 +1,4 @@
-export { fit } from "./fit";
+export { fit, yieldToEventLoop } from "./fit";
 export type { FitOptions, FitResult, LossFn, EarlyStopping } from "./fit";
 export type { EpochRecord } from "./history";
 export { batches, deriveSeed } from "./batches";
