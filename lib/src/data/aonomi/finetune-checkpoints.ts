@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, progress, Rng } from "../../core";
-import { AdamW, buildExample, crossEntropy, linearLr, RESPONSE_MARKER, trainStep, type Example, type GPT, type GptTokenizer } from "../../models/gpt";
+import { AdamW, buildExample, linearLr, nextExampleBatch, packExamples, RESPONSE_MARKER, trainStep, weightedLmLoss, type Example, type GPT, type GptTokenizer } from "../../models/gpt";
+import { yieldToEventLoop } from "../../train/fit";
 import { snapshot } from "../../train/model-vars";
 
 export interface CheckpointedFinetuneOptions {
@@ -47,7 +48,6 @@ export async function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, rec
   if (records.length === 0) throw new EmbedlabError("no training records", "pass at least one {text} record");
   if (opts.variables.length === 0) throw new EmbedlabError("no variables to train", "pass LoRA adapters' variables() and/or model.variables(filter)");
   const T = model.config.block_size;
-  const V = model.config.vocab_size;
   const examples: Example[] = records.map((r) => buildExample(tok, r.text, T, opts.maskPrompt ?? true, RESPONSE_MARKER));
   const evalAt = new Set(opts.evalSteps);
   const keepAt = new Set([...opts.checkpointSteps, steps]);
@@ -56,40 +56,19 @@ export async function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, rec
   const bs = opts.batchSize;
   const history: CheckpointedFinetuneResult["history"] = [];
   const checkpoints = new Map<number, Float32Array[]>();
-  let order: number[] = [];
+  const order: number[] = [];
   evaluate(0);
   const bar = progress(steps, "finetune");
   try {
     for (let step = 0; step < steps; step++) {
-      const batch: Example[] = [];
-      while (batch.length < bs) {
-        if (order.length === 0) order = rng.permutation(examples.length);
-        batch.push(examples[order.pop() as number]);
-      }
-      const L = Math.max(...batch.map((e) => e.ids.length)) - 1;
-      const x = new Int32Array(bs * L).fill(tok.eotId);
-      const y = new Int32Array(bs * L).fill(tok.eotId);
-      const w = new Float32Array(bs * L);
-      batch.forEach((e, i) => {
-        x.set(e.ids.slice(0, -1), i * L);
-        y.set(e.ids.slice(1), i * L);
-        w.set(e.weights, i * L);
-      });
+      const packed = packExamples(nextExampleBatch(examples, order, rng, bs), tok.eotId);
       const lr = linearLr(step, steps, opts.lr, opts.warmup ?? 0);
-      const { loss } = tf.tidy(() => {
-        const xt = tf.tensor2d(x, [bs, L], "int32");
-        const yt = tf.tensor1d(y, "int32");
-        const wt = tf.tensor1d(w);
-        return trainStep(() => {
-          const { logits } = model.forward(xt, { training: true });
-          return crossEntropy(tf.reshape(logits as tf.Tensor3D, [bs * L, V]) as tf.Tensor2D, yt, wt);
-        }, opts.variables, optim, lr);
-      });
+      const { loss } = tf.tidy(() => trainStep(() => weightedLmLoss(model, packed, true), opts.variables, optim, lr));
       history.push({ step: step + 1, loss, lr });
       bar.tick(1, `loss ${loss.toFixed(3)}`);
       if (keepAt.has(step + 1)) checkpoints.set(step + 1, snapshot(opts.variables));
       if (evalAt.has(step + 1)) evaluate(step + 1);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   } finally {
     bar.done();

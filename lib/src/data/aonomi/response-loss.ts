@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../../core";
-import { buildExample, crossEntropy, RESPONSE_MARKER, type GPT, type GptTokenizer } from "../../models/gpt";
+import { buildExample, packExamples, RESPONSE_MARKER, weightedLmLoss, type GPT, type GptTokenizer } from "../../models/gpt";
 
 export interface ResponseLossOptions {
   /** Examples per forward pass (default 16). */
@@ -16,29 +16,16 @@ export interface ResponseLossOptions {
 export function responseLoss(model: GPT, tok: GptTokenizer, texts: readonly string[], opts: ResponseLossOptions = {}): { loss: number; tokens: number } {
   if (texts.length === 0) throw new EmbedlabError("responseLoss: no texts to evaluate");
   const T = model.config.block_size;
-  const V = model.config.vocab_size;
   const mask = opts.maskPrompt ?? true;
   const examples = texts.map((t) => buildExample(tok, t, T, mask, RESPONSE_MARKER));
   const bs = Math.max(1, opts.batchSize ?? 16);
   let sum = 0;
   let count = 0;
   for (let b0 = 0; b0 < examples.length; b0 += bs) {
-    const batch = examples.slice(b0, b0 + bs);
-    const L = Math.max(...batch.map((e) => e.ids.length)) - 1;
-    const x = new Int32Array(batch.length * L).fill(tok.eotId);
-    const y = new Int32Array(batch.length * L).fill(tok.eotId);
-    const w = new Float32Array(batch.length * L);
-    batch.forEach((e, i) => {
-      x.set(e.ids.slice(0, -1), i * L);
-      y.set(e.ids.slice(1), i * L);
-      w.set(e.weights, i * L);
-    });
-    const n = w.reduce((s, v) => s + v, 0);
+    const packed = packExamples(examples.slice(b0, b0 + bs), tok.eotId);
+    const n = packed.w.reduce((s, v) => s + v, 0);
     if (n === 0) continue;
-    const l = tf.tidy(() => {
-      const { logits } = model.forward(tf.tensor2d(x, [batch.length, L], "int32"));
-      return crossEntropy(tf.reshape(logits as tf.Tensor3D, [batch.length * L, V]) as tf.Tensor2D, tf.tensor1d(y, "int32"), tf.tensor1d(w));
-    });
+    const l = tf.tidy(() => weightedLmLoss(model, packed));
     sum += l.dataSync()[0] * n;
     count += n;
     l.dispose();
