@@ -4,3 +4,4 @@ export * from "./atomic";
 export * from "./rng";
 export * from "./progress";
 export * from "./results";
+export * from "./json-file";

@@ -1,5 +1,4 @@
-import * as fs from "node:fs";
-import { CorruptDataError, DataNotFoundError } from "../../core";
+import { CorruptDataError, readJsonFile } from "../../core";
 
 /** A question about something the training data never mentions, with the answers that count as grounded. */
 export interface HallucinationProbe {
@@ -16,13 +15,7 @@ export interface ProbeSet {
 
 /** Read `probes.json` ({rule, probes: [{prompt, grounded: [regex…]}]}), compiling every regex once to check it. */
 export function loadProbes(file: string): ProbeSet {
-  if (!fs.existsSync(file)) throw new DataNotFoundError("hallucination probes", [file]);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch {
-    throw new CorruptDataError(file, "not valid JSON");
-  }
+  const raw = readJsonFile(file, "hallucination probes");
   const r = raw as Partial<ProbeSet>;
   if (typeof r.rule !== "string" || !Array.isArray(r.probes) || r.probes.length === 0) {
     throw new CorruptDataError(file, 'expected {"rule": string, "probes": [{"prompt", "grounded": [...]}]}');

@@ -1,6 +1,5 @@
-import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { CorruptDataError, DataNotFoundError, EmbedlabError, writeJsonAtomic } from "../../core";
+import { CorruptDataError, EmbedlabError, readJsonFile, writeJsonAtomic } from "../../core";
 
 /** The learned parts of the contrastive model: two linear heads and the feature means they centre with. */
 export interface ClipLiteWeights {
@@ -75,13 +74,7 @@ export class ClipLite {
 
   /** Read weights written by `save`. */
   static load(file: string): ClipLite {
-    if (!fs.existsSync(file)) throw new DataNotFoundError("clip-lite weights", [file]);
-    let w: ClipLiteWeights;
-    try {
-      w = JSON.parse(fs.readFileSync(file, "utf8")) as ClipLiteWeights;
-    } catch {
-      throw new CorruptDataError(file, "not valid JSON");
-    }
+    const w = readJsonFile(file, "clip-lite weights") as ClipLiteWeights;
     try {
       return new ClipLite(w);
     } catch (err) {

@@ -1,5 +1,4 @@
-import * as fs from "node:fs";
-import { CorruptDataError, DataNotFoundError } from "../../core";
+import { CorruptDataError, readJsonFile } from "../../core";
 
 /** A hand-made similarity matrix over a set of files, with the rule the raters followed. */
 export interface SimilarityRatings {
@@ -13,13 +12,7 @@ export interface SimilarityRatings {
  * (when `expectedFiles` is given) the same files in the same order as the photos it rates.
  */
 export function loadSimilarityRatings(file: string, expectedFiles?: readonly string[]): SimilarityRatings {
-  if (!fs.existsSync(file)) throw new DataNotFoundError("similarity ratings", [file]);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch {
-    throw new CorruptDataError(file, "not valid JSON");
-  }
+  const raw = readJsonFile(file, "similarity ratings");
   const r = raw as Partial<SimilarityRatings>;
   if (typeof r.rule !== "string" || !Array.isArray(r.files) || !Array.isArray(r.matrix)) {
     throw new CorruptDataError(file, 'expected {"rule": string, "files": [..], "matrix": [[..], ..]}');
