@@ -8,7 +8,8 @@ export function readJsonl<T = unknown>(file: string): T[] {
   return readJsonlLines<T>(file).map((r) => r.value);
 }
 
-function readJsonlLines<T>(file: string): { value: T; line: number; offset: number }[] {
+/** Like readJsonl, keeping each record's 1-based line number and byte offset (for callers' own checks). */
+export function readJsonlLines<T>(file: string): { value: T; line: number; offset: number }[] {
   const abs = requireFile("jsonl", file);
   const lines = fs.readFileSync(abs, "utf8").split("\n");
   const out: { value: T; line: number; offset: number }[] = [];

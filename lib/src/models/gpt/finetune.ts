@@ -3,10 +3,10 @@
  * The loss can be masked to the response (the part after `### Output:`), the learning rate decays
  * linearly, adapters are saved at chosen steps, and the loss history is returned.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { CorruptDataError, DataNotFoundError, EmbedlabError, Rng, progress } from "../../core";
+import { CorruptDataError, EmbedlabError, Rng, progress } from "../../core";
+import { readJsonlLines } from "../../data/jsonl";
 import { AdamW, linearLr, trainStep } from "./adamw";
 import { GptTokenizer } from "./bpe";
 import { LoraAdapters } from "./lora";
@@ -61,21 +61,11 @@ export function weightedLmLoss(model: GPT, p: PackedExamples, training = false):
 
 /** Read a JSONL file of `{"text": string}` records (blank lines skipped). */
 export function readTextJsonl(file: string): { text: string }[] {
-  if (!fs.existsSync(file)) throw new DataNotFoundError(path.basename(file), [file]);
-  const out: { text: string }[] = [];
-  fs.readFileSync(file, "utf8").split("\n").forEach((line, i) => {
-    if (!line.trim()) return;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch (err) {
-      throw new CorruptDataError(file, `line ${i + 1} is not JSON (${(err as Error).message})`);
-    }
-    const text = (rec as { text?: unknown })?.text;
-    if (typeof text !== "string") throw new CorruptDataError(file, `line ${i + 1} has no string "text" field`);
-    out.push({ text });
+  return readJsonlLines<{ text?: unknown }>(file).map(({ value, line, offset }) => {
+    const text = value?.text;
+    if (typeof text !== "string") throw new CorruptDataError(file, `line ${line} has no string "text" field`, offset);
+    return { text };
   });
-  return out;
 }
 
 export interface Example {
