@@ -51,6 +51,9 @@ test("parseRunSpec and parseSourceId", () => {
   assert.throws(() => lt.parseRunSpec("cosine"), /needs a label source/);
   assert.throws(() => lt.parseRunSpec("onehot:use-lite"), /no label source/);
   assert.throws(() => lt.parseRunSpec("hinge:use-lite"), /bad target run/);
+  assert.deepEqual(lt.parseRunSpec("onehot@0.004"), { kind: "onehot", name: "onehot", peakLr: 0.004 });
+  assert.deepEqual(lt.parseRunSpec("cosine:gpt3-davinci@2e-3"), { kind: "cosine", source: "gpt3-davinci", name: "cosine:gpt3-davinci", peakLr: 0.002 });
+  for (const bad of ["onehot@", "onehot@-1", "onehot@x", "onehot@0.1@0.2"]) assert.throws(() => lt.parseRunSpec(bad), /bad learning rate/);
   assert.deepEqual(lt.parseSourceId("gpt3-ada-desc"), { family: "gpt3", size: "ada", texts: "descriptions" });
   assert.deepEqual(lt.parseSourceId("glove-100d"), { family: "glove-100d", texts: "names" });
   assert.throws(() => lt.parseSourceId("gpt3-gpt4"), /unknown GPT-3 size/);
@@ -58,7 +61,7 @@ test("parseRunSpec and parseSourceId", () => {
 });
 
 test("nb01Config: profile defaults and validation", () => {
-  const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 0.002, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
+  const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 0.002, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "span", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
   const q = lt.nb01Config(base);
   assert.equal(q.dataset, "cifar10");
   assert.equal(q.arch, "small");
@@ -71,6 +74,7 @@ test("nb01Config: profile defaults and validation", () => {
   assert.throws(() => lt.nb01Config({ ...base, targetRuns: "cosine:use-lite" }), /must include onehot/);
   assert.throws(() => lt.nb01Config({ ...base, profile: "medium" }), /unknown profile/);
   assert.throws(() => lt.nb01Config({ ...base, center: "all" }), /unknown center/);
+  assert.throws(() => lt.nb01Config({ ...base, regressionSpace: "half" }), /unknown regressionSpace/);
   assert.throws(() => lt.nb01Config({ ...base, epochs: -1 }), /non-negative integer/);
 });
 
@@ -221,4 +225,16 @@ test("trainTargetModel: each kind trains, scores all label vectors, predicting l
   }
   await assert.rejects(lt.trainTargetModel({ kind: "cosine", arch: "small", train: ds, classes: [0, 1, 2], epochs: 1, batchSize: 8, schedule: "adam-warmup" }), /needs targets/);
   await assert.rejects(lt.trainTargetModel({ kind: "onehot", arch: "small", train: ds, classes: [0, 1], epochs: 1, batchSize: 8, schedule: "adam-warmup" }), /not among the training classes/);
+});
+
+test("targetsInSpan: same cosines between targets in k coordinates instead of d", () => {
+  const d = 50;
+  const rnd = new lib.Rng(3);
+  const raw = Array.from({ length: 6 }, () => Float32Array.from({ length: d }, () => rnd.next() - 0.5));
+  const t = lt.targetMatrix(raw, { center: "seen" }); // centred: rank 5
+  const s = lt.targetsInSpan(t);
+  assert.equal(s.length, 6);
+  assert.equal(s[0].length, 5, "6 centred targets span 5 dimensions");
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) assert.ok(Math.abs(dot(s[i], s[j]) - dot(t[i], t[j])) < 1e-5);
+  assert.throws(() => lt.targetsInSpan([]), /no targets/);
 });

@@ -27,6 +27,25 @@ test("splitQuestionsById: disjoint by id, complete, seeded, candidates kept toge
   assert.throws(() => C.splitQuestionsById(qs, 1, 7), /evalFraction/);
 });
 
+test("questionFolds: every question evaluated exactly once, never in its own fold's tune part; k = 2 fold 1 = the 50/50 split", () => {
+  const qs = Array.from({ length: 21 }, (_, i) => question(`Q${i}`, 3, i % 2 ? 1 : -1));
+  const folds = C.questionFolds(qs, 3, 5);
+  assert.deepEqual(folds.map((f) => f.fold), [1, 2, 3]);
+  assert.deepEqual(folds.flatMap((f) => f.evaluate.map((q) => q.questionId)).sort(), qs.map((q) => q.questionId).sort());
+  for (const f of folds) {
+    const ev = new Set(f.evaluate.map((q) => q.questionId));
+    assert.equal(f.tune.length + f.evaluate.length, 21);
+    assert.ok(f.tune.every((q) => !ev.has(q.questionId)));
+    assert.equal(f.evaluate.length, 7);
+  }
+  const two = C.questionFolds(qs, 2, 5);
+  const half = C.splitQuestionsById(qs, 0.5, 5);
+  assert.deepEqual(two[0].evaluate.map((q) => q.questionId), half.evaluate.map((q) => q.questionId));
+  assert.deepEqual(two[1].evaluate.map((q) => q.questionId), half.tune.map((q) => q.questionId));
+  assert.throws(() => C.questionFolds(qs, 1, 0), /folds must be an integer ≥ 2/);
+  assert.throws(() => C.questionFolds(qs.slice(0, 2), 3, 0), /at least 3 questions/);
+});
+
 test("pair builders: QA pairs use only correct answers, neighbours are adjacent, dropout pairs are identical", () => {
   const qs = [question("Q1", 3, 2), question("Q2", 2, -1)];
   assert.deepEqual(C.questionAnswerPairs(qs), [{ a: "question Q1?", b: "sentence 2 of Q1.", source: "wikiqa-qa" }]);
@@ -116,4 +135,41 @@ test("contrastiveFinetune lowers the InfoNCE loss and pulls paired texts togethe
   assert.ok(retrieval(after) >= 5 && retrieval(after) > retrieval(before) + 2, `top-1 ${retrieval(before)} → ${retrieval(after)}`);
   assert.throws(() => C.contrastiveFinetune(model, tok, pairs, { steps: -1 }), /steps/);
   model.dispose();
+});
+
+test("crossFitFinetune: one fresh model per fold, fine-tuned without the fold's evaluation texts, measured before and after", async () => {
+  await lib.backend.initBackend({ prefer: "cpu" });
+  const words = ["cat", "dog", "rain", "sea", "bird", "wind", "town", "park"];
+  const qs = words.map((w, i) => ({
+    questionId: `Q${i}`, question: `where is the ${w}?`, documentTitle: `The ${w}`,
+    candidates: [{ sentenceId: `${i}-0`, sentence: `the ${w} is here now`, label: 1 }, { sentenceId: `${i}-1`, sentence: `nothing about it at all`, label: 0 }],
+  }));
+  const folds = C.questionFolds(qs, 2, 0);
+  const loads = [];
+  const fresh = tinyModel();
+  const load = async () => {
+    const m = tinyModel();
+    let disposed = false;
+    const dispose = m.model.dispose.bind(m.model);
+    m.model.dispose = () => { disposed = true; dispose(); };
+    loads.push(() => disposed);
+    return { model: m.model, tokenizer: fresh.tok };
+  };
+  // "nothing about it at all" is a candidate of every question, so pairs with it must be dropped in each fold
+  const buildPairs = (tune) => [...C.questionAnswerPairs(tune), ...tune.map((q) => ({ a: q.question, b: "nothing about it at all", source: "shared" }))];
+  const runs = await C.crossFitFinetune({ folds, load, buildPairs, stepsFor: (f) => f * 2, unrelated: ["one text", "another text", "third"], extraTexts: ["x y"],
+    finetune: { batch: 2, lr: 1e-2, temperature: 0.1, seed: 1 } });
+  assert.deepEqual(runs.map((r) => r.fold), [1, 2]);
+  assert.deepEqual(runs.map((r) => r.steps), [2, 4]);
+  assert.deepEqual(runs.map((r) => r.history.length), [2, 4]);
+  assert.equal(loads.length, 2);
+  assert.ok(loads.every((disposed) => disposed()), "each fold's model is disposed");
+  for (const r of runs) {
+    assert.equal(r.leaked, 0);
+    assert.equal(r.dropped, r.tuneQuestions, "every 'shared' pair touches the evaluation set");
+    assert.deepEqual(r.sources, { "wikiqa-qa": r.tuneQuestions });
+    assert.equal(r.before.sameArticle.relevant.length, folds[r.fold - 1].evaluate.length);
+    assert.equal(r.after.extra.length, 1);
+  }
+  fresh.model.dispose();
 });

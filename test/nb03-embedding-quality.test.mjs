@@ -119,3 +119,22 @@ test("pairedAucDifference: estimate is the AUC difference on the same pairs, CI 
   assert.ok(d.lo > 0 && d.lo < d.estimate && d.estimate < d.hi, JSON.stringify(d));
   assert.throws(() => eq.pairedAucDifference(a, eq.separationOfScores(weak.slice(1), labels.slice(1))), /same pairs/);
 });
+
+test("poolFoldReports: pooled AUC over all folds' pairs; pooled before/after compare pair by pair", () => {
+  const sep = (rel, irr) => eq.separationOfScores([...rel, ...irr], [...rel.map(() => 1), ...irr.map(() => 0)]);
+  const rep = (name, s, aniso) => ({ name, sameArticle: s, crossQuestion: s, sameArticleCentered: s, anisotropy: { raw: aniso, centered: 0, meanDirectionNorm: aniso }, extra: [], dim: 4, seconds: 1 });
+  // fold 1 separates perfectly, fold 2 not at all: the pooled AUC is that of all scores together
+  const f1 = sep([0.9, 0.8], [0.1, 0.2, 0.3]), f2 = sep([0.5], [0.6, 0.7]);
+  const pooled = eq.poolFoldReports("p", [rep("a", f1, 0.2), rep("b", f2, 0.4)]);
+  assert.deepEqual(pooled.sameArticle.relevant, [0.9, 0.8, 0.5]);
+  assert.deepEqual(pooled.sameArticle.irrelevant, [0.1, 0.2, 0.3, 0.6, 0.7]);
+  assert.ok(Math.abs(pooled.sameArticle.auc - eq.separationOfScores([0.9, 0.8, 0.5, 0.1, 0.2, 0.3, 0.6, 0.7], [1, 1, 1, 0, 0, 0, 0, 0]).auc) < 1e-12);
+  assert.ok(Math.abs(pooled.anisotropy.raw - 0.3) < 1e-12);
+  assert.equal(pooled.seconds, 2);
+  const before = eq.poolFoldReports("b", [rep("a", sep([0.1, 0.2], [0.9, 0.8, 0.7]), 0), rep("b", f2, 0)], { bootstrap: 200, seed: 1 });
+  const d = eq.pairedAucDifference(pooled.sameArticle, before.sameArticle, { bootstrap: 200, seed: 1 });
+  assert.ok(Math.abs(d.estimate - (pooled.sameArticle.auc - before.sameArticle.auc)) < 1e-12);
+  assert.ok(d.estimate > 0);
+  assert.throws(() => eq.poolFoldReports("x", []), /no fold reports/);
+  assert.throws(() => eq.poolFoldReports("x", [rep("a", f1, 0), { ...rep("b", f2, 0), dim: 5 }]), /different dimensions/);
+});

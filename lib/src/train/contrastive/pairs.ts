@@ -36,6 +36,33 @@ export function splitQuestionsById(questions: readonly WikiQAQuestion[], evalFra
   return { tune: questions.filter((q) => !evalIds.has(q.questionId)), evaluate: questions.filter((q) => evalIds.has(q.questionId)) };
 }
 
+/** One cross-fitting fold: fine-tune on `tune`, evaluate on `evaluate` (disjoint question ids). */
+export interface QuestionFold extends QuestionSplit {
+  /** 1-based fold number. */
+  fold: number;
+}
+
+/**
+ * k-fold cross-fitting by question id: the seeded permutation of the sorted ids is cut into k chunks;
+ * fold j evaluates on chunk j and fine-tunes on the rest, so every question is evaluated exactly once,
+ * by a model that never trained on it. For k = 2, fold 1 equals `splitQuestionsById(questions, 0.5, seed)`.
+ */
+export function questionFolds(questions: readonly WikiQAQuestion[], k: number, seed: number): QuestionFold[] {
+  if (!(Number.isInteger(k) && k >= 2)) throw new EmbedlabError(`folds must be an integer ≥ 2, got ${k}`, "use 2 (halves) or more");
+  const ids = [...new Set(questions.map((q) => q.questionId))].sort();
+  if (ids.length < k) throw new EmbedlabError(`need at least ${k} questions for ${k} folds, got ${ids.length}`);
+  const order = new Rng(seed).permutation(ids.length);
+  const foldOf = new Map<string, number>();
+  for (let j = 0; j < k; j++) {
+    for (const i of order.slice(Math.round((ids.length * j) / k), Math.round((ids.length * (j + 1)) / k))) foldOf.set(ids[i], j);
+  }
+  return Array.from({ length: k }, (_, j) => ({
+    fold: j + 1,
+    tune: questions.filter((q) => foldOf.get(q.questionId) !== j),
+    evaluate: questions.filter((q) => foldOf.get(q.questionId) === j),
+  }));
+}
+
 /** (question, correct sentence) for every correct candidate. */
 export function questionAnswerPairs(questions: readonly WikiQAQuestion[]): TextPair[] {
   return questions.flatMap((q) => q.candidates.filter((c) => c.label === 1).map((c) => ({ a: q.question, b: c.sentence, source: "wikiqa-qa" })));

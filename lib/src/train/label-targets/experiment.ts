@@ -5,7 +5,7 @@ import type { EpochRecord } from "../history";
 import { parseRunSpec, trainTargetModel, type TargetRunSpec } from "./model";
 import { argmaxClasses, classScores } from "./predict";
 import type { LabelSource } from "./sources";
-import { targetMatrix, type Centering } from "./targets";
+import { targetMatrix, targetsInSpan, type Centering } from "./targets";
 import { accuracyCI } from "./zero-shot";
 
 /** Settings the notebook resolves from its parameters and profile. */
@@ -22,6 +22,8 @@ export interface Nb01Config {
   augment: boolean;
   temperature: number;
   center: Centering;
+  /** cosine / mse runs: "span" = targets in coordinates of their own span (k ≤ #classes outputs), "full" = the embedding's d outputs. */
+  regressionSpace: "span" | "full";
   heldOutEvery: number;
   seed: number;
   trainLimit: number;
@@ -40,6 +42,7 @@ export interface Nb01Params {
   augment: boolean;
   temperature: number;
   center: string;
+  regressionSpace: string;
   heldOutEvery: number;
   seed: number;
   trainLimit: number;
@@ -57,6 +60,7 @@ export function nb01Config(p: Nb01Params): Nb01Config {
   const schedule = (p.schedule || (full ? "sgd-onecycle" : "adam-warmup")) as Nb01Config["schedule"];
   if (schedule !== "adam-warmup" && schedule !== "sgd-onecycle") throw new EmbedlabError(`unknown schedule "${p.schedule}"`, 'use "adam-warmup" or "sgd-onecycle"');
   if (p.center !== "seen" && p.center !== "none") throw new EmbedlabError(`unknown center "${p.center}"`, 'use "seen" or "none"');
+  if (p.regressionSpace !== "span" && p.regressionSpace !== "full") throw new EmbedlabError(`unknown regressionSpace "${p.regressionSpace}"`, 'use "span" or "full"');
   for (const [k, v] of Object.entries({ epochs: p.epochs, zeroShotEpochs: p.zeroShotEpochs, batchSize: p.batchSize, trainLimit: p.trainLimit, maxStepsPerEpoch: p.maxStepsPerEpoch })) {
     if (!(Number.isInteger(v) && v >= 0)) throw new EmbedlabError(`${k} must be a non-negative integer (0 = profile default), got ${v}`);
   }
@@ -73,6 +77,7 @@ export function nb01Config(p: Nb01Params): Nb01Config {
     augment: p.augment,
     temperature: p.temperature,
     center: p.center,
+    regressionSpace: p.regressionSpace,
     heldOutEvery: p.heldOutEvery,
     seed: p.seed,
     trainLimit: p.trainLimit,
@@ -93,7 +98,8 @@ export interface TargetRunResult {
 /**
  * Train one model per run spec on all classes of `train` and score it on `test` (one-hot: argmax of
  * logits; embedding targets: nearest class target by cosine). Targets are centred on the mean of all
- * (= seen) classes when cfg.center is "seen".
+ * (= seen) classes when cfg.center is "seen"; cosine / mse targets are written in their span's
+ * coordinates when cfg.regressionSpace is "span" (same cosines between targets, far fewer outputs).
  */
 export async function compareTargets(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>): Promise<TargetRunResult[]> {
   const classes = train.classNames.map((_, i) => i);
@@ -104,10 +110,11 @@ export async function compareTargets(cfg: Nb01Config, train: ImageDataset, test:
       const s = sources.get(run.source);
       if (!s) throw new EmbedlabError(`no label source "${run.source}" loaded for run ${run.name}`, "load it with loadLabelSources first");
       targets = targetMatrix(s.vectors, { center: cfg.center, seen: classes });
+      if ((run.kind === "cosine" || run.kind === "mse") && cfg.regressionSpace === "span") targets = targetsInSpan(targets);
     }
     const { model, history, seconds } = await trainTargetModel({
       kind: run.kind, arch: cfg.arch, train, classes, targets, epochs: cfg.epochs, batchSize: cfg.batchSize, schedule: cfg.schedule,
-      peakLr: cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + i,
+      peakLr: run.peakLr ?? cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + i,
       label: run.name, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
     });
     try {

@@ -1,6 +1,6 @@
 /** Notebook 01 plumbing: label vectors as CNN targets, per-target-type training, zero-shot evaluation. */
 export { loadLabelSource, loadLabelSources, parseSourceId, labelTexts, type LabelSource, type LabelSourceOptions, type CifarName } from "./sources";
-export { targetMatrix, type Centering, type TargetMatrixOptions } from "./targets";
+export { targetMatrix, targetsInSpan, type Centering, type TargetMatrixOptions } from "./targets";
 export { superclassOrder, cifar10Groups, cifar100Groups, reorderMatrix } from "./order";
 export { embeddingStructure, type EmbeddingStructure } from "./structure";
 export { trainTargetModel, parseRunSpec, TARGET_KINDS, CIFAR_MEAN, CIFAR_STD, type TargetKind, type TargetRunSpec, type TrainTargetOptions, type TargetModel } from "./model";

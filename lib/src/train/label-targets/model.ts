@@ -14,26 +14,37 @@ import type { OptimizerConfig } from "../optimizers";
 export type TargetKind = "onehot" | "cosine" | "mse" | "emb_ce";
 export const TARGET_KINDS: readonly TargetKind[] = ["onehot", "cosine", "mse", "emb_ce"];
 
-/** One training run: a target kind, and for embedding kinds the label source ("emb_ce:gpt3-davinci"). */
+/** One training run: a target kind, for embedding kinds the label source ("emb_ce:gpt3-davinci"), optionally its own peak lr ("…@0.004"). */
 export interface TargetRunSpec {
   kind: TargetKind;
   source?: string;
-  /** "onehot" or "kind:source". */
+  /** This run's peak learning rate (adam-warmup); absent = the shared `peakLr`. */
+  peakLr?: number;
+  /** "onehot" or "kind:source" (without the lr). */
   name: string;
 }
 
-/** Parse "onehot", "cosine:gpt3-davinci", "emb_ce:use-lite", ... */
+/** Parse "onehot", "cosine:gpt3-davinci", "emb_ce:use-lite@0.002", ... */
 export function parseRunSpec(spec: string): TargetRunSpec {
-  const [kind, source, extra] = spec.trim().split(":");
-  if (!TARGET_KINDS.includes(kind as TargetKind) || extra !== undefined) {
-    throw new EmbedlabError(`bad target run "${spec}"`, `write one of ${TARGET_KINDS.join(", ")}, embedding kinds as kind:source (e.g. emb_ce:gpt3-davinci)`);
+  const [body, lrText, extraAt] = spec.trim().split("@");
+  let peakLr: number | undefined;
+  if (lrText !== undefined || extraAt !== undefined) {
+    peakLr = Number(lrText);
+    if (extraAt !== undefined || !lrText || !(Number.isFinite(peakLr) && peakLr > 0)) {
+      throw new EmbedlabError(`bad learning rate in target run "${spec}"`, "write a positive number after @, e.g. onehot@0.004");
+    }
   }
+  const [kind, source, extra] = body.split(":");
+  if (!TARGET_KINDS.includes(kind as TargetKind) || extra !== undefined) {
+    throw new EmbedlabError(`bad target run "${spec}"`, `write one of ${TARGET_KINDS.join(", ")}, embedding kinds as kind:source (e.g. emb_ce:gpt3-davinci), optionally @lr`);
+  }
+  const lr = peakLr === undefined ? {} : { peakLr };
   if (kind === "onehot") {
     if (source) throw new EmbedlabError(`"${spec}": one-hot targets take no label source`, 'write just "onehot"');
-    return { kind: "onehot", name: "onehot" };
+    return { kind: "onehot", name: "onehot", ...lr };
   }
   if (!source) throw new EmbedlabError(`"${spec}": ${kind} needs a label source`, `write ${kind}:gpt3-davinci or ${kind}:use-lite`);
-  return { kind: kind as TargetKind, source, name: `${kind}:${source}` };
+  return { kind: kind as TargetKind, source, name: `${kind}:${source}`, ...lr };
 }
 
 /** CIFAR per-channel mean and std (0–1 scale). */

@@ -45,3 +45,43 @@ export function targetMatrix(vectors: readonly Float32Array[], opts: TargetMatri
     return out;
   });
 }
+
+/**
+ * The same targets written in an orthonormal basis of their own span (modified Gram–Schmidt over the
+ * rows): k classes give at most k coordinates instead of the embedding's d (12,288 for GPT-3 davinci).
+ * Dot products and cosines between targets are unchanged, so a regression head that outputs these
+ * coordinates is the d-dimensional head restricted to the targets' span — where the cosine / MSE optimum
+ * lies anyway (a component outside the span only lowers the cosine to every target).
+ */
+export function targetsInSpan(targets: readonly Float32Array[], tol = 1e-6): Float32Array[] {
+  if (targets.length === 0) throw new EmbedlabError("targetsInSpan: no targets");
+  const d = targets[0].length;
+  const basis: Float64Array[] = [];
+  for (const t of targets) {
+    if (t.length !== d) throw new EmbedlabError(`targetsInSpan: targets have ${t.length} and ${d} dims`);
+    const r = Float64Array.from(t);
+    let n0 = 0;
+    for (let j = 0; j < d; j++) n0 += r[j] * r[j];
+    for (let pass = 0; pass < 2; pass++) {
+      for (const b of basis) {
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += r[j] * b[j];
+        for (let j = 0; j < d; j++) r[j] -= dot * b[j];
+      }
+    }
+    let n = 0;
+    for (let j = 0; j < d; j++) n += r[j] * r[j];
+    if (n > tol * tol * Math.max(n0, 1e-30)) {
+      const inv = 1 / Math.sqrt(n);
+      for (let j = 0; j < d; j++) r[j] *= inv;
+      basis.push(r);
+    }
+  }
+  return targets.map((t) =>
+    Float32Array.from(basis, (b) => {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += t[j] * b[j];
+      return dot;
+    }),
+  );
+}
