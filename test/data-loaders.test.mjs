@@ -352,3 +352,13 @@ test("label embeddings: keys in superclass order / web-page spellings mapped by 
   assert.equal(orig.vectors[1][0], data.CIFAR100_CLASSES.indexOf("dolphin"));
   assert.match(orig.source.note, /file's key order/);
 });
+
+test("sliceImages: a contiguous range with its labels; bad ranges are clear errors", () => {
+  const ds = { images: Uint8Array.from({ length: 4 * 12 }, (_, i) => i), labels: Int32Array.from([0, 1, 2, 3]), classNames: ["a", "b", "c", "d"], n: 4, height: 2, width: 2, channels: 3, source: { note: "toy" } };
+  const s = data.sliceImages(ds, 1, 3);
+  assert.equal(s.n, 2);
+  assert.deepEqual(Array.from(s.labels), [1, 2]);
+  assert.deepEqual(Array.from(s.images.slice(0, 2)), [12, 13]);
+  assert.match(s.source.note, /toy; images 1–2/);
+  for (const [a, b] of [[2, 2], [-1, 2], [0, 5]]) assert.throws(() => data.sliceImages(ds, a, b), /not inside/);
+});

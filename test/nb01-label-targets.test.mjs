@@ -75,6 +75,9 @@ test("nb01Config: profile defaults and validation", () => {
   assert.throws(() => lt.nb01Config({ ...base, profile: "medium" }), /unknown profile/);
   assert.throws(() => lt.nb01Config({ ...base, center: "all" }), /unknown center/);
   assert.throws(() => lt.nb01Config({ ...base, regressionSpace: "half" }), /unknown regressionSpace/);
+  assert.equal(lt.nb01Config({ ...base, regressionSpace: "" }).regressionSpace, "span");
+  assert.equal(lt.nb01Config({ ...base, regressionSpace: "", profile: "full" }).regressionSpace, "full");
+  assert.deepEqual(q.runs.map((r) => r.peakLr), [0.004, 0.002, 0.002], "quick runs carry the lr selected on validation");
   assert.throws(() => lt.nb01Config({ ...base, epochs: -1 }), /non-negative integer/);
 });
 

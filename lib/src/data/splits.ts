@@ -79,3 +79,23 @@ export function zeroShotSplit(train: ImageDataset, test: ImageDataset, every = 5
   const { seen, unseen } = heldOutSplit(all.classNames.length, every);
   return { seen: filterByClasses(all, seen), unseen: filterByClasses(all, unseen), seenClasses: seen, unseenClasses: unseen };
 }
+
+/**
+ * Images `start` .. `end − 1` in file order (e.g. a validation split carved from a train batch), as a
+ * new dataset; provenance notes the range.
+ */
+export function sliceImages(ds: ImageDataset, start: number, end: number): ImageDataset {
+  if (!(Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start < end && end <= ds.n)) {
+    throw new EmbedlabError(`image range ${start}..${end} is not inside 0..${ds.n}`, "pass 0 ≤ start < end ≤ the number of images");
+  }
+  const size = ds.height * ds.width * ds.channels;
+  const out: ImageDataset = {
+    ...ds,
+    images: ds.images.slice(start * size, end * size),
+    labels: ds.labels.slice(start, end),
+    n: end - start,
+    source: { ...ds.source, note: `${ds.source.note ? ds.source.note + "; " : ""}images ${start}–${end - 1}` },
+  };
+  if (ds.coarseLabels) out.coarseLabels = ds.coarseLabels.slice(start, end);
+  return out;
+}

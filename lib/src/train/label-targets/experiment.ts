@@ -49,18 +49,21 @@ export interface Nb01Params {
   maxStepsPerEpoch: number;
 }
 
-/** Profile defaults: quick = CIFAR-10 10k batch, small CNN, Adam warm-up/decay, 4 epochs (zero-shot 3); full = CIFAR-100, ResNet-18, the original's 155-epoch SGD one-cycle. */
+/** Profile defaults: quick = CIFAR-10 10k batch, small CNN, Adam warm-up/decay with per-run lr, cosine targets in span coordinates, 4 epochs (zero-shot 3); full = CIFAR-100, ResNet-18, the original's 155-epoch SGD one-cycle, full-dimensional targets. */
 export function nb01Config(p: Nb01Params): Nb01Config {
   if (p.profile !== "quick" && p.profile !== "full") throw new EmbedlabError(`unknown profile "${p.profile}"`, 'use "quick" or "full"');
   const full = p.profile === "full";
   const runs = (p.targetRuns || (full
     ? "onehot,cosine:gpt3-ada,mse:gpt3-ada,emb_ce:gpt3-ada,cosine:use-lite,emb_ce:use-lite"
-    : "onehot,cosine:gpt3-davinci,emb_ce:use-lite")).split(",").filter((s) => s.trim()).map(parseRunSpec);
+    // quick: each run's peak lr (and cosine's span coordinates) chosen on a validation split of the train batch,
+    // bench/selection/01_target_lr.mjs → outputs/selection/01_target_lr.json
+    : "onehot@0.004,cosine:gpt3-davinci@0.002,emb_ce:use-lite@0.002")).split(",").filter((s) => s.trim()).map(parseRunSpec);
   if (!runs.some((r) => r.kind === "onehot")) throw new EmbedlabError("targetRuns must include onehot (the baseline every embedding run is compared with)");
   const schedule = (p.schedule || (full ? "sgd-onecycle" : "adam-warmup")) as Nb01Config["schedule"];
   if (schedule !== "adam-warmup" && schedule !== "sgd-onecycle") throw new EmbedlabError(`unknown schedule "${p.schedule}"`, 'use "adam-warmup" or "sgd-onecycle"');
   if (p.center !== "seen" && p.center !== "none") throw new EmbedlabError(`unknown center "${p.center}"`, 'use "seen" or "none"');
-  if (p.regressionSpace !== "span" && p.regressionSpace !== "full") throw new EmbedlabError(`unknown regressionSpace "${p.regressionSpace}"`, 'use "span" or "full"');
+  const regressionSpace = p.regressionSpace || (full ? "full" : "span");
+  if (regressionSpace !== "span" && regressionSpace !== "full") throw new EmbedlabError(`unknown regressionSpace "${p.regressionSpace}"`, 'use "span" or "full" ("" = profile default)');
   for (const [k, v] of Object.entries({ epochs: p.epochs, zeroShotEpochs: p.zeroShotEpochs, batchSize: p.batchSize, trainLimit: p.trainLimit, maxStepsPerEpoch: p.maxStepsPerEpoch })) {
     if (!(Number.isInteger(v) && v >= 0)) throw new EmbedlabError(`${k} must be a non-negative integer (0 = profile default), got ${v}`);
   }
@@ -77,7 +80,7 @@ export function nb01Config(p: Nb01Params): Nb01Config {
     augment: p.augment,
     temperature: p.temperature,
     center: p.center,
-    regressionSpace: p.regressionSpace,
+    regressionSpace,
     heldOutEvery: p.heldOutEvery,
     seed: p.seed,
     trainLimit: p.trainLimit,

@@ -1,0 +1,15 @@
+// Shared set-up of notebook 01's validation selections: the 10k CIFAR-10 train batch split into images
+// 0–7,999 (fit) and 8,000–9,999 (validation), and the quick profile's notebook parameters as a base.
+import { backend, data } from "@embedlab/lib";
+
+export async function nb01ValidationSplit() {
+  const root = process.env.EMBEDLAB_DATA_DIR;
+  if (!root) {
+    console.error("set EMBEDLAB_DATA_DIR to the data root holding cifar-10-batches-bin/ and llm_labels/");
+    process.exit(2);
+  }
+  await backend.initBackend({ prefer: "wasm" });
+  const batch = data.loadCifar10("train", { root, batches: [1] });
+  const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 2e-3, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
+  return { root, base, fitPart: data.sliceImages(batch, 0, 8000), valPart: data.sliceImages(batch, 8000, 10000) };
+}
