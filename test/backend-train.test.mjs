@@ -51,3 +51,16 @@ test("smallCnn and resnet18 have the documented shapes and clear errors", () => 
   assert.throws(() => smallCnn({ inputShape: [32, 32], outputs: 2 }), /inputShape/);
   m.dispose(); r.dispose();
 });
+
+test("smallCnn / resnet18 with a seed: same seed → same initial weights, another seed → different", () => {
+  const { smallCnn, resnet18 } = require("@embedlab/lib/dist/models/cnn.js");
+  const weights = (m) => m.getWeights().map((w) => Array.from(w.dataSync()));
+  const opts = { inputShape: [8, 8, 3], outputs: 3, widths: [4, 8], dense: 8 };
+  const a = smallCnn({ ...opts, seed: 5 }), b = smallCnn({ ...opts, seed: 5 }), c = smallCnn({ ...opts, seed: 6 });
+  assert.deepEqual(weights(a), weights(b));
+  assert.notDeepEqual(weights(a)[0], weights(c)[0]);
+  const ra = resnet18({ inputShape: [8, 8, 3], outputs: 2, widths: [2, 2, 2, 2], seed: 1 }), rb = resnet18({ inputShape: [8, 8, 3], outputs: 2, widths: [2, 2, 2, 2], seed: 1 });
+  assert.deepEqual(weights(ra), weights(rb));
+  assert.throws(() => smallCnn({ ...opts, seed: 1.5 }), /seed must be an integer/);
+  for (const m of [a, b, c, ra, rb]) m.dispose();
+});

@@ -15,7 +15,20 @@ export type SmallCnnOptions = {
   widths?: number[];
   /** Units of the hidden relu dense layer before the output; default 128, 0 for none. */
   dense?: number;
+  /** Seeds the weight initialisers (same seed → same initial weights); default: unseeded (Math.random). */
+  seed?: number;
 };
+
+/** He-normal for the relu layers, Glorot-uniform for the linear output; each call a new seed derived from `seed`. */
+function seededInitializers(seed: number | undefined): { he: () => ReturnType<typeof tf.initializers.heNormal> | "heNormal"; glorot: () => ReturnType<typeof tf.initializers.glorotUniform> | "glorotUniform" } {
+  if (seed !== undefined && !Number.isInteger(seed)) throw new EmbedlabError(`seed must be an integer, got ${seed}`);
+  let k = 0;
+  const next = () => (seed as number) * 7919 + ++k;
+  return {
+    he: () => (seed === undefined ? "heNormal" : tf.initializers.heNormal({ seed: next() })),
+    glorot: () => (seed === undefined ? "glorotUniform" : tf.initializers.glorotUniform({ seed: next() })),
+  };
+}
 
 function checkCommon(name: string, inputShape: unknown, outputs: unknown): void {
   if (!Array.isArray(inputShape) || inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
@@ -44,17 +57,18 @@ export function smallCnn(opts: SmallCnnOptions): tf.LayersModel {
     throw new EmbedlabError(`smallCnn: a ${inputShape[0]}×${inputShape[1]} input is too small for ${widths.length} pooling stages`,
       `use at most ${Math.floor(Math.log2(minSide))} widths`);
   }
+  const init = seededInitializers(opts.seed);
   const model = tf.sequential({ name: "small_cnn" });
   widths.forEach((filters, i) => {
     model.add(tf.layers.conv2d({
       ...(i === 0 ? { inputShape } : {}),
-      filters, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: "heNormal",
+      filters, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init.he(),
     }));
     model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   });
   model.add(tf.layers.flatten());
-  if (dense > 0) model.add(tf.layers.dense({ units: dense, activation: "relu", kernelInitializer: "heNormal" }));
-  model.add(tf.layers.dense({ units: outputs }));
+  if (dense > 0) model.add(tf.layers.dense({ units: dense, activation: "relu", kernelInitializer: init.he() }));
+  model.add(tf.layers.dense({ units: outputs, kernelInitializer: init.glorot() }));
   return model;
 }
 
@@ -63,21 +77,25 @@ export type ResNet18Options = {
   outputs: number;
   /** Filters of the four stages; default [64, 128, 256, 512]. */
   widths?: [number, number, number, number];
+  /** Seeds the weight initialisers; default unseeded. */
+  seed?: number;
 };
 
-function convBn(x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string): tf.SymbolicTensor {
+type Inits = ReturnType<typeof seededInitializers>;
+
+function convBn(init: Inits, x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string): tf.SymbolicTensor {
   const c = tf.layers.conv2d({
-    filters, kernelSize, strides, padding: "same", useBias: false, kernelInitializer: "heNormal", name: `${name}_conv`,
+    filters, kernelSize, strides, padding: "same", useBias: false, kernelInitializer: init.he(), name: `${name}_conv`,
   }).apply(x) as tf.SymbolicTensor;
   return tf.layers.batchNormalization({ name: `${name}_bn` }).apply(c) as tf.SymbolicTensor;
 }
 
-function basicBlock(x: tf.SymbolicTensor, filters: number, strides: number, name: string): tf.SymbolicTensor {
+function basicBlock(init: Inits, x: tf.SymbolicTensor, filters: number, strides: number, name: string): tf.SymbolicTensor {
   const inC = x.shape[x.shape.length - 1];
-  let y = convBn(x, filters, 3, strides, `${name}_a`);
+  let y = convBn(init, x, filters, 3, strides, `${name}_a`);
   y = tf.layers.reLU({ name: `${name}_a_relu` }).apply(y) as tf.SymbolicTensor;
-  y = convBn(y, filters, 3, 1, `${name}_b`);
-  const shortcut = strides !== 1 || inC !== filters ? convBn(x, filters, 1, strides, `${name}_proj`) : x;
+  y = convBn(init, y, filters, 3, 1, `${name}_b`);
+  const shortcut = strides !== 1 || inC !== filters ? convBn(init, x, filters, 1, strides, `${name}_proj`) : x;
   const sum = tf.layers.add({ name: `${name}_add` }).apply([y, shortcut]) as tf.SymbolicTensor;
   return tf.layers.reLU({ name: `${name}_out` }).apply(sum) as tf.SymbolicTensor;
 }
@@ -91,14 +109,15 @@ export function resnet18(opts: ResNet18Options): tf.LayersModel {
   const { inputShape, outputs } = opts;
   checkCommon("resnet18", inputShape, outputs);
   const widths = opts.widths ?? [64, 128, 256, 512];
+  const init = seededInitializers(opts.seed);
   const input = tf.input({ shape: inputShape, name: "image" });
-  let x = convBn(input, widths[0], 3, 1, "stem");
+  let x = convBn(init, input, widths[0], 3, 1, "stem");
   x = tf.layers.reLU({ name: "stem_relu" }).apply(x) as tf.SymbolicTensor;
   widths.forEach((w, stage) => {
-    x = basicBlock(x, w, stage === 0 ? 1 : 2, `s${stage + 1}b1`);
-    x = basicBlock(x, w, 1, `s${stage + 1}b2`);
+    x = basicBlock(init, x, w, stage === 0 ? 1 : 2, `s${stage + 1}b1`);
+    x = basicBlock(init, x, w, 1, `s${stage + 1}b2`);
   });
   x = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: outputs, name: "logits" }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: outputs, name: "logits", kernelInitializer: init.glorot() }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "resnet18" });
 }

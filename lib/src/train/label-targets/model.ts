@@ -96,8 +96,8 @@ export interface TargetModel {
   dispose(): void;
 }
 
-function buildNet(arch: "small" | "resnet18", outputs: number): tf.LayersModel {
-  return arch === "small" ? smallCnn({ inputShape: [32, 32, 3], outputs }) : resnet18({ inputShape: [32, 32, 3], outputs });
+function buildNet(arch: "small" | "resnet18", outputs: number, seed: number): tf.LayersModel {
+  return arch === "small" ? smallCnn({ inputShape: [32, 32, 3], outputs, seed }) : resnet18({ inputShape: [32, 32, 3], outputs, seed });
 }
 
 function featureModel(net: tf.LayersModel): tf.LayersModel {
@@ -137,7 +137,7 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
   }
   const dim = o.kind === "onehot" ? classes.length : o.targets![classes[0]].length;
   const projIn = o.projectionInput ?? 128;
-  const net = buildNet(o.arch, o.kind === "onehot" ? classes.length : o.kind === "emb_ce" ? projIn : dim);
+  const net = buildNet(o.arch, o.kind === "onehot" ? classes.length : o.kind === "emb_ce" ? projIn : dim, o.seed ?? 0);
   const head = o.kind === "emb_ce" ? projectionHead(projIn, dim, { seed: o.seed ?? 0 }) : undefined;
   const targetRows = o.kind === "onehot" ? undefined : tf.tensor2d(classes.map((c) => Array.from(o.targets![c])));
   const temperature = o.temperature ?? 0.1;
