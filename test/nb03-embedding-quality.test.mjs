@@ -138,3 +138,13 @@ test("poolFoldReports: pooled AUC over all folds' pairs; pooled before/after com
   assert.throws(() => eq.poolFoldReports("x", []), /no fold reports/);
   assert.throws(() => eq.poolFoldReports("x", [rep("a", f1, 0), { ...rep("b", f2, 0), dim: 5 }]), /different dimensions/);
 });
+
+test("memoizeEmbed: each distinct text is embedded once, vectors come back in order", async () => {
+  const calls = [];
+  const fn = eq.memoizeEmbed((texts) => { calls.push([...texts]); return texts.map((t) => [t.length, 1]); });
+  assert.deepEqual(await fn(["aa", "b", "aa"]), [[2, 1], [1, 1], [2, 1]]);
+  assert.deepEqual(await fn(["b", "ccc"]), [[1, 1], [3, 1]]);
+  assert.deepEqual(calls, [["aa", "b"], ["ccc"]]);
+  const bad = eq.memoizeEmbed(() => []);
+  await assert.rejects(bad(["x"]), /returned 0 vectors for 1 texts/);
+});

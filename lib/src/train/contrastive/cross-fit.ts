@@ -6,7 +6,7 @@
  * `metrics.embeddingQuality.poolFoldReports`.
  */
 import type { WikiQAQuestion } from "../../data/types";
-import { evaluateOnQa, qaEvalSet, type QaEmbeddingReport } from "../../metrics/embedding-quality";
+import { evaluateOnQa, qaEvalSet, type EmbedFn, type QaEmbeddingReport } from "../../metrics/embedding-quality";
 import type { GptTokenizer } from "../../models/gpt/bpe";
 import { embed } from "../../models/gpt/embed";
 import type { GPT } from "../../models/gpt/model";
@@ -25,6 +25,11 @@ export interface CrossFitOptions {
   finetune: Omit<ContrastiveOptions, "steps" | "label">;
   /** Unrelated texts for anisotropy. */
   unrelated: readonly string[];
+  /**
+   * The pretrained model's embedding for the "before" measurement, e.g. a `memoizeEmbed` cache already
+   * filled by an earlier measurement of the same model (default: embed with the fold's fresh copy).
+   */
+  embedBefore?: EmbedFn;
   /** Texts whose fine-tuned vectors come back in `after.extra` (e.g. a demo). */
   extraTexts?: readonly string[];
 }
@@ -52,7 +57,7 @@ export async function crossFitFinetune(o: CrossFitOptions): Promise<CrossFitFold
     const { model, tokenizer } = await o.load();
     try {
       const fn = (texts: string[]) => embed(model, tokenizer, texts, { pooling, batchSize: 32, warn: () => {} });
-      const before = await evaluateOnQa(`fold ${fold.fold}, before`, fn, set, o.unrelated);
+      const before = await evaluateOnQa(`fold ${fold.fold}, before`, o.embedBefore ?? fn, set, o.unrelated);
       const steps = o.stepsFor(fold.fold);
       const ft = contrastiveFinetune(model, tokenizer, pairs, { ...o.finetune, steps, label: `fine-tune fold ${fold.fold}/${o.folds.length}` });
       const after = await evaluateOnQa(`fold ${fold.fold}, after`, fn, set, o.unrelated, o.extraTexts ?? []);
