@@ -4,5 +4,7 @@ export type { NearestLabelResult } from "./cosine";
 export { pearson, spearman, averageRanks } from "./correlation";
 export { bootstrapCI, quantile } from "./bootstrap";
 export type { BootstrapOptions, ConfidenceInterval } from "./bootstrap";
+export { bootstrapAucCI, bootstrapPairedAucCI } from "./bootstrap-auc";
+export type { BootstrapAucOptions } from "./bootstrap-auc";
 export type { Vector } from "./check";
 export * as embeddingQuality from "./embedding-quality";

@@ -4,7 +4,8 @@
  * the mean cosine of each group, and (optionally) a bootstrap CI of the AUC.
  */
 import { EmbedlabError } from "../../core";
-import { bootstrapCI, type ConfidenceInterval } from "../bootstrap";
+import { type ConfidenceInterval } from "../bootstrap";
+import { bootstrapAucCI, bootstrapPairedAucCI } from "../bootstrap-auc";
 import { rocAuc } from "../classification";
 import { pairedCosine } from "../cosine";
 import { assertSameLength, type Vector } from "../check";
@@ -45,16 +46,8 @@ export function separationOfScores(cosines: readonly number[], labels: ArrayLike
   const out: Separation = { auc, meanRelevant: mean(relevant), meanIrrelevant: mean(irrelevant), gap: mean(relevant) - mean(irrelevant), relevant, irrelevant };
   const reps = opts.bootstrap ?? 0;
   if (reps > 0) {
-    const lab = Array.from(labels, (l) => (l ? 1 : 0));
-    out.aucCI = bootstrapCI(
-      (idx) => {
-        const s = idx.map((i) => cosines[i]);
-        const l = idx.map((i) => lab[i]);
-        // a resample with one class only carries no AUC information: count it as chance
-        return l.includes(1) && l.includes(0) ? rocAuc(s, l) : 0.5;
-      },
-      { n: reps, seed: opts.seed ?? 0, size: cosines.length },
-    );
+    // a resample with one class only carries no AUC information: it counts as chance (0.5)
+    out.aucCI = bootstrapAucCI(cosines, labels, { n: reps, seed: opts.seed ?? 0 });
   }
   return out;
 }
@@ -77,12 +70,6 @@ export function pairedAucDifference(after: Separation, before: Separation, opts:
   const labels = [...after.relevant.map(() => 1), ...after.irrelevant.map(() => 0)];
   const sa = [...after.relevant, ...after.irrelevant];
   const sb = [...before.relevant, ...before.irrelevant];
-  return bootstrapCI(
-    (idx) => {
-      const l = idx.map((i) => labels[i]);
-      if (!l.includes(1) || !l.includes(0)) return 0;
-      return rocAuc(idx.map((i) => sa[i]), l) - rocAuc(idx.map((i) => sb[i]), l);
-    },
-    { n: opts.bootstrap || 1000, seed: opts.seed ?? 0, size: labels.length },
-  );
+  // a resample with one class only counts as no difference (0)
+  return bootstrapPairedAucCI(sa, sb, labels, { n: opts.bootstrap || 1000, seed: opts.seed ?? 0 });
 }
