@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { syntheticImages } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
@@ -170,18 +171,6 @@ test("metricKey", () => {
   assert.equal(lt.metricKey("emb_ce:gpt3-davinci"), "emb_ce_gpt3_davinci");
 });
 
-function syntheticImages(n, classes) {
-  // class c = a bright square in quadrant c on a dark background: learnable in a few steps
-  const images = new Uint8Array(n * 32 * 32 * 3);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = classes[i % classes.length];
-    labels[i] = c;
-    const oy = (c & 1) * 16, ox = ((c >> 1) & 1) * 16;
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) for (let ch = 0; ch < 3; ch++) images[((i * 32 + oy + y) * 32 + ox + x) * 3 + ch] = 250;
-  }
-  return { images, labels, classNames: ["a", "b", "c", "d"], n, height: 32, width: 32, channels: 3, source: { dataset: "synthetic", files: [], root: "" } };
-}
 
 test("fitFeatureHead: emb_ce and one-hot heads learn separable features; emb_ce scores any label vector", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
@@ -240,4 +229,16 @@ test("targetsInSpan: same cosines between targets in k coordinates instead of d"
   assert.equal(s[0].length, 5, "6 centred targets span 5 dimensions");
   for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) assert.ok(Math.abs(dot(s[i], s[j]) - dot(t[i], t[j])) < 1e-5);
   assert.throws(() => lt.targetsInSpan([]), /no targets/);
+});
+
+test("perClassAccuracy and classGaps: per-class accuracy, nearest other target, difference to one-hot", () => {
+  assert.deepEqual(lt.perClassAccuracy([0, 1, 1, 2, 0], [0, 1, 2, 2, 1], 4), [1, 0.5, 0.5, 0]);
+  const t = [[1, 0, 0], [0.8, 0.6, 0], [0, 0, 1]].map((r) => Float32Array.from(r));
+  const run = { run: "cosine:x", kind: "cosine", source: "x", perClass: [0.5, 0.4, 0.9], targets: t };
+  const oh = { run: "onehot", kind: "onehot", source: "one-hot", perClass: [0.6, 0.6, 0.8] };
+  const g = lt.classGaps(run, oh);
+  assert.deepEqual(g.map((c) => c.nearestClass), [1, 0, 0]); // class 2 is orthogonal to both: the first wins the tie
+  assert.ok(Math.abs(g[0].nearestCosine - 0.8) < 1e-6 && Math.abs(g[2].nearestCosine) < 1e-6);
+  assert.deepEqual(g.map((c) => Math.round(c.diff * 100) / 100), [-0.1, -0.2, 0.1]);
+  assert.throws(() => lt.classGaps(oh, oh), /has no targets/);
 });

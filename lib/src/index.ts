@@ -10,3 +10,4 @@ export * as losses from "./losses";
 export * as train from "./train";
 export * as metrics from "./metrics";
 export * as viz from "./viz";
+export * as parallel from "./parallel";

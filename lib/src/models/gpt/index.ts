@@ -17,5 +17,5 @@ export { LoraAdapters, DEFAULT_LORA, type LoraConfig, type LoraTarget } from "./
 export { finetune, buildExample, readTextJsonl, packExamples, nextExampleBatch, weightedLmLoss, RESPONSE_MARKER, type FinetuneOptions, type FinetuneResult, type Example, type PackedExamples } from "./finetune";
 export { readSafetensors, writeSafetensors, type SafeTensor } from "./safetensors";
 export { loadGpt2, configFromHf, mapGpt2Weights, gpt2Candidates, HfGptTokenizer, GPT2_FILES, type Gpt2Options } from "./gpt2";
-export { loadTinyGpt } from "./load";
+export { loadTinyGpt, loadGptSpec, type GptSpec } from "./load";
 export { bpeToHfTokenizerJson, bytesToUnicode } from "./hf-tokenizer-json";

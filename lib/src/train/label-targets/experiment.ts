@@ -2,8 +2,11 @@ import { EmbedlabError } from "../../core";
 import type { ImageDataset } from "../../data";
 import type { ConfidenceInterval } from "../../metrics";
 import type { EpochRecord } from "../history";
-import { parseRunSpec, trainTargetModel, type TargetRunSpec } from "./model";
-import { argmaxClasses, classScores } from "./predict";
+import { runParallel, type Job, type ParallelOptions } from "../../parallel/pool";
+import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
+import { parseRunSpec, type TargetRunSpec } from "./model";
+import { argmaxClasses } from "./predict";
+import { zeroShotJob, type ZeroShotData, type ZeroShotEndToEnd } from "./zero-shot-experiment";
 import type { LabelSource } from "./sources";
 import { targetMatrix, targetsInSpan, type Centering } from "./targets";
 import { accuracyCI } from "./zero-shot";
@@ -49,7 +52,7 @@ export interface Nb01Params {
   maxStepsPerEpoch: number;
 }
 
-/** Profile defaults: quick = CIFAR-10 10k batch, small CNN, Adam warm-up/decay with per-run lr, cosine targets in span coordinates, 4 epochs (zero-shot 3); full = CIFAR-100, ResNet-18, the original's 155-epoch SGD one-cycle, full-dimensional targets. */
+/** Profile defaults: quick = CIFAR-10 10k batch, small CNN, Adam warm-up/decay with per-run lr, cosine targets in span coordinates, 5 epochs (zero-shot 3; the epochs fill the 12-minute budget); full = CIFAR-100, ResNet-18, the original's 155-epoch SGD one-cycle, full-dimensional targets. */
 export function nb01Config(p: Nb01Params): Nb01Config {
   if (p.profile !== "quick" && p.profile !== "full") throw new EmbedlabError(`unknown profile "${p.profile}"`, 'use "quick" or "full"');
   const full = p.profile === "full";
@@ -71,7 +74,7 @@ export function nb01Config(p: Nb01Params): Nb01Config {
     dataset: full ? "cifar100" : "cifar10",
     arch: full ? "resnet18" : "small",
     runs,
-    epochs: p.epochs || (full ? 155 : 4),
+    epochs: p.epochs || (full ? 155 : 5),
     zeroShotEpochs: p.zeroShotEpochs || (full ? 155 : 3),
     batchSize: p.batchSize || (full ? 76 : 64),
     schedule,
@@ -94,8 +97,45 @@ export interface TargetRunResult {
   kind: string;
   source: string;
   accuracy: ConfidenceInterval;
+  /** Test accuracy per class (dataset class index). */
+  perClass: number[];
+  /** Embedding runs: the unit class targets (centred as trained; before any span rewrite, which keeps their cosines). */
+  targets?: Float32Array[];
   history: EpochRecord[];
   trainSeconds: number;
+}
+
+/** The section-2 jobs (one CNN per run spec) and how to turn their results into TargetRunResults. */
+export function targetJobs(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>): {
+  jobs: Job<TrainReadArgs, TrainReadResult>[]; assemble: (results: readonly TrainReadResult[]) => TargetRunResult[];
+} {
+  const classes = train.classNames.map((_, i) => i);
+  const unitTargets: (Float32Array[] | undefined)[] = [];
+  const jobs = cfg.runs.map((run, i) => {
+    let targets: Float32Array[] | undefined;
+    if (run.source) {
+      const s = sources.get(run.source);
+      if (!s) throw new EmbedlabError(`no label source "${run.source}" loaded for run ${run.name}`, "load it with loadLabelSources first");
+      targets = targetMatrix(s.vectors, { center: cfg.center, seen: classes });
+      unitTargets[i] = targets;
+      if ((run.kind === "cosine" || run.kind === "mse") && cfg.regressionSpace === "span") targets = targetsInSpan(targets);
+    }
+    return trainReadJob({
+      train: {
+        kind: run.kind, arch: cfg.arch, train, classes, targets, epochs: cfg.epochs, batchSize: cfg.batchSize, schedule: cfg.schedule,
+        peakLr: run.peakLr ?? cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + i,
+        label: run.name, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
+      },
+      read: [{ ds: test, scores: true, labelVectors: targets }],
+    });
+  });
+  const assemble = (results: readonly TrainReadResult[]) => results.map((r, i) => {
+    const run = cfg.runs[i];
+    const pred = argmaxClasses(r.read[0].scores!, run.kind === "onehot" ? r.classes : undefined);
+    return { run: run.name, kind: run.kind, source: run.source ?? "one-hot", accuracy: accuracyCI(pred, test.labels, { seed: cfg.seed }),
+      perClass: perClassAccuracy(pred, test.labels, classes.length), targets: unitTargets[i], history: r.history, trainSeconds: r.seconds };
+  });
+  return { jobs, assemble };
 }
 
 /**
@@ -103,31 +143,60 @@ export interface TargetRunResult {
  * logits; embedding targets: nearest class target by cosine). Targets are centred on the mean of all
  * (= seen) classes when cfg.center is "seen"; cosine / mse targets are written in their span's
  * coordinates when cfg.regressionSpace is "span" (same cosines between targets, far fewer outputs).
+ * The runs train in parallel worker threads (`parallel.runParallel`); each is seeded, so the results
+ * are the same as one after the other.
  */
-export async function compareTargets(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>): Promise<TargetRunResult[]> {
-  const classes = train.classNames.map((_, i) => i);
-  const out: TargetRunResult[] = [];
-  for (const [i, run] of cfg.runs.entries()) {
-    let targets: Float32Array[] | undefined;
-    if (run.source) {
-      const s = sources.get(run.source);
-      if (!s) throw new EmbedlabError(`no label source "${run.source}" loaded for run ${run.name}`, "load it with loadLabelSources first");
-      targets = targetMatrix(s.vectors, { center: cfg.center, seen: classes });
-      if ((run.kind === "cosine" || run.kind === "mse") && cfg.regressionSpace === "span") targets = targetsInSpan(targets);
-    }
-    const { model, history, seconds } = await trainTargetModel({
-      kind: run.kind, arch: cfg.arch, train, classes, targets, epochs: cfg.epochs, batchSize: cfg.batchSize, schedule: cfg.schedule,
-      peakLr: run.peakLr ?? cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + i,
-      label: run.name, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
+export async function compareTargets(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>, opts: ParallelOptions = {}): Promise<TargetRunResult[]> {
+  const t = targetJobs(cfg, train, test, sources);
+  return t.assemble(await runParallel(t.jobs, opts));
+}
+
+/**
+ * Sections 2 and 3 of notebook 01 together: the target-type runs and the end-to-end zero-shot CNN are
+ * independent trainings, so all of them go to one worker pool (two at a time on two cores).
+ */
+export async function trainSections(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>,
+  zeroShot: { data: ZeroShotData; source: LabelSource }, opts: ParallelOptions = {}): Promise<{ targets: TargetRunResult[]; zeroShot: ZeroShotEndToEnd; seconds: number }> {
+  const t0 = Date.now();
+  const t = targetJobs(cfg, train, test, sources);
+  const z = zeroShotJob(cfg, zeroShot.data, zeroShot.source);
+  const results = await runParallel([...t.jobs, z.job], opts);
+  return { targets: t.assemble(results.slice(0, t.jobs.length)), zeroShot: z.assemble(results[t.jobs.length]), seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Accuracy of the predictions of each class's images (0 for a class with no images). */
+export function perClassAccuracy(pred: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number[] {
+  const hit = new Array<number>(classes).fill(0), n = new Array<number>(classes).fill(0);
+  for (let i = 0; i < labels.length; i++) { n[labels[i]]++; if (pred[i] === labels[i]) hit[labels[i]]++; }
+  return hit.map((h, c) => (n[c] ? h / n[c] : 0));
+}
+
+/** One class of a run compared with one-hot: how close its target is to another class's, and the accuracy difference. */
+export interface ClassGap {
+  classIndex: number;
+  /** The class whose target is closest (cosine) to this class's target. */
+  nearestClass: number;
+  nearestCosine: number;
+  runAccuracy: number;
+  onehotAccuracy: number;
+  /** runAccuracy − onehotAccuracy. */
+  diff: number;
+}
+
+/** Per class of an embedding run: its nearest other target and its test accuracy minus one-hot's (where a target run loses). */
+export function classGaps(run: TargetRunResult, onehot: TargetRunResult): ClassGap[] {
+  if (!run.targets) throw new EmbedlabError(`run ${run.run} has no targets`, "compare an embedding-target run (cosine, mse, emb_ce) with one-hot");
+  const t = run.targets;
+  return t.map((a, c) => {
+    let best = -1, cos = -Infinity;
+    t.forEach((b, k) => {
+      if (k === c) return;
+      let d = 0;
+      for (let j = 0; j < a.length; j++) d += a[j] * b[j];
+      if (d > cos) { cos = d; best = k; }
     });
-    try {
-      const pred = argmaxClasses(await classScores(model, test, targets), run.kind === "onehot" ? model.classes : undefined);
-      out.push({ run: run.name, kind: run.kind, source: run.source ?? "one-hot", accuracy: accuracyCI(pred, test.labels, { seed: cfg.seed }), history, trainSeconds: seconds });
-    } finally {
-      model.dispose();
-    }
-  }
-  return out;
+    return { classIndex: c, nearestClass: best, nearestCosine: cos, runAccuracy: run.perClass[c], onehotAccuracy: onehot.perClass[c], diff: run.perClass[c] - onehot.perClass[c] };
+  });
 }
 
 /** "emb_ce:gpt3-davinci" → "emb_ce_gpt3_davinci" (a flat metric key). */

@@ -93,6 +93,8 @@ export interface TargetModel {
   forward(x: tf.Tensor4D): tf.Tensor2D;
   /** The representation before the last linear map (features for probes). */
   features(x: tf.Tensor4D): tf.Tensor2D;
+  /** The last linear map applied to `features(x)`: outputOf(features(x)) equals forward(x). */
+  outputOf(features: tf.Tensor2D): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -194,6 +196,7 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
     classes,
     forward: (x) => forward(x, false),
     features: (x) => (head ? (net.apply(x, { training: false }) as tf.Tensor2D) : (feat!.apply(x, { training: false }) as tf.Tensor2D)),
+    outputOf: (f) => (head ? head.apply(f) : (net.layers[net.layers.length - 1].apply(f, { training: false }) as tf.Tensor2D)),
     dispose() {
       net.dispose();
       head?.dispose();

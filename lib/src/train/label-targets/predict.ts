@@ -3,25 +3,31 @@ import { EmbedlabError, progress } from "../../core";
 import type { ImageDataset } from "../../data";
 import { l2NormalizeRows } from "../../losses";
 import { toTensorImages } from "../images";
+import { yieldToEventLoop } from "../fit";
 import { CIFAR_MEAN, CIFAR_STD, type TargetModel } from "./model";
-
-/** Let the event loop run (a kernel's display messages are sent asynchronously; a long synchronous loop starves them). */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Run `fn` over `ds` in batches of normalised images and collect one row per image. */
 async function mapBatches(ds: ImageDataset, batch: number, label: string, fn: (x: tf.Tensor4D) => tf.Tensor2D): Promise<Float32Array[]> {
+  return (await mapBatchesMulti(ds, batch, label, (x) => [fn(x)]))[0];
+}
+
+/** Like mapBatches for a function with several outputs per batch: one list of rows per output. */
+async function mapBatchesMulti(ds: ImageDataset, batch: number, label: string, fn: (x: tf.Tensor4D) => tf.Tensor2D[]): Promise<Float32Array[][]> {
   await yieldToEventLoop();
   if (!(Number.isInteger(batch) && batch > 0)) throw new EmbedlabError(`batch must be a positive integer, got ${batch}`);
   const arr = { data: ds.images, shape: [ds.n, ds.height, ds.width, ds.channels] as [number, number, number, number] };
-  const rows: Float32Array[] = [];
+  const rows: Float32Array[][] = [];
   const bar = progress(Math.ceil(ds.n / batch), label);
   for (let s = 0; s < ds.n; s += batch) {
     const idx = Array.from({ length: Math.min(batch, ds.n - s) }, (_, k) => s + k);
-    const out = tf.tidy(() => fn(toTensorImages(arr, idx, { mean: CIFAR_MEAN, std: CIFAR_STD })));
-    const w = out.shape[1];
-    const flat = out.dataSync() as Float32Array;
-    out.dispose();
-    for (let k = 0; k < idx.length; k++) rows.push(flat.slice(k * w, (k + 1) * w));
+    const outs = tf.tidy(() => fn(toTensorImages(arr, idx, { mean: CIFAR_MEAN, std: CIFAR_STD })));
+    outs.forEach((out, o) => {
+      const w = out.shape[1];
+      const flat = out.dataSync() as Float32Array;
+      out.dispose();
+      rows[o] ??= [];
+      for (let k = 0; k < idx.length; k++) rows[o].push(flat.slice(k * w, (k + 1) * w));
+    });
     bar.tick(1);
     await yieldToEventLoop();
   }
@@ -53,6 +59,31 @@ export async function classScores(model: TargetModel, ds: ImageDataset, labelVec
 /** The model's features (input of its last linear map) for every image, e.g. for probes. */
 export async function imageFeatures(model: TargetModel, ds: ImageDataset, batch = 250): Promise<Float32Array[]> {
   return mapBatches(ds, batch, "features", (x) => model.features(x));
+}
+
+export interface ModelReading {
+  /** Class scores as `classScores` gives them (when asked for). */
+  scores?: Float32Array[];
+  /** Features as `imageFeatures` gives them (when asked for). */
+  features?: Float32Array[];
+}
+
+/** Class scores and/or features of every image in one pass over `ds` (the features feed the model's last linear map). */
+export async function readModel(model: TargetModel, ds: ImageDataset, what: { scores?: boolean; features?: boolean; labelVectors?: readonly Float32Array[] }, batch = 250): Promise<ModelReading> {
+  if (!what.scores) return what.features ? { features: await imageFeatures(model, ds, batch) } : {};
+  if (!what.features) return { scores: await classScores(model, ds, what.labelVectors, batch) };
+  if (model.kind !== "onehot" && !what.labelVectors?.length) throw new EmbedlabError(`${model.kind} model: scores need labelVectors (one per class)`);
+  const Ln = model.kind === "onehot" ? undefined : tf.tidy(() => l2NormalizeRows(tf.tensor2d(what.labelVectors!.map((v) => Array.from(v)))));
+  try {
+    const [features, scores] = await mapBatchesMulti(ds, batch, "predict", (x) => {
+      const f = model.features(x);
+      const out = model.outputOf(f);
+      return [f, Ln ? tf.matMul(l2NormalizeRows(out), Ln, false, true) as tf.Tensor2D : out];
+    });
+    return { scores, features };
+  } finally {
+    Ln?.dispose();
+  }
 }
 
 /** Argmax per row, mapped through `classIds` (score column → dataset class index). */

@@ -2,11 +2,12 @@ import { filterByClasses, heldOutSplit, zeroShotSplit, type ImageDataset } from 
 import { confusionMatrix, type ConfidenceInterval } from "../../metrics";
 import type { EpochRecord } from "../history";
 import type { Nb01Config } from "./experiment";
-import { trainTargetModel, type TargetModel } from "./model";
-import { argmaxClasses, classScores, imageFeatures } from "./predict";
+import { runParallel, type Job, type ParallelOptions } from "../../parallel/pool";
+import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
+import { argmaxClasses } from "./predict";
 import type { LabelSource } from "./sources";
 import { targetMatrix } from "./targets";
-import { accuracyCI, fitFeatureHead, zeroShotReport, type ZeroShotReport } from "./zero-shot";
+import { accuracyCI, fitFeatureHead, zeroShotReport, type FeatureHeadOptions, type ZeroShotReport } from "./zero-shot";
 
 /** The images of a zero-shot experiment. */
 export interface ZeroShotData {
@@ -62,20 +63,43 @@ function summarize(source: string, d: ZeroShotData, unseenScores: Float32Array[]
   };
 }
 
+/** The end-to-end zero-shot run's result, with the trained CNN's frozen features for the probes. */
+export interface ZeroShotEndToEnd {
+  result: ZeroShotResult;
+  history: EpochRecord[];
+  trainSeconds: number;
+  targets: Float32Array[];
+  features: ZeroShotFeatures;
+}
+
+/** The end-to-end zero-shot CNN as a parallel job (see zeroShotEndToEnd), and how to read its result. */
+export function zeroShotJob(cfg: Nb01Config, d: ZeroShotData, source: LabelSource): { job: Job<TrainReadArgs, TrainReadResult>; assemble: (r: TrainReadResult) => ZeroShotEndToEnd } {
+  const targets = targetMatrix(source.vectors, { center: cfg.center, seen: d.seen });
+  const job = trainReadJob({
+    train: {
+      kind: "emb_ce", arch: cfg.arch, train: d.trainSeen, classes: d.seen, targets, epochs: cfg.zeroShotEpochs, batchSize: cfg.batchSize,
+      schedule: cfg.schedule, peakLr: cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + 100,
+      label: `zero-shot emb_ce:${source.id}`, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
+    },
+    read: [{ ds: d.trainSeen, features: true }, { ds: d.unseenImages, features: true, scores: true, labelVectors: targets }, { ds: d.test, features: true, scores: true, labelVectors: targets }],
+  });
+  const assemble = (r: TrainReadResult): ZeroShotEndToEnd => ({
+    result: summarize(source.id, d, r.read[1].scores!, r.read[2].scores!, cfg.seed),
+    history: r.history, trainSeconds: r.seconds, targets,
+    features: { trainSeen: r.read[0].features!, unseenImages: r.read[1].features!, test: r.read[2].features! },
+  });
+  return { job, assemble };
+}
+
 /**
  * The original's best zero-shot setup, end to end: a CNN + learned projection trained with emb_ce on the
  * seen classes toward `source`'s targets (centred on the SEEN classes' mean when cfg.center is "seen"),
- * then every image classified by its nearest label target.
+ * then every image classified by its nearest label target. Also returns the CNN's frozen features of the
+ * three image sets (for zeroShotProbes / oneHotOnUnseen).
  */
-export async function zeroShotEndToEnd(cfg: Nb01Config, d: ZeroShotData, source: LabelSource): Promise<{ result: ZeroShotResult; model: TargetModel; history: EpochRecord[]; trainSeconds: number; targets: Float32Array[] }> {
-  const targets = targetMatrix(source.vectors, { center: cfg.center, seen: d.seen });
-  const { model, history, seconds } = await trainTargetModel({
-    kind: "emb_ce", arch: cfg.arch, train: d.trainSeen, classes: d.seen, targets, epochs: cfg.zeroShotEpochs, batchSize: cfg.batchSize,
-    schedule: cfg.schedule, peakLr: cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + 100,
-    label: `zero-shot emb_ce:${source.id}`, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
-  });
-  const result = summarize(source.id, d, await classScores(model, d.unseenImages, targets), await classScores(model, d.test, targets), cfg.seed);
-  return { result, model, history, trainSeconds: seconds, targets };
+export async function zeroShotEndToEnd(cfg: Nb01Config, d: ZeroShotData, source: LabelSource, opts: ParallelOptions = {}): Promise<ZeroShotEndToEnd> {
+  const z = zeroShotJob(cfg, d, source);
+  return z.assemble((await runParallel([z.job], opts))[0]);
 }
 
 /** Frozen CNN features of the three image sets (computed once, reused by every probe). */
@@ -85,32 +109,51 @@ export interface ZeroShotFeatures {
   test: Float32Array[];
 }
 
-export async function zeroShotFeatures(model: TargetModel, d: ZeroShotData): Promise<ZeroShotFeatures> {
-  return { trainSeen: await imageFeatures(model, d.trainSeen), unseenImages: await imageFeatures(model, d.unseenImages), test: await imageFeatures(model, d.test) };
-}
-
 function seenPositions(d: ZeroShotData): Int32Array {
   const pos = new Map(d.seen.map((c, i) => [c, i]));
   return Int32Array.from(d.trainSeen.labels, (l) => pos.get(l)!);
 }
 
+/** One linear probe as a parallel job: fit a head on frozen features, then score other feature sets. */
+export interface ProbeArgs {
+  features: readonly Float32Array[];
+  labels: Int32Array;
+  /** emb_ce: the training classes' targets, in label-position order. */
+  targets?: readonly Float32Array[];
+  head: FeatureHeadOptions;
+  score: readonly { features: readonly Float32Array[]; labelVectors?: readonly Float32Array[] }[];
+}
+
+export async function fitAndScoreProbe(a: ProbeArgs): Promise<Float32Array[][]> {
+  const head = await fitFeatureHead(a.features, a.labels, a.targets, a.head);
+  try {
+    return a.score.map((s) => head.scores(s.features, s.labelVectors));
+  } finally {
+    head.dispose();
+  }
+}
+
+/** The parallel task name of `fitAndScoreProbe` (registered in parallel/tasks.ts). */
+export const PROBE_TASK = "label-targets/probe";
+
 /**
  * Compare label sources cheaply: for each, a fresh linear projection trained with emb_ce on the frozen
- * features of the seen training images (CNN untouched), then the same zero-shot evaluation.
+ * features of the seen training images (CNN untouched), then the same zero-shot evaluation. The probes
+ * run in parallel worker threads, widest label space first (its head costs the most).
  */
-export async function zeroShotProbes(cfg: Nb01Config, d: ZeroShotData, f: ZeroShotFeatures, sources: readonly LabelSource[], epochs = 10): Promise<ZeroShotResult[]> {
+export async function zeroShotProbes(cfg: Nb01Config, d: ZeroShotData, f: ZeroShotFeatures, sources: readonly LabelSource[], epochs = 10, opts: ParallelOptions = {}): Promise<ZeroShotResult[]> {
   const y = seenPositions(d);
-  const out: ZeroShotResult[] = [];
-  for (const s of sources) {
-    const targets = targetMatrix(s.vectors, { center: cfg.center, seen: d.seen });
-    const head = await fitFeatureHead(f.trainSeen, y, d.seen.map((c) => targets[c]), { kind: "emb_ce", epochs, temperature: cfg.temperature, seed: cfg.seed });
-    try {
-      out.push(summarize(s.id, d, head.scores(f.unseenImages, targets), head.scores(f.test, targets), cfg.seed));
-    } finally {
-      head.dispose();
-    }
-  }
-  return out;
+  const targets = sources.map((s) => targetMatrix(s.vectors, { center: cfg.center, seen: d.seen }));
+  const jobs: Job<ProbeArgs, Float32Array[][]>[] = sources.map((s, i) => ({
+    task: PROBE_TASK, local: fitAndScoreProbe,
+    args: { features: f.trainSeen, labels: y, targets: d.seen.map((c) => targets[i][c]), head: { kind: "emb_ce", epochs, temperature: cfg.temperature, seed: cfg.seed },
+      score: [{ features: f.unseenImages, labelVectors: targets[i] }, { features: f.test, labelVectors: targets[i] }] },
+  }));
+  const byCost = sources.map((_, i) => i).sort((a, b) => sources[b].dim - sources[a].dim || a - b);
+  const done = await runParallel(byCost.map((i) => jobs[i]), opts);
+  const scores = new Array<Float32Array[][]>(sources.length);
+  byCost.forEach((i, k) => (scores[i] = done[k]));
+  return sources.map((s, i) => summarize(s.id, d, scores[i][0], scores[i][1], cfg.seed));
 }
 
 /**

@@ -1,0 +1,1 @@
+export { runParallel, workerCount, type Job, type ParallelOptions } from "./pool";

@@ -1,0 +1,10 @@
+/** Messages between `runParallel` (main thread) and `worker.ts`. */
+export type ToWorker = { type: "run"; job: number; task: string; args: unknown };
+
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "result"; job: number; value: unknown }
+  | { type: "error"; job: number; message: string; hint?: string }
+  | { type: "progress-start"; bar: number; total: number; label: string }
+  | { type: "progress-tick"; bar: number; n?: number; info?: string }
+  | { type: "progress-done"; bar: number; info?: string };
