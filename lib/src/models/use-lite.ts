@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { GraphModel, Tensor } from "@tensorflow/tfjs";
-import { DataNotFoundError } from "../core";
-import { embedInBatches } from "./embed-batches";
+import { DataNotFoundError, progress } from "../core";
 import { getTf } from "./tf";
 import { artifactsFromDisk } from "./tf-io";
 import { UseTokenizer, type UseVocabulary } from "./use-tokenizer";
@@ -54,27 +53,30 @@ export async function loadUseLite(opts: LoadOptions = {}): Promise<TextEncoder> 
       url: "https://tfhub.dev/tensorflow/tfjs-model/universal-sentence-encoder-lite/1",
     },
     async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
-      return embedInBatches(texts, eo.batchSize ?? 64, "USE-lite", async (chunk) => {
-        // Texts with no tokens ("" or only spaces) get the zero vector; the graph infers the batch
-        // size from the largest sentence index, so they must not be sent.
-        const allIds = chunk.map((t) => tokenizer.encode(t));
-        const rowOf = new Map<number, number>();
-        const ids: number[][] = [];
-        allIds.forEach((x, i) => {
-          if (x.length > 0) {
-            rowOf.set(i, ids.length);
-            ids.push(x);
-          }
-        });
-        if (ids.length === 0) return chunk.map(() => new Float32Array(512));
+      // The graph's float rounding depends on the longest sentence of a call, so a text's vector would depend on
+      // which other texts share its batch (and an embedding cache on the order of first use). Texts are batched
+      // with texts of the same token count only: each vector then depends on the text alone.
+      // Texts with no tokens ("" or only spaces) get the zero vector; the graph infers the batch size from
+      // the largest sentence index, so they must not be sent.
+      const bs = Math.max(1, eo.batchSize ?? 64);
+      const ids = texts.map((t) => tokenizer.encode(t));
+      const byLength = new Map<number, number[]>();
+      ids.forEach((x, i) => {
+        if (x.length > 0) byLength.set(x.length, [...(byLength.get(x.length) ?? []), i]);
+      });
+      const chunks: number[][] = [];
+      for (const [, pos] of [...byLength].sort((a, b) => a[0] - b[0])) for (let s = 0; s < pos.length; s += bs) chunks.push(pos.slice(s, s + bs));
+      const out = texts.map(() => new Float32Array(512));
+      const bar = texts.length > bs ? progress(texts.length, "USE-lite") : undefined;
+      for (const chunk of chunks) {
         let total = 0;
-        for (const x of ids) total += x.length;
+        for (const i of chunk) total += ids[i].length;
         const indices = new Int32Array(total * 2);
         const values = new Int32Array(total);
         let k = 0;
-        ids.forEach((x, i) =>
-          x.forEach((id, j) => {
-            indices[2 * k] = i;
+        chunk.forEach((i, row) =>
+          ids[i].forEach((id, j) => {
+            indices[2 * k] = row;
             indices[2 * k + 1] = j;
             values[k++] = id;
           }),
@@ -86,13 +88,14 @@ export async function loadUseLite(opts: LoadOptions = {}): Promise<TextEncoder> 
         tVal.dispose();
         const flat = (await res.data()) as Float32Array;
         res.dispose();
-        return chunk.map((_, i) => {
-          const r = rowOf.get(i);
-          if (r === undefined) return new Float32Array(512);
-          const v = flat.slice(r * 512, (r + 1) * 512);
-          return normalize ? l2normalize(v) : v;
+        chunk.forEach((i, row) => {
+          const v = flat.slice(row * 512, (row + 1) * 512);
+          out[i] = normalize ? l2normalize(v) : v;
         });
-      });
+        bar?.tick(chunk.length);
+      }
+      bar?.done();
+      return out;
     },
   };
 }
