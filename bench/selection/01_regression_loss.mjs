@@ -1,0 +1,46 @@
+// Which regression loss for notebook 01's regression run, chosen on the VALIDATION split of the 10k CIFAR-10
+// train batch (images 0–7,999 fit, 8,000–9,999 validate; never the test batch). Run: node bench/selection/01_regression_loss.mjs
+// Needs EMBEDLAB_DATA_DIR. Writes outputs/selection/01_regression_loss.json.
+// Asked after the 5-epoch notebook run put cosine regression 2.9 points below one-hot on the test batch
+// (the issue's bound is 2). Fixed in advance: the quick profile's current settings (5 epochs, span
+// coordinates, davinci targets); one-hot at its selected lr as the reference; cosine at its selected lr
+// 2e-3; MSE at lr ∈ {1e-3, 2e-3, 4e-3}; all regression runs with the cosine run's notebook seed. Rule: the
+// regression run becomes MSE (at its best lr) only if MSE's best validation accuracy beats cosine's by at
+// least 1 point; otherwise cosine stays.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parallel, train } from "@embedlab/lib";
+import { nb01ValidationSplit } from "./nb01-validation.mjs";
+
+const lt = train.labelTargets;
+const { root, base, fitPart, valPart } = await nb01ValidationSplit();
+const specs = [
+  { runs: "onehot@0.004", seed: base.seed },
+  { runs: "cosine:gpt3-davinci@0.002", seed: base.seed + 1 },
+  ...[1e-3, 2e-3, 4e-3].map((lr) => ({ runs: `mse:gpt3-davinci@${lr}`, seed: base.seed + 1 })),
+];
+const sources = await lt.loadLabelSources(["gpt3-davinci"], "cifar10", { root });
+const byId = new Map(sources.sources.map((s) => [s.id, s]));
+const configFor = (s) => {
+  const oneHot = s.runs.startsWith("onehot");
+  const cfg = lt.nb01Config({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // nb01Config insists on a one-hot run
+  cfg.runs = [cfg.runs[oneHot ? 0 : 1]]; // one run per job, trained with seed s.seed
+  return cfg;
+};
+const parts = specs.map((s) => lt.targetJobs(configFor(s), fitPart, valPart, byId));
+const done = await parallel.runParallel(parts.map((p) => p.jobs[0]));
+const results = {};
+parts.forEach((p, i) => {
+  const [r] = p.assemble([done[i]]);
+  results[specs[i].runs] = { valAccuracy: r.accuracy.estimate, lo: r.accuracy.lo, hi: r.accuracy.hi, finalLoss: r.history[r.history.length - 1].loss, epochs: r.history.length };
+  console.log(`${specs[i].runs}: validation accuracy ${r.accuracy.estimate.toFixed(4)}`);
+});
+const cos = results["cosine:gpt3-davinci@0.002"].valAccuracy;
+const mse = Object.entries(results).filter(([k]) => k.startsWith("mse")).sort((a, b) => b[1].valAccuracy - a[1].valAccuracy)[0];
+const selected = mse[1].valAccuracy >= cos + 0.01 ? mse[0] : "cosine:gpt3-davinci@0.002";
+console.log("selected regression run:", selected);
+const file = path.join("outputs", "selection", "01_regression_loss.json");
+fs.mkdirSync(path.dirname(file), { recursive: true });
+fs.writeFileSync(file + ".tmp", JSON.stringify({ rule: "MSE replaces cosine if its best validation accuracy is >= cosine's + 0.01", split: { fit: fitPart.source.note, validation: valPart.source.note }, results, selected }, null, 2));
+fs.renameSync(file + ".tmp", file);
+console.log(`→ ${file}`);
