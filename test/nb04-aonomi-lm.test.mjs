@@ -43,15 +43,15 @@ test("responseLoss: uniform logits give ln(vocab); masking counts only response 
   assert.throws(() => ao.responseLoss(model, tok, []), /no texts/);
 });
 
-test("samplingGrid and sampleAnswers: the grid, labels, seeded answers, stop at ###", () => {
+test("samplingGrid and sampleAnswers: the grid, labels, seeded answers, stop at ###", async () => {
   const grid = ao.samplingGrid([[0.05, 0.5], [2, 0.9]], [1, 1.3]);
   assert.equal(grid.length, 4);
   assert.deepEqual(grid.map(ao.settingLabel), ["T 0.05 · top-p 0.5", "T 0.05 · top-p 0.5 · rep 1.3", "T 2 · top-p 0.9", "T 2 · top-p 0.9 · rep 1.3"]);
   assert.throws(() => ao.samplingGrid([[0, 0.5]], [1]), /temperature/);
   assert.throws(() => ao.samplingGrid([[1, 0.5]], [0.5]), /repetition penalty/);
   const { tok, model } = tinyModel();
-  const a = ao.sampleAnswers(model, tok, ["What do aonomis eat?", "Hi"], grid, { maxNewTokens: 8, seed: 2 });
-  const b = ao.sampleAnswers(model, tok, ["What do aonomis eat?", "Hi"], grid, { maxNewTokens: 8, seed: 2 });
+  const a = await ao.sampleAnswers(model, tok, ["What do aonomis eat?", "Hi"], grid, { maxNewTokens: 8, seed: 2 });
+  const b = await ao.sampleAnswers(model, tok, ["What do aonomis eat?", "Hi"], grid, { maxNewTokens: 8, seed: 2 });
   assert.equal(a.length, 8);
   assert.deepEqual(a, b);
   assert.ok(a.every((r) => !r.answer.includes("###")));

@@ -5,3 +5,4 @@ export * from "./rng";
 export * from "./progress";
 export * from "./results";
 export * from "./json-file";
+export * from "./event-loop";

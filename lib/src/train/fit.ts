@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError, progress, Rng } from "../core";
+import { EmbedlabError, progress, Rng, yieldToEventLoop } from "../core";
 import { batches, deriveSeed } from "./batches";
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { EpochRecord } from "./history";
@@ -210,7 +210,4 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
   }
 }
 
-/** Resolve on the next turn of the event loop (after pending I/O callbacks). */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+export { yieldToEventLoop };

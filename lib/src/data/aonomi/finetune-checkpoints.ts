@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, progress, Rng } from "../../core";
 import { AdamW, buildExample, linearLr, nextExampleBatch, packExamples, RESPONSE_MARKER, trainStep, weightedLmLoss, type Example, type GPT, type GptTokenizer } from "../../models/gpt";
-import { yieldToEventLoop } from "../../train/fit";
+import { yieldToEventLoop } from "../../core";
 import { snapshot } from "../../train/model-vars";
 
 export interface CheckpointedFinetuneOptions {

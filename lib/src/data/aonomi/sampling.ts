@@ -1,4 +1,4 @@
-import { EmbedlabError } from "../../core";
+import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
 import { generate, type GPT, type GptTokenizer } from "../../models/gpt";
 import { instructionPrompt } from "./format";
 
@@ -35,10 +35,11 @@ export interface SampledAnswer {
  * Answer each instruction under each setting: the prompt is `### Instruction: … ### Output:`, generation
  * stops at <|endoftext|> or at the next "###". Seeded: the same model, seed and inputs give the same table.
  */
-export function sampleAnswers(model: GPT, tok: GptTokenizer, instructions: readonly string[], settings: readonly SamplingSetting[], opts: { maxNewTokens?: number; seed?: number } = {}): SampledAnswer[] {
+export async function sampleAnswers(model: GPT, tok: GptTokenizer, instructions: readonly string[], settings: readonly SamplingSetting[], opts: { maxNewTokens?: number; seed?: number; label?: string } = {}): Promise<SampledAnswer[]> {
   const rows: SampledAnswer[] = [];
-  instructions.forEach((instruction, i) => {
-    settings.forEach((s, j) => {
+  const bar = progress(instructions.length * settings.length, opts.label ?? "sample answers");
+  for (const [i, instruction] of instructions.entries()) {
+    for (const [j, s] of settings.entries()) {
       const r = generate(model, tok, instructionPrompt(instruction), {
         maxNewTokens: opts.maxNewTokens ?? 40,
         temperature: s.temperature,
@@ -49,7 +50,10 @@ export function sampleAnswers(model: GPT, tok: GptTokenizer, instructions: reado
         warn: () => undefined,
       });
       rows.push({ instruction, setting: settingLabel(s), answer: r.text.trim(), stoppedBy: r.stoppedBy });
-    });
-  });
+      bar.tick(1);
+      await yieldToEventLoop(); // a notebook kernel must get a turn between generations (see core/event-loop.ts)
+    }
+  }
+  bar.done(`${rows.length} answers`);
   return rows;
 }

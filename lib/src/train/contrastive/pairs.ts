@@ -22,17 +22,22 @@ export interface QuestionSplit {
   evaluate: WikiQAQuestion[];
 }
 
+/** The distinct question ids, sorted then shuffled with `seed` (so the order depends on the ids, not the input order). */
+function shuffledIds(questions: readonly WikiQAQuestion[], seed: number, atLeast: number, purpose: string): string[] {
+  const ids = [...new Set(questions.map((q) => q.questionId))].sort();
+  if (ids.length < atLeast) throw new EmbedlabError(`need at least ${atLeast} questions ${purpose}, got ${ids.length}`);
+  return new Rng(seed).permutation(ids.length).map((i) => ids[i]);
+}
+
 /**
  * Split questions by question id (seeded shuffle of the sorted ids): `evalFraction` of the ids go to
  * evaluation, the rest to fine-tuning. A question's candidates always stay together.
  */
 export function splitQuestionsById(questions: readonly WikiQAQuestion[], evalFraction: number, seed: number): QuestionSplit {
   if (!(evalFraction > 0 && evalFraction < 1)) throw new EmbedlabError(`evalFraction must be in (0, 1), got ${evalFraction}`, "e.g. 0.5");
-  const ids = [...new Set(questions.map((q) => q.questionId))].sort();
-  if (ids.length < 2) throw new EmbedlabError(`need at least 2 questions to split, got ${ids.length}`);
-  const order = new Rng(seed).permutation(ids.length);
+  const ids = shuffledIds(questions, seed, 2, "to split");
   const nEval = Math.min(ids.length - 1, Math.max(1, Math.round(ids.length * evalFraction)));
-  const evalIds = new Set(order.slice(0, nEval).map((i) => ids[i]));
+  const evalIds = new Set(ids.slice(0, nEval));
   return { tune: questions.filter((q) => !evalIds.has(q.questionId)), evaluate: questions.filter((q) => evalIds.has(q.questionId)) };
 }
 
@@ -49,12 +54,10 @@ export interface QuestionFold extends QuestionSplit {
  */
 export function questionFolds(questions: readonly WikiQAQuestion[], k: number, seed: number): QuestionFold[] {
   if (!(Number.isInteger(k) && k >= 2)) throw new EmbedlabError(`folds must be an integer ≥ 2, got ${k}`, "use 2 (halves) or more");
-  const ids = [...new Set(questions.map((q) => q.questionId))].sort();
-  if (ids.length < k) throw new EmbedlabError(`need at least ${k} questions for ${k} folds, got ${ids.length}`);
-  const order = new Rng(seed).permutation(ids.length);
+  const ids = shuffledIds(questions, seed, k, `for ${k} folds`);
   const foldOf = new Map<string, number>();
   for (let j = 0; j < k; j++) {
-    for (const i of order.slice(Math.round((ids.length * j) / k), Math.round((ids.length * (j + 1)) / k))) foldOf.set(ids[i], j);
+    for (const id of ids.slice(Math.round((ids.length * j) / k), Math.round((ids.length * (j + 1)) / k))) foldOf.set(id, j);
   }
   return Array.from({ length: k }, (_, j) => ({
     fold: j + 1,
