@@ -86,15 +86,21 @@ async function runFold(model: GPT, tokenizer: GptTokenizer, a: FinetuneFoldArgs)
 /** The parallel task name of `finetuneFold` (registered in parallel/tasks.ts). */
 export const FINETUNE_FOLD_TASK = "contrastive/finetune-fold";
 
-/** Load a fresh copy of `a.gpt`, fine-tune and measure it on one fold (runs in a worker thread). */
-export async function finetuneFold(a: FinetuneFoldArgs): Promise<FinetuneFoldResult> {
-  if (!a.gpt) throw new EmbedlabError("finetuneFold needs the GPT as a GptSpec", 'pass gpt: { id: "tinygpt-brown" }');
-  const { model, tokenizer } = await loadGptSpec(a.gpt);
+/** Fine-tune and measure one fold on a fresh copy from `load`, disposed afterwards. */
+async function runFoldOnCopy(load: () => Promise<{ model: GPT; tokenizer: GptTokenizer }>, a: FinetuneFoldArgs): Promise<FinetuneFoldResult> {
+  const { model, tokenizer } = await load();
   try {
     return await runFold(model, tokenizer, a);
   } finally {
     model.dispose();
   }
+}
+
+/** Load a fresh copy of `a.gpt`, fine-tune and measure it on one fold (runs in a worker thread). */
+export async function finetuneFold(a: FinetuneFoldArgs): Promise<FinetuneFoldResult> {
+  const gpt = a.gpt;
+  if (!gpt) throw new EmbedlabError("finetuneFold needs the GPT as a GptSpec", 'pass gpt: { id: "tinygpt-brown" }');
+  return runFoldOnCopy(() => loadGptSpec(gpt), a);
 }
 
 export async function crossFitFinetune(o: CrossFitOptions): Promise<CrossFitFold[]> {
@@ -111,16 +117,7 @@ export async function crossFitFinetune(o: CrossFitOptions): Promise<CrossFitFold
     return { fold, set, evalTexts, candidates, pairs, args };
   });
   const load = o.load;
-  const local = load
-    ? async (a: FinetuneFoldArgs) => {
-      const { model, tokenizer } = await load();
-      try {
-        return await runFold(model, tokenizer, a);
-      } finally {
-        model.dispose();
-      }
-    }
-    : finetuneFold;
+  const local = load ? (a: FinetuneFoldArgs) => runFoldOnCopy(load, a) : finetuneFold;
   const jobs: Job<FinetuneFoldArgs, FinetuneFoldResult>[] = prepared.map((p) => ({ task: FINETUNE_FOLD_TASK, args: p.args, local }));
   const results = await runParallel(jobs, load ? { workers: 1 } : o.parallel);
   const out: CrossFitFold[] = [];

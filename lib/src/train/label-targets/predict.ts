@@ -40,18 +40,21 @@ async function mapBatchesMulti(ds: ImageDataset, batch: number, label: string, f
  * scores can cover classes the model never saw (zero-shot).
  */
 export async function classScores(model: TargetModel, ds: ImageDataset, labelVectors?: readonly Float32Array[], batch = 250): Promise<Float32Array[]> {
-  if (model.kind === "onehot") return mapBatches(ds, batch, "predict", (x) => model.forward(x));
-  if (!labelVectors || labelVectors.length === 0) throw new EmbedlabError(`${model.kind} model: classScores needs labelVectors (one per class)`);
-  const L = tf.tensor2d(labelVectors.map((v) => Array.from(v)));
+  return withScorer(model, labelVectors, (score) => mapBatches(ds, batch, "predict", (x) => score(model.forward(x))));
+}
+
+/**
+ * Run `fn` with the function that turns model outputs into class scores: the logits themselves (one-hot), or
+ * their cosines to every row of `labelVectors` (embedding models; the normalised rows are freed afterwards).
+ */
+async function withScorer<T>(model: TargetModel, labelVectors: readonly Float32Array[] | undefined, fn: (score: (out: tf.Tensor2D) => tf.Tensor2D) => Promise<T>): Promise<T> {
+  if (model.kind === "onehot") return fn((out) => out);
+  if (!labelVectors || labelVectors.length === 0) throw new EmbedlabError(`${model.kind} model: class scores need labelVectors (one per class)`);
+  const Ln = tf.tidy(() => l2NormalizeRows(tf.tensor2d(labelVectors.map((v) => Array.from(v)))));
   try {
-    const Ln = l2NormalizeRows(L);
-    try {
-      return await mapBatches(ds, batch, "predict", (x) => tf.matMul(l2NormalizeRows(model.forward(x)), Ln, false, true) as tf.Tensor2D);
-    } finally {
-      Ln.dispose();
-    }
+    return await fn((out) => tf.matMul(l2NormalizeRows(out), Ln, false, true) as tf.Tensor2D);
   } finally {
-    L.dispose();
+    Ln.dispose();
   }
 }
 
@@ -71,18 +74,13 @@ export interface ModelReading {
 export async function readModel(model: TargetModel, ds: ImageDataset, what: { scores?: boolean; features?: boolean; labelVectors?: readonly Float32Array[] }, batch = 250): Promise<ModelReading> {
   if (!what.scores) return what.features ? { features: await imageFeatures(model, ds, batch) } : {};
   if (!what.features) return { scores: await classScores(model, ds, what.labelVectors, batch) };
-  if (model.kind !== "onehot" && !what.labelVectors?.length) throw new EmbedlabError(`${model.kind} model: scores need labelVectors (one per class)`);
-  const Ln = model.kind === "onehot" ? undefined : tf.tidy(() => l2NormalizeRows(tf.tensor2d(what.labelVectors!.map((v) => Array.from(v)))));
-  try {
+  return withScorer(model, what.labelVectors, async (score) => {
     const [features, scores] = await mapBatchesMulti(ds, batch, "predict", (x) => {
       const f = model.features(x);
-      const out = model.outputOf(f);
-      return [f, Ln ? tf.matMul(l2NormalizeRows(out), Ln, false, true) as tf.Tensor2D : out];
+      return [f, score(model.outputOf(f))];
     });
     return { scores, features };
-  } finally {
-    Ln?.dispose();
-  }
+  });
 }
 
 /** Argmax per row, mapped through `classIds` (score column → dataset class index). */
