@@ -125,15 +125,19 @@ test("contrastiveFinetune lowers the InfoNCE loss and pulls paired texts togethe
     const sim = lib.metrics.cosineSimilarityMatrix(vecs.slice(0, 6), vecs.slice(6));
     return sim.filter((row, i) => row.indexOf(Math.max(...row)) === i).length;
   };
-  const r = C.contrastiveFinetune(model, tok, pairs, { steps: 40, batch: 6, lr: 1e-2, temperature: 0.1, seed: 2 });
+  const order = [];
+  setImmediate(() => order.push("event loop turn"));
+  const r = await C.contrastiveFinetune(model, tok, pairs, { steps: 40, batch: 6, lr: 1e-2, temperature: 0.1, seed: 2 });
   assert.equal(r.history.length, 40);
+  order.push("done");
+  assert.deepEqual(order, ["event loop turn", "done"], "the fine-tune loop lets the event loop run (a kernel must stay responsive)");
   assert.deepEqual(r.sources, { toy: 6 });
   const first = r.history.slice(0, 5).reduce((s, h) => s + h.loss, 0) / 5;
   const last = r.history.slice(-5).reduce((s, h) => s + h.loss, 0) / 5;
   assert.ok(last < first * 0.5, `loss ${first} → ${last}`);
   const after = embed(model, tok, [...pairs.map((p) => p.a), ...pairs.map((p) => p.b)], { pooling: "mean-hidden" });
   assert.ok(retrieval(after) >= 5 && retrieval(after) > retrieval(before) + 2, `top-1 ${retrieval(before)} → ${retrieval(after)}`);
-  assert.throws(() => C.contrastiveFinetune(model, tok, pairs, { steps: -1 }), /steps/);
+  await assert.rejects(() => C.contrastiveFinetune(model, tok, pairs, { steps: -1 }), /steps/);
   model.dispose();
 });
 

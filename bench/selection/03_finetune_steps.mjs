@@ -28,7 +28,7 @@ for (const f of folds) {
   const row = { fold: f.fold, innerTuneQuestions: inner.tune.length, innerEvalQuestions: set.questions.length, innerEvalPairs: set.pairs.length, innerEvalCorrect: set.pairs.filter((p) => p.label === 1).length, pairs: pairs.length, auc: {} };
   for (const steps of [0, ...GRID]) {
     const { model, tokenizer } = await models.gpt.loadTinyGpt(models.gpt.defaultCheckpointDir());
-    C.contrastiveFinetune(model, tokenizer, pairs, { steps, batch: 24, temperature: 0.1, lr: 3e-3, pooling: "mean-hidden", seed: 0, label: `fold ${f.fold}: ${steps} steps` });
+    await C.contrastiveFinetune(model, tokenizer, pairs, { steps, batch: 24, temperature: 0.1, lr: 3e-3, pooling: "mean-hidden", seed: 0, label: `fold ${f.fold}: ${steps} steps` });
     const r = await eq.evaluateOnQa(`${steps}`, (x) => models.gpt.embed(model, tokenizer, x, { pooling: "mean-hidden", batchSize: 32, warn: () => {} }), set, unrelated, [], {});
     row.auc[steps] = { sameArticle: r.sameArticle.auc, crossQuestion: r.crossQuestion.auc };
     console.log(`fold ${f.fold} steps ${steps}: inner same-article AUC ${r.sameArticle.auc.toFixed(3)}, cross-question ${r.crossQuestion.auc.toFixed(3)}`);

@@ -78,7 +78,7 @@ export interface FinetuneFoldResult {
 async function runFold(model: GPT, tokenizer: GptTokenizer, a: FinetuneFoldArgs): Promise<FinetuneFoldResult> {
   const fn = (texts: string[]) => embed(model, tokenizer, texts, { pooling: a.finetune.pooling ?? "mean-hidden", batchSize: 32, warn: () => {} });
   const before = a.measureBefore ? await evaluateOnQa(`fold ${a.fold}, before`, fn, a.set, a.unrelated) : undefined;
-  const ft = contrastiveFinetune(model, tokenizer, a.pairs, { ...a.finetune, steps: a.steps, label: `fine-tune fold ${a.fold}/${a.folds}` });
+  const ft = await contrastiveFinetune(model, tokenizer, a.pairs, { ...a.finetune, steps: a.steps, label: `fine-tune fold ${a.fold}/${a.folds}` });
   const after = await evaluateOnQa(`fold ${a.fold}, after`, fn, a.set, a.unrelated, a.extraTexts);
   return { ft, before, after };
 }

@@ -6,7 +6,7 @@
  * averaged over the batch. All weights are trained with AdamW (warm-up then cosine decay).
  */
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError, progress } from "../../core";
+import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
 import { infoNCE } from "../../losses/contrastive";
 import { AdamW, cosineLr, trainStep } from "../../models/gpt/adamw";
 import type { GptTokenizer } from "../../models/gpt/bpe";
@@ -55,8 +55,11 @@ export interface ContrastiveResult {
   sources: Record<string, number>;
 }
 
-/** Fine-tune `model` in place on `pairs`; returns the loss history. */
-export function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: readonly TextPair[], opts: ContrastiveOptions): ContrastiveResult {
+/**
+ * Fine-tune `model` in place on `pairs`; resolves to the loss history. Yields to the event loop after every
+ * step, so a notebook kernel stays responsive (a minutes-long synchronous loop can kill it).
+ */
+export async function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: readonly TextPair[], opts: ContrastiveOptions): Promise<ContrastiveResult> {
   const steps = opts.steps;
   if (!(Number.isInteger(steps) && steps >= 0)) throw new EmbedlabError(`steps must be a non-negative integer, got ${steps}`);
   const batch = opts.batch ?? 32;
@@ -76,7 +79,7 @@ export function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: 
   const vars = model.variables();
   const bar = progress(steps, opts.label ?? "contrastive fine-tune");
   try {
-    batches.forEach((idx, step) => {
+    for (const [step, idx] of batches.entries()) {
       const texts = [...idx.map((i) => pairs[i].a), ...idx.map((i) => pairs[i].b)].map((t) => firstWords(t, maxWords));
       const lrNow = cosineLr(step, steps, lr, warmup, 0.1);
       const { loss } = tf.tidy(() =>
@@ -89,7 +92,8 @@ export function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: 
       if (!Number.isFinite(loss)) throw new EmbedlabError(`contrastive loss became ${loss} at step ${step}`, "lower the learning rate or raise the temperature");
       history.push({ step: step + 1, loss, lr: lrNow });
       bar.tick(1, `loss ${loss.toFixed(3)}`);
-    });
+      await yieldToEventLoop();
+    }
   } finally {
     opt.dispose();
     bar.done(history.length ? `loss ${history[history.length - 1].loss.toFixed(3)}` : undefined);
