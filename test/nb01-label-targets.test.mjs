@@ -59,6 +59,20 @@ test("parseRunSpec and parseSourceId", () => {
   assert.deepEqual(lt.parseSourceId("glove-100d"), { family: "glove-100d", texts: "names" });
   assert.throws(() => lt.parseSourceId("gpt3-gpt4"), /unknown GPT-3 size/);
   assert.throws(() => lt.parseSourceId("bert"), /unknown label source/);
+  assert.deepEqual(lt.parseSourceId("onehot-vectors"), { family: "onehot-vectors", texts: "names" });
+  assert.throws(() => lt.parseSourceId("onehot-vectors-desc"), /embed no text/);
+});
+
+test("the onehot-vectors control source: unit vectors that centre into a regular simplex", async () => {
+  const s = await lt.loadLabelSource("onehot-vectors", "cifar10");
+  assert.equal(s.vectors.length, 10);
+  assert.equal(s.dim, 10);
+  s.vectors.forEach((v, i) => assert.deepEqual(Array.from(v), Array.from({ length: 10 }, (_, j) => (i === j ? 1 : 0))));
+  const span = lt.targetsInSpan(lt.targetMatrix(s.vectors, { center: "seen" }));
+  assert.equal(span[0].length, 9, "10 centred unit vectors span 9 dimensions");
+  const cos = lib.metrics.cosineSimilarityMatrix(span);
+  for (let i = 0; i < 10; i++) for (let j = 0; j < 10; j++) assert.ok(Math.abs(cos[i][j] - (i === j ? 1 : -1 / 9)) < 1e-5, `cos ${i},${j} = ${cos[i][j]}`);
+  assert.equal((await lt.loadLabelSource("onehot-vectors", "cifar100")).vectors.length, 100);
 });
 
 test("nb01Config: profile defaults and validation", () => {
@@ -78,7 +92,9 @@ test("nb01Config: profile defaults and validation", () => {
   assert.throws(() => lt.nb01Config({ ...base, regressionSpace: "half" }), /unknown regressionSpace/);
   assert.equal(lt.nb01Config({ ...base, regressionSpace: "" }).regressionSpace, "span");
   assert.equal(lt.nb01Config({ ...base, regressionSpace: "", profile: "full" }).regressionSpace, "full");
-  assert.deepEqual(q.runs.map((r) => r.peakLr), [0.004, 0.002, 0.002], "quick runs carry the lr selected on validation");
+  assert.deepEqual(q.runs.map((r) => r.peakLr), [0.004, 0.002, 0.002, 0.002], "quick runs carry the lr selected on validation");
+  assert.deepEqual(q.runs.filter((r) => lt.isControlRun({ source: r.source ?? "" })).map((r) => r.name), ["cosine:onehot-vectors"], "quick has the cosine control run, last (the other runs keep their seeds)");
+  assert.equal(q.runs[q.runs.length - 1].source, lt.CONTROL_SOURCE);
   assert.throws(() => lt.nb01Config({ ...base, epochs: -1 }), /non-negative integer/);
 });
 
@@ -241,4 +257,21 @@ test("perClassAccuracy and classGaps: per-class accuracy, nearest other target, 
   assert.ok(Math.abs(g[0].nearestCosine - 0.8) < 1e-6 && Math.abs(g[2].nearestCosine) < 1e-6);
   assert.deepEqual(g.map((c) => Math.round(c.diff * 100) / 100), [-0.1, -0.2, 0.1]);
   assert.throws(() => lt.classGaps(oh, oh), /has no targets/);
+});
+
+test("targetEffects: an embedding run's difference to one-hot = the loss's part + the targets' part", () => {
+  const acc = (estimate) => ({ estimate, lo: estimate - 0.01, hi: estimate + 0.01 });
+  const runs = [
+    { run: "onehot", kind: "onehot", source: "one-hot", accuracy: acc(0.6) },
+    { run: "cosine:gpt3-davinci", kind: "cosine", source: "gpt3-davinci", accuracy: acc(0.56) },
+    { run: "emb_ce:use-lite", kind: "emb_ce", source: "use-lite", accuracy: acc(0.595) },
+    { run: "cosine:onehot-vectors", kind: "cosine", source: "onehot-vectors", accuracy: acc(0.55) },
+  ];
+  const e = lt.targetEffects(runs);
+  assert.deepEqual(e.map((x) => x.run), ["cosine:gpt3-davinci", "emb_ce:use-lite"], "neither one-hot nor the control is an embedding run");
+  const near = (a, b) => Math.abs(a - b) < 1e-9;
+  assert.ok(near(e[0].vsOnehot, -0.04) && near(e[0].lossEffect, -0.05) && near(e[0].targetEffect, 0.01));
+  assert.ok(near(e[0].lossEffect + e[0].targetEffect, e[0].vsOnehot));
+  assert.ok(near(e[1].vsOnehot, -0.005) && e[1].lossEffect === undefined && e[1].targetEffect === undefined, "no emb_ce control: no split");
+  assert.throws(() => lt.targetEffects(runs.slice(1)), /no one-hot run/);
 });

@@ -7,7 +7,7 @@ export type CifarName = "cifar10" | "cifar100";
 
 /** Label vectors from one embedder, one row per class in dataset index order. */
 export interface LabelSource {
-  /** e.g. "gpt3-davinci", "gpt3-ada-desc", "use-lite", "glove-100d-desc". */
+  /** e.g. "gpt3-davinci", "gpt3-ada-desc", "use-lite", "glove-100d-desc", "onehot-vectors" (the control). */
   id: string;
   /** What was embedded: class names or CIFAR-100 Wikipedia descriptions. */
   texts: "names" | "descriptions";
@@ -24,18 +24,29 @@ export interface LabelSourceOptions {
 
 const GPT3 = ["ada", "babbage", "curie", "davinci"];
 
-/** Parse "gpt3-<size>[-desc]" / "use-lite[-desc]" / "glove-100d[-desc]" into encoder and text kind. */
-export function parseSourceId(id: string): { family: "gpt3" | "use-lite" | "glove-100d"; size?: string; texts: "names" | "descriptions" } {
+/** The control label source: unit vectors, i.e. targets with no language-model structure. */
+export const CONTROL_SOURCE = "onehot-vectors";
+
+/**
+ * Parse "gpt3-<size>[-desc]" / "use-lite[-desc]" / "glove-100d[-desc]" into encoder and text kind;
+ * "onehot-vectors" is the control source: class i's vector is the i-th unit vector (no language model,
+ * all classes equally far apart), so an embedding loss can be run on targets without semantic structure.
+ */
+export function parseSourceId(id: string): { family: "gpt3" | "use-lite" | "glove-100d" | "onehot-vectors"; size?: string; texts: "names" | "descriptions" } {
   const desc = id.endsWith("-desc");
   const base = desc ? id.slice(0, -5) : id;
   const texts = desc ? "descriptions" : "names";
+  if (base === CONTROL_SOURCE) {
+    if (desc) throw new EmbedlabError(`"${id}": one-hot vectors embed no text`, `write "${CONTROL_SOURCE}"`);
+    return { family: CONTROL_SOURCE, texts };
+  }
   if (base.startsWith("gpt3-")) {
     const size = base.slice(5);
     if (!GPT3.includes(size)) throw new EmbedlabError(`unknown GPT-3 size in label source "${id}"`, `use gpt3-${GPT3.join(" / gpt3-")} (add -desc for descriptions)`);
     return { family: "gpt3", size, texts };
   }
   if (base === "use-lite" || base === "glove-100d") return { family: base, texts };
-  throw new EmbedlabError(`unknown label source "${id}"`, 'use "gpt3-<ada|babbage|curie|davinci>", "use-lite" or "glove-100d", each optionally with "-desc"');
+  throw new EmbedlabError(`unknown label source "${id}"`, 'use "gpt3-<ada|babbage|curie|davinci>", "use-lite" or "glove-100d", each optionally with "-desc", or the control "onehot-vectors"');
 }
 
 /** The texts a local encoder embeds: class names with spaces ("aquarium fish"), or the CIFAR-100 descriptions. */
@@ -53,6 +64,11 @@ export function labelTexts(dataset: CifarName, texts: "names" | "descriptions", 
  */
 export async function loadLabelSource(id: string, dataset: CifarName, opts: LabelSourceOptions = {}): Promise<LabelSource> {
   const p = parseSourceId(id);
+  if (p.family === "onehot-vectors") {
+    const k = (dataset === "cifar10" ? CIFAR10_CLASSES : CIFAR100_CLASSES).length;
+    const vectors = Array.from({ length: k }, (_, i) => Float32Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
+    return { id, texts: "names", vectors, dim: k, provenance: "control: class i's vector is the i-th unit vector (no language model)" };
+  }
   if (p.family === "gpt3") {
     const file = `${dataset}_${p.texts === "descriptions" ? "desc_" : ""}${p.size}-001`;
     const le = loadLabelEmbeddings(file, { root: opts.root, pairing: "by-name" });
