@@ -7,7 +7,7 @@ import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
 import { parseRunSpec, type TargetRunSpec } from "./model";
 import { argmaxClasses } from "./predict";
 import { zeroShotJob, type ZeroShotData, type ZeroShotEndToEnd } from "./zero-shot-experiment";
-import type { LabelSource } from "./sources";
+import { CONTROL_SOURCE, type LabelSource } from "./sources";
 import { targetMatrix, targetsInSpan, type Centering } from "./targets";
 import { accuracyCI } from "./zero-shot";
 
@@ -60,7 +60,8 @@ export function nb01Config(p: Nb01Params): Nb01Config {
     ? "onehot,cosine:gpt3-ada,mse:gpt3-ada,emb_ce:gpt3-ada,cosine:use-lite,emb_ce:use-lite"
     // quick: each run's peak lr (and cosine's span coordinates) chosen on a validation split of the train batch,
     // bench/selection/01_target_lr.mjs → outputs/selection/01_target_lr.json
-    : "onehot@0.004,cosine:gpt3-davinci@0.002,emb_ce:use-lite@0.002")).split(",").filter((s) => s.trim()).map(parseRunSpec);
+    // + the control: the cosine loss on targets without language-model structure (bench/selection/01_cosine_gap.mjs)
+    : "onehot@0.004,cosine:gpt3-davinci@0.002,emb_ce:use-lite@0.002,cosine:onehot-vectors@0.002")).split(",").filter((s) => s.trim()).map(parseRunSpec);
   if (!runs.some((r) => r.kind === "onehot")) throw new EmbedlabError("targetRuns must include onehot (the baseline every embedding run is compared with)");
   const schedule = (p.schedule || (full ? "sgd-onecycle" : "adam-warmup")) as Nb01Config["schedule"];
   if (schedule !== "adam-warmup" && schedule !== "sgd-onecycle") throw new EmbedlabError(`unknown schedule "${p.schedule}"`, 'use "adam-warmup" or "sgd-onecycle"');
@@ -196,6 +197,40 @@ export function classGaps(run: TargetRunResult, onehot: TargetRunResult): ClassG
       if (d > cos) { cos = d; best = k; }
     });
     return { classIndex: c, nearestClass: best, nearestCosine: cos, runAccuracy: run.perClass[c], onehotAccuracy: onehot.perClass[c], diff: run.perClass[c] - onehot.perClass[c] };
+  });
+}
+
+/** Whether a section-2 run is the control (its targets are plain unit vectors, not label embeddings). */
+export function isControlRun(r: { source: string }): boolean {
+  return r.source === CONTROL_SOURCE;
+}
+
+/** An embedding run's difference to one-hot, split into the loss's part and the targets' part. */
+export interface TargetEffect {
+  run: string;
+  kind: string;
+  /** run − one-hot. */
+  vsOnehot: number;
+  /** The same loss on the control's structure-free targets − one-hot: what the loss costs (undefined without a control run of this kind). */
+  lossEffect?: number;
+  /** run − the control run of the same kind: what the language-model targets add (undefined without a control). */
+  targetEffect?: number;
+}
+
+/**
+ * Per embedding run (not one-hot, not the control): accuracy minus one-hot's, and — where a control run of
+ * the same kind exists (e.g. cosine:onehot-vectors) — that difference split into the loss's part (control −
+ * one-hot) and the targets' part (run − control). The parts add up to vsOnehot.
+ */
+export function targetEffects(results: readonly TargetRunResult[]): TargetEffect[] {
+  const oh = results.find((r) => r.kind === "onehot");
+  if (!oh) throw new EmbedlabError("targetEffects: no one-hot run among the results", "include onehot in targetRuns");
+  return results.filter((r) => r.kind !== "onehot" && !isControlRun(r)).map((r) => {
+    const ctl = results.find((c) => isControlRun(c) && c.kind === r.kind);
+    const vsOnehot = r.accuracy.estimate - oh.accuracy.estimate;
+    return ctl
+      ? { run: r.run, kind: r.kind, vsOnehot, lossEffect: ctl.accuracy.estimate - oh.accuracy.estimate, targetEffect: r.accuracy.estimate - ctl.accuracy.estimate }
+      : { run: r.run, kind: r.kind, vsOnehot };
   });
 }
 
