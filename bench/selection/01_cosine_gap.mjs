@@ -8,8 +8,8 @@
 // Run: node bench/selection/01_cosine_gap.mjs (needs EMBEDLAB_DATA_DIR). Writes outputs/selection/01_cosine_gap.json.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parallel, train } from "@embedlab/lib";
-import { nb01ValidationSplit } from "./nb01-validation.mjs";
+import { train } from "@embedlab/lib";
+import { nb01ValidationSplit, trainSingleRuns } from "./nb01-validation.mjs";
 
 const lt = train.labelTargets;
 const { root, base, fitPart, valPart } = await nb01ValidationSplit();
@@ -18,15 +18,8 @@ const seeds = [11, 12];
 const specs = seeds.flatMap((seed) => kinds.map((runs) => ({ runs, seed })));
 const sources = await lt.loadLabelSources(["gpt3-davinci", "onehot-vectors"], "cifar10", { root });
 const byId = new Map(sources.sources.map((s) => [s.id, s]));
-const parts = specs.map((s) => {
-  const oneHot = s.runs.startsWith("onehot");
-  const cfg = lt.nb01Config({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // nb01Config insists on a one-hot run
-  cfg.runs = [cfg.runs[oneHot ? 0 : 1]]; // one run per job, its initial weights from s.seed
-  return lt.targetJobs(cfg, fitPart, valPart, byId);
-});
-const done = await parallel.runParallel(parts.map((p) => p.jobs[0]));
-const rows = parts.map((p, i) => {
-  const [r] = p.assemble([done[i]]);
+const results = await trainSingleRuns(base, specs, fitPart, valPart, byId);
+const rows = results.map((r, i) => {
   console.log(`seed ${specs[i].seed} ${specs[i].runs}: validation accuracy ${r.accuracy.estimate.toFixed(4)}`);
   return { run: specs[i].runs, seed: specs[i].seed, valAccuracy: r.accuracy.estimate, lo: r.accuracy.lo, hi: r.accuracy.hi, finalLoss: r.history[r.history.length - 1].loss };
 });

@@ -9,8 +9,8 @@
 // least 1 point; otherwise cosine stays.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parallel, train } from "@embedlab/lib";
-import { nb01ValidationSplit } from "./nb01-validation.mjs";
+import { train } from "@embedlab/lib";
+import { nb01ValidationSplit, trainSingleRuns } from "./nb01-validation.mjs";
 
 const lt = train.labelTargets;
 const { root, base, fitPart, valPart } = await nb01ValidationSplit();
@@ -21,17 +21,9 @@ const specs = [
 ];
 const sources = await lt.loadLabelSources(["gpt3-davinci"], "cifar10", { root });
 const byId = new Map(sources.sources.map((s) => [s.id, s]));
-const configFor = (s) => {
-  const oneHot = s.runs.startsWith("onehot");
-  const cfg = lt.nb01Config({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // nb01Config insists on a one-hot run
-  cfg.runs = [cfg.runs[oneHot ? 0 : 1]]; // one run per job, trained with seed s.seed
-  return cfg;
-};
-const parts = specs.map((s) => lt.targetJobs(configFor(s), fitPart, valPart, byId));
-const done = await parallel.runParallel(parts.map((p) => p.jobs[0]));
+const runs = await trainSingleRuns(base, specs, fitPart, valPart, byId);
 const results = {};
-parts.forEach((p, i) => {
-  const [r] = p.assemble([done[i]]);
+runs.forEach((r, i) => {
   results[specs[i].runs] = { valAccuracy: r.accuracy.estimate, lo: r.accuracy.lo, hi: r.accuracy.hi, finalLoss: r.history[r.history.length - 1].loss, epochs: r.history.length };
   console.log(`${specs[i].runs}: validation accuracy ${r.accuracy.estimate.toFixed(4)}`);
 });

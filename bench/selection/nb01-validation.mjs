@@ -1,6 +1,6 @@
 // Shared set-up of notebook 01's validation selections: the 10k CIFAR-10 train batch split into images
 // 0–7,999 (fit) and 8,000–9,999 (validation), and the quick profile's notebook parameters as a base.
-import { backend, data } from "@embedlab/lib";
+import { backend, data, parallel, train } from "@embedlab/lib";
 
 export async function nb01ValidationSplit() {
   const root = process.env.EMBEDLAB_DATA_DIR;
@@ -12,4 +12,20 @@ export async function nb01ValidationSplit() {
   const batch = data.loadCifar10("train", { root, batches: [1] });
   const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 2e-3, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
   return { root, base, fitPart: data.sliceImages(batch, 0, 8000), valPart: data.sliceImages(batch, 8000, 10000) };
+}
+
+/**
+ * Train one notebook-01 run per spec ({ runs: "kind[:source][@lr]", seed }) on `fitPart`, score it on
+ * `valPart`, all in the worker pool; resolves to one TargetRunResult per spec (same order).
+ */
+export async function trainSingleRuns(base, specs, fitPart, valPart, sourcesById) {
+  const lt = train.labelTargets;
+  const parts = specs.map((s) => {
+    const oneHot = s.runs.startsWith("onehot");
+    const cfg = lt.nb01Config({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // nb01Config insists on a one-hot run
+    cfg.runs = [cfg.runs[oneHot ? 0 : 1]]; // one run per job, its initial weights from s.seed
+    return lt.targetJobs(cfg, fitPart, valPart, sourcesById);
+  });
+  const done = await parallel.runParallel(parts.map((p) => p.jobs[0]));
+  return parts.map((p, i) => p.assemble([done[i]])[0]);
 }

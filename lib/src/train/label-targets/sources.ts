@@ -64,7 +64,7 @@ export function labelTexts(dataset: CifarName, texts: "names" | "descriptions", 
  */
 export async function loadLabelSource(id: string, dataset: CifarName, opts: LabelSourceOptions = {}): Promise<LabelSource> {
   const p = parseSourceId(id);
-  if (p.family === "onehot-vectors") {
+  if (p.family === CONTROL_SOURCE) {
     const k = (dataset === "cifar10" ? CIFAR10_CLASSES : CIFAR100_CLASSES).length;
     const vectors = Array.from({ length: k }, (_, i) => Float32Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
     return { id, texts: "names", vectors, dim: k, provenance: "control: class i's vector is the i-th unit vector (no language model)" };
