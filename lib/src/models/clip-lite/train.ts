@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError, progress, Rng } from "../../core";
+import { EmbedlabError, progress, Rng, yieldToEventLoop } from "../../core";
 import { infoNCE, projectionHead } from "../../losses";
 import { ClipLite } from "./model";
 
@@ -135,7 +135,7 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
         bar.tick(1);
       }
       // a macrotask turn per epoch lets a notebook kernel flush its live progress updates
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       const rec = { epoch: e, loss: sum / stepsPerEpoch };
       history.push(rec);
       onEpoch?.(rec);

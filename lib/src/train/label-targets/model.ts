@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError, progress } from "../../core";
+import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
 import type { ImageDataset } from "../../data";
 import { cosineRegression, embeddingCrossEntropy, mseRegression, oneHotCrossEntropy, projectionHead, type ProjectionHead } from "../../losses";
 import { resnet18, smallCnn } from "../../models";
@@ -178,7 +178,7 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
       loss, epochs: o.epochs, batchSize: opt.batchSize, optimizer: opt.optimizer, lr: opt.lr,
       seed: o.seed ?? 0, label: o.label ?? o.kind, maxStepsPerEpoch: o.maxStepsPerEpoch, progress: false,
       evaluate: async () => {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
         return {};
       },
       onEpochEnd: (r) => bar.tick(1, `loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s/epoch)`),
@@ -187,7 +187,7 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
     targetRows?.dispose();
   }
   bar.done(`loss ${result.history[result.history.length - 1].loss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  await new Promise<void>((resolve) => setImmediate(resolve)); // let pending display messages go out before the next phase
+  await yieldToEventLoop(); // let pending display messages go out before the next phase
   const feat = head ? undefined : featureModel(net);
   const model: TargetModel = {
     kind: o.kind,
