@@ -15,11 +15,13 @@ const tmp = (p) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 function checkSpec(spec, dataDir) {
   assert.equal(spec.display_name, "TypeScript (embedlab)");
   assert.equal(spec.language, "typescript");
-  assert.equal(spec.argv.length, 5);
+  assert.equal(spec.argv.length, 7);
   assert.ok(fs.existsSync(spec.argv[0]), `node binary ${spec.argv[0]}`);
-  assert.equal(spec.argv[1], path.join(root, "node_modules", "tslab", "bin", "tslab"));
-  assert.ok(fs.existsSync(spec.argv[1]));
-  assert.deepEqual(spec.argv.slice(2), ["kernel", "--config-path", "{connection_file}"]);
+  assert.deepEqual(spec.argv.slice(1, 3), ["--require", path.join(root, "kernel-ext", "dist", "kernel-preload.js")]);
+  assert.ok(fs.existsSync(spec.argv[2]));
+  assert.equal(spec.argv[3], path.join(root, "node_modules", "tslab", "bin", "tslab"));
+  assert.ok(fs.existsSync(spec.argv[3]));
+  assert.deepEqual(spec.argv.slice(4), ["kernel", "--config-path", "{connection_file}"]);
   assert.equal(spec.env.EMBEDLAB_ROOT, root);
   assert.equal(spec.env.EMBEDLAB_DATA_DIR, dataDir);
 }

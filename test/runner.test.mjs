@@ -47,6 +47,22 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
   assert.equal(JSON.parse(fs.readFileSync(path.join(s.out, "01_ok.results.json"), "utf8")).metrics.score, 0.9);
 });
 
+test("bursts of display messages (thousands in one synchronous loop) do not kill the kernel (zeromq EBUSY)", async () => {
+  const s = setup();
+  writeNb(s.nbDir, "01_burst", [
+    ["code", "let n = 2000;", ["parameters"]],
+    ["code", "import * as tslab from 'tslab';\nconst d = tslab.newDisplay();\nfor (let i = 0; i < n; i++) d.text(`update ${i}`);"],
+    ["code", "for (let i = 0; i < n; i++) tslab.display.text(`out ${i}`);\nconsole.log('printed');"],
+  ]);
+  const r = await s.run(["01"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const nb = readNb(path.join(s.out, "01_burst.ipynb"));
+  assert.deepEqual(nb.cells[1].outputs.map(textOf), ["update 1999"]);
+  const outs = nb.cells[2].outputs.map(textOf);
+  assert.equal(outs.length, 2001);
+  assert.deepEqual([outs[0], outs[1999], outs[2000]], ["out 0", "out 1999", "printed\n"]);
+});
+
 test("bad input is rejected before any kernel starts (exit 2, nothing written)", async () => {
   const s = setup();
   writeNb(s.nbDir, "01_ok", [PARAMS, ["code", "console.log(steps)"]]);

@@ -24,12 +24,14 @@ export { tableBundle, toRows, formatCell, type TableOptions, type TableRows, typ
 export { imagesBundle, type ImageItem, type ImagesOptions } from "./images";
 export { progress, liveProgress, type ProgressOptions } from "./progress";
 export { chartFonts, type FontConfig } from "./fonts";
+export { queueSendsWhenBusy, unboundedPublishers, guardTslabSockets, TSLAB_SOCKET_CLASSES } from "./zmq-send-queue";
 export {
   kernelSpec,
   installKernelSpec,
   jupyterDataDir,
   tslabBin,
   KERNEL_NAME,
+  KERNEL_PRELOAD,
   type KernelSpec,
   type KernelSpecOptions,
   type InstallOptions,

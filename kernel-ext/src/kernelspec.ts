@@ -35,7 +35,13 @@ export function tslabBin(root: string): string {
   return bin;
 }
 
-/** The kernelspec JSON: Node runs the repo's tslab, with EMBEDLAB_ROOT (and EMBEDLAB_DATA_DIR) set. */
+/** The file every embedlab kernel preloads (`node --require`): guards tslab's zeromq sockets. */
+export const KERNEL_PRELOAD = path.join(__dirname, "kernel-preload.js");
+
+/**
+ * The kernelspec JSON: Node preloads KERNEL_PRELOAD and runs the repo's tslab, with EMBEDLAB_ROOT
+ * (and EMBEDLAB_DATA_DIR) set.
+ */
 export function kernelSpec(opts: KernelSpecOptions = {}): KernelSpec {
   const root = path.resolve(opts.root ?? repoRoot());
   const env: Record<string, string> = { EMBEDLAB_ROOT: root };
@@ -43,7 +49,7 @@ export function kernelSpec(opts: KernelSpecOptions = {}): KernelSpec {
   if (dataDir) env.EMBEDLAB_DATA_DIR = path.resolve(dataDir);
   Object.assign(env, opts.env ?? {});
   return {
-    argv: [opts.node ?? process.execPath, tslabBin(root), "kernel", "--config-path", "{connection_file}"],
+    argv: [opts.node ?? process.execPath, "--require", KERNEL_PRELOAD, tslabBin(root), "kernel", "--config-path", "{connection_file}"],
     display_name: opts.displayName ?? "TypeScript (embedlab)",
     language: "typescript",
     interrupt_mode: "signal",

@@ -155,8 +155,8 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
         }
         lossSum += lossValue;
         bar?.tick(1, `loss ${lossValue.toFixed(4)} lr ${lr.toPrecision(3)}`);
-        // Give the event loop a turn every step: inside a kernel, display updates and heartbeats are
-        // sent from it, and minutes of a synchronous loop made the kernel's zeromq socket fail (EBUSY).
+        // Give the event loop a turn every step: inside a kernel, live display updates, heartbeat
+        // replies and interrupts are handled from it.
         await yieldToEventLoop();
       }
       const trainSeconds = (Date.now() - t0) / 1000;

@@ -36,8 +36,7 @@ export interface CheckpointedFinetuneResult {
  * and one linear learning-rate decay, stopping at `evalSteps` to call `evaluate(step)` and keeping the
  * variables' values at `checkpointSteps`. Built from models.gpt's buildExample / AdamW / trainStep, like
  * models.gpt.finetune, which has no evaluation hook and saves LoRA adapters only. Async: it yields to the
- * event loop after every step, so a notebook kernel can send its live progress updates (a long synchronous
- * loop queued them until the kernel's iopub socket failed with EBUSY).
+ * event loop after every step, so a notebook kernel can send its live progress updates and answer heartbeats.
  */
 export async function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, records: readonly { text: string }[], opts: CheckpointedFinetuneOptions, evaluate: (step: number) => void = () => undefined): Promise<CheckpointedFinetuneResult> {
   const { steps } = opts;

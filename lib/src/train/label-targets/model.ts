@@ -168,9 +168,8 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
   const source = imageSource({ data: ds.images, shape: [ds.n, ds.height, ds.width, ds.channels] }, y, {
     mean: CIFAR_MEAN, std: CIFAR_STD, augment: o.augment === false ? false : { pad: 4, flip: true },
   });
-  // One progress update per epoch, and a macrotask between epochs: fit's step loop is synchronous, and in a
-  // notebook kernel per-step live updates queued for minutes without an event-loop turn killed the kernel
-  // (zeromq EBUSY on the iopub socket).
+  // One progress update per epoch (a minutes-long run needs no per-step bar), and an event-loop turn
+  // between epochs so a notebook kernel can send it.
   const bar = progress(o.epochs, `train ${o.label ?? o.kind}`);
   let result;
   try {
