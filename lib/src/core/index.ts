@@ -6,3 +6,4 @@ export * from "./progress";
 export * from "./results";
 export * from "./json-file";
 export * from "./event-loop";
+export * from "./format";
