@@ -168,18 +168,14 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
   const source = imageSource({ data: ds.images, shape: [ds.n, ds.height, ds.width, ds.channels] }, y, {
     mean: CIFAR_MEAN, std: CIFAR_STD, augment: o.augment === false ? false : { pad: 4, flip: true },
   });
-  // One progress update per epoch (a minutes-long run needs no per-step bar), and an event-loop turn
-  // between epochs so a notebook kernel can send it.
+  // One progress update per epoch: a minutes-long run needs no per-step bar (fit yields to the event loop
+  // every step, so a notebook kernel sends it live).
   const bar = progress(o.epochs, `train ${o.label ?? o.kind}`);
   let result;
   try {
     result = await fit(trainable, source, {
       loss, epochs: o.epochs, batchSize: opt.batchSize, optimizer: opt.optimizer, lr: opt.lr,
       seed: o.seed ?? 0, label: o.label ?? o.kind, maxStepsPerEpoch: o.maxStepsPerEpoch, progress: false,
-      evaluate: async () => {
-        await yieldToEventLoop();
-        return {};
-      },
       onEpochEnd: (r) => bar.tick(1, `loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s/epoch)`),
     });
   } finally {
