@@ -30,10 +30,10 @@ interface Pending {
   resolve: (value: Promise<void>) => void;
   reject: (err: unknown) => void;
 }
+/** A socket's last send, and the sends waiting behind it (a drain runs exactly while this is non-empty). */
 interface SocketState {
   inFlight: Promise<void> | undefined;
   queue: Pending[];
-  draining: boolean;
 }
 
 const GUARDED = Symbol.for("embedlab.zmqSendQueue");
@@ -45,32 +45,27 @@ function isBusy(err: unknown): boolean {
 
 function stateOf(socket: object): SocketState {
   let st = states.get(socket);
-  if (!st) states.set(socket, (st = { inFlight: undefined, queue: [], draining: false }));
+  if (!st) states.set(socket, (st = { inFlight: undefined, queue: [] }));
   return st;
 }
 
 async function drain(socket: object, st: SocketState, send: SendFn): Promise<void> {
-  st.draining = true;
-  try {
-    while (st.queue.length > 0) {
-      await st.inFlight?.catch(() => undefined);
-      const next = st.queue[0];
-      try {
-        st.inFlight = send.call(socket, next.msg, ...next.rest);
-      } catch (err) {
-        if (isBusy(err)) {
-          await new Promise((resolve) => setImmediate(resolve)); // still busy: try again next turn
-          continue;
-        }
-        st.queue.shift();
-        next.reject(err);
+  while (st.queue.length > 0) {
+    await st.inFlight?.catch(() => undefined);
+    const next = st.queue[0];
+    try {
+      st.inFlight = send.call(socket, next.msg, ...next.rest);
+    } catch (err) {
+      if (isBusy(err)) {
+        await new Promise((resolve) => setImmediate(resolve)); // still busy: try again next turn
         continue;
       }
       st.queue.shift();
-      next.resolve(st.inFlight);
+      next.reject(err);
+      continue;
     }
-  } finally {
-    st.draining = false;
+    st.queue.shift();
+    next.resolve(st.inFlight);
   }
 }
 
@@ -96,8 +91,7 @@ export function queueSendsWhenBusy(classes: SocketClass[]): number {
         }
       }
       return new Promise<void>((resolve, reject) => {
-        st.queue.push({ msg, rest, resolve, reject });
-        if (!st.draining) void drain(this, st, send);
+        if (st.queue.push({ msg, rest, resolve, reject }) === 1) void drain(this, st, send);
       });
     };
     Object.defineProperty(queued, GUARDED, { value: true });

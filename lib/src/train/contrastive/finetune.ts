@@ -57,7 +57,7 @@ export interface ContrastiveResult {
 
 /**
  * Fine-tune `model` in place on `pairs`; resolves to the loss history. Yields to the event loop after every
- * step, so a notebook kernel stays responsive (a minutes-long synchronous loop can kill it).
+ * step, so a notebook kernel stays responsive (live progress, heartbeats, interrupts).
  */
 export async function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: readonly TextPair[], opts: ContrastiveOptions): Promise<ContrastiveResult> {
   const steps = opts.steps;
