@@ -100,7 +100,8 @@ test("the kernel preload guards tslab's socket classes before tslab loads", () =
   const r = spawnSync(process.execPath, ["--require", preload, "-e", check], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), [true, true, true, true]);
-  const ciPreload = spawnSync(process.execPath, ["--require", path.join(root, "ci", "dist", "kernel-preload.js"), "-e", check], { cwd: root, encoding: "utf8" });
+  const { kernelPreloadArgs } = require(path.join(root, "ci", "dist", "kernel.js"));
+  const ciPreload = spawnSync(process.execPath, [...kernelPreloadArgs(), "-e", check], { cwd: root, encoding: "utf8" });
   assert.equal(ciPreload.status, 0, ciPreload.stderr);
   assert.deepEqual(JSON.parse(ciPreload.stdout), [true, true, true, true]);
 });

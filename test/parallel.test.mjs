@@ -78,7 +78,11 @@ test("runParallel: a failing job rejects with its error and what to do; unknown 
   const jobs = [lt.trainReadJob(bad), lt.trainReadJob(bad)];
   await assert.rejects(runParallel(jobs, { workers: 2 }), (e) => /needs targets/.test(e.message) && /worker thread/.test(e.message) && /EMBEDLAB_WORKERS=1/.test(e.message));
   await assert.rejects(runParallel(jobs, { workers: 1 }), /needs targets/);
-  await assert.rejects(runParallel([{ task: "no/such-task", args: {}, local: async () => 0 }, { task: "no/such-task", args: {}, local: async () => 0 }], { workers: 2 }), /unknown parallel task "no\/such-task"/);
+  const taskModule = path.join(path.dirname(require.resolve("@embedlab/lib")), "parallel", "task.js");
+  const missing = { task: { module: taskModule, export: "noSuchTask" }, args: {}, local: async () => 0 };
+  await assert.rejects(runParallel([missing, missing], { workers: 2 }), /"noSuchTask" is not a function exported by .*parallel.task\.js/);
+  // A job checks, when it is made, that the module exports the function under that name.
+  assert.throws(() => lib.parallel.job(taskModule, "job", async () => 0, {}), /exports "job", but not as the function given/);
   assert.deepEqual(await runParallel([]), []);
   const saved = process.env.EMBEDLAB_WORKERS;
   try {

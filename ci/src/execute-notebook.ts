@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "@embedlab/lib/dist/core";
+import { writeFileAtomic } from "@embedlab/lib";
 import type { CellError } from "./error-text";
 import { CellTimeoutError, Kernel, KernelDiedError } from "./kernel";
 import { sourceText, toLines, type Cell, type Notebook, type Output } from "./nbformat";

@@ -7,11 +7,10 @@
  *    during a run (e.g. `tsc -b` rebuilding lib/dist), tslab's converter trips over its own debounce
  *    timer ("Unexpected pending rebuildTimer") and every later cell fails. A headless run should see
  *    one consistent library anyway, so file and directory watching is turned off in the kernel.
- * 3. The zeromq send guard every embedlab kernel preloads (kernel-ext/src/zmq-send-queue.ts): a send
- *    that would throw EBUSY is queued instead of killing the kernel.
+ * (The zeromq send guard every embedlab kernel preloads, kernel-ext's KERNEL_PRELOAD, is required
+ * before this file: see kernel.ts.)
  */
 import * as path from "node:path";
-import "@embedlab/kernel-ext/dist/kernel-preload";
 
 const runnerPid = process.ppid;
 setInterval(() => {

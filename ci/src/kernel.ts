@@ -4,8 +4,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zmq from "zeromq";
+import { KERNEL_PRELOAD } from "@embedlab/kernel-ext";
 import { decode, encode, newMessage, type JupyterMessage } from "./jupyter-messages";
 import { freePorts } from "./free-ports";
+
+/** Node flags of every kernel the runner starts: kernel-ext's zeromq guard, then the runner's own preload. */
+export function kernelPreloadArgs(): string[] {
+  return ["--require", KERNEL_PRELOAD, "--require", path.join(__dirname, "kernel-preload.js")];
+}
 
 export interface KernelOptions {
   /** Repository root: the kernel runs there so `require("@embedlab/lib")` resolves. */
@@ -122,7 +128,7 @@ export class Kernel {
     );
     const tslabBin = path.join(this.opts.root, "node_modules", "tslab", "bin", "tslab");
     if (!fs.existsSync(tslabBin)) throw new Error(`tslab not found at ${tslabBin}; run npm install`);
-    this.child = spawn(process.execPath, ["--require", path.join(__dirname, "kernel-preload.js"), tslabBin, "kernel", "--config-path", configPath], {
+    this.child = spawn(process.execPath, [...kernelPreloadArgs(), tslabBin, "kernel", "--config-path", configPath], {
       cwd: this.opts.root,
       env: this.opts.env,
       detached: true,

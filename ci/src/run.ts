@@ -4,7 +4,7 @@
  * tslab kernel, writes `<out>/<name>.ipynb`, checks `ci/expectations.json`, prints one line per notebook.
  * Exit: 0 all ok, 1 a notebook failed or missed an expectation, 2 bad input, 130/143 interrupted.
  */
-import { outputDir, repoRoot } from "@embedlab/lib/dist/core";
+import { outputDir, repoRoot } from "@embedlab/lib";
 import { parseCli, USAGE } from "./cli-args";
 import { executeNotebook, markExpectationFailures } from "./execute-notebook";
 import { checkExpectations, loadExpectations } from "./expectations";

@@ -3,7 +3,7 @@
  * The smoke notebook checks the whole stack in under a minute: kernel, backend, display, training, results.
  */
 import * as path from "node:path";
-import { repoRoot } from "@embedlab/lib/dist/core";
+import { repoRoot } from "@embedlab/lib";
 import { writeNotebook, type CellSpec } from "./write-notebook";
 
 export const SMOKE_CELLS: CellSpec[] = [

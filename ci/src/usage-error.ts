@@ -1,4 +1,4 @@
-import { EmbedlabError } from "@embedlab/lib/dist/core";
+import { EmbedlabError } from "@embedlab/lib";
 
 /** Bad command line, notebook or config: reported before any kernel starts, exit code 2. */
 export class UsageError extends EmbedlabError {

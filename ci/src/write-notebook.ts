@@ -1,4 +1,4 @@
-import { writeFileAtomic } from "@embedlab/lib/dist/core";
+import { writeFileAtomic } from "@embedlab/lib";
 import { toLines, type Cell, type Notebook } from "./nbformat";
 
 export type CellSpec = { md: string } | { code: string; tags?: string[] };

@@ -11,3 +11,4 @@ export * as train from "./train";
 export * as metrics from "./metrics";
 export * as viz from "./viz";
 export * as parallel from "./parallel";
+export * as experiments from "./experiments";

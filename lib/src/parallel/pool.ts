@@ -3,7 +3,7 @@
  * tfjs-wasm is single-threaded in Node, so a second core otherwise idles; two trainings side by side
  * finish in ~0.7× the time of running them one after the other (`npm run bench`, parallel).
  *
- * A job is a task name from `tasks.ts` plus plain, structured-cloneable arguments. Every task is
+ * A job names the module and export it runs (`parallel.job`, task.ts) plus plain, structured-cloneable arguments. Every task is
  * deterministic given its arguments, so results do not depend on how many workers ran them, or in
  * which order. `EMBEDLAB_WORKERS=1` runs every job in this process, one after the other.
  */
@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import { EmbedlabError, progress, type ProgressReporter } from "../core";
 import { backendInfo } from "../backend";
 import type { FromWorker, ToWorker } from "./protocol";
+import type { Job } from "./task";
 
 export interface ParallelOptions {
   /** Worker threads (default: `EMBEDLAB_WORKERS`, else min(jobs, CPU cores) on wasm/cpu; 1 on GPU/native backends). 1 = in this process. */
@@ -35,12 +36,6 @@ export function workerCount(jobs: number, opts: ParallelOptions = {}): number {
   return Math.max(1, Math.min(n, jobs));
 }
 
-/** A job: the registered task's name, its arguments, and the same function to run in-process when there is one worker. */
-export interface Job<A, R> {
-  task: string;
-  args: A;
-  local: (args: A) => Promise<R>;
-}
 
 /**
  * Run `jobs` on a pool of worker threads (queue order; each worker takes the next job when it is free)
@@ -94,7 +89,7 @@ export async function runParallel<A, R>(jobs: readonly Job<A, R>[], opts: Parall
         else if (m.type === "progress-done") { bars.get(m.bar)?.done(m.info); bars.delete(m.bar); }
         else if (m.type === "result") { results[m.job] = m.value as R; take(); }
         else if (m.type === "error") {
-          const what = m.job >= 0 ? `${jobs[m.job].task} (job ${m.job + 1} of ${jobs.length})` : "starting a worker thread";
+          const what = m.job >= 0 ? `${jobs[m.job].task.export} (job ${m.job + 1} of ${jobs.length})` : "starting a worker thread";
           fail(new EmbedlabError(`${what} failed in a worker thread: ${m.message}`, "rerun with EMBEDLAB_WORKERS=1 to run the jobs in this process"));
         }
       });

@@ -1,5 +1,7 @@
 /** Messages between `runParallel` (main thread) and `worker.ts`. */
-export type ToWorker = { type: "run"; job: number; task: string; args: unknown };
+import type { TaskRef } from "./task";
+
+export type ToWorker = { type: "run"; job: number; task: TaskRef; args: unknown };
 
 export type FromWorker =
   | { type: "ready" }

@@ -1,12 +1,12 @@
 /**
  * Worker-thread entry of `runParallel`: initialises the tfjs backend the main thread uses, sends its
- * progress bars to the main thread, and runs jobs one at a time by task name (`tasks.ts`).
+ * progress bars to the main thread, and runs jobs one at a time: each names its module and export (task.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { EmbedlabError, setProgressFactory } from "../core";
+import { setProgressFactory } from "../core";
 import { initBackend, type BackendPreference } from "../backend";
 import type { FromWorker, ToWorker } from "./protocol";
-import { TASKS } from "./tasks";
+import { resolveTask } from "./task";
 
 const port = parentPort;
 if (!port) throw new Error("parallel/worker.js is a worker-thread entry; start jobs with runParallel()");
@@ -21,8 +21,7 @@ setProgressFactory((total, label) => {
 
 port.on("message", async (m: ToWorker) => {
   try {
-    const fn = TASKS[m.task as keyof typeof TASKS] as ((a: unknown) => Promise<unknown>) | undefined;
-    if (!fn) throw new EmbedlabError(`unknown parallel task "${m.task}"`, `register it in lib/src/parallel/tasks.ts (known: ${Object.keys(TASKS).join(", ")})`);
+    const fn = resolveTask(m.task);
     send({ type: "result", job: m.job, value: await fn(m.args) });
   } catch (e) {
     const err = e as Error & { hint?: string };

@@ -13,7 +13,7 @@ import type { GptTokenizer } from "../../models/gpt/bpe";
 import { embed } from "../../models/gpt/embed";
 import { loadGptSpec, type GptSpec } from "../../models/gpt/load";
 import type { GPT } from "../../models/gpt/model";
-import { runParallel, type Job, type ParallelOptions } from "../../parallel/pool";
+import { job, runParallel, type Job, type ParallelOptions } from "../../parallel";
 import { contrastiveFinetune, type ContrastiveOptions, type ContrastiveResult } from "./finetune";
 import type { QuestionFold, TextPair } from "./pairs";
 
@@ -83,9 +83,6 @@ async function runFold(model: GPT, tokenizer: GptTokenizer, a: FinetuneFoldArgs)
   return { ft, before, after };
 }
 
-/** The parallel task name of `finetuneFold` (registered in parallel/tasks.ts). */
-export const FINETUNE_FOLD_TASK = "contrastive/finetune-fold";
-
 /** Fine-tune and measure one fold on a fresh copy from `load`, disposed afterwards. */
 async function runFoldOnCopy(load: () => Promise<{ model: GPT; tokenizer: GptTokenizer }>, a: FinetuneFoldArgs): Promise<FinetuneFoldResult> {
   const { model, tokenizer } = await load();
@@ -117,8 +114,11 @@ export async function crossFitFinetune(o: CrossFitOptions): Promise<CrossFitFold
     return { fold, set, evalTexts, candidates, pairs, args };
   });
   const load = o.load;
-  const local = load ? (a: FinetuneFoldArgs) => runFoldOnCopy(load, a) : finetuneFold;
-  const jobs: Job<FinetuneFoldArgs, FinetuneFoldResult>[] = prepared.map((p) => ({ task: FINETUNE_FOLD_TASK, args: p.args, local }));
+  const jobs: Job<FinetuneFoldArgs, FinetuneFoldResult>[] = prepared.map((p) => {
+    const j = job(__filename, "finetuneFold", finetuneFold, p.args);
+    // With a `load` function the folds run in this process (a function cannot go to a worker).
+    return load ? { ...j, local: (a: FinetuneFoldArgs) => runFoldOnCopy(load, a) } : j;
+  });
   const results = await runParallel(jobs, load ? { workers: 1 } : o.parallel);
   const out: CrossFitFold[] = [];
   for (const [i, p] of prepared.entries()) {

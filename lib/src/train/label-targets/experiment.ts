@@ -2,7 +2,7 @@ import { EmbedlabError } from "../../core";
 import type { ImageDataset } from "../../data";
 import type { ConfidenceInterval } from "../../metrics";
 import type { EpochRecord } from "../history";
-import { runParallel, type Job, type ParallelOptions } from "../../parallel/pool";
+import { runParallel, type Job, type ParallelOptions } from "../../parallel";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
 import { parseRunSpec, type TargetRunSpec } from "./model";
 import { argmaxClasses } from "./predict";

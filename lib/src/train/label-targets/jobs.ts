@@ -4,7 +4,7 @@
  * of notebook 01 can train their four CNNs two at a time in worker threads.
  */
 import type { ImageDataset } from "../../data";
-import type { Job } from "../../parallel/pool";
+import { job, type Job } from "../../parallel";
 import type { EpochRecord } from "../history";
 import { trainTargetModel, type TrainTargetOptions } from "./model";
 import { readModel, type ModelReading } from "./predict";
@@ -42,9 +42,7 @@ export async function trainAndRead(a: TrainReadArgs): Promise<TrainReadResult> {
   }
 }
 
-/** The parallel task name of `trainAndRead` (registered in parallel/tasks.ts). */
-export const TRAIN_READ_TASK = "label-targets/train-read";
-
+/** `trainAndRead(args)` as a parallel job. */
 export function trainReadJob(args: TrainReadArgs): Job<TrainReadArgs, TrainReadResult> {
-  return { task: TRAIN_READ_TASK, args, local: trainAndRead };
+  return job(__filename, "trainAndRead", trainAndRead, args);
 }

@@ -2,7 +2,7 @@ import { filterByClasses, heldOutSplit, zeroShotSplit, type ImageDataset } from 
 import { confusionMatrix, type ConfidenceInterval } from "../../metrics";
 import type { EpochRecord } from "../history";
 import type { Nb01Config } from "./experiment";
-import { runParallel, type Job, type ParallelOptions } from "../../parallel/pool";
+import { job, runParallel, type Job, type ParallelOptions } from "../../parallel";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
 import { argmaxClasses } from "./predict";
 import type { LabelSource } from "./sources";
@@ -133,9 +133,6 @@ export async function fitAndScoreProbe(a: ProbeArgs): Promise<Float32Array[][]> 
   }
 }
 
-/** The parallel task name of `fitAndScoreProbe` (registered in parallel/tasks.ts). */
-export const PROBE_TASK = "label-targets/probe";
-
 /**
  * Compare label sources cheaply: for each, a fresh linear projection trained with emb_ce on the frozen
  * features of the seen training images (CNN untouched), then the same zero-shot evaluation. The probes
@@ -144,11 +141,12 @@ export const PROBE_TASK = "label-targets/probe";
 export async function zeroShotProbes(cfg: Nb01Config, d: ZeroShotData, f: ZeroShotFeatures, sources: readonly LabelSource[], epochs = 10, opts: ParallelOptions = {}): Promise<ZeroShotResult[]> {
   const y = seenPositions(d);
   const targets = sources.map((s) => targetMatrix(s.vectors, { center: cfg.center, seen: d.seen }));
-  const jobs: Job<ProbeArgs, Float32Array[][]>[] = sources.map((s, i) => ({
-    task: PROBE_TASK, local: fitAndScoreProbe,
-    args: { features: f.trainSeen, labels: y, targets: d.seen.map((c) => targets[i][c]), head: { kind: "emb_ce", epochs, temperature: cfg.temperature, seed: cfg.seed },
-      score: [{ features: f.unseenImages, labelVectors: targets[i] }, { features: f.test, labelVectors: targets[i] }] },
-  }));
+  const jobs: Job<ProbeArgs, Float32Array[][]>[] = sources.map((s, i) =>
+    job(__filename, "fitAndScoreProbe", fitAndScoreProbe, {
+      features: f.trainSeen, labels: y, targets: d.seen.map((c) => targets[i][c]), head: { kind: "emb_ce", epochs, temperature: cfg.temperature, seed: cfg.seed },
+      score: [{ features: f.unseenImages, labelVectors: targets[i] }, { features: f.test, labelVectors: targets[i] }],
+    }),
+  );
   const byCost = sources.map((_, i) => i).sort((a, b) => sources[b].dim - sources[a].dim || a - b);
   const done = await runParallel(byCost.map((i) => jobs[i]), opts);
   const scores = new Array<Float32Array[][]>(sources.length);
