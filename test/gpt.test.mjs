@@ -273,8 +273,8 @@ test("buildExample masks the prompt, counts the response and <|endoftext|>", () 
 test("checkpoint: save/load round trip; missing or mismatched files are named with the expected shape", () => {
   const m = new gpt.GPT(TINY, undefined, 8);
   const dir = path.join(tmp(), "ck");
-  gpt.saveCheckpoint(dir, m, tok, { note: "test" });
-  const back = gpt.loadCheckpoint(dir);
+  gpt.saveGptCheckpoint(dir, m, tok, { note: "test" });
+  const back = gpt.loadGptCheckpoint(dir);
   assert.equal(back.training.note, "test");
   const ids = tf.tensor2d([[3, 1, 4, 1, 5]], [1, 5], "int32");
   assert.equal(maxAbsDiff(tf.tidy(() => back.model.forward(ids).logits.dataSync()), tf.tidy(() => m.forward(ids).logits.dataSync())), 0);
@@ -283,7 +283,7 @@ test("checkpoint: save/load round trip; missing or mismatched files are named wi
   const w = path.join(dir, "weights.bin");
   const bytes = fs.readFileSync(w);
   fs.writeFileSync(w, bytes.subarray(0, bytes.length - 8));
-  assert.throws(() => gpt.loadCheckpoint(dir), (e) => /weights\.bin/.test(e.message) && /wte\.weight \[300,16\]/.test(e.message));
+  assert.throws(() => gpt.loadGptCheckpoint(dir), (e) => /weights\.bin/.test(e.message) && /wte\.weight \[300,16\]/.test(e.message));
   fs.writeFileSync(w, bytes);
   // a tensor with the wrong shape in the manifest
   const mf = path.join(dir, "manifest.json");
@@ -291,11 +291,11 @@ test("checkpoint: save/load round trip; missing or mismatched files are named wi
   const good = JSON.stringify(man);
   man.tensors.find((t) => t.name === "h.1.mlp.c_fc.weight").shape = [16, 32];
   fs.writeFileSync(mf, JSON.stringify(man));
-  assert.throws(() => gpt.loadCheckpoint(dir), (e) => /manifest\.json/.test(e.message) && /h\.1\.mlp\.c_fc\.weight/.test(e.message) && /\[16,64\]/.test(e.message));
+  assert.throws(() => gpt.loadGptCheckpoint(dir), (e) => /manifest\.json/.test(e.message) && /h\.1\.mlp\.c_fc\.weight/.test(e.message) && /\[16,64\]/.test(e.message));
   fs.writeFileSync(mf, good);
   fs.rmSync(path.join(dir, "tokenizer.json"));
-  assert.throws(() => gpt.loadCheckpoint(dir), /tokenizer\.json/);
-  assert.throws(() => gpt.loadCheckpoint(path.join(dir, "nope")), /nope/);
+  assert.throws(() => gpt.loadGptCheckpoint(dir), /tokenizer\.json/);
+  assert.throws(() => gpt.loadGptCheckpoint(path.join(dir, "nope")), /nope/);
   back.model.dispose();
   m.dispose();
 });

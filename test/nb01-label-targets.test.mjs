@@ -129,9 +129,9 @@ test("zeroShotReport: top-5 only with at least 10 unseen classes", () => {
 test("accuracyCI and argmaxClasses", () => {
   const pred = lt.argmaxClasses([Float32Array.from([0, 2, 1]), Float32Array.from([3, 2, 1])], [5, 7, 9]);
   assert.deepEqual(Array.from(pred), [7, 5]);
-  const ci = lt.accuracyCI([1, 2, 3, 4], [1, 2, 0, 0]);
+  const ci = lib.metrics.accuracyCI([1, 2, 3, 4], [1, 2, 0, 0]);
   assert.equal(ci.estimate, 0.5);
-  assert.throws(() => lt.accuracyCI([1], [1, 2]), /1 predictions for 2 labels/);
+  assert.throws(() => lib.metrics.accuracyCI([1], [1, 2]), /1 predictions for 2 labels/);
 });
 
 test("superclassOrder / groups / reorderMatrix", () => {

@@ -34,14 +34,14 @@ test("teacherLabels follows the requested class order; margins; subset and most 
 test("accuracyCI and the paired difference CI", () => {
   const gold = [1, 0, 1, 0, 1, 0, 1, 0, 1, 0];
   const a = [1, 0, 1, 0, 1, 0, 1, 0, 0, 1];
-  const ci = pl.accuracyCI(a, gold, 0, 500);
+  const ci = lib.metrics.accuracyCI(a, gold, { seed: 0, resamples: 500 });
   assert.equal(ci.estimate, 0.8);
   assert.equal(ci.n, 10);
   assert.ok(ci.lo < 0.8 && ci.hi > 0.8 - 1e-9 && ci.hi <= 1);
-  const d = pl.accuracyDifferenceCI(a, gold, gold, 0, 500);
+  const d = lib.metrics.accuracyDifferenceCI(a, gold, gold, { seed: 0, resamples: 500 });
   assert.ok(Math.abs(d.estimate + 0.2) < 1e-12);
   assert.ok(d.hi <= 0);
-  assert.throws(() => pl.accuracyCI([1], [1, 0]), /1 predictions for 2 labels/);
+  assert.throws(() => lib.metrics.accuracyCI([1], [1, 0]), /1 predictions for 2 labels/);
   assert.deepEqual([...pl.binaryDecisions([0.2, 0.8, 0.6, 0.4, 0.5, 0.5])], [1, 0, 1]);
 });
 

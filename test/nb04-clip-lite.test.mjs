@@ -10,7 +10,7 @@ const lib = require("@embedlab/lib");
 const cl = require("@embedlab/lib/dist/models/clip-lite");
 
 test("caption templates and class names", () => {
-  assert.equal(cl.prettyClassName("breakfast_burrito"), "breakfast burrito");
+  assert.equal(lib.data.prettyClassName("breakfast_burrito"), "breakfast burrito");
   const caps = cl.classCaptions("apple_pie", "food");
   assert.ok(caps.length >= 5);
   assert.ok(caps.every((c) => c.includes("apple pie")));

@@ -48,13 +48,13 @@ test("trainSections: worker threads give exactly the in-process results (section
 
 test("crossFitFinetune: folds in worker threads (GPT given as a checkpoint) match the in-process run", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
-  const { GPT, DEFAULT_CONFIG, BpeTokenizer, saveCheckpoint, loadCheckpoint } = lib.models.gpt;
+  const { GPT, DEFAULT_CONFIG, BpeTokenizer, saveGptCheckpoint, loadGptCheckpoint } = lib.models.gpt;
   const C = lib.train.contrastive;
   const texts = ["the cat sat on the mat", "a dog ran in the park", "rain fell on the town", "ships sail the sea", "birds sing at dawn"];
   const tok = BpeTokenizer.train(texts, 300);
   const model = new GPT({ ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize }, undefined, 1);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-par-"));
-  saveCheckpoint(path.join(dir, "ck"), model, tok, {});
+  saveGptCheckpoint(path.join(dir, "ck"), model, tok, {});
   model.dispose();
   const words = ["cat", "dog", "rain", "sea", "bird", "wind", "town", "park"];
   const qs = words.map((w, i) => ({
@@ -63,7 +63,7 @@ test("crossFitFinetune: folds in worker threads (GPT given as a checkpoint) matc
   }));
   const common = { folds: C.questionFolds(qs, 2, 0), buildPairs: (tune) => C.questionAnswerPairs(tune), stepsFor: (f) => f + 1, unrelated: ["one text", "another text", "third"],
     extraTexts: ["x y"], finetune: { batch: 2, lr: 1e-2, temperature: 0.1, seed: 1 } };
-  const inProcess = await C.crossFitFinetune({ ...common, load: async () => loadCheckpoint(path.join(dir, "ck")) });
+  const inProcess = await C.crossFitFinetune({ ...common, load: async () => loadGptCheckpoint(path.join(dir, "ck")) });
   const workers = await C.crossFitFinetune({ ...common, gpt: { id: "tinygpt-brown", dir: path.join(dir, "ck") }, parallel: { workers: 2 } });
   const strip = (rs) => rs.map((r) => ({ ...r, seconds: 0, before: { ...r.before, seconds: 0 }, after: { ...r.after, seconds: 0 } }));
   assert.deepEqual(strip(workers), strip(inProcess));

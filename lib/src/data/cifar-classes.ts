@@ -63,9 +63,9 @@ export function cifar100CoarseOf(): number[] {
   return out;
 }
 
-/** Human-readable name: "aquarium_fish" → "aquarium fish". */
+/** Human-readable class name: "aquarium_fish" → "aquarium fish", "apple_pie" → "apple pie". */
 export function prettyClassName(name: string): string {
-  return name.replace(/_/g, " ");
+  return name.replace(/[_-]+/g, " ").trim();
 }
 
 function norm(s: string): string {

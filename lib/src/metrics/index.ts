@@ -4,6 +4,7 @@ export type { NearestLabelResult } from "./cosine";
 export { pearson, spearman, averageRanks } from "./correlation";
 export { bootstrapCI, quantile } from "./bootstrap";
 export type { BootstrapOptions, ConfidenceInterval } from "./bootstrap";
+export { accuracyCI, accuracyDifferenceCI, type AccuracyWithCI, type AccuracyCIOptions } from "./accuracy-ci";
 export { bootstrapAucCI, bootstrapPairedAucCI } from "./bootstrap-auc";
 export type { BootstrapAucOptions } from "./bootstrap-auc";
 export type { Vector } from "./check";

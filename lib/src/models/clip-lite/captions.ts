@@ -1,9 +1,6 @@
 /** Caption templates that turn a class label into training captions for the contrastive model. */
+import { prettyClassName } from "../../data";
 
-/** "apple_pie" → "apple pie". */
-export function prettyClassName(name: string): string {
-  return name.replace(/[_-]+/g, " ").trim();
-}
 
 export type CaptionDomain = "food" | "object";
 

@@ -32,7 +32,7 @@ export interface CheckpointManifest {
   numParams: number;
 }
 
-export interface LoadedCheckpoint<T = Record<string, unknown>> {
+export interface LoadedGptCheckpoint<T = Record<string, unknown>> {
   model: GPT;
   tokenizer: BpeTokenizer;
   manifest: CheckpointManifest;
@@ -42,7 +42,7 @@ export interface LoadedCheckpoint<T = Record<string, unknown>> {
 }
 
 /** Write model + tokenizer + training record to `dir` (replacing it atomically). */
-export function saveCheckpoint(dir: string, model: GPT, tokenizer: BpeTokenizer, training: object): void {
+export function saveGptCheckpoint(dir: string, model: GPT, tokenizer: BpeTokenizer, training: object): void {
   const shapes = paramShapes(model.config);
   const tensors: TensorEntry[] = [];
   let offset = 0;
@@ -82,7 +82,7 @@ function readJson(file: string): unknown {
 }
 
 /** Load a checkpoint folder; every missing or mismatched file is reported by name with the expected shape. */
-export function loadCheckpoint<T = Record<string, unknown>>(dir = defaultCheckpointDir()): LoadedCheckpoint<T> {
+export function loadGptCheckpoint<T = Record<string, unknown>>(dir = defaultCheckpointDir()): LoadedGptCheckpoint<T> {
   if (!fs.existsSync(dir)) throw new DataNotFoundError(`GPT checkpoint ${path.basename(dir)}`, [dir], "npm run pretrain");
   const mfile = path.join(dir, "manifest.json");
   const manifest = readJson(mfile) as CheckpointManifest;

@@ -7,7 +7,7 @@ export { GPT, KVCache, DEFAULT_CONFIG, paramShapes, validateConfig, type GptConf
 export { crossEntropy, gatherRows, gelu, layerNorm, linear, mm, tiedHead } from "./ops";
 export { causalSelfAttention } from "./attention";
 export { AdamW, trainStep, cosineLr, linearLr, type AdamWOptions } from "./adamw";
-export { saveCheckpoint, loadCheckpoint, defaultCheckpointDir, CHECKPOINT_FORMAT, type CheckpointManifest, type LoadedCheckpoint } from "./checkpoint";
+export { saveGptCheckpoint, loadGptCheckpoint, defaultCheckpointDir, CHECKPOINT_FORMAT, type CheckpointManifest, type LoadedGptCheckpoint } from "./checkpoint";
 export { loadBrownDocs, detokenizeTagged, brownDir, type BrownDoc } from "./brown";
 export { splitDocs, tokenStream, randomBatch, evalLoss, unigramLoss } from "./lm-data";
 export { pretrain, TOKENIZER_EXTRA_TEXT, type PretrainOptions, type TrainingRecord } from "./pretrain";

@@ -2,15 +2,15 @@
 import { initBackend } from "../../backend";
 import { EmbedlabError } from "../../core/errors";
 import type { GptTokenizer } from "./bpe";
-import { loadCheckpoint, defaultCheckpointDir, LoadedCheckpoint } from "./checkpoint";
+import { loadGptCheckpoint, defaultCheckpointDir, LoadedGptCheckpoint } from "./checkpoint";
 import { loadGpt2 } from "./gpt2";
 import type { GPT } from "./model";
 import type { TrainingRecord } from "./pretrain";
 
 /** Load `data/models/tinygpt-brown/` (or `dir`) after initialising the tfjs backend. */
-export async function loadTinyGpt(dir = defaultCheckpointDir()): Promise<LoadedCheckpoint<TrainingRecord>> {
+export async function loadTinyGpt(dir = defaultCheckpointDir()): Promise<LoadedGptCheckpoint<TrainingRecord>> {
   await initBackend();
-  return loadCheckpoint<TrainingRecord>(dir);
+  return loadGptCheckpoint<TrainingRecord>(dir);
 }
 
 /** Which GPT to load, as plain data (it can be sent to a worker thread): the project's checkpoint or hub GPT-2. */

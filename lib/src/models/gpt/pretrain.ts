@@ -9,7 +9,7 @@ import { initBackend } from "../../backend";
 import { BpeTokenizer } from "./bpe";
 import { loadBrownDocs } from "./brown";
 import { AdamW, cosineLr, trainStep } from "./adamw";
-import { saveCheckpoint, defaultCheckpointDir } from "./checkpoint";
+import { saveGptCheckpoint, defaultCheckpointDir } from "./checkpoint";
 import { evalLoss, randomBatch, splitDocs, tokenStream, unigramLoss } from "./lm-data";
 import { DEFAULT_CONFIG, GPT, GptConfig } from "./model";
 import { crossEntropy } from "./ops";
@@ -149,7 +149,7 @@ export async function pretrain(opts: PretrainOptions = {}): Promise<{ dir: strin
       valHistory.push({ step: step + 1, valLoss: +v.loss.toFixed(4) });
       evalMs += Date.now() - te;
       record = makeRecord(step + 1, v.loss);
-      saveCheckpoint(dir, model, tokenizer, record);
+      saveGptCheckpoint(dir, model, tokenizer, record);
       evalMs += Date.now() - te;
       log(`step ${step + 1}: train ${loss.toFixed(3)} val ${v.loss.toFixed(4)} (unigram ${unigram.toFixed(3)}) ${record.tokensPerSecond} tok/s, tensors ${tf.memory().numTensors}`);
     }

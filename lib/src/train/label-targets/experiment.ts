@@ -9,7 +9,7 @@ import { argmaxClasses } from "./predict";
 import { zeroShotJob, type ZeroShotData, type ZeroShotEndToEnd } from "./zero-shot-experiment";
 import { CONTROL_SOURCE, type LabelSource } from "./sources";
 import { targetMatrix, targetsInSpan, type Centering } from "./targets";
-import { accuracyCI } from "./zero-shot";
+import { accuracyCI } from "../../metrics";
 
 /** Settings the notebook resolves from its parameters and profile. */
 export interface Nb01Config {

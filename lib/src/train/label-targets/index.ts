@@ -6,7 +6,7 @@ export { embeddingStructure, type EmbeddingStructure } from "./structure";
 export { trainTargetModel, parseRunSpec, TARGET_KINDS, CIFAR_MEAN, CIFAR_STD, type TargetKind, type TargetRunSpec, type TrainTargetOptions, type TargetModel } from "./model";
 export { classScores, imageFeatures, readModel, argmaxClasses, type ModelReading } from "./predict";
 export { trainAndRead, trainReadJob, type ReadRequest, type TrainReadArgs, type TrainReadResult } from "./jobs";
-export { zeroShotReport, accuracyCI, fitFeatureHead, type ZeroShotReport, type FeatureHead, type FeatureHeadOptions } from "./zero-shot";
+export { zeroShotReport, fitFeatureHead, type ZeroShotReport, type FeatureHead, type FeatureHeadOptions } from "./zero-shot";
 export { nb01Config, compareTargets, targetJobs, trainSections, metricKey, perClassAccuracy, classGaps, isControlRun, targetEffects, type TargetEffect, type ClassGap, type Nb01Config, type Nb01Params, type TargetRunResult } from "./experiment";
 export { gridOf, withoutAxisLabels, withColorScheme } from "./figures";
 export { zeroShotData, zeroShotEndToEnd, zeroShotJob, zeroShotProbes, fitAndScoreProbe, oneHotOnUnseen, type ProbeArgs, type ZeroShotData, type ZeroShotResult, type ZeroShotFeatures, type ZeroShotEndToEnd } from "./zero-shot-experiment";

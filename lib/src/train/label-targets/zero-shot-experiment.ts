@@ -7,7 +7,8 @@ import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
 import { argmaxClasses } from "./predict";
 import type { LabelSource } from "./sources";
 import { targetMatrix } from "./targets";
-import { accuracyCI, fitFeatureHead, zeroShotReport, type FeatureHeadOptions, type ZeroShotReport } from "./zero-shot";
+import { accuracyCI } from "../../metrics";
+import { fitFeatureHead, zeroShotReport, type FeatureHeadOptions, type ZeroShotReport } from "./zero-shot";
 
 /** The images of a zero-shot experiment. */
 export interface ZeroShotData {

@@ -54,13 +54,6 @@ export function zeroShotReport(scores: readonly Float32Array[], labels: ArrayLik
   return rep;
 }
 
-/** Accuracy with a bootstrap CI of predicted vs true class ids. */
-export function accuracyCI(pred: ArrayLike<number>, labels: ArrayLike<number>, opts: { seed?: number; n?: number } = {}): ConfidenceInterval {
-  if (pred.length !== labels.length || pred.length === 0) throw new EmbedlabError(`accuracyCI: ${pred.length} predictions for ${labels.length} labels`);
-  const hits = Float64Array.from({ length: pred.length }, (_, i) => (pred[i] === labels[i] ? 1 : 0));
-  return bootstrapCI(hits, { seed: opts.seed ?? 0, n: opts.n ?? 1000 });
-}
-
 export interface FeatureHeadOptions {
   /** "emb_ce": learned linear map to label space + softmax over cosines; "onehot": linear softmax classifier. */
   kind: "emb_ce" | "onehot";

@@ -1,6 +1,7 @@
 import { EmbedlabError } from "../../core";
 import { trainStudent, type StudentModel, type TrainStudentOptions, type WordVectorTable } from "../../models/student";
-import { accuracyCI, binaryDecisions, type AccuracyWithCI } from "./evaluate";
+import { binaryDecisions } from "./evaluate";
+import { accuracyCI, type AccuracyWithCI } from "../../metrics";
 
 /** Student architectures notebook 02 can compare. */
 export type StudentVariant = "word-vectors" | "bag" | "word-vectors+bag";
@@ -59,7 +60,7 @@ export async function trainAndScore(
   try {
     const probs = await st.model.predictProba(evalTexts);
     const pred = binaryDecisions(probs);
-    const run: StudentRun = { name, trainSize: texts.length, accuracy: accuracyCI(pred, evalGold, opts.ciSeed ?? 0), probs, pred, trainSeconds: st.seconds, epochs: st.fit.history.length, finalLoss: Number(st.fit.history[st.fit.history.length - 1]?.loss ?? NaN), params: st.model.paramCount() };
+    const run: StudentRun = { name, trainSize: texts.length, accuracy: accuracyCI(pred, evalGold, { seed: opts.ciSeed ?? 0 }), probs, pred, trainSeconds: st.seconds, epochs: st.fit.history.length, finalLoss: Number(st.fit.history[st.fit.history.length - 1]?.loss ?? NaN), params: st.model.paramCount() };
     if (opts.keepModel) run.model = st.model;
     return run;
   } finally {

@@ -2,7 +2,7 @@
 export { teacherLabels, mostConfident, subsetLabels, type TeacherLabels, type ScoringTeacher } from "./teacher";
 export { measureThroughput, type Throughput } from "./throughput";
 export { disagreements, type Disagreement } from "./disagreements";
-export { accuracyCI, accuracyDifferenceCI, binaryDecisions, type AccuracyWithCI } from "./evaluate";
+export { binaryDecisions } from "./evaluate";
 export { trainAndScore, variantOptions, parseVariants, STUDENT_VARIANTS, type StudentVariant, type StudentRun } from "./experiment";
 export { scalingChart, type ScalingPoint } from "./scaling-chart";
 export { loadTeacher, splitPrompts, tfjsModelParamCount, type LoadedTeacher } from "./load-teacher";
