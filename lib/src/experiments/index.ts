@@ -7,6 +7,7 @@
  *   (decision thresholds named there), both unit-tested.
  * Reusable parts (models, metrics, training) live in the layers below.
  */
+export * as smoke from "./smoke"; // notebook 00
 export * as labelTargets from "./label-targets"; // notebook 01
 export * as trainWithoutLabels from "./train-without-labels"; // notebook 02
 export * as gptEmbeddings from "./gpt-embeddings"; // notebook 03
