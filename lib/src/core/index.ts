@@ -1,3 +1,7 @@
+/**
+ * core/ (lowest layer; imports nothing of ours): errors with a fix, repo/data/output paths, atomic files,
+ * seeded Rng, progress reporting, results files, number formatting, event-loop yields.
+ */
 export * from "./errors";
 export * from "./paths";
 export * from "./atomic";

@@ -1,4 +1,4 @@
-/** Dataset loaders (official on-disk layouts), the dataset registry and download-on-demand. */
+/** data/ (above parallel): dataset loaders (official on-disk layouts), the dataset registry, download-on-demand, the Aonomi set. */
 export * from "./types";
 export * from "./cifar-classes";
 export * from "./cifar";

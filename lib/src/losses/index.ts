@@ -1,3 +1,4 @@
+/** losses/ (above metrics): training losses as tf ops — classification, regression, contrastive, language-model. */
 export { oneHotCrossEntropy, embeddingCrossEntropy } from "./classification";
 export { cosineRegression, mseRegression } from "./regression";
 export { marginRanking, infoNCE } from "./contrastive";

@@ -1,3 +1,7 @@
+/**
+ * metrics/ (above data): plain-number evaluation — accuracy and CIs, AUCs and bootstrap intervals, cosine
+ * statistics, correlations, embedding-quality measures. No tfjs models: anyone's scores go in.
+ */
 export { accuracy, topK, argTopK, confusionMatrix, rocAuc, recallAtK } from "./classification";
 export { cosine, cosineSimilarityMatrix, pairedCosine, meanCosine, normalizeRows, l2normalize, meanVector, nearestLabel, withinAcrossCosine } from "./cosine";
 export type { NearestLabelResult } from "./cosine";

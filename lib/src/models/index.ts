@@ -1,4 +1,7 @@
-/** Encoders: text and image → vectors, an on-disk embedding cache, zero-shot classification. */
+/**
+ * models/ (above viz): reusable models — text and image encoders (USE-lite, GloVe, MobileNetV2, hub models),
+ * an on-disk embedding cache, zero-shot classification, CNNs, the GPT (gpt/), CLIP-lite, LPIPS, the student.
+ */
 export type { Provenance, EmbedOptions, TextEncoder, ImageEncoder, ImageInput, RawImage, LoadOptions } from "./types";
 export { remoteAllowed } from "./remote";
 export { cosine, meanVector, l2normalize } from "./vector-math";

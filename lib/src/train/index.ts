@@ -1,3 +1,7 @@
+/**
+ * train/ (above models): the one training stack — optimizers, schedules, the fit loop, batches and
+ * image sources, checkpoints. Experiments call it; models never import it.
+ */
 export { fit, yieldToEventLoop } from "./fit";
 export type { FitOptions, FitResult, LossFn, EarlyStopping } from "./fit";
 export type { EpochRecord } from "./history";

@@ -1,3 +1,4 @@
+/** viz/ (above losses): vega-lite specs (charts, heatmaps, 2-d projections, grids) and table rows; displays nothing itself. */
 export type { VegaLiteSpec, ChartOptions } from "./spec";
 export { VEGA_LITE_SCHEMA } from "./spec";
 export { heatmap } from "./heatmap";
