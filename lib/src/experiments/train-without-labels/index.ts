@@ -6,3 +6,4 @@ export { binaryDecisions } from "./evaluate";
 export { trainAndScore, variantOptions, parseVariants, STUDENT_VARIANTS, type StudentVariant, type StudentRun } from "./student-runs";
 export { scalingChart, type ScalingPoint } from "./scaling-chart";
 export { loadTeacher, splitPrompts, tfjsModelParamCount, type LoadedTeacher } from "./load-teacher";
+export { trainStudent, type TrainStudentOptions, type TrainedStudent } from "./train-student";

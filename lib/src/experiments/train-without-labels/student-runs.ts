@@ -1,5 +1,6 @@
 import { EmbedlabError } from "../../core";
-import { trainStudent, type StudentModel, type TrainStudentOptions, type WordVectorTable } from "../../models/student";
+import type { StudentModel, WordVectorTable } from "../../models/student";
+import { trainStudent, type TrainStudentOptions } from "./train-student";
 import { binaryDecisions } from "./evaluate";
 import { accuracyCI, type AccuracyWithCI } from "../../metrics";
 
