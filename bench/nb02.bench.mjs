@@ -44,10 +44,10 @@ export async function run() {
   tf.dispose([x, y, bag, w]);
 
   const probe = sentences(128, rng);
-  const studentSpeed = await lib.train.pseudoLabels.measureThroughput((xs) => model.predictProba(xs), probe, { minSeconds: 1 });
+  const studentSpeed = await lib.experiments.trainWithoutLabels.measureThroughput((xs) => model.predictProba(xs), probe, { minSeconds: 1 });
   const enc = await lib.models.loadTextEncoder("use-lite");
   const teacher = lib.models.zeroShotClassifier(enc, { negative: ["negative", "a negative movie review"], positive: ["positive", "a positive movie review"] });
-  const teacherSpeed = await lib.train.pseudoLabels.measureThroughput((xs) => teacher.classify(xs), probe);
+  const teacherSpeed = await lib.experiments.trainWithoutLabels.measureThroughput((xs) => teacher.classify(xs), probe);
   model.dispose();
   return [
     { what: `bag step, gather+mask (${index.size} features, B=${B})`, value: msGather, unit: "ms/step" },

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const pl = lib.train.pseudoLabels;
+const pl = lib.experiments.trainWithoutLabels;
 
 const fakeTeacher = {
   labels: ["positive", "negative"],

@@ -6,6 +6,7 @@ const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
 const tf = require("@tensorflow/tfjs");
 const S = lib.models.student;
+const { trainStudent } = lib.experiments.trainWithoutLabels;
 
 before(async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
@@ -50,7 +51,7 @@ const NEG = ["a dull film", "dull and boring", "truly awful acting", "boring sto
 test("trainStudent learns a separable toy task (bag), parameter counts, predictions are probabilities", async () => {
   const texts = [...POS, ...NEG];
   const labels = [...POS.map(() => 1), ...NEG.map(() => 0)];
-  const st = await S.trainStudent(texts, labels, { embedDim: 8, epochs: 40, lr: 0.05, seed: 3 });
+  const st = await trainStudent(texts, labels, { embedDim: 8, epochs: 40, lr: 0.05, seed: 3 });
   const p = await st.model.predictProba(["great and wonderful", "dull and awful"]);
   assert.equal(p.length, 4);
   assert.ok(Math.abs(p[0] + p[1] - 1) < 1e-5);
@@ -82,29 +83,29 @@ test("trainStudent with frozen word vectors only, soft targets and example weigh
     vectors: Float32Array.from([1, 0.1, 0.9, 0.2, -1, 0.1, -0.8, 0.3]), source: "test" };
   const texts = ["great", "wonderful", "dull", "awful", "great wonderful", "dull awful"];
   const soft = [0.1, 0.9, 0.2, 0.8, 0.9, 0.1, 0.8, 0.2, 0, 1, 1, 0];
-  const st = await S.trainStudent(texts, soft, { embedDim: 0, wordVectors: table, epochs: 60, lr: 0.1, seed: 1 });
+  const st = await trainStudent(texts, soft, { embedDim: 0, wordVectors: table, epochs: 60, lr: 0.1, seed: 1 });
   assert.equal(st.model.paramCount().trainable, 2 * 2 + 2);
   assert.equal(st.model.paramCount().frozen, 8);
   const p = await st.model.predictProba(["wonderful", "awful"]);
   assert.ok(p[1] > 0.6 && p[3] < 0.4, JSON.stringify([...p]));
   st.model.dispose();
   // weights: a zero-weight example with the opposite label must not flip the result
-  const w = await S.trainStudent(["great", "dull", "great"], [1, 0, 0], { embedDim: 0, wordVectors: table, epochs: 60, lr: 0.1, weights: [1, 1, 0] });
+  const w = await trainStudent(["great", "dull", "great"], [1, 0, 0], { embedDim: 0, wordVectors: table, epochs: 60, lr: 0.1, weights: [1, 1, 0] });
   const q = await w.model.predictProba(["great"]);
   assert.ok(q[1] > 0.5);
   w.model.dispose();
 });
 
 test("minSteps gives small sets more epochs", async () => {
-  const st = await S.trainStudent(["good", "bad"], [1, 0], { embedDim: 4, epochs: 2, minSteps: 10, batchSize: 1 });
+  const st = await trainStudent(["good", "bad"], [1, 0], { embedDim: 4, epochs: 2, minSteps: 10, batchSize: 1 });
   assert.equal(st.fit.history.length, 5);
   assert.equal(st.fit.steps, 10);
   st.model.dispose();
 });
 
 test("trainStudent rejects bad targets with a clear error", async () => {
-  await assert.rejects(S.trainStudent(["a", "b"], [1]), /2 texts but 1 targets/);
-  await assert.rejects(S.trainStudent(["a", "b"], [0, 2]), /not a class id/);
-  await assert.rejects(S.trainStudent([], []), /no training texts/);
+  await assert.rejects(trainStudent(["a", "b"], [1]), /2 texts but 1 targets/);
+  await assert.rejects(trainStudent(["a", "b"], [0, 2]), /not a class id/);
+  await assert.rejects(trainStudent([], []), /no training texts/);
   assert.throws(() => new S.StudentModel(S.buildFeatureIndex(["a"]), undefined, { embedDim: 0 }), /no features/);
 });

@@ -1,11 +1,9 @@
 import { EmbedlabError } from "../../core";
-import { trainStudent, type StudentModel, type TrainStudentOptions, type WordVectorTable } from "../../models/student";
+import type { StudentModel, WordVectorTable } from "../../models/student";
+import { trainStudent, type TrainStudentOptions } from "./train-student";
 import { binaryDecisions } from "./evaluate";
+import { STUDENT_VARIANTS, type StudentVariant } from "./config";
 import { accuracyCI, type AccuracyWithCI } from "../../metrics";
-
-/** Student architectures notebook 02 can compare. */
-export type StudentVariant = "word-vectors" | "bag" | "word-vectors+bag";
-export const STUDENT_VARIANTS: readonly StudentVariant[] = ["word-vectors", "bag", "word-vectors+bag"];
 
 /** Training settings per variant, fixed before any run (not tuned on the evaluation set). */
 export function variantOptions(variant: StudentVariant, wordVectors: WordVectorTable | undefined, epochs: number, seed: number, minSteps = 300): TrainStudentOptions {
@@ -21,13 +19,6 @@ export function variantOptions(variant: StudentVariant, wordVectors: WordVectorT
     default:
       throw new EmbedlabError(`unknown student variant "${String(variant)}"`, `use one of ${STUDENT_VARIANTS.join(", ")}`);
   }
-}
-
-export function parseVariants(list: string): StudentVariant[] {
-  const out = list.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const v of out) if (!(STUDENT_VARIANTS as readonly string[]).includes(v)) throw new EmbedlabError(`unknown student variant "${v}"`, `use a comma-separated subset of ${STUDENT_VARIANTS.join(", ")}`);
-  if (out.length === 0) throw new EmbedlabError("no student variants given", `use e.g. "${STUDENT_VARIANTS.join(",")}"`);
-  return out as StudentVariant[];
 }
 
 /** One trained-and-scored student run. */

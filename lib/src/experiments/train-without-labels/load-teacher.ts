@@ -52,10 +52,3 @@ export async function loadTeacher(id: string, prompts: Record<string, string[]>,
     params: id === "use-lite" ? tfjsModelParamCount(path.join(useLiteModelDir(), "model.json")) : undefined,
   };
 }
-
-/** "a|b|c" → ["a", "b", "c"] (trimmed, empties dropped); throws when nothing is left. */
-export function splitPrompts(s: string, what: string): string[] {
-  const out = s.split("|").map((p) => p.trim()).filter(Boolean);
-  if (out.length === 0) throw new EmbedlabError(`no prompts for ${what}`, 'write them "|"-separated, e.g. "negative|a negative movie review"');
-  return out;
-}

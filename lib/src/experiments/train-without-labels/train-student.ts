@@ -3,9 +3,9 @@ import { EmbedlabError } from "../../core";
 import { fit, type FitResult } from "../../train/fit";
 import { warmupLinear } from "../../train/schedules";
 import type { BatchSource } from "../../train/sources";
-import { buildFeatureIndex } from "./features";
-import { StudentModel, type StudentConfig } from "./model";
-import type { WordVectorTable } from "./word-vectors";
+import { buildFeatureIndex } from "../../models/student";
+import { StudentModel, type StudentConfig } from "../../models/student";
+import type { WordVectorTable } from "../../models/student";
 
 export interface TrainStudentOptions extends StudentConfig {
   epochs?: number;

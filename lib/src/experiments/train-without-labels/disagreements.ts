@@ -1,3 +1,5 @@
+import type { TableView } from "./table";
+
 /** One evaluation sentence on which teacher and student disagree. */
 export interface Disagreement {
   sentence: string;
@@ -11,6 +13,14 @@ export interface Disagreement {
   right: "teacher" | "student";
 }
 
+/** The first `limit` disagreements and the counts over all of them. */
+export interface Disagreements {
+  rows: Disagreement[];
+  total: number;
+  teacherRight: number;
+  studentRight: number;
+}
+
 /**
  * Sentences where teacher and student predictions differ, most confident student first (ties by
  * teacher margin). Binary tasks: class 1 is the "positive" class.
@@ -22,7 +32,7 @@ export function disagreements(
   studentP: ArrayLike<number>,
   classes: readonly string[],
   limit = 12,
-): { rows: Disagreement[]; total: number; teacherRight: number; studentRight: number } {
+): Disagreements {
   const rows: Disagreement[] = [];
   for (let i = 0; i < sentences.length; i++) {
     const s = studentP[i * 2 + 1] >= 0.5 ? 1 : 0;
@@ -42,4 +52,9 @@ export function disagreements(
   const teacherRight = rows.filter((r) => r.right === "teacher").length;
   rows.sort((a, b) => Math.abs(b.studentP1 - 0.5) - Math.abs(a.studentP1 - 0.5) || Math.abs(b.teacherMargin) - Math.abs(a.teacherMargin));
   return { rows: rows.slice(0, limit), total, teacherRight, studentRight: total - teacherRight };
+}
+
+export function disagreementTable(d: Disagreements, evalSize: number): TableView {
+  const rows = d.rows.map((r) => ({ sentence: r.sentence, gold: r.gold, teacher: r.teacher, "teacher margin": r.teacherMargin, student: r.student, "student P(positive)": r.studentP1, right: r.right }));
+  return [rows, { caption: `${d.total} of ${evalSize} dev sentences disagree: teacher right on ${d.teacherRight}, student on ${d.studentRight}`, digits: 3 }];
 }

@@ -1,0 +1,123 @@
+import { EmbedlabError } from "../../core";
+
+/**
+ * Notebook 02's parameters and every profile default, resolved in one place. `quick` runs offline with
+ * a USE-lite embedding teacher; `full` uses a transformers.js NLI teacher and a larger scaling pool.
+ */
+export type Profile = "quick" | "full";
+
+/** The notebook's `parameters` cell, as the user set it ("" = the profile default). */
+export interface Params {
+  profile: Profile;
+  /** Data root holding SST-2/ ("" = data/cache). */
+  dataRoot: string;
+  /** GLUE-format TSV to sample unlabelled sentences from ("" = <dataRoot>/SST-2/train.tsv). */
+  trainFile: string;
+  /** GLUE-format TSV with labels to evaluate on ("" = <dataRoot>/SST-2/dev.tsv). */
+  evalFile: string;
+  sampleSize: number;
+  seed: number;
+  /** Comma-separated pool sizes for the scaling curve ("" = the profile's). */
+  scalingSizes: string;
+  selectionSize: number;
+  /** Teacher id ("" = the profile's). */
+  teacherModel: string;
+  negativePrompts: string;
+  positivePrompts: string;
+  altNegativePrompts: string;
+  altPositivePrompts: string;
+  studentVariants: string;
+  /** "auto" or one student variant. */
+  studentArch: string;
+  epochs: number;
+  minSteps: number;
+  confidentFraction: number;
+  throughputSentences: number;
+}
+
+/** What each profile sets when its parameter is left "". */
+export const PROFILE_DEFAULTS: Readonly<Record<Profile, { teacherModel: string; scalingSizes: readonly number[] }>> = {
+  quick: { teacherModel: "use-lite", scalingSizes: [250, 1000, 4000] },
+  full: { teacherModel: "nli:Xenova/bart-large-mnli", scalingSizes: [250, 1000, 4000, 16000] },
+};
+
+/** Class names in id order (SST-2: 0 = negative, 1 = positive). */
+export const CLASSES: readonly string[] = ["negative", "positive"];
+
+/** The two prompt sets compared on the selection slice. */
+export type PromptSetName = "ensemble" | "alternative";
+/** Teacher prompts per class name. */
+export type Prompts = Record<string, string[]>;
+
+/** Student architectures notebook 02 can compare. */
+export type StudentVariant = "word-vectors" | "bag" | "word-vectors+bag";
+export const STUDENT_VARIANTS: readonly StudentVariant[] = ["word-vectors", "bag", "word-vectors+bag"];
+
+/** The parameters with every default filled in and every list parsed. */
+export interface Config extends Params {
+  /** The teacher actually used (teacherModel or the profile's). */
+  teacherId: string;
+  /** Scaling pool sizes (scalingSizes or the profile's). */
+  sizes: number[];
+  /** Sentences drawn for the pool: the largest of sampleSize and sizes. */
+  poolSize: number;
+  promptSets: Record<PromptSetName, Prompts>;
+  variants: StudentVariant[];
+  /** "auto" or the one variant asked for. */
+  arch: "auto" | StudentVariant;
+}
+
+/** "a|b|c" → ["a", "b", "c"] (trimmed, empties dropped); throws when nothing is left. */
+export function splitPrompts(s: string, what: string): string[] {
+  const out = s
+    .split("|")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (out.length === 0)
+    throw new EmbedlabError(
+      `no prompts for ${what}`,
+      'write them "|"-separated, e.g. "negative|a negative movie review"',
+    );
+  return out;
+}
+
+export function parseVariants(list: string): StudentVariant[] {
+  const out = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const v of out)
+    if (!(STUDENT_VARIANTS as readonly string[]).includes(v))
+      throw new EmbedlabError(
+        `unknown student variant "${v}"`,
+        `use a comma-separated subset of ${STUDENT_VARIANTS.join(", ")}`,
+      );
+  if (out.length === 0)
+    throw new EmbedlabError("no student variants given", `use e.g. "${STUDENT_VARIANTS.join(",")}"`);
+  return out as StudentVariant[];
+}
+
+/** Fill in the profile defaults and parse the lists of the parameters cell. */
+export function resolveConfig(params: Params): Config {
+  const defaults = PROFILE_DEFAULTS[params.profile];
+  if (!defaults) throw new EmbedlabError(`unknown profile "${String(params.profile)}"`, 'use "quick" or "full"');
+  const sizes = params.scalingSizes ? params.scalingSizes.split(",").map(Number) : [...defaults.scalingSizes];
+  return {
+    ...params,
+    teacherId: params.teacherModel || defaults.teacherModel,
+    sizes,
+    poolSize: Math.max(params.sampleSize, ...sizes),
+    promptSets: {
+      ensemble: {
+        negative: splitPrompts(params.negativePrompts, "negative"),
+        positive: splitPrompts(params.positivePrompts, "positive"),
+      },
+      alternative: {
+        negative: splitPrompts(params.altNegativePrompts, "negative (alt)"),
+        positive: splitPrompts(params.altPositivePrompts, "positive (alt)"),
+      },
+    },
+    variants: parseVariants(params.studentVariants),
+    arch: params.studentArch === "auto" ? "auto" : parseVariants(params.studentArch)[0],
+  };
+}

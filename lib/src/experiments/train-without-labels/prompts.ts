@@ -1,0 +1,49 @@
+import { accuracy } from "../../metrics";
+import { CLASSES, type Config, type PromptSetName } from "./config";
+import { loadTeacher, type LoadedTeacher } from "./load-teacher";
+import { teacherLabels } from "./teacher";
+import type { TableView } from "./table";
+
+export interface PromptRow {
+  set: PromptSetName;
+  negative: string;
+  positive: string;
+  "selection-slice accuracy": number;
+}
+
+export interface PromptChoice {
+  rows: PromptRow[];
+  /** The set with the best selection-slice accuracy (ties: the first). */
+  best: PromptSetName;
+  /** The teacher with the best prompts. */
+  teacher: LoadedTeacher;
+}
+
+/** Score each prompt set's zero-shot teacher on the labelled selection slice; the best one becomes the teacher. */
+export async function choosePrompts(
+  p: Pick<Config, "teacherId" | "promptSets" | "profile">,
+  selTexts: readonly string[],
+  selGold: readonly number[],
+): Promise<PromptChoice> {
+  const rows: PromptRow[] = [];
+  for (const [name, prompts] of Object.entries(p.promptSets) as Array<[PromptSetName, Record<string, string[]>]>) {
+    const tch = await loadTeacher(p.teacherId, prompts, { profile: p.profile });
+    const lab = await teacherLabels(tch.classifier, selTexts, CLASSES);
+    rows.push({
+      set: name,
+      negative: prompts.negative.join(" | "),
+      positive: prompts.positive.join(" | "),
+      "selection-slice accuracy": accuracy(lab.labels, selGold),
+    });
+  }
+  const best = rows.reduce((a, b) => (b["selection-slice accuracy"] > a["selection-slice accuracy"] ? b : a)).set;
+  const teacher = await loadTeacher(p.teacherId, p.promptSets[best], { profile: p.profile });
+  return { rows, best, teacher };
+}
+
+export function promptTable(c: PromptChoice, selectionSize: number): TableView {
+  return [
+    c.rows as unknown as Array<Record<string, unknown>>,
+    { caption: `Prompt sets on ${selectionSize} labelled train sentences → teacher uses "${c.best}"`, digits: 3 },
+  ];
+}

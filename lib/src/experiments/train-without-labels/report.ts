@@ -1,0 +1,149 @@
+import { points } from "../../core";
+
+/** What the original ("Train without labels", txtai) measured on SST-2 dev: deberta-large-mnli teacher, electra-base student. */
+export const ORIGINAL_TEACHER_ACC = 0.8819;
+export const ORIGINAL_STUDENT_ACC = 0.8739;
+/** A student at most this far below its teacher (or above it) "matches" it, as in the original (−0.8 points). */
+export const CLOSE_TO_TEACHER = 0.02;
+/** The teacher id whose conclusion explains the gap to the original's NLI teacher (an embedding-similarity teacher). */
+export const EMBEDDING_TEACHER_ID = "use-lite";
+
+/** An estimate with its 95 % CI. */
+export interface Estimate {
+  estimate: number;
+  lo: number;
+  hi: number;
+}
+
+/** Every number and name the saved metrics and the conclusion are written from. */
+export interface Summary {
+  teacherId: string;
+  /** The prompt set the teacher uses. */
+  promptSet: string;
+  /** Selection-slice accuracy of the "alternative" (single label word) prompts; NaN when not run. */
+  altPromptAccuracy: number;
+  /** Weights in the teacher's model files, when known. */
+  teacherParams?: number;
+  /** Embedding-cache stats of the teacher (embedding teachers only). */
+  teacherCache?: { hits: number; misses: number };
+  evalSize: number;
+  sampleSize: number;
+  poolSize: number;
+  confidentFraction: number;
+  /** The student architecture. */
+  arch: string;
+  /** Teacher dev accuracy. */
+  teacher: Estimate;
+  /** The student trained on the sample's pseudo-labels. */
+  student: Estimate & { finalLoss: number; trainableParams: number; frozenParams: number };
+  /** The same student trained on the sample's gold labels. */
+  gold: Estimate & { finalLoss: number };
+  /** Student minus teacher, paired bootstrap. */
+  gap: Estimate;
+  /** Accuracy of the teacher's labels of the sample (hidden gold). */
+  sampleLabelAccuracy: number;
+  /** Student dev accuracy per pool size, smallest first. */
+  scaling: Array<Estimate & { size: number }>;
+  confident: { accuracy: number; labelAccuracy: number };
+  /** Sentences/s. */
+  speed: { teacher: number; student: number; speedup: number };
+  disagreements: { total: number; teacherRight: number; studentRight: number };
+  totalSeconds: number;
+}
+
+/** The flat metrics saved with saveResults (the keys ci/expectations.json checks). */
+export function metrics(s: Summary): Record<string, number> {
+  const scaling: Record<string, number> = {};
+  for (const p of s.scaling) scaling[`scaling_acc_${p.size}`] = p.estimate;
+  const largest = s.scaling[s.scaling.length - 1];
+  return {
+    teacher_dev_acc: s.teacher.estimate,
+    teacher_dev_acc_lo: s.teacher.lo,
+    teacher_dev_acc_hi: s.teacher.hi,
+    student_dev_acc: s.student.estimate,
+    student_dev_acc_lo: s.student.lo,
+    student_dev_acc_hi: s.student.hi,
+    student_minus_teacher: s.gap.estimate,
+    student_minus_teacher_lo: s.gap.lo,
+    student_minus_teacher_hi: s.gap.hi,
+    gold_student_dev_acc: s.gold.estimate,
+    gold_student_final_loss: s.gold.finalLoss,
+    student_final_loss: s.student.finalLoss,
+    gold_minus_pseudo: s.gold.estimate - s.student.estimate,
+    ...scaling,
+    largest_pool_minus_teacher: largest.estimate - s.teacher.estimate,
+    confident_dev_acc: s.confident.accuracy,
+    confident_label_acc: s.confident.labelAccuracy,
+    sample_label_acc: s.sampleLabelAccuracy,
+    teacher_sentences_per_s: s.speed.teacher,
+    student_sentences_per_s: s.speed.student,
+    speedup: s.speed.speedup,
+    student_trainable_params: s.student.trainableParams,
+    ...(s.teacherParams !== undefined ? { teacher_params: s.teacherParams } : {}),
+    student_frozen_params: s.student.frozenParams,
+    disagreements: s.disagreements.total,
+    total_s: s.totalSeconds,
+    ...(s.teacherCache ? { teacher_cache_misses: s.teacherCache.misses, teacher_cache_hits: s.teacherCache.hits } : {}),
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+const pts = (x: number) => `${points(x)} points`;
+const pct2 = (x: number) => `${(100 * x).toFixed(2)} %`;
+
+/** Does the student match its teacher: at most CLOSE_TO_TEACHER below it, or above it? */
+export function closeToTeacher(gap: number): boolean {
+  return Math.abs(gap) <= CLOSE_TO_TEACHER || gap > 0;
+}
+
+/** Do two 95 % CIs overlap? */
+export function overlap(a: Estimate, b: Estimate): boolean {
+  return a.hi >= b.lo && b.hi >= a.lo;
+}
+
+function teacherParagraph(s: Summary): string {
+  const why =
+    s.teacherId === EMBEDDING_TEACHER_ID
+      ? `, ${(100 * (ORIGINAL_TEACHER_ACC - s.teacher.estimate)).toFixed(1)} points above this one: here the teacher is a ${s.teacherParams !== undefined ? `${(s.teacherParams / 1e6).toFixed(1)}M-weight ` : ""}sentence encoder scoring cosine similarity to a few prompts, not an NLI model trained to judge whether "this example is positive" follows from the text (with the original's single label words it scores ${pct(s.altPromptAccuracy)} on the selection slice)`
+      : "";
+  return `**Teacher.** ${s.teacherId} zero-shot with the "${s.promptSet}" prompts reaches ${pct(s.teacher.estimate)} on the ${s.evalSize} dev sentences (95 % CI ${pct(s.teacher.lo)}–${pct(s.teacher.hi)}); the original's deberta-large-mnli teacher (400M parameters) reached ${pct2(ORIGINAL_TEACHER_ACC)}${why}. Its labels of the ${s.sampleSize}-sentence sample are ${pct(s.sampleLabelAccuracy)} correct.`;
+}
+
+function studentParagraph(s: Summary): string {
+  const goldNote =
+    s.gold.estimate >= s.student.estimate
+      ? ""
+      : ` — gold labels do not help this student here (the CIs ${overlap(s.gold, s.student) ? "overlap" : "do not overlap"})` +
+        (s.gold.finalLoss > s.student.finalLoss
+          ? `; its training loss ends at ${s.gold.finalLoss.toFixed(3)} on gold labels vs ${s.student.finalLoss.toFixed(3)} on pseudo-labels: the teacher's labels come from an embedding model and are a smoother function of word meaning than SST-2's phrase-level gold labels, which a linear model on averaged word vectors fits less well`
+          : "");
+  const within = `${100 * CLOSE_TO_TEACHER} points`;
+  const verdict = closeToTeacher(s.gap.estimate)
+    ? `It is within ${within} of its teacher or better, as in the original.`
+    : `It falls more than ${within} short of its teacher.`;
+  return `**Student.** The ${s.arch} student trained on those ${s.sampleSize} pseudo-labels only reaches ${pct(s.student.estimate)}: ${pts(s.gap.estimate)} vs its teacher (paired 95 % CI ${pts(s.gap.lo)} to ${pts(s.gap.hi)}; the original: ${pct2(ORIGINAL_STUDENT_ACC)} vs ${pct2(ORIGINAL_TEACHER_ACC)}, ${pts(ORIGINAL_STUDENT_ACC - ORIGINAL_TEACHER_ACC)}). ${verdict} The same student trained on the *gold* labels of the same sentences reaches ${pct(s.gold.estimate)} (95 % CI ${pct(s.gold.lo)}–${pct(s.gold.hi)}), ${pts(s.gold.estimate - s.student.estimate)} vs pseudo-labels${goldNote}.`;
+}
+
+function costParagraph(s: Summary): string {
+  return `**Cost.** The student classifies ${s.speed.student.toFixed(0)} sentences/s against the teacher's ${s.speed.teacher.toFixed(0)} on this machine: ${s.speed.speedup.toFixed(0)}× faster, with ${s.student.trainableParams.toLocaleString()} trained parameters (+ ${s.student.frozenParams.toLocaleString()} frozen word-vector values)${s.teacherParams !== undefined ? ` against the teacher's ${s.teacherParams.toLocaleString()}` : ""}.`;
+}
+
+function scalingParagraph(s: Summary): string {
+  const largest = s.scaling[s.scaling.length - 1];
+  return `**More unlabelled data.** ${s.scaling.map((p) => `${p.size}: ${pct(p.estimate)}`).join(", ")}. With ${largest.size} pseudo-labelled sentences the student is at ${pts(largest.estimate - s.teacher.estimate)} vs its teacher — ${largest.estimate > s.teacher.estimate ? "it passes its teacher" : "it does not pass its teacher"} (CIs overlap: ${overlap(largest, s.teacher) ? "yes" : "no"}). Keeping only the ${Math.round(s.confidentFraction * 100)} % most confident labels of ${s.poolSize} (label accuracy ${pct(s.confident.labelAccuracy)}) gives ${pct(s.confident.accuracy)}.`;
+}
+
+function disagreementParagraph(s: Summary): string {
+  return `**Disagreements.** Teacher and student disagree on ${s.disagreements.total} dev sentences; the teacher is right on ${s.disagreements.teacherRight}, the student on ${s.disagreements.studentRight}.`;
+}
+
+/** The five conclusion paragraphs (Teacher, Student, Cost, More unlabelled data, Disagreements), markdown. */
+export function conclusion(s: Summary): string {
+  return [
+    teacherParagraph(s),
+    studentParagraph(s),
+    costParagraph(s),
+    scalingParagraph(s),
+    disagreementParagraph(s),
+  ].join("\n\n");
+}
