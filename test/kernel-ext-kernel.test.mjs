@@ -63,7 +63,7 @@ test("inside a kernel: table, markdown and raw bundles (bytes → base64)", () =
   assert.equal(messages.length, 3);
   assert.deepEqual(Object.keys(messages[0].msg.data).sort(), ["text/html", "text/plain"]);
   assert.match(messages[0].msg.data["text/html"], /&lt;script&gt;/);
-  assert.deepEqual(messages[1].msg.data, { "text/markdown": "# Title", "text/plain": "# Title" });
+  assert.deepEqual(messages[1].msg.data, { "text/markdown": "# Title", "text/html": "<h1>Title</h1>", "text/plain": "# Title" });
   assert.equal(messages[2].msg.data["image/png"], Buffer.from([1, 2, 3]).toString("base64"));
 });
 
