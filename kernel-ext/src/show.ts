@@ -18,9 +18,9 @@ export const show = {
    * `renderVegaLite` / `saveFigure` (or `opts.save`) to get the files.
    */
   async vegalite(spec: VegaLiteSpec, opts: VegaLiteShowOptions = {}): Promise<void> {
-    const { bundle, figure } = await vegaliteBundle(spec, opts);
+    const { bundle, metadata, figure } = await vegaliteBundle(spec, opts);
     if (opts.save) writeFigure(figure, opts.save);
-    displayBundle(bundle);
+    displayBundle(bundle, undefined, metadata);
   },
   /** An HTML table + aligned text table, from row objects or a danfo DataFrame. */
   table(rows: TableRows | DataFrameLike, opts: TableOptions = {}): void {
