@@ -13,18 +13,30 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const { thrownError, compileError, isCompleteReply, resultBundle, SessionHistory, globRegExp } = require("@embedlab/kernel-ext/dist/protocol");
+const {
+  thrownError,
+  compileError,
+  isCompleteReply,
+  resultBundle,
+  SessionHistory,
+  globRegExp,
+} = require("@embedlab/kernel-ext/dist/protocol");
 const { isPatched } = require("@embedlab/kernel-ext/dist/tslab-protocol");
 
 // ---- pure parts -------------------------------------------------------------------------------------
 
 test("thrownError: name, message, the cell's frames (kernel machinery cut); non-Error values", () => {
   const e = new RangeError("too big");
-  e.stack = "RangeError: too big\n    at explode (evalmachine.<anonymous>:3:9)\n    at evalmachine.<anonymous>:5:1\n    at Script.runInThisContext (node:vm:137:12)\n    at Object.execute (/x/node_modules/tslab/dist/executor.js:160:29)";
+  e.stack =
+    "RangeError: too big\n    at explode (evalmachine.<anonymous>:3:9)\n    at evalmachine.<anonymous>:5:1\n    at Script.runInThisContext (node:vm:137:12)\n    at Object.execute (/x/node_modules/tslab/dist/executor.js:160:29)";
   assert.deepEqual(thrownError(e), {
     ename: "RangeError",
     evalue: "too big",
-    traceback: ["RangeError: too big", "    at explode (evalmachine.<anonymous>:3:9)", "    at evalmachine.<anonymous>:5:1"],
+    traceback: [
+      "RangeError: too big",
+      "    at explode (evalmachine.<anonymous>:3:9)",
+      "    at evalmachine.<anonymous>:5:1",
+    ],
   });
   class DataMissing extends Error {
     constructor() {
@@ -36,13 +48,20 @@ test("thrownError: name, message, the cell's frames (kernel machinery cut); non-
   assert.equal(d.ename, "DataMissing");
   assert.equal(d.evalue, "no data\n  → fetch it");
   assert.equal(d.traceback[0], "DataMissing: no data\n  → fetch it");
-  assert.deepEqual(thrownError("plain string"), { ename: "Uncaught string", evalue: "plain string", traceback: ["Uncaught string: plain string"] });
+  assert.deepEqual(thrownError("plain string"), {
+    ename: "Uncaught string",
+    evalue: "plain string",
+    traceback: ["Uncaught string: plain string"],
+  });
   assert.equal(thrownError({ code: 1 }).evalue, "{ code: 1 }");
 });
 
 test("compileError: TypeScriptError, one 'line:col - message' per diagnostic in cell coordinates, source line and caret", () => {
   const code = 'let a = 1;\nconst n: number = "str";';
-  const err = compileError([{ line: 1, character: 6, messageText: "Type 'string' is not assignable to type 'number'." }], code);
+  const err = compileError(
+    [{ line: 1, character: 6, messageText: "Type 'string' is not assignable to type 'number'." }],
+    code,
+  );
   assert.equal(err.ename, "TypeScriptError");
   assert.equal(err.evalue, "2:7 - Type 'string' is not assignable to type 'number'.");
   assert.deepEqual(err.traceback, [
@@ -54,11 +73,25 @@ test("compileError: TypeScriptError, one 'line:col - message' per diagnostic in 
 });
 
 test("isCompleteReply: tslab's incomplete kept, code that does not parse is invalid", () => {
-  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }));
-  const parse = (code) => ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS).parseDiagnostics;
-  assert.deepEqual(isCompleteReply("if (a) {", { status: "incomplete", indent: "  " }, parse), { status: "incomplete", indent: "  " });
-  for (const bad of ["}}}", "const c = 1;)", "]", "const x = ;"]) assert.deepEqual(isCompleteReply(bad, { status: "complete" }, parse), { status: "invalid" }, bad);
-  for (const ok of ["1", "await Promise.resolve(1)", "for await (const x of y) {}", "let x = <number>y;", "`a${1}b`", '/}/.test("}")'])
+  const ts = require(
+    require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json"))] }),
+  );
+  const parse = (code) =>
+    ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS).parseDiagnostics;
+  assert.deepEqual(isCompleteReply("if (a) {", { status: "incomplete", indent: "  " }, parse), {
+    status: "incomplete",
+    indent: "  ",
+  });
+  for (const bad of ["}}}", "const c = 1;)", "]", "const x = ;"])
+    assert.deepEqual(isCompleteReply(bad, { status: "complete" }, parse), { status: "invalid" }, bad);
+  for (const ok of [
+    "1",
+    "await Promise.resolve(1)",
+    "for await (const x of y) {}",
+    "let x = <number>y;",
+    "`a${1}b`",
+    '/}/.test("}")',
+  ])
     assert.deepEqual(isCompleteReply(ok, { status: "complete" }, parse), { status: "complete" }, ok);
 });
 
@@ -75,14 +108,29 @@ test("SessionHistory: tail, range, search (glob, unique, n), with and without ou
   h.add({ line: 3, input: "6*7", output: "42" });
   h.add({ line: 4, input: "6*8", output: "48" });
   const S = SessionHistory.SESSION;
-  assert.deepEqual(h.query({ hist_access_type: "tail", n: 2 }), [[S, 3, "6*7"], [S, 4, "6*8"]]);
+  assert.deepEqual(h.query({ hist_access_type: "tail", n: 2 }), [
+    [S, 3, "6*7"],
+    [S, 4, "6*8"],
+  ]);
   assert.deepEqual(h.query({ hist_access_type: "tail", n: 1, output: true }), [[S, 4, ["6*8", "48"]]]);
   assert.deepEqual(h.query({ hist_access_type: "range", session: S, start: 2, stop: 3 }), [[S, 2, "let a = 1;"]]);
-  assert.deepEqual(h.query({ hist_access_type: "range", session: 0, start: 3 }).map((e) => e[1]), [3, 4]);
+  assert.deepEqual(
+    h.query({ hist_access_type: "range", session: 0, start: 3 }).map((e) => e[1]),
+    [3, 4],
+  );
   assert.deepEqual(h.query({ hist_access_type: "range", session: -1, start: 1 }), []);
-  assert.deepEqual(h.query({ hist_access_type: "search", pattern: "6*7" }).map((e) => e[1]), [1, 3]);
-  assert.deepEqual(h.query({ hist_access_type: "search", pattern: "6*", unique: true }).map((e) => e[1]), [3, 4]);
-  assert.deepEqual(h.query({ hist_access_type: "search", pattern: "6*", n: 1 }).map((e) => e[1]), [4]);
+  assert.deepEqual(
+    h.query({ hist_access_type: "search", pattern: "6*7" }).map((e) => e[1]),
+    [1, 3],
+  );
+  assert.deepEqual(
+    h.query({ hist_access_type: "search", pattern: "6*", unique: true }).map((e) => e[1]),
+    [3, 4],
+  );
+  assert.deepEqual(
+    h.query({ hist_access_type: "search", pattern: "6*", n: 1 }).map((e) => e[1]),
+    [4],
+  );
   assert.ok(globRegExp("a?[bc]*").test("axc123"));
   assert.ok(!globRegExp("a.b").test("axb"));
 });
@@ -97,7 +145,10 @@ test("the kernel preload patches tslab's executor and shell handler when tslab l
   assert.deepEqual(JSON.parse(r.stdout), [true, true]);
   const plain = spawnSync(process.execPath, ["-e", check], { cwd: root, encoding: "utf8" });
   assert.deepEqual(JSON.parse(plain.stdout), [false, false], "without the preload tslab is untouched");
-  assert.equal(isPatched(() => 0), false);
+  assert.equal(
+    isPatched(() => 0),
+    false,
+  );
 });
 
 // ---- against Jupyter's own tools ---------------------------------------------------------------------
@@ -112,8 +163,10 @@ function pythonWith(modules) {
 }
 const kernelTestPython = pythonWith(["jupyter_kernel_test", "jupyter_client"]);
 const nbconvertPython = pythonWith(["nbconvert", "nbclient", "jupyter_client"]);
-const NO_KERNEL_TEST = "jupyter_kernel_test not importable: apt-get install python3-jupyter-kernel-test jupyter-client (or pip install jupyter_kernel_test)";
-const NO_NBCONVERT = "nbconvert/nbclient not importable: apt-get install jupyter-nbconvert python3-nbclient jupyter-client (or pip install nbconvert)";
+const NO_KERNEL_TEST =
+  "jupyter_kernel_test not importable: apt-get install python3-jupyter-kernel-test jupyter-client (or pip install jupyter_kernel_test)";
+const NO_NBCONVERT =
+  "nbconvert/nbclient not importable: apt-get install jupyter-nbconvert python3-nbclient jupyter-client (or pip install nbconvert)";
 
 /** Run a command; resolves { code, stdout, stderr }. */
 function run(cmd, args, opts = {}) {
@@ -128,22 +181,41 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-test("Jupyter's conformance suite (jupyter_kernel_test) passes against the embedlab kernel", { skip: kernelTestPython ? false : NO_KERNEL_TEST, timeout: 600_000 }, async () => {
-  const r = await run(kernelTestPython, [path.join(root, "ci", "kernel_conformance.py"), "-v"], {
-    cwd: root,
-    env: { ...process.env, EMBEDLAB_CONFORMANCE_KERNEL: "embedlab", NODE: process.execPath },
-  });
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^OK \(skipped=2\)$/m, r.stderr);
-  for (const t of ["kernel_info", "execute_result", "error", "is_complete", "history", "completion", "inspect", "display_data", "execute_stdout", "execute_stderr"])
-    assert.match(r.stderr, new RegExp(`^test_${t} \\(.*\\) \\.\\.\\. ok$`, "m"), t);
-});
+test(
+  "Jupyter's conformance suite (jupyter_kernel_test) passes against the embedlab kernel",
+  { skip: kernelTestPython ? false : NO_KERNEL_TEST, timeout: 600_000 },
+  async () => {
+    const r = await run(kernelTestPython, [path.join(root, "ci", "kernel_conformance.py"), "-v"], {
+      cwd: root,
+      env: { ...process.env, EMBEDLAB_CONFORMANCE_KERNEL: "embedlab", NODE: process.execPath },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^OK \(skipped=2\)$/m, r.stderr);
+    for (const t of [
+      "kernel_info",
+      "execute_result",
+      "error",
+      "is_complete",
+      "history",
+      "completion",
+      "inspect",
+      "display_data",
+      "execute_stdout",
+      "execute_stderr",
+    ])
+      assert.match(r.stderr, new RegExp(`^test_${t} \\(.*\\) \\.\\.\\. ok$`, "m"), t);
+  },
+);
 
 /** A kernel registered in a temporary Jupyter path, a tiny notebook, and `jupyter nbconvert --execute` on it. */
 function nbconvertSetup() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-nbconvert-"));
   const name = "embedlab-nbconvert-test";
-  const inst = spawnSync(process.execPath, [path.join(root, "kernel-ext", "dist", "install.js"), "--prefix", tmp, "--name", name], { encoding: "utf8" });
+  const inst = spawnSync(
+    process.execPath,
+    [path.join(root, "kernel-ext", "dist", "install.js"), "--prefix", tmp, "--name", name],
+    { encoding: "utf8" },
+  );
   assert.equal(inst.status, 0, inst.stderr);
   const env = {
     ...process.env,
@@ -160,7 +232,14 @@ function nbconvertSetup() {
     'console.log("after " + x);',
   ];
   const nb = {
-    cells: cells.map((src, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source: src, outputs: [], execution_count: null })),
+    cells: cells.map((src, i) => ({
+      cell_type: "code",
+      id: `c${i}`,
+      metadata: {},
+      source: src,
+      outputs: [],
+      execution_count: null,
+    })),
     metadata: { kernelspec: { name, display_name: "TypeScript (embedlab)", language: "typescript" } },
     nbformat: 4,
     nbformat_minor: 5,
@@ -169,63 +248,117 @@ function nbconvertSetup() {
   fs.writeFileSync(file, JSON.stringify(nb, null, 1));
   const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { env, encoding: "utf8" }).status === 0;
   const nbconvert = (args) =>
-    run(jupyter ? "jupyter" : nbconvertPython, [...(jupyter ? ["nbconvert"] : ["-m", "nbconvert"]), "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=180", "--ExecutePreprocessor.startup_timeout=180", "--output-dir", path.join(tmp, "out"), ...args, file], {
-      cwd: root,
-      env: { ...env, EMBEDLAB_PARTIAL_NOTEBOOK: path.join(tmp, "partial.ipynb") },
-    });
+    run(
+      jupyter ? "jupyter" : nbconvertPython,
+      [
+        ...(jupyter ? ["nbconvert"] : ["-m", "nbconvert"]),
+        "--to",
+        "notebook",
+        "--execute",
+        "--ExecutePreprocessor.timeout=180",
+        "--ExecutePreprocessor.startup_timeout=180",
+        "--output-dir",
+        path.join(tmp, "out"),
+        ...args,
+        file,
+      ],
+      {
+        cwd: root,
+        env: { ...env, EMBEDLAB_PARTIAL_NOTEBOOK: path.join(tmp, "partial.ipynb") },
+      },
+    );
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
-  return { tmp, nbconvert, cleanup, out: path.join(tmp, "out", "tiny.ipynb"), partial: path.join(tmp, "partial.ipynb") };
+  return {
+    tmp,
+    nbconvert,
+    cleanup,
+    out: path.join(tmp, "out", "tiny.ipynb"),
+    partial: path.join(tmp, "partial.ipynb"),
+  };
 }
-const textOf = (o) => (o.output_type === "stream" ? [].concat(o.text).join("") : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : [].concat(o.data?.["text/plain"] ?? "").join(""));
+const textOf = (o) =>
+  o.output_type === "stream"
+    ? [].concat(o.text).join("")
+    : o.output_type === "error"
+      ? `${o.ename}: ${o.evalue}`
+      : [].concat(o.data?.["text/plain"] ?? "").join("");
 
-test("nbconvert --execute: a failing cell reports its error name, message and stack; the partial notebook is written (ci/nbconvert_partial.py)", { skip: nbconvertPython ? false : NO_NBCONVERT, timeout: 600_000 }, async () => {
-  const s = nbconvertSetup();
-  try {
-    const r = await s.nbconvert(["--config", path.join(root, "ci", "nbconvert_partial.py")]);
-    assert.notEqual(r.code, 0, "a failing cell fails the conversion");
-    assert.match(r.stderr, /CellExecutionError/);
-    assert.match(r.stderr, /RangeError: kaboom 20/);
-    assert.match(r.stderr, /at explode \(/);
-    assert.equal(fs.existsSync(s.out), false, "nbconvert itself writes nothing on an error");
-    const nb = JSON.parse(fs.readFileSync(s.partial, "utf8"));
-    assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2, 3, null, null]);
-    assert.deepEqual(nb.cells[1].outputs.map((o) => [o.output_type, textOf(o)]), [["stream", "before\n"], ["execute_result", "21"]]);
-    const err = nb.cells[2].outputs;
-    assert.deepEqual(err.map((o) => o.output_type), ["error"]);
-    assert.equal(err[0].ename, "RangeError");
-    assert.equal(err[0].evalue, "kaboom 20");
-    assert.match(err[0].traceback.join("\n"), /^RangeError: kaboom 20\n {4}at explode \(/);
-    assert.deepEqual(nb.cells[3].outputs, []);
-  } finally {
-    s.cleanup();
-  }
-});
+test(
+  "nbconvert --execute: a failing cell reports its error name, message and stack; the partial notebook is written (ci/nbconvert_partial.py)",
+  { skip: nbconvertPython ? false : NO_NBCONVERT, timeout: 600_000 },
+  async () => {
+    const s = nbconvertSetup();
+    try {
+      const r = await s.nbconvert(["--config", path.join(root, "ci", "nbconvert_partial.py")]);
+      assert.notEqual(r.code, 0, "a failing cell fails the conversion");
+      assert.match(r.stderr, /CellExecutionError/);
+      assert.match(r.stderr, /RangeError: kaboom 20/);
+      assert.match(r.stderr, /at explode \(/);
+      assert.equal(fs.existsSync(s.out), false, "nbconvert itself writes nothing on an error");
+      const nb = JSON.parse(fs.readFileSync(s.partial, "utf8"));
+      assert.deepEqual(
+        nb.cells.map((c) => c.execution_count),
+        [1, 2, 3, null, null],
+      );
+      assert.deepEqual(
+        nb.cells[1].outputs.map((o) => [o.output_type, textOf(o)]),
+        [
+          ["stream", "before\n"],
+          ["execute_result", "21"],
+        ],
+      );
+      const err = nb.cells[2].outputs;
+      assert.deepEqual(
+        err.map((o) => o.output_type),
+        ["error"],
+      );
+      assert.equal(err[0].ename, "RangeError");
+      assert.equal(err[0].evalue, "kaboom 20");
+      assert.match(err[0].traceback.join("\n"), /^RangeError: kaboom 20\n {4}at explode \(/);
+      assert.deepEqual(nb.cells[3].outputs, []);
+    } finally {
+      s.cleanup();
+    }
+  },
+);
 
-test("nbconvert --execute --allow-errors: every cell after an error runs (TypeScript errors with cell line numbers), with execution counts", { skip: nbconvertPython ? false : NO_NBCONVERT, timeout: 600_000 }, async () => {
-  const s = nbconvertSetup();
-  try {
-    const r = await s.nbconvert(["--allow-errors"]);
-    assert.equal(r.code, 0, r.stderr);
-    const nb = JSON.parse(fs.readFileSync(s.out, "utf8"));
-    assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2, 3, 4, 5]);
-    assert.deepEqual(nb.cells.map((c) => c.outputs.map(textOf)), [
-      [],
-      ["before\n", "21"],
-      ["RangeError: kaboom 20"],
-      ["TypeScriptError: 1:7 - Type 'string' is not assignable to type 'number'."],
-      ["after 20\n"],
-    ]);
-    assert.equal(nb.cells[1].outputs[1].execution_count, 2);
-    assert.equal(nb.metadata.language_info.name, "typescript");
-  } finally {
-    s.cleanup();
-  }
-});
+test(
+  "nbconvert --execute --allow-errors: every cell after an error runs (TypeScript errors with cell line numbers), with execution counts",
+  { skip: nbconvertPython ? false : NO_NBCONVERT, timeout: 600_000 },
+  async () => {
+    const s = nbconvertSetup();
+    try {
+      const r = await s.nbconvert(["--allow-errors"]);
+      assert.equal(r.code, 0, r.stderr);
+      const nb = JSON.parse(fs.readFileSync(s.out, "utf8"));
+      assert.deepEqual(
+        nb.cells.map((c) => c.execution_count),
+        [1, 2, 3, 4, 5],
+      );
+      assert.deepEqual(
+        nb.cells.map((c) => c.outputs.map(textOf)),
+        [
+          [],
+          ["before\n", "21"],
+          ["RangeError: kaboom 20"],
+          ["TypeScriptError: 1:7 - Type 'string' is not assignable to type 'number'."],
+          ["after 20\n"],
+        ],
+      );
+      assert.equal(nb.cells[1].outputs[1].execution_count, 2);
+      assert.equal(nb.metadata.language_info.name, "typescript");
+    } finally {
+      s.cleanup();
+    }
+  },
+);
 
 test("markdownToHtml: the prose subset (paragraphs, lists, headings, bold, italic, code, links), everything else escaped", () => {
   const { markdownToHtml } = require("@embedlab/kernel-ext");
   assert.equal(
-    markdownToHtml("**Teacher.** use-lite *zero-shot*, `a<b` & [docs](https://example.org).\nsecond line\n\n- **A.** one\n- two\n\n## Next\n1. x\n2. y"),
+    markdownToHtml(
+      "**Teacher.** use-lite *zero-shot*, `a<b` & [docs](https://example.org).\nsecond line\n\n- **A.** one\n- two\n\n## Next\n1. x\n2. y",
+    ),
     '<p><strong>Teacher.</strong> use-lite <em>zero-shot</em>, <code>a&lt;b</code> &amp; <a href="https://example.org">docs</a>.\nsecond line</p>\n' +
       "<ul><li><strong>A.</strong> one</li><li>two</li></ul>\n<h2>Next</h2>\n<ol><li>x</li><li>y</li></ol>",
   );

@@ -51,7 +51,14 @@ export function markdownToHtml(md: string): string {
       continue;
     }
     const para: string[] = [];
-    while (i < lines.length && lines[i].trim() && !BULLET.test(lines[i]) && !NUMBERED.test(lines[i]) && !/^#{1,6}\s/.test(lines[i])) para.push(lines[i++]);
+    while (
+      i < lines.length &&
+      lines[i].trim() &&
+      !BULLET.test(lines[i]) &&
+      !NUMBERED.test(lines[i]) &&
+      !/^#{1,6}\s/.test(lines[i])
+    )
+      para.push(lines[i++]);
     out.push(`<p>${inline(para.join("\n"))}</p>`);
   }
   return out.join("\n");

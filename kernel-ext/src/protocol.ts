@@ -19,7 +19,10 @@ const KERNEL_FRAME = /node:vm|[\\/]tslab[\\/]dist[\\/]|[\\/]kernel-ext[\\/]dist[
 
 /** A thrown value as Jupyter shows it: name, message, and a traceback that starts with `name: message`. */
 export function thrownError(value: unknown): ErrorContent {
-  if (value instanceof Error || (typeof value === "object" && value !== null && "stack" in value && "message" in value)) {
+  if (
+    value instanceof Error ||
+    (typeof value === "object" && value !== null && "stack" in value && "message" in value)
+  ) {
     const e = value as Error;
     const ename = typeof e.name === "string" && e.name ? e.name : (e.constructor?.name ?? "Error");
     const evalue = typeof e.message === "string" ? e.message : String(e.message);
@@ -31,7 +34,8 @@ export function thrownError(value: unknown): ErrorContent {
     }
     return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
   }
-  const ename = value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "Object") : typeof value;
+  const ename =
+    value === null ? "null" : typeof value === "object" ? (value.constructor?.name ?? "Object") : typeof value;
   const evalue = typeof value === "string" ? value : inspect(value);
   return { ename: `Uncaught ${ename}`, evalue, traceback: [`Uncaught ${ename}: ${evalue}`] };
 }
@@ -163,7 +167,10 @@ export class SessionHistory {
       found = this.entries.filter((e) => re.test(e.input));
       if (req.unique) {
         const seen = new Set<string>();
-        found = found.reverse().filter((e) => !seen.has(e.input) && (seen.add(e.input), true)).reverse();
+        found = found
+          .reverse()
+          .filter((e) => !seen.has(e.input) && (seen.add(e.input), true))
+          .reverse();
       }
       if (req.n != null && req.n > 0) found = found.slice(-req.n);
     } else {

@@ -98,7 +98,12 @@ export interface CellOutcome {
 function asDiagnostic(args: unknown[]): CellDiagnostic | null {
   if (args.length !== 5 || args[0] !== "%s%d:%d - %s") return null;
   const prefix = String(args[1]).trim();
-  return { fileName: prefix || undefined, line: Number(args[2]) - 1, character: Number(args[3]) - 1, messageText: String(args[4]) };
+  return {
+    fileName: prefix || undefined,
+    line: Number(args[2]) - 1,
+    character: Number(args[3]) - 1,
+    messageText: String(args[4]),
+  };
 }
 
 /** Wrap tslab's createExecutor so each executor also has a capturing execute. Idempotent. */
@@ -120,7 +125,12 @@ export function patchExecutorModule(mod: ExecutorModule): boolean {
     const executor = create(rootDir, convs, ours);
     const execute = executor.execute.bind(executor);
     executor[CAPTURED] = async (src: string): Promise<CellOutcome> => {
-      const cap = (capture = { values: [] as unknown[], thrown: [] as unknown[], diags: [] as CellDiagnostic[], other: [] as string[] });
+      const cap = (capture = {
+        values: [] as unknown[],
+        thrown: [] as unknown[],
+        diags: [] as CellDiagnostic[],
+        other: [] as string[],
+      });
       let ok: boolean;
       try {
         ok = await execute(src);
@@ -130,8 +140,17 @@ export function patchExecutorModule(mod: ExecutorModule): boolean {
       } finally {
         capture = null;
       }
-      const warnings = cap.diags.map((d) => `${d.fileName ? d.fileName + " " : ""}${d.line + 1}:${d.character + 1} - ${d.messageText}`);
-      if (ok) return { ok, hasValue: cap.values.length > 0, value: cap.values[0], error: null, warnings: [...warnings, ...cap.other] };
+      const warnings = cap.diags.map(
+        (d) => `${d.fileName ? d.fileName + " " : ""}${d.line + 1}:${d.character + 1} - ${d.messageText}`,
+      );
+      if (ok)
+        return {
+          ok,
+          hasValue: cap.values.length > 0,
+          value: cap.values[0],
+          error: null,
+          warnings: [...warnings, ...cap.other],
+        };
       const error =
         cap.thrown.length > 0
           ? thrownError(cap.thrown[0])
@@ -179,7 +198,14 @@ function parse(key: string, frames: Buffer[]): Message {
   return { identity: frames.slice(0, at), header: header as unknown as Header, parent, metadata, content };
 }
 
-function send(key: string, sock: Sendable, parent: Message, msgType: string, content: Record<string, unknown>, identity = parent.identity): void {
+function send(
+  key: string,
+  sock: Sendable,
+  parent: Message,
+  msgType: string,
+  content: Record<string, unknown>,
+  identity = parent.identity,
+): void {
   const header: Header = {
     msg_id: randomBytes(16).toString("hex"),
     msg_type: msgType,
@@ -194,7 +220,8 @@ function send(key: string, sock: Sendable, parent: Message, msgType: string, con
   const signature = key ? hash.digest("hex") : "";
   try {
     const sent = sock.send([...identity, DELIM, signature, ...bodies]);
-    if (sent && typeof (sent as Promise<void>).catch === "function") (sent as Promise<void>).catch((e: Error) => warn(`sending ${msgType} failed: ${e.message}`));
+    if (sent && typeof (sent as Promise<void>).catch === "function")
+      (sent as Promise<void>).catch((e: Error) => warn(`sending ${msgType} failed: ${e.message}`));
   } catch (e) {
     warn(`sending ${msgType} failed: ${(e as Error).message}`);
   }
@@ -218,18 +245,37 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function stateOf(server: TslabServer, jupyter: JupyterModule, parseErrors: ServerState["parseErrors"]): ServerState {
   let st = server[PATCHED];
   if (!st) {
-    st = { history: new SessionHistory(), received: 0, abortThrough: 0, queue: Promise.resolve(), jupyter, parseErrors };
+    st = {
+      history: new SessionHistory(),
+      received: 0,
+      abortThrough: 0,
+      queue: Promise.resolve(),
+      jupyter,
+      parseErrors,
+    };
     Object.defineProperty(server, PATCHED, { value: st });
   }
   return st;
 }
 
-async function runExecute(server: TslabServer, st: ServerState, sock: Sendable, msg: Message, seq: number): Promise<void> {
+async function runExecute(
+  server: TslabServer,
+  st: ServerState,
+  sock: Sendable,
+  msg: Message,
+  seq: number,
+): Promise<void> {
   const key = server.connInfo.key;
   const iopub = (type: string, content: Record<string, unknown>) => send(key, server.iopub, msg, type, content, []);
   const reply = (content: Record<string, unknown>) => send(key, sock, msg, "execute_reply", content);
   const handler = server.handler;
-  const c = msg.content as { code?: string; silent?: boolean; store_history?: boolean; stop_on_error?: boolean; user_expressions?: Record<string, string> };
+  const c = msg.content as {
+    code?: string;
+    silent?: boolean;
+    store_history?: boolean;
+    stop_on_error?: boolean;
+    user_expressions?: Record<string, string>;
+  };
   const code = String(c.code ?? "");
   const silent = c.silent === true;
   const storeHistory = !silent && c.store_history !== false;
@@ -245,11 +291,20 @@ async function runExecute(server: TslabServer, st: ServerState, sock: Sendable, 
     const writeStream = (name: string, text: string) => iopub("stream", { name, text });
     process.stdout.write = handler.createWriteToIopub("stdout", writeStream);
     process.stderr.write = handler.createWriteToIopub("stderr", writeStream);
-    st.jupyter.lastWriteDisplayData = (data: Record<string, unknown>, update: boolean) => iopub(update ? "update_display_data" : "display_data", data);
+    st.jupyter.lastWriteDisplayData = (data: Record<string, unknown>, update: boolean) =>
+      iopub(update ? "update_display_data" : "display_data", data);
     const outcome = await executeCell(handler.executor, code);
     for (const w of outcome.warnings) writeStream("stderr", w + "\n");
     const userExpressions = Object.fromEntries(
-      Object.keys(c.user_expressions ?? {}).map((k) => [k, { status: "error", ename: "NotImplementedError", evalue: "user_expressions are not supported by this kernel", traceback: [] }]),
+      Object.keys(c.user_expressions ?? {}).map((k) => [
+        k,
+        {
+          status: "error",
+          ename: "NotImplementedError",
+          evalue: "user_expressions are not supported by this kernel",
+          traceback: [],
+        },
+      ]),
     );
     if (outcome.ok) {
       let text: string | null = null;
@@ -289,18 +344,30 @@ async function executeCell(executor: TslabExecutor, code: string): Promise<CellO
   if (captured) return captured(code);
   // The executor was created before our patch (should not happen): tslab's own printing.
   const ok = await executor.execute(code);
-  return { ok, hasValue: false, error: ok ? null : { ename: "Error", evalue: "the cell failed (see stderr)", traceback: [] }, warnings: [] };
+  return {
+    ok,
+    hasValue: false,
+    error: ok ? null : { ename: "Error", evalue: "the cell failed (see stderr)", traceback: [] },
+    warnings: [],
+  };
 }
 
 function handleOther(server: TslabServer, st: ServerState, sock: Sendable, msg: Message): void {
   const key = server.connInfo.key;
   const type = msg.header.msg_type;
-  const reply = (content: Record<string, unknown>) => send(key, sock, msg, type.replace(/_request$/, "_reply"), content);
+  const reply = (content: Record<string, unknown>) =>
+    send(key, sock, msg, type.replace(/_request$/, "_reply"), content);
   const handler = server.handler;
   switch (type) {
     case "kernel_info_request": {
       const info = handler.handleKernel();
-      reply({ status: "ok", ...info, banner: `${String(info.banner ?? "TypeScript")} (embedlab kernel: tslab with the full Jupyter protocol)`, debugger: false, help_links: [] });
+      reply({
+        status: "ok",
+        ...info,
+        banner: `${String(info.banner ?? "TypeScript")} (embedlab kernel: tslab with the full Jupyter protocol)`,
+        debugger: false,
+        help_links: [],
+      });
       return;
     }
     case "is_complete_request": {
@@ -335,7 +402,12 @@ function handleOther(server: TslabServer, st: ServerState, sock: Sendable, msg: 
 /** Replace tslab's ZmqServer shell handler (and its execute path) with ours. Idempotent. */
 export function patchJupyterModule(jupyter: JupyterModule, parseErrors: ServerState["parseErrors"]): boolean {
   const proto = jupyter.ZmqServer?.prototype;
-  if (!proto || typeof proto.handleShellMessage !== "function" || (proto.handleShellMessage as unknown as Record<symbol, unknown>)[PATCHED]) return false;
+  if (
+    !proto ||
+    typeof proto.handleShellMessage !== "function" ||
+    (proto.handleShellMessage as unknown as Record<symbol, unknown>)[PATCHED]
+  )
+    return false;
   const handleShellMessage = async function (this: TslabServer, sock: Sendable, ...frames: Buffer[]): Promise<void> {
     let msg: Message;
     try {
@@ -372,8 +444,15 @@ export function patchJupyterModule(jupyter: JupyterModule, parseErrors: ServerSt
 /** TypeScript's parse errors for a cell, with the TypeScript tslab ships (found next to its jupyter.js). */
 function tslabParseErrors(jupyterFile: string): ServerState["parseErrors"] {
   try {
-    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(jupyterFile)] })) as typeof import("typescript");
-    return (code) => (ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS) as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics ?? [];
+    const ts = require(
+      require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(jupyterFile)] }),
+    ) as typeof import("typescript");
+    return (code) =>
+      (
+        ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS) as unknown as {
+          parseDiagnostics: unknown[];
+        }
+      ).parseDiagnostics ?? [];
   } catch {
     return () => [];
   }
@@ -386,7 +465,8 @@ const TSLAB_FILE = /[\\/]tslab[\\/]dist[\\/](jupyter|executor)\.js$/;
  * tslab loads (the kernel preload). Returns false when already installed.
  */
 export function patchTslabOnLoad(): boolean {
-  const extensions = (Module as unknown as { _extensions: Record<string, (m: NodeModule, file: string) => void> })._extensions;
+  const extensions = (Module as unknown as { _extensions: Record<string, (m: NodeModule, file: string) => void> })
+    ._extensions;
   const loadJs = extensions[".js"];
   if ((loadJs as unknown as Record<symbol, unknown>)[PATCHED]) return false;
   const patched = function (m: NodeModule, file: string): void {
