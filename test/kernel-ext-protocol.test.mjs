@@ -365,3 +365,63 @@ test("markdownToHtml: the prose subset (paragraphs, lists, headings, bold, itali
   assert.equal(markdownToHtml("2 * 3 * 4, snake_case, <script>"), "<p>2 * 3 * 4, snake_case, &lt;script&gt;</p>");
   assert.equal(markdownToHtml("[x](javascript:alert(1))"), "<p>[x](javascript:alert(1))</p>");
 });
+
+// ---- against a live kernel, without Python: the runner's client (ci/src/kernel.ts) -----------------------
+
+test(
+  "live kernel: execute_input and execute_result with execution counts, error messages, and only requests sent before an error's reply are aborted",
+  { timeout: 300_000 },
+  async () => {
+    const { Kernel } = require(path.join(root, "ci", "dist", "kernel.js"));
+    const k = await Kernel.start({ root, env: { ...process.env } });
+    try {
+      const run = (code) => {
+        const msgs = [];
+        return k
+          .execute(code, (m) => msgs.push({ type: m.header.msg_type, content: m.content }), 120)
+          .then((reply) => ({ reply, msgs }));
+      };
+      const a = await run("6*7");
+      assert.deepEqual(a.reply, { status: "ok", executionCount: 1 });
+      assert.deepEqual(a.msgs, [
+        { type: "execute_input", content: { code: "6*7", execution_count: 1 } },
+        { type: "execute_result", content: { execution_count: 1, data: { "text/plain": "42" }, metadata: {} } },
+      ]);
+      // Two requests sent together: the second was sent before the first's error reply, so it is aborted.
+      const [fail, queued] = await Promise.all([
+        run('console.log("x");\nthrow new TypeError("bad " + 1);'),
+        run('console.log("queued");'),
+      ]);
+      assert.deepEqual(fail.reply, { status: "error", executionCount: 2 });
+      assert.deepEqual(
+        fail.msgs.map((m) => m.type),
+        ["execute_input", "stream", "error"],
+      );
+      const err = fail.msgs[2].content;
+      assert.equal(err.ename, "TypeError");
+      assert.equal(err.evalue, "bad 1");
+      assert.equal(err.traceback[0], "TypeError: bad 1");
+      assert.equal(queued.reply.status, "abort");
+      assert.deepEqual(queued.msgs, [], "an aborted request runs nothing");
+      // Sent right after the error reply (tslab alone aborts everything for 200 ms): runs.
+      const next = await run('console.log("after");');
+      assert.deepEqual(next.reply, { status: "ok", executionCount: 3 });
+      assert.deepEqual(
+        next.msgs.map((m) => m.type),
+        ["execute_input", "stream"],
+      );
+      const ts = await run('const n: number = "str";');
+      assert.equal(ts.reply.status, "error");
+      assert.equal(ts.msgs[1].content.ename, "TypeScriptError");
+      assert.match(ts.msgs[1].content.evalue, /^1:7 - Type 'string' is not assignable to type 'number'/);
+      const undef = await run("let u = undefined;\nu");
+      assert.deepEqual(
+        undef.msgs.map((m) => m.type),
+        ["execute_input"],
+        "no execute_result for undefined",
+      );
+    } finally {
+      await k.shutdown();
+    }
+  },
+);
