@@ -238,6 +238,8 @@ interface ServerState {
   queue: Promise<void>;
   jupyter: JupyterModule;
   parseErrors: (code: string) => readonly unknown[];
+  /** The TypeScript version tslab compiles with (kernel_info's language_info.version). */
+  tsVersion?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -252,6 +254,7 @@ function stateOf(server: TslabServer, jupyter: JupyterModule, parseErrors: Serve
       queue: Promise.resolve(),
       jupyter,
       parseErrors,
+      tsVersion: (parseErrors as { tsVersion?: string }).tsVersion,
     };
     Object.defineProperty(server, PATCHED, { value: st });
   }
@@ -364,6 +367,7 @@ function handleOther(server: TslabServer, st: ServerState, sock: Sendable, msg: 
       reply({
         status: "ok",
         ...info,
+        language_info: { ...(info.language_info as object), ...(st.tsVersion ? { version: st.tsVersion } : {}) },
         banner: `${String(info.banner ?? "TypeScript")} (embedlab kernel: tslab with the full Jupyter protocol)`,
         debugger: false,
         help_links: [],
@@ -442,17 +446,18 @@ export function patchJupyterModule(jupyter: JupyterModule, parseErrors: ServerSt
 }
 
 /** TypeScript's parse errors for a cell, with the TypeScript tslab ships (found next to its jupyter.js). */
-function tslabParseErrors(jupyterFile: string): ServerState["parseErrors"] {
+function tslabParseErrors(jupyterFile: string): ServerState["parseErrors"] & { tsVersion?: string } {
   try {
     const ts = require(
       require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(jupyterFile)] }),
     ) as typeof import("typescript");
-    return (code) =>
+    const parseErrors = (code: string) =>
       (
         ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS) as unknown as {
           parseDiagnostics: unknown[];
         }
       ).parseDiagnostics ?? [];
+    return Object.assign(parseErrors, { tsVersion: ts.version });
   } catch {
     return () => [];
   }
