@@ -46,6 +46,8 @@ test("inside a kernel: show.vegalite sends ONE display_data with all four repres
   const { msg, update } = messages[0];
   assert.equal(update, false);
   assert.deepEqual(Object.keys(msg.data).sort(), ["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(msg.metadata), ["image/png"], "the PNG's CSS size goes with it");
+  assert.ok(msg.metadata["image/png"].width > 0 && msg.metadata["image/png"].height > 0);
   assert.equal(typeof msg.data["application/vnd.vegalite.v5+json"], "object");
   assert.deepEqual(msg.data["application/vnd.vegalite.v5+json"], spec);
   assert.equal(msg.data["image/png"], savedPng.toString("base64")); // opts.save wrote what was shown
@@ -63,7 +65,7 @@ test("inside a kernel: table, markdown and raw bundles (bytes → base64)", () =
   assert.equal(messages.length, 3);
   assert.deepEqual(Object.keys(messages[0].msg.data).sort(), ["text/html", "text/plain"]);
   assert.match(messages[0].msg.data["text/html"], /&lt;script&gt;/);
-  assert.deepEqual(messages[1].msg.data, { "text/markdown": "# Title", "text/plain": "# Title" });
+  assert.deepEqual(messages[1].msg.data, { "text/markdown": "# Title", "text/html": "<h1>Title</h1>", "text/plain": "# Title" });
   assert.equal(messages[2].msg.data["image/png"], Buffer.from([1, 2, 3]).toString("base64"));
 });
 

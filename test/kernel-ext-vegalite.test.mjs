@@ -88,3 +88,16 @@ test("saveFigure writes <outputDir>/figures/<name>.{svg,png} and nothing else; b
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test("vegaliteBundle: PNG metadata gives the figure's CSS size (the PNG itself is rendered at scale ×)", async () => {
+  const { bundle, metadata, figure } = await kx.vegaliteBundle({ ...barSpec(), width: 300, height: 200 });
+  const png = Buffer.from(bundle["image/png"], "base64");
+  const pngSize = { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+  const svgTag = /<svg[^>]*>/.exec(bundle["image/svg+xml"])[0];
+  const css = { width: Number(/ width="([\d.]+)"/.exec(svgTag)[1]), height: Number(/ height="([\d.]+)"/.exec(svgTag)[1]) };
+  assert.ok(css.width > 300 && css.height > 200, "axes and title add to the plot area");
+  assert.deepEqual(metadata, { "image/png": css });
+  assert.deepEqual({ width: figure.width, height: figure.height }, css);
+  assert.deepEqual(pngSize, { width: 2 * css.width, height: 2 * css.height });
+  assert.deepEqual((await kx.vegaliteBundle(barSpec(), { scale: 1 })).metadata, { "image/png": (await kx.vegaliteBundle(barSpec())).metadata["image/png"] });
+});

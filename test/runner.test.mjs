@@ -40,8 +40,9 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
   assert.deepEqual(nb.cells[2].outputs, []);
   assert.equal(textOf(nb.cells[3].outputs[0]), `params {"steps":9,"profile":"full","tags":["x","y"]}\nenv 01_ok ${s.out}\n`);
   assert.deepEqual(nb.cells[4].outputs.map(textOf), ["bar 100%"]);
-  assert.deepEqual(nb.cells[5].outputs.map(textOf), ["42\n"]);
+  assert.deepEqual(nb.cells[5].outputs.map((o) => [o.output_type, textOf(o)]), [["execute_result", "42"]]);
   assert.ok(nb.cells[5].execution_count > 0);
+  assert.equal(nb.cells[5].outputs[0].execution_count, nb.cells[5].execution_count);
   assert.equal(nb.metadata.embedlab.status, "ok");
   assert.deepEqual(nb.metadata.embedlab.parameters, { tags: ["x", "y"], steps: 9, profile: "full" });
   assert.equal(JSON.parse(fs.readFileSync(path.join(s.out, "01_ok.results.json"), "utf8")).metrics.score, 0.9);

@@ -79,8 +79,9 @@ export class OutputCollector {
   }
 
   /**
-   * The cell failed: return its error. tslab sends no `error` message, only the error text on stderr,
-   * so the trailing stderr text is moved out of the stream output into a proper `error` output.
+   * The cell failed: return its error. The embedlab kernel sends an `error` message; plain tslab sends
+   * none, only the error text on stderr, so then the trailing stderr text is moved out of the stream
+   * output into a proper `error` output.
    */
   finishWithError(): CellError {
     if (this.sawError) return this.sawError;
@@ -103,7 +104,8 @@ export class OutputCollector {
 
   /** tslab's converter failed on its own file-watch debounce timer (the cell itself never ran). */
   isConverterGlitch(): boolean {
-    return /Unexpected pending rebuildTimer|clearing unexpected tiemr/.test(this.stderrChunks.join(""));
+    const glitch = /Unexpected pending rebuildTimer|clearing unexpected tiemr/;
+    return glitch.test(this.stderrChunks.join("")) || (this.sawError !== null && glitch.test(this.sawError.evalue));
   }
 
   /** Record an error the runner itself decided (timeout, kernel death). */

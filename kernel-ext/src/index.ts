@@ -11,6 +11,7 @@ export const version = "0.1.0";
 export { inKernel, displayBundle, newLiveDisplay, type LiveDisplay, type DisplayMessage } from "./kernel";
 export { escapeHtml, type MimeBundle } from "./mime";
 export { show, type VegaLiteShowOptions } from "./show";
+export { markdownToHtml } from "./markdown";
 export {
   renderVegaLite,
   saveFigure,

@@ -58,16 +58,17 @@ function encode(bundle: MimeBundle | Record<string, string | object | Uint8Array
 }
 
 /**
- * Show a bundle as one output. In a kernel: one `display_data` message. Outside: its `text/plain`
- * (or `text/markdown`) on stdout via `log`.
+ * Show a bundle as one output. In a kernel: one `display_data` message (with `metadata`, e.g.
+ * `{ "image/png": { width, height } }`). Outside: its `text/plain` (or `text/markdown`) on stdout via `log`.
  */
 export function displayBundle(
   bundle: MimeBundle | Record<string, string | object | Uint8Array>,
   log: (line: string) => void = (l) => process.stdout.write(l + "\n"),
+  metadata: Record<string, unknown> = {},
 ): void {
   const write = writer();
   if (write) {
-    write({ data: encode(bundle), metadata: {}, transient: {} }, false);
+    write({ data: encode(bundle), metadata, transient: {} }, false);
     return;
   }
   const text = bundle["text/plain"] ?? bundle["text/markdown"];

@@ -1,6 +1,7 @@
 import { displayBundle } from "./kernel";
 import { imagesBundle, type ImageItem, type ImagesOptions } from "./images";
 import type { MimeBundle } from "./mime";
+import { markdownToHtml } from "./markdown";
 import { tableBundle, type DataFrameLike, type TableOptions, type TableRows } from "./table";
 import { vegaliteBundle, writeFigure, type RenderOptions, type VegaLiteSpec } from "./vegalite";
 
@@ -17,9 +18,9 @@ export const show = {
    * `renderVegaLite` / `saveFigure` (or `opts.save`) to get the files.
    */
   async vegalite(spec: VegaLiteSpec, opts: VegaLiteShowOptions = {}): Promise<void> {
-    const { bundle, figure } = await vegaliteBundle(spec, opts);
+    const { bundle, metadata, figure } = await vegaliteBundle(spec, opts);
     if (opts.save) writeFigure(figure, opts.save);
-    displayBundle(bundle);
+    displayBundle(bundle, undefined, metadata);
   },
   /** An HTML table + aligned text table, from row objects or a danfo DataFrame. */
   table(rows: TableRows | DataFrameLike, opts: TableOptions = {}): void {
@@ -29,9 +30,9 @@ export const show = {
   async images(items: ImageItem[], opts: ImagesOptions = {}): Promise<void> {
     displayBundle(await imagesBundle(items, opts));
   },
-  /** Markdown (text/plain carries the same source). */
+  /** Markdown, also rendered as text/html (for front ends that show no Markdown output); text/plain carries the source. */
   markdown(md: string): void {
-    displayBundle({ "text/markdown": md, "text/plain": md });
+    displayBundle({ "text/markdown": md, "text/html": markdownToHtml(md), "text/plain": md });
   },
   /** Any bundle you built yourself (mime type → string, object, or bytes). */
   bundle(bundle: MimeBundle): void {

@@ -9,7 +9,11 @@ export type VegaLiteSpec = { [key: string]: unknown };
 
 export interface RenderedFigure {
   svg: string;
+  /** Rendered at `scale` × the figure's CSS size (sharp on high-DPI screens). */
   png: Buffer;
+  /** The figure's CSS size in pixels (the SVG's width and height). */
+  width: number;
+  height: number;
 }
 export interface RenderOptions {
   /** PNG pixels per SVG pixel (default 2, for sharp text on high-DPI screens). */
@@ -81,7 +85,14 @@ export async function renderVegaLite(spec: VegaLiteSpec, opts: RenderOptions = {
   })
     .render()
     .asPng();
-  return { svg, png };
+  return { svg, png, ...svgSize(svg) };
+}
+
+/** Width and height (CSS pixels) of an SVG's root element. */
+export function svgSize(svg: string): { width: number; height: number } {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const attr = (name: string) => Number(new RegExp(`\\s${name}="([\\d.]+)(?:px)?"`).exec(root)?.[1] ?? NaN);
+  return { width: attr("width"), height: attr("height") };
 }
 
 /** One line describing the chart, for `text/plain`. */
@@ -97,12 +108,20 @@ function describe(spec: VegaLiteSpec): string {
   return `<VegaLite chart${parts.length ? " " + parts.join(", ") : ""}>`;
 }
 
-/** The bundle for one chart: the spec (object) for live renderers, SVG + PNG for everything else. */
-export async function vegaliteBundle(spec: VegaLiteSpec, opts: RenderOptions = {}): Promise<{ bundle: MimeBundle; figure: RenderedFigure }> {
+/**
+ * The bundle for one chart: the spec (object) for live renderers, SVG + PNG for everything else, and
+ * `metadata` giving the PNG its CSS size (it is rendered at `scale` ×, e.g. 1352×698 for a 676×349 figure).
+ */
+export async function vegaliteBundle(
+  spec: VegaLiteSpec,
+  opts: RenderOptions = {},
+): Promise<{ bundle: MimeBundle; metadata: Record<string, unknown>; figure: RenderedFigure }> {
   const clean = plainSpec(spec);
   const figure = await renderVegaLite(clean, opts);
+  const size = Number.isFinite(figure.width) && Number.isFinite(figure.height) ? { width: figure.width, height: figure.height } : null;
   return {
     figure,
+    metadata: size ? { "image/png": size } : {},
     bundle: {
       [VEGALITE_MIME]: clean,
       "image/svg+xml": figure.svg,
