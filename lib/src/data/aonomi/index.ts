@@ -5,4 +5,3 @@ export * from "./io";
 export * from "./probes";
 export * from "./response-loss";
 export * from "./sampling";
-export * from "./finetune-checkpoints";
