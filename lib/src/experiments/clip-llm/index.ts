@@ -1,1 +1,3 @@
 export * from "./finetune-checkpoints";
+export * from "./response-loss";
+export * from "./sampling";
