@@ -6,7 +6,7 @@ const require = createRequire(import.meta.url);
 const tf = require("@tensorflow/tfjs");
 const lib = require("@embedlab/lib");
 const gpt = lib.models.gpt;
-const ao = lib.data.aonomi;
+const ao = lib.experiments.clipLlm; // nb04's fine-tuning, loss and sampling steps
 
 const texts = [
   "### Instruction: What do aonomis eat? ### Output: Grass and moss.",

@@ -7,7 +7,7 @@ import * as path from "node:path";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const aonomi = require("@embedlab/lib/dist/data/aonomi");
+const aonomi = lib.data.aonomi;
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const grammarFile = path.join(repo, "data", "aonomi", "grammar.yaml");
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "nb04-aonomi-"));

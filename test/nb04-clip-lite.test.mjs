@@ -7,7 +7,7 @@ import * as path from "node:path";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const cl = require("@embedlab/lib/dist/models/clip-lite");
+const cl = lib.models.clipLite;
 
 test("caption templates and class names", () => {
   assert.equal(lib.data.prettyClassName("breakfast_burrito"), "breakfast burrito");

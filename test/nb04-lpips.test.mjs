@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const tf = require("@tensorflow/tfjs");
 const lib = require("@embedlab/lib");
-const lp = require("@embedlab/lib/dist/models/lpips");
+const lp = lib.models.lpips;
 
 function layer(n, h, w, c, fill) {
   const data = new Float32Array(n * h * w * c);

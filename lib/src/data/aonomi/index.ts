@@ -3,6 +3,3 @@ export * from "./format";
 export * from "./generate";
 export * from "./io";
 export * from "./probes";
-export * from "./response-loss";
-export * from "./sampling";
-export * from "./finetune-checkpoints";

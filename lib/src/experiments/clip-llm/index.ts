@@ -1,1 +1,13 @@
-export {};
+/** Notebook 04: similarity matrices (text, image–text, LPIPS), CLIP-style retrieval, LoRA fine-tuning on the Aonomi data. */
+export * from "./config";
+export * from "./photos";
+export * from "./similarity";
+export * from "./image-text-model";
+export * from "./retrieval";
+export * from "./aonomi-data";
+export * from "./finetune-checkpoints";
+export * from "./response-loss";
+export * from "./sampling";
+export * from "./lora-finetune";
+export * from "./samples";
+export * from "./report";

@@ -1,6 +1,6 @@
 import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
 import { generate, type GPT, type GptTokenizer } from "../../models/gpt";
-import { instructionPrompt } from "./format";
+import { instructionPrompt } from "../../data/aonomi";
 
 /** One decoding setting of the sample tables. */
 export interface SamplingSetting {
