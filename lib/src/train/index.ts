@@ -16,5 +16,4 @@ export { trainableVariables, snapshot, restoreValues } from "./model-vars";
 export type { Trainable } from "./model-vars";
 export { originalOneCycleRecipe } from "./presets";
 export * as pseudoLabels from "./pseudo-labels";
-export * as contrastive from "./contrastive";
 export * as labelTargets from "./label-targets";
