@@ -1,6 +1,7 @@
 /**
- * Cross-fitting: when each fold of an evaluation set is scored by a different model (the one that did
- * not train on it), the folds' reports are pooled into one report over all their pairs.
+ * Cross-fitting's results: when each fold of an evaluation set is scored by a different model (the one that
+ * did not train on it), the folds' reports are pooled into one report over all their pairs; before and after
+ * fine-tuning are then compared pair by pair (`compareFolds`), and shown per fold.
  */
 import { EmbedlabError, signed } from "../../core";
 import type { ConfidenceInterval } from "../../metrics";
@@ -46,12 +47,12 @@ export function poolFoldReports(name: string, folds: readonly QaEmbeddingReport[
 }
 
 /** One fold's same-article AUC before and after fine-tuning. */
-export interface FoldGain {
+export type FoldGain = {
   fold: number;
   before: number;
   after: number;
   gain: number;
-}
+};
 
 /** The pooled before/after reports, the paired bootstrap CI of the same-article gain, and the per-fold gains. */
 export interface FinetuneComparison {
