@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
 const tf = require("@tensorflow/tfjs");
-const C = lib.train.contrastive;
+const C = lib.experiments.gptEmbeddings;
 const { GPT, DEFAULT_CONFIG, BpeTokenizer, embed } = lib.models.gpt;
 
 const question = (id, n, correct) => ({

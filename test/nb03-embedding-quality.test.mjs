@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-const { metrics, Rng } = createRequire(import.meta.url)("@embedlab/lib");
+const { metrics, experiments, Rng } = createRequire(import.meta.url)("@embedlab/lib");
 const eq = metrics.embeddingQuality;
+const X = experiments.gptEmbeddings;
 
 const close = (a, b, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -104,7 +105,7 @@ test("qaEvalSet + evaluateOnQa: same-article and cross-question separation, text
 });
 
 test("hfLastTokenLogits offline: a missing hub model is a clear error, not a download", async () => {
-  await assert.rejects(() => eq.hfLastTokenLogits("nobody/no-such-chat-model", { allowRemote: false }), /not available offline/);
+  await assert.rejects(() => X.hfLastTokenLogits("nobody/no-such-chat-model", { allowRemote: false }), /not available offline/);
 });
 
 test("pairedAucDifference: estimate is the AUC difference on the same pairs, CI brackets it", () => {
@@ -125,26 +126,26 @@ test("poolFoldReports: pooled AUC over all folds' pairs; pooled before/after com
   const rep = (name, s, aniso) => ({ name, sameArticle: s, crossQuestion: s, sameArticleCentered: s, anisotropy: { raw: aniso, centered: 0, meanDirectionNorm: aniso }, extra: [], dim: 4, seconds: 1 });
   // fold 1 separates perfectly, fold 2 not at all: the pooled AUC is that of all scores together
   const f1 = sep([0.9, 0.8], [0.1, 0.2, 0.3]), f2 = sep([0.5], [0.6, 0.7]);
-  const pooled = eq.poolFoldReports("p", [rep("a", f1, 0.2), rep("b", f2, 0.4)]);
+  const pooled = X.poolFoldReports("p", [rep("a", f1, 0.2), rep("b", f2, 0.4)]);
   assert.deepEqual(pooled.sameArticle.relevant, [0.9, 0.8, 0.5]);
   assert.deepEqual(pooled.sameArticle.irrelevant, [0.1, 0.2, 0.3, 0.6, 0.7]);
   assert.ok(Math.abs(pooled.sameArticle.auc - eq.separationOfScores([0.9, 0.8, 0.5, 0.1, 0.2, 0.3, 0.6, 0.7], [1, 1, 1, 0, 0, 0, 0, 0]).auc) < 1e-12);
   assert.ok(Math.abs(pooled.anisotropy.raw - 0.3) < 1e-12);
   assert.equal(pooled.seconds, 2);
-  const before = eq.poolFoldReports("b", [rep("a", sep([0.1, 0.2], [0.9, 0.8, 0.7]), 0), rep("b", f2, 0)], { bootstrap: 200, seed: 1 });
+  const before = X.poolFoldReports("b", [rep("a", sep([0.1, 0.2], [0.9, 0.8, 0.7]), 0), rep("b", f2, 0)], { bootstrap: 200, seed: 1 });
   const d = eq.pairedAucDifference(pooled.sameArticle, before.sameArticle, { bootstrap: 200, seed: 1 });
   assert.ok(Math.abs(d.estimate - (pooled.sameArticle.auc - before.sameArticle.auc)) < 1e-12);
   assert.ok(d.estimate > 0);
-  assert.throws(() => eq.poolFoldReports("x", []), /no fold reports/);
-  assert.throws(() => eq.poolFoldReports("x", [rep("a", f1, 0), { ...rep("b", f2, 0), dim: 5 }]), /different dimensions/);
+  assert.throws(() => X.poolFoldReports("x", []), /no fold reports/);
+  assert.throws(() => X.poolFoldReports("x", [rep("a", f1, 0), { ...rep("b", f2, 0), dim: 5 }]), /different dimensions/);
 });
 
 test("memoizeEmbed: each distinct text is embedded once, vectors come back in order", async () => {
   const calls = [];
-  const fn = eq.memoizeEmbed((texts) => { calls.push([...texts]); return texts.map((t) => [t.length, 1]); });
+  const fn = X.memoizeEmbed((texts) => { calls.push([...texts]); return texts.map((t) => [t.length, 1]); });
   assert.deepEqual(await fn(["aa", "b", "aa"]), [[2, 1], [1, 1], [2, 1]]);
   assert.deepEqual(await fn(["b", "ccc"]), [[1, 1], [3, 1]]);
   assert.deepEqual(calls, [["aa", "b"], ["ccc"]]);
-  const bad = eq.memoizeEmbed(() => []);
+  const bad = X.memoizeEmbed(() => []);
   await assert.rejects(bad(["x"]), /returned 0 vectors for 1 texts/);
 });

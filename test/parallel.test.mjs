@@ -49,7 +49,7 @@ test("trainSections: worker threads give exactly the in-process results (section
 test("crossFitFinetune: folds in worker threads (GPT given as a checkpoint) match the in-process run", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
   const { GPT, DEFAULT_CONFIG, BpeTokenizer, saveGptCheckpoint, loadGptCheckpoint } = lib.models.gpt;
-  const C = lib.train.contrastive;
+  const C = lib.experiments.gptEmbeddings;
   const texts = ["the cat sat on the mat", "a dog ran in the park", "rain fell on the town", "ships sail the sea", "birds sing at dawn"];
   const tok = BpeTokenizer.train(texts, 300);
   const model = new GPT({ ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize }, undefined, 1);

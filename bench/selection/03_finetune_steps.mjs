@@ -1,13 +1,14 @@
 // Selection of notebook 03's contrastive fine-tuning steps, on an INNER split of each fold's fine-tune
 // questions (never on the questions the fold evaluates on). Run: node bench/selection/03_finetune_steps.mjs
-// Needs EMBEDLAB_DATA_DIR (WikiQA dev). Writes outputs/selection/03_finetune_steps.json.
+// Needs EMBEDLAB_DATA_DIR (WikiQA dev). Writes outputs/selection/03_finetune_steps.json; the selected counts are
+// SELECTED_STEPS in lib/src/experiments/gpt-embeddings/config.ts (the notebook's quick-profile default).
 // The grid and the rule are fixed in advance: steps ∈ {100, 200, 300}, pairs qa,title,crop, batch 24, τ 0.1,
 // lr 3e-3, mean-hidden pooling; pick the highest inner same-article AUC (ties → fewer steps).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { backend, data, metrics, models, train } from "@embedlab/lib";
+import { backend, data, experiments, metrics, models } from "@embedlab/lib";
 
-const C = train.contrastive;
+const C = experiments.gptEmbeddings;
 const eq = metrics.embeddingQuality;
 const GRID = [100, 200, 300];
 const root = process.env.EMBEDLAB_DATA_DIR;

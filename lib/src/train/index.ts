@@ -19,5 +19,4 @@ export type { CheckpointMeta, LoadedCheckpoint } from "./checkpoint";
 export { trainableVariables, snapshot, restoreValues } from "./model-vars";
 export type { Trainable } from "./model-vars";
 export { originalOneCycleRecipe } from "./presets";
-export * as contrastive from "./contrastive";
 export * as labelTargets from "./label-targets";

@@ -41,23 +41,6 @@ export async function embedUnique(fn: EmbedFn, texts: readonly string[]): Promis
   return new Map(uniq.map((t, i) => [t, vecs[i]]));
 }
 
-/**
- * `fn` with a cache by text: a text embedded once is not embedded again (e.g. the same pretrained model
- * measured on a whole set, then on each of its folds). Only valid for a model that does not change.
- */
-export function memoizeEmbed(fn: EmbedFn): EmbedFn {
-  const cache = new Map<string, Vector>();
-  return async (texts: string[]) => {
-    const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
-    if (missing.length) {
-      const vecs = await fn(missing);
-      if (vecs.length !== missing.length) throw new EmbedlabError(`embedding returned ${vecs.length} vectors for ${missing.length} texts`);
-      missing.forEach((t, i) => cache.set(t, vecs[i]));
-    }
-    return texts.map((t) => cache.get(t) as Vector);
-  };
-}
-
 export interface QaEmbeddingReport {
   name: string;
   sameArticle: Separation;

@@ -167,3 +167,28 @@ export function pairBatches(pairs: readonly TextPair[], batchSize: number, steps
   }
   return out;
 }
+
+/** The pair sources `pairsFromSources` knows (the notebook's `pairSources`). */
+export const PAIR_SOURCES = ["qa", "title", "crop", "next", "brown-crop", "brown-next"] as const;
+
+/**
+ * Fine-tuning pairs from a fold's fine-tune questions, concatenated in the order of `sources`: `qa`
+ * (question → correct answer), `title` (question → article title), `crop` (two spans of one candidate
+ * sentence), `next` (neighbouring candidate sentences), `brown-crop` / `brown-next` (the same from
+ * `brownPairs` Brown sentences / sentence pairs of `brownDocs`).
+ */
+export function pairsFromSources(tune: readonly WikiQAQuestion[], o: { sources: readonly string[]; seed: number; brownDocs: readonly (readonly string[])[]; brownPairs: number }): TextPair[] {
+  const tuneSentences = [...new Set(wikiqaArticles(tune).flat())];
+  const builders: Record<string, () => TextPair[]> = {
+    "qa": () => questionAnswerPairs(tune),
+    "title": () => questionTitlePairs(tune),
+    "crop": () => cropPairs(tuneSentences, o.seed, { source: "wikiqa-crop" }),
+    "next": () => neighbourPairs(wikiqaArticles(tune), 100000, o.seed, "wikiqa-next"),
+    "brown-crop": () => cropPairs(new Rng(o.seed + 2).sample(o.brownDocs.flat(), o.brownPairs), o.seed, { source: "brown-crop" }),
+    "brown-next": () => neighbourPairs(o.brownDocs, o.brownPairs, o.seed, "brown-next"),
+  };
+  return o.sources.flatMap((k) => {
+    if (!builders[k]) throw new EmbedlabError(`unknown pair source "${k}"`, `use ${PAIR_SOURCES.join(", ")}`);
+    return builders[k]();
+  });
+}

@@ -3,7 +3,7 @@
  * the fold's evaluation questions, fine-tuned on pairs built from the fold's other questions (pairs that
  * share a text with the fold's evaluation set are dropped), and measured again. Every evaluated pair is
  * thus scored before and after by a model that never trained on it; pool the folds with
- * `metrics.embeddingQuality.poolFoldReports`. Folds are independent, so they run in parallel worker
+ * `poolFoldReports` (pool-folds.ts). Folds are independent, so they run in parallel worker
  * threads when the GPT is given as a `GptSpec` (`parallel.runParallel`).
  */
 import { EmbedlabError } from "../../core";
