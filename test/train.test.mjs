@@ -322,3 +322,39 @@ test("imageSource feeds augmented normalised batches to fit", async () => {
   assert.ok(r.history[2].loss < 0.2, `loss ${r.history[2].loss}`);
   W1.dispose();
 });
+
+test("fitSteps: a step-based run with a batch sampler, evaluation at chosen steps, split into calls = one call", async () => {
+  const tr = blobs(60, 4);
+  const sample = (rng) => () => { const idx = Array.from({ length: 8 }, () => Math.floor(rng.next() * 60)); return { x: tf.gather(tr.x, idx), y: tf.gather(tr.y, idx) }; };
+  const run = async (split) => {
+    const m = linearModel(5);
+    const vars = train.trainableVariables(m);
+    const opt = train.makeOptimizer(vars, { type: "adamw", weightDecay: 0.01, clipNorm: 0.5 });
+    const rng = new Rng(7);
+    const o = { variables: vars, optimizer: opt, totalSteps: 20, nextBatch: sample(rng), loss: (b) => ceLoss(m, b.x, b.y), disposeBatch: (b) => { b.x.dispose(); b.y.dispose(); }, lr: train.warmupCosine({ peakLr: 0.05, warmup: 3, decayTo: "end" }), evalSteps: [0, 5, 12], evaluate: (s) => s };
+    const h = [];
+    const ev = [];
+    for (const steps of split) {
+      const r = await train.fitSteps({ ...o, steps });
+      h.push(...r.history);
+      ev.push(...r.evals.map((e) => e.value));
+    }
+    const w = Array.from(vars[0].dataSync());
+    opt.dispose(); m.dispose();
+    return { h, ev, w };
+  };
+  const one = await run([20]);
+  assert.deepEqual(one.h.map((r) => r.step), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(one.ev, [0, 5, 12]);
+  assert.ok(one.h[19].loss < one.h[0].loss);
+  const two = await run([12, 8]);
+  assert.deepEqual(two.h, one.h, "same losses and learning rates when the run is taken in two calls");
+  assert.deepEqual(two.w, one.w);
+  assert.deepEqual(two.ev, [0, 5, 12, 12], "a call starting at a chosen step evaluates there too");
+  const m = linearModel(1);
+  const vars = train.trainableVariables(m);
+  const opt = train.makeOptimizer(vars, { type: "sgd" });
+  await assert.rejects(train.fitSteps({ variables: vars, optimizer: opt, steps: 2, nextBatch: () => null, loss: () => tf.mul(tf.addN(vars.map((v) => tf.sum(v))), NaN), lr: 0.1, label: "toy" }), /toy: loss became NaN at step 1/);
+  await assert.rejects(train.fitSteps({ variables: vars, optimizer: opt, steps: 1, nextBatch: () => null, loss: () => tf.sum(vars[0]), lr: 0.1 }), /no gradient/);
+  opt.dispose(); m.dispose();
+});
