@@ -85,7 +85,6 @@ export async function finetuneGpt(model: GPT, tok: GptTokenizer, records: readon
       evaluate: opts.evaluate,
       evalSteps: opts.evalSteps,
     });
-    bar.done();
     save("final");
     return { adapters, history, checkpoints };
   } finally {
