@@ -18,26 +18,27 @@ export async function run() {
   const stream = Int32Array.from({ length: 20000 }, (_, i) => (i * 7919) % cfg.vocab_size);
   const rng = new lib.Rng(1);
   const vars = model.variables();
-  const opt = new gpt.AdamW({ weightDecay: 0.1, clipNorm: 1 });
-  const step = (batch) => {
-    const { x, y } = gpt.randomBatch(stream, batch, T, rng);
-    tf.tidy(() => {
-      const xt = tf.tensor2d(x, [batch, T], "int32");
-      const yt = tf.tensor1d(y, "int32");
-      gpt.trainStep(() => gpt.crossEntropy(tf.reshape(model.forward(xt, { training: true }).logits, [batch * T, cfg.vocab_size]), yt), vars, opt, 1e-5);
+  const opt = lib.train.makeOptimizer(vars, { type: "adamw", beta1: 0.9, beta2: 0.95, weightDecay: 0.1, clipNorm: 1 }, (v) => v.rank >= 2);
+  const step = (batch) =>
+    lib.train.fitSteps({
+      variables: vars,
+      optimizer: opt,
+      steps: 1,
+      lr: 1e-5,
+      nextBatch: () => gpt.randomBatch(stream, batch, T, rng),
+      loss: ({ x, y }) => gpt.crossEntropy(tf.reshape(model.forward(tf.tensor2d(x, [batch, T], "int32"), { training: true }).logits, [batch * T, cfg.vocab_size]), tf.tensor1d(y, "int32")),
     });
-  };
   const batch = training.batch ?? 8;
-  step(batch);
+  await step(batch);
   let t0 = performance.now();
   const n = 5;
-  for (let i = 0; i < n; i++) step(batch);
+  for (let i = 0; i < n; i++) await step(batch);
   const trainS = (performance.now() - t0) / 1000;
   rows.push({ what: `train tokens/s (batch ${batch}×${T})`, value: (n * batch * T) / trainS, unit: "tok/s", note: `${((trainS / n) * 1000).toFixed(0)} ms/step; recorded in the pretraining run: ${training.tokensPerSecond} tok/s` });
   // tensor count over 50 small steps (batch 1 keeps this part short)
-  step(1);
+  await step(1);
   const before = tf.memory().numTensors;
-  for (let i = 0; i < 50; i++) step(1);
+  for (let i = 0; i < 50; i++) await step(1);
   rows.push({ what: "tensor growth over 50 train steps", value: tf.memory().numTensors - before, unit: "tensors", note: `${before} before` });
   opt.dispose();
   const gen = (useCache) => {

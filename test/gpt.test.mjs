@@ -126,21 +126,26 @@ test("model: shapes, hidden states, causality, and KV-cache logits equal the ful
   m.dispose();
 });
 
-test("trainStep: AdamW lowers the loss on a tiny batch, updates only the chosen variables, no tensor leak", () => {
+test("fitSteps: AdamW lowers the loss on a tiny batch, updates only the chosen variables, no tensor leak", async () => {
   const m = new gpt.GPT(TINY, undefined, 4);
-  const opt = new gpt.AdamW({ weightDecay: 0.1, clipNorm: 1 });
   const x = tf.tensor2d([[1, 2, 3, 4, 5, 6, 7, 8]], [1, 8], "int32");
   const y = tf.tensor1d([2, 3, 4, 5, 6, 7, 8, 9], "int32");
   const lossFn = () => gpt.crossEntropy(tf.reshape(m.forward(x).logits, [8, 300]), y);
   const chosen = m.variables((n) => n !== "wpe.weight");
+  const opt = lib.train.makeOptimizer(chosen, { type: "adamw", beta2: 0.95, weightDecay: 0.1, clipNorm: 1 }, (v) => v.rank >= 2);
   const wpe0 = m.params["wpe.weight"].dataSync().slice();
   const losses = [];
   let tensors;
-  for (let i = 0; i < 30; i++) {
-    losses.push(gpt.trainStep(lossFn, chosen, opt, 3e-3).loss);
-    if (i === 2) tensors = tf.memory().numTensors;
-  }
+  const evals = [];
+  const r = await lib.train.fitSteps({
+    variables: chosen, optimizer: opt, steps: 30, lr: 3e-3, nextBatch: () => null, loss: lossFn,
+    onStep: (s) => { losses.push(s.loss); if (s.step === 3) tensors = tf.memory().numTensors; },
+    evalSteps: [0, 10], evalEvery: 25, evaluate: (s) => { evals.push(s); return s * 2; },
+  });
   assert.equal(tf.memory().numTensors, tensors, "tensor count must stay flat across steps");
+  assert.deepEqual(evals, [0, 10, 25, 30], "evaluation at the chosen steps, every 25 and after the last");
+  assert.deepEqual(r.evals.map((e) => e.value), [0, 20, 50, 60]);
+  assert.deepEqual(r.history.map((h) => h.step), Array.from({ length: 30 }, (_, i) => i + 1));
   assert.ok(losses[29] < losses[0] - 2, `loss ${losses[0]} → ${losses[29]}`);
   assert.equal(maxAbsDiff(m.params["wpe.weight"].dataSync(), wpe0), 0, "wpe was not chosen and must not change");
   opt.dispose();
@@ -189,7 +194,7 @@ test("sampleNext: top-p keeps the nucleus, repetition penalty demotes seen token
   assert.equal(gpt.sampleNext(logits, [0], { greedy: true, repetitionPenalty: 1.1 }, rng), 1);
 });
 
-test("embed: padding-aware pooling (a text alone = the same text in a padded batch), layers and logits", () => {
+test("embed: padding-aware pooling (a text alone = the same text in a padded batch), layers and logits", async () => {
   const m = new gpt.GPT(TINY, undefined, 6);
   const texts = ["the jury", "A much longer sentence about the jury and election laws.", ""];
   for (const pooling of ["last-token-logits", "last-token-hidden", "mean-hidden"]) {
@@ -207,22 +212,23 @@ test("embed: padding-aware pooling (a text alone = the same text in a padded bat
   const viaHead = tf.tidy(() => m.head(tf.tensor2d(h, [1, 16])).dataSync());
   assert.ok(maxAbsDiff(viaHead, gpt.embed(m, tok, ["the jury"], { pooling: "last-token-logits" })[0]) < 1e-4);
   assert.throws(() => gpt.embed(m, tok, ["x"], { pooling: "mean-hidden", layer: 5 }), /out of range/);
-  // embedTensor gives the same vectors, differentiably: a contrastive-style step through trainStep moves them
+  // embedTensor gives the same vectors, differentiably: contrastive-style steps through fitSteps move them
   const et = gpt.embedTensor(m, tok, texts, { pooling: "mean-hidden", warn: () => {} });
   assert.ok(maxAbsDiff(et.dataSync(), Float32Array.from(gpt.embed(m, tok, texts, { pooling: "mean-hidden", warn: () => {} }).flatMap((v) => [...v]))) < 1e-5);
-  const opt = new gpt.AdamW({ weightDecay: 0 });
+  const opt = lib.train.makeOptimizer(m.variables(), { type: "adamw", beta2: 0.95 });
   const cos = () => {
     const e = gpt.embedTensor(m, tok, texts.slice(0, 2), { pooling: "last-token-hidden" });
     const n = tf.div(e, tf.norm(e, 2, 1, true));
     return tf.sum(tf.prod(n, 0));
   };
   const c0 = tf.tidy(() => cos().dataSync()[0]);
-  for (let i = 0; i < 5; i++) gpt.trainStep(() => tf.neg(cos()), m.variables(), opt, 1e-2);
-  assert.ok(tf.tidy(() => cos().dataSync()[0]) > c0 + 0.05, "full-parameter trainStep pulls the two embeddings together");
+  await lib.train.fitSteps({ variables: m.variables(), optimizer: opt, steps: 5, lr: 1e-2, nextBatch: () => null, loss: () => tf.neg(cos()) });
+  opt.dispose();
+  assert.ok(tf.tidy(() => cos().dataSync()[0]) > c0 + 0.05, "full-parameter training pulls the two embeddings together");
   m.dispose();
 });
 
-test("LoRA: starts as the base model, trains only adapters, saves/loads, merges into the base", () => {
+test("LoRA: starts as the base model, trains only adapters, saves/loads, merges into the base", async () => {
   const m = new gpt.GPT(TINY, undefined, 7);
   const ids = tf.tensor2d([[1, 2, 3, 4, 5, 6]], [1, 6], "int32");
   const base = tf.tidy(() => m.forward(ids).logits.dataSync());
@@ -232,7 +238,7 @@ test("LoRA: starts as the base model, trains only adapters, saves/loads, merges 
   const before = Object.fromEntries(Object.entries(m.params).map(([k, v]) => [k, v.dataSync().slice()]));
   const recs = [{ text: "### Instruction: Say hi. ### Output: hi there" }, { text: "### Instruction: Say no. ### Output: no way" }];
   const dir = tmp();
-  const res = gpt.finetune(m, tok, recs, { steps: 12, batchSize: 2, lr: 1e-2, maskPrompt: true, adapters: ad, checkpointSteps: [5], outDir: dir });
+  const res = await lib.train.finetuneGpt(m, tok, recs, { steps: 12, batchSize: 2, lr: 1e-2, maskPrompt: true, adapters: ad, checkpointSteps: [5], outDir: dir });
   assert.equal(res.history.length, 12);
   assert.ok(res.history[11].loss < res.history[0].loss - 0.05, `fine-tuning lowers the loss: ${res.history.map((h) => h.loss.toFixed(3))}`);
   assert.ok(res.history[11].lr < res.history[0].lr, "linear decay");

@@ -111,12 +111,73 @@ test("optimizers match hand-computed updates (SGD momentum/Nesterov + L2, Adam, 
       m = m.map((x, i) => 0.9 * x + 0.1 * g[i]);
       v = v.map((x, i) => 0.999 * x + 0.001 * g[i] ** 2);
       const c1 = 1 - 0.9 ** (t + 1), c2 = 1 - 0.999 ** (t + 1);
-      p = p.map((x, i) => (decoupled ? x * (1 - 0.1 * wd) : x) - 0.1 * (m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-8));
+      // AdamW's decoupled decay joins the update: p -= lr·(m̂/(√v̂+ε) + wd·p)
+      p = p.map((x, i) => x - 0.1 * ((m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-8) + (decoupled ? wd * x : 0)));
     });
     return p;
   };
   near(run({ type: "adam", weightDecay: 0.1 }, G), adamRef(0.1, false));
   near(run({ type: "adamw", weightDecay: 0.1 }, G), adamRef(0.1, true));
+  // clipNorm in the config: the gradient [3, 4] (norm 5) is scaled to norm 1 before the update
+  const clipped = run({ type: "sgd", clipNorm: 1 }, [[3, 4]]);
+  near(clipped, [1 - 0.1 * 3 / (5 + 1e-6), -2 - 0.1 * 4 / (5 + 1e-6)]);
+  near(run({ type: "sgd", clipNorm: 10 }, [[3, 4]]), [1 - 0.3, -2 - 0.4]);
+  // the decay mask: a variable with decay(v) false gets plain Adam
+  const p = tf.variable(tf.tensor1d([1, -2]));
+  const opt = train.makeOptimizer([p], { type: "adamw", weightDecay: 0.1 }, () => false);
+  for (const g of G) { const gt = tf.tensor1d(g); opt.apply([gt], 0.1); gt.dispose(); }
+  near(Array.from(p.dataSync()), run({ type: "adamw" }, G));
+  opt.dispose(); p.dispose();
+});
+
+test("Adam bias correction: β1 held constant gives the same float32 correction as a running product; a schedule uses the product", () => {
+  for (const b1 of [0.9, 0.85, 0.95]) {
+    let prod = 1;
+    for (let t = 1; t <= 20000; t++) {
+      prod *= b1;
+      assert.equal(Math.fround(1 - prod), Math.fround(1 - b1 ** t), `β1 ${b1}, t ${t}`);
+    }
+  }
+  // a momentum schedule: same result as a hand-computed Adam with the varying β1
+  const betas = [0.95, 0.9, 0.85];
+  const p = tf.variable(tf.tensor1d([1, -2]));
+  const opt = train.makeOptimizer([p], { type: "adam" });
+  const G = [[0.5, 1], [0.1, -0.3], [1, 1]];
+  G.forEach((g, i) => { const gt = tf.tensor1d(g); opt.apply([gt], 0.1, betas[i]); gt.dispose(); });
+  let q = [1, -2], m = [0, 0], v = [0, 0], prod = 1;
+  G.forEach((g, t) => {
+    prod *= betas[t];
+    m = m.map((x, i) => betas[t] * x + (1 - betas[t]) * g[i]);
+    v = v.map((x, i) => 0.999 * x + 0.001 * g[i] ** 2);
+    q = q.map((x, i) => x - 0.1 * (m[i] / (1 - prod)) / (Math.sqrt(v[i] / (1 - 0.999 ** (t + 1))) + 1e-8));
+  });
+  Array.from(p.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - q[i]) < 1e-5, `${x} vs ${q[i]}`));
+  opt.dispose(); p.dispose();
+});
+
+test("warm-up/decay with decayTo \"end\" is the GPT trainings' schedule, bit for bit", () => {
+  // the formulas the GPT pretraining / fine-tunings used (decay over total − warmup steps)
+  const cosineRef = (step, total, peak, warmup, minFrac) => {
+    if (step < warmup) return (peak * (step + 1)) / warmup;
+    const t = Math.min(1, (step - warmup) / Math.max(1, total - warmup));
+    return peak * (minFrac + (1 - minFrac) * 0.5 * (1 + Math.cos(Math.PI * t)));
+  };
+  const linearRef = (step, total, peak, warmup) => {
+    if (step < warmup) return (peak * (step + 1)) / warmup;
+    return peak * Math.max(0, 1 - (step - warmup) / Math.max(1, total - warmup));
+  };
+  for (const [total, warmup, peak] of [[900, 60, 3e-3], [200, 20, 1e-3], [1000, 0, 2e-3], [37, 4, 0.01], [1, 0, 0.5]]) {
+    const c = train.warmupCosine({ peakLr: peak, warmup, finalFrac: 0.1, decayTo: "end" });
+    const l = train.warmupLinear({ peakLr: peak, warmup, decayTo: "end" });
+    for (let s = 0; s < total; s++) {
+      assert.equal(c(s, total), cosineRef(s, total, peak, warmup, 0.1));
+      assert.equal(l(s, total), linearRef(s, total, peak, warmup));
+    }
+  }
+  // the default ("last-step") reaches the final value at the last step; "end" one step later
+  const last = train.warmupLinear({ peakLr: 1, finalFrac: 0.2 });
+  const end = train.warmupLinear({ peakLr: 1, finalFrac: 0.2, decayTo: "end" });
+  assert.ok(Math.abs(last(9, 10) - 0.2) < 1e-12 && Math.abs(end(9, 10) - (0.2 + 0.8 * 0.1)) < 1e-12 && Math.abs(end(10, 10) - 0.2) < 1e-12);
 });
 
 test("clipByGlobalNorm", () => {
@@ -260,4 +321,40 @@ test("imageSource feeds augmented normalised batches to fit", async () => {
   const r = await train.fit(model, src, { loss: (m, x, y) => losses.oneHotCrossEntropy(y, tf.matMul(tf.reshape(x, [x.shape[0], -1]), W1)), epochs: 3, batchSize: 4, lr: 0.05 });
   assert.ok(r.history[2].loss < 0.2, `loss ${r.history[2].loss}`);
   W1.dispose();
+});
+
+test("fitSteps: a step-based run with a batch sampler, evaluation at chosen steps, split into calls = one call", async () => {
+  const tr = blobs(60, 4);
+  const sample = (rng) => () => { const idx = Array.from({ length: 8 }, () => Math.floor(rng.next() * 60)); return { x: tf.gather(tr.x, idx), y: tf.gather(tr.y, idx) }; };
+  const run = async (split) => {
+    const m = linearModel(5);
+    const vars = train.trainableVariables(m);
+    const opt = train.makeOptimizer(vars, { type: "adamw", weightDecay: 0.01, clipNorm: 0.5 });
+    const rng = new Rng(7);
+    const o = { variables: vars, optimizer: opt, totalSteps: 20, nextBatch: sample(rng), loss: (b) => ceLoss(m, b.x, b.y), disposeBatch: (b) => { b.x.dispose(); b.y.dispose(); }, lr: train.warmupCosine({ peakLr: 0.05, warmup: 3, decayTo: "end" }), evalSteps: [0, 5, 12], evaluate: (s) => s };
+    const h = [];
+    const ev = [];
+    for (const steps of split) {
+      const r = await train.fitSteps({ ...o, steps });
+      h.push(...r.history);
+      ev.push(...r.evals.map((e) => e.value));
+    }
+    const w = Array.from(vars[0].dataSync());
+    opt.dispose(); m.dispose();
+    return { h, ev, w };
+  };
+  const one = await run([20]);
+  assert.deepEqual(one.h.map((r) => r.step), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(one.ev, [0, 5, 12]);
+  assert.ok(one.h[19].loss < one.h[0].loss);
+  const two = await run([12, 8]);
+  assert.deepEqual(two.h, one.h, "same losses and learning rates when the run is taken in two calls");
+  assert.deepEqual(two.w, one.w);
+  assert.deepEqual(two.ev, [0, 5, 12, 12], "a call starting at a chosen step evaluates there too");
+  const m = linearModel(1);
+  const vars = train.trainableVariables(m);
+  const opt = train.makeOptimizer(vars, { type: "sgd" });
+  await assert.rejects(train.fitSteps({ variables: vars, optimizer: opt, steps: 2, nextBatch: () => null, loss: () => tf.mul(tf.addN(vars.map((v) => tf.sum(v))), NaN), lr: 0.1, label: "toy" }), /toy: loss became NaN at step 1/);
+  await assert.rejects(train.fitSteps({ variables: vars, optimizer: opt, steps: 1, nextBatch: () => null, loss: () => tf.sum(vars[0]), lr: 0.1 }), /no gradient/);
+  opt.dispose(); m.dispose();
 });

@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError, progress, Rng, yieldToEventLoop } from "../core";
+import { EmbedlabError, progress, ProgressReporter, Rng, yieldToEventLoop } from "../core";
 import { batches, deriveSeed } from "./batches";
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint } from "./checkpoint";
 import type { EpochRecord } from "./history";
 import { restoreValues, snapshot, Trainable, trainableVariables } from "./model-vars";
-import { clipByGlobalNorm, makeOptimizer, OptimizerConfig } from "./optimizers";
+import { makeOptimizer, Optimizer, OptimizerConfig } from "./optimizers";
 import { constant, Schedule } from "./schedules";
 import { BatchSource, tensorSource } from "./sources";
 
@@ -69,6 +69,117 @@ export interface FitResult {
   resumedFromEpoch: number;
 }
 
+/** One optimizer step of a run: `step` counts the steps done (1 = the first), `lr` is the one it used. */
+export interface StepRecord {
+  step: number;
+  loss: number;
+  lr: number;
+}
+
+export interface FitStepsOptions<B, E = unknown> {
+  /** The trained variables (everything else stays frozen); `optimizer` was made for them, in this order. */
+  variables: tf.Variable[];
+  optimizer: Optimizer;
+  /** Steps this call takes. */
+  steps: number;
+  /** Length of the whole run, for the schedules (default: the optimizer's steps so far + `steps`). */
+  totalSteps?: number;
+  /** The batch of 0-based step `step` of the run; called once per step, in order (keep its random draws here). */
+  nextBatch: (step: number) => B;
+  /** The scalar loss of a batch (runs under the gradient tape; tensors it makes are freed). */
+  loss: (batch: B) => tf.Scalar;
+  /** Free what `nextBatch` made (e.g. its tensors) after the step. */
+  disposeBatch?: (batch: B) => void;
+  /** Learning rate: a number or a Schedule (oneCycle, warmupLinear, warmupCosine). Default 1e-3. */
+  lr?: number | Schedule;
+  /** Momentum (SGD) / beta1 (Adam) schedule; overrides the optimizer's value. */
+  momentum?: Schedule;
+  /**
+   * Evaluation hook, called with the number of steps done at `evalSteps` (0: before the first step) and,
+   * with `evalEvery`, after every `evalEvery` steps and after the last one. What it returns is kept in `evals`.
+   */
+  evaluate?: (step: number) => E | Promise<E>;
+  evalSteps?: number[];
+  evalEvery?: number;
+  /** Called after every step with its record (before the evaluation hook). */
+  onStep?: (record: StepRecord) => void;
+  /** A progress bar to tick once per step (the caller finishes it). */
+  bar?: ProgressReporter;
+  /** The bar's text after a step (default `loss 1.234`). */
+  tickInfo?: (record: StepRecord) => string;
+  /** Name in error messages (default "training"). */
+  label?: string;
+  /** Advice when the loss becomes NaN or infinite (default: lower the learning rate or clip gradients). */
+  nonFiniteHint?: string;
+}
+
+export interface FitStepsResult<E = unknown> {
+  history: StepRecord[];
+  /** What `evaluate` returned, with the step it was called at. */
+  evals: { step: number; value: E }[];
+}
+
+/**
+ * The training loop every trainer here runs (fit's epochs, the GPT pretraining and fine-tunings, the
+ * contrastive fine-tuning): per step, the next batch, gradients of the loss w.r.t. `variables` only, one
+ * optimizer update (with its clipping) at the scheduled learning rate, a record, the evaluation hook when
+ * due, and a turn of the event loop (so a notebook kernel shows live progress and answers heartbeats).
+ * Tensors are freed every step (tf.memory().numTensors stays flat).
+ */
+export async function fitSteps<B, E = unknown>(o: FitStepsOptions<B, E>): Promise<FitStepsResult<E>> {
+  const { variables: vars, optimizer } = o;
+  const label = o.label ?? "training";
+  if (!(Number.isInteger(o.steps) && o.steps >= 0)) throw new EmbedlabError(`${label}: steps must be a non-negative integer, got ${o.steps}`);
+  if (vars.length === 0) throw new EmbedlabError(`${label}: no variables to train`, "pass the variables to update (e.g. model.variables() or adapter.variables())");
+  const start = optimizer.step;
+  const end = start + o.steps;
+  const total = o.totalSteps ?? end;
+  const lrS: Schedule = typeof o.lr === "function" ? o.lr : constant(o.lr ?? 1e-3);
+  const evalAt = new Set(o.evalSteps ?? []);
+  const due = (done: number) => evalAt.has(done) || (o.evalEvery !== undefined && o.evalEvery > 0 && done > start && (done % o.evalEvery === 0 || done === end));
+  const tickInfo = o.tickInfo ?? ((r: StepRecord) => `loss ${r.loss.toFixed(3)}`);
+  const history: StepRecord[] = [];
+  const evals: FitStepsResult<E>["evals"] = [];
+  const evaluate = async (done: number) => {
+    if (o.evaluate) evals.push({ step: done, value: await o.evaluate(done) });
+  };
+  if (due(start)) await evaluate(start);
+  for (let step = start; step < end; step++) {
+    const lr = lrS(step, total);
+    const mom = o.momentum ? o.momentum(step, total) : undefined;
+    const batch = o.nextBatch(step);
+    let loss: number;
+    try {
+      const { value, grads } = tf.variableGrads(() => o.loss(batch), vars);
+      try {
+        loss = value.dataSync()[0];
+        const gs = vars.map((v) => grads[v.name]);
+        if (gs.some((g) => g === undefined)) {
+          const missing = vars.filter((v) => !grads[v.name]).map((v) => v.name);
+          throw new EmbedlabError(`${label}: no gradient for ${missing.join(", ")}`, "make the loss use every trainable variable, or list only the used ones");
+        }
+        optimizer.apply(gs, lr, mom);
+      } finally {
+        value.dispose();
+        tf.dispose(Object.values(grads));
+      }
+    } finally {
+      o.disposeBatch?.(batch);
+    }
+    if (!Number.isFinite(loss)) {
+      o.bar?.done(`loss ${loss}`);
+      throw new EmbedlabError(`${label}: loss became ${loss} at step ${step + 1}`, o.nonFiniteHint ?? "lower the learning rate or clip gradients (clipNorm)");
+    }
+    const record: StepRecord = { step: step + 1, loss, lr };
+    history.push(record);
+    o.onStep?.(record);
+    o.bar?.tick(1, tickInfo(record));
+    if (due(step + 1)) await evaluate(step + 1);
+    await yieldToEventLoop();
+  }
+  return { history, evals };
+}
+
 function checkOptions(o: FitOptions<Trainable>, data: BatchSource): void {
   if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw new EmbedlabError(`fit: epochs must be a positive integer, got ${o.epochs}`);
   if (!(Number.isInteger(o.batchSize) && o.batchSize > 0)) throw new EmbedlabError(`fit: batchSize must be a positive integer, got ${o.batchSize}`);
@@ -89,7 +200,8 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
   if (vars.length === 0) throw new EmbedlabError("fit: the model has no trainable variables");
   const seed = opts.seed ?? 0;
   const lrS: Schedule = typeof opts.lr === "function" ? opts.lr : constant(opts.lr ?? 1e-3);
-  const optimizer = makeOptimizer(vars, opts.optimizer ?? { type: "adamw" }, opts.decay);
+  const config = opts.optimizer ?? { type: "adamw" };
+  const optimizer = makeOptimizer(vars, opts.clipNorm !== undefined ? { ...config, clipNorm: opts.clipNorm } : config, opts.decay);
   const perEpoch = Math.min(
     opts.dropLast ? Math.floor(data.size / opts.batchSize) : Math.ceil(data.size / opts.batchSize),
     opts.maxStepsPerEpoch ?? Infinity,
@@ -120,45 +232,27 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
       const order = batches(data.size, opts.batchSize, new Rng(deriveSeed(seed, epoch, 1)), opts.dropLast).slice(0, perEpoch);
       const batchRng = new Rng(deriveSeed(seed, epoch, 2));
       const bar = opts.progress === false ? undefined : progress(order.length, `${label} epoch ${epoch + 1}/${opts.epochs}`);
+      const first = optimizer.step;
+      const run = await fitSteps({
+        variables: vars,
+        optimizer,
+        steps: order.length,
+        totalSteps,
+        nextBatch: (step) => data.batch(order[step - first], batchRng),
+        loss: (b) => opts.loss(model, b.x, b.y),
+        disposeBatch: (b) => {
+          b.x.dispose();
+          b.y.dispose();
+        },
+        lr: lrS,
+        momentum: opts.momentum,
+        bar,
+        tickInfo: (r) => `loss ${r.loss.toFixed(4)} lr ${r.lr.toPrecision(3)}`,
+        label: `fit (epoch ${epoch + 1})`,
+      });
       let lossSum = 0;
-      let lr = 0;
-      for (const idx of order) {
-        const step = optimizer.step;
-        lr = lrS(step, totalSteps);
-        const mom = opts.momentum ? opts.momentum(step, totalSteps) : undefined;
-        const { x, y } = data.batch(idx, batchRng);
-        let lossValue: number;
-        try {
-          const { value, grads } = tf.variableGrads(() => opts.loss(model, x, y), vars);
-          lossValue = value.dataSync()[0];
-          value.dispose();
-          let gs = vars.map((v) => grads[v.name]);
-          if (gs.some((g) => g === undefined)) {
-            const missing = vars.filter((v) => !grads[v.name]).map((v) => v.name);
-            Object.values(grads).forEach((g) => g.dispose());
-            throw new EmbedlabError(`fit: no gradient for ${missing.join(", ")}`, "make the loss use every trainable variable, or list only the used ones");
-          }
-          if (opts.clipNorm !== undefined) {
-            const c = clipByGlobalNorm(gs, opts.clipNorm);
-            gs.forEach((g) => g.dispose());
-            gs = c.grads;
-          }
-          optimizer.apply(gs, lr, mom);
-          gs.forEach((g) => g.dispose());
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
-        if (!Number.isFinite(lossValue)) {
-          bar?.done(`loss ${lossValue}`);
-          throw new EmbedlabError(`fit: loss became ${lossValue} at step ${optimizer.step} (epoch ${epoch + 1})`, "lower the learning rate or clip gradients (clipNorm)");
-        }
-        lossSum += lossValue;
-        bar?.tick(1, `loss ${lossValue.toFixed(4)} lr ${lr.toPrecision(3)}`);
-        // Give the event loop a turn every step: inside a kernel, live display updates, heartbeat
-        // replies and interrupts are handled from it.
-        await yieldToEventLoop();
-      }
+      for (const r of run.history) lossSum += r.loss;
+      const lr = run.history.length ? run.history[run.history.length - 1].lr : 0;
       const trainSeconds = (Date.now() - t0) / 1000;
       const record: EpochRecord = { epoch: epoch + 1, step: optimizer.step, loss: lossSum / order.length, lr, seconds: trainSeconds };
       if (opts.evaluate) {

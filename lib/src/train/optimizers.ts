@@ -1,16 +1,28 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../core";
 
+/** Settings every optimizer has. */
+interface CommonConfig {
+  /**
+   * Clip gradients to this global L2 norm before the update (0 or undefined: no clipping). The norm is
+   * computed in tf (`sqrt(Σ sum(g²))`), and gradients are scaled by `clipNorm / (norm + 1e-6)` when it is larger.
+   */
+  clipNorm?: number;
+}
+
 /** SGD with (optionally Nesterov) momentum and coupled L2 weight decay (PyTorch `SGD` semantics). */
-export interface SgdConfig {
+export interface SgdConfig extends CommonConfig {
   type: "sgd";
   momentum?: number;
   nesterov?: boolean;
   weightDecay?: number;
 }
 
-/** Adam (coupled L2 decay, as PyTorch `Adam`) or AdamW (decoupled decay, `p -= lr·wd·p`). */
-export interface AdamConfig {
+/**
+ * Adam (coupled L2 decay, as PyTorch `Adam`) or AdamW (decoupled decay: `p -= lr·(m̂/(√v̂+ε) + wd·p)`).
+ * Bias corrections are `1 − β^t` (a running product of β1 when a momentum schedule varies it).
+ */
+export interface AdamConfig extends CommonConfig {
   type: "adam" | "adamw";
   beta1?: number;
   beta2?: number;
@@ -25,8 +37,11 @@ export interface Optimizer {
   readonly config: OptimizerConfig;
   /** Number of updates applied so far. */
   step: number;
-  /** Apply one update with learning rate `lr` (and `momentum` / beta1 override when given). */
-  apply(grads: tf.Tensor[], lr: number, momentum?: number): void;
+  /**
+   * Apply one update with learning rate `lr` (and `momentum` / beta1 override when given), clipping first
+   * when the config has `clipNorm`. Returns the global gradient norm before clipping (undefined when not clipping).
+   */
+  apply(grads: tf.Tensor[], lr: number, momentum?: number): number | undefined;
   /** Slot values in a fixed order (for checkpoints). */
   state(): Float32Array[];
   /** Restore slot values saved by `state` (same order and shapes). */
@@ -34,11 +49,32 @@ export interface Optimizer {
   dispose(): void;
 }
 
+/** The global L2 norm of `grads`, computed in tf (`sqrt(addN(sum(g²)))`). */
+export function globalNorm(grads: tf.Tensor[]): number {
+  const t = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))));
+  const n = t.dataSync()[0];
+  t.dispose();
+  return n;
+}
+
+/** The factor that brings a gradient of global norm `norm` down to `maxNorm` (1 when it is not larger). */
+function clipScale(norm: number, maxNorm: number | undefined): number {
+  return maxNorm !== undefined && maxNorm > 0 && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+}
+
+/** Scale `grads` so their global L2 norm is at most `maxNorm`; returns new tensors and the norm before clipping. */
+export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
+  const norm = globalNorm(grads);
+  const scale = clipScale(norm, maxNorm);
+  return { grads: grads.map((g) => (scale === 1 ? tf.clone(g) : tf.mul(g, scale))), norm };
+}
+
 /**
  * Make an optimizer for `vars`. `decay(v)` picks which variables get weight decay (default: all, as
- * PyTorch does when given one parameter group).
+ * PyTorch does when given one parameter group; the GPT trainings decay only matrices, `v.rank >= 2`).
  */
 export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, decay: (v: tf.Variable) => boolean = () => true): Optimizer {
+  if (vars.length === 0) throw new EmbedlabError("makeOptimizer got no variables to train", "pass the variables to update (e.g. model.variables() or adapter.variables())");
   const wdMask = vars.map(decay);
   // tf.variable keeps its initial tensor alive: dispose that tensor so no state leaks per optimizer.
   const zerosLike = () =>
@@ -48,6 +84,18 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
       z.dispose();
       return slot;
     });
+  const checkGrads = (grads: tf.Tensor[]) => {
+    if (grads.length !== vars.length || grads.some((g) => g === undefined)) {
+      const missing = vars.filter((_, i) => !grads[i]).map((v) => v.name);
+      throw new EmbedlabError(`no gradient for ${missing.join(", ") || `${vars.length - grads.length} variables`}`, "make the loss use every trainable variable, or list only the used ones");
+    }
+  };
+  /** The norm (when clipping) and the scale to apply to the gradients. */
+  const clipping = (grads: tf.Tensor[]): { norm?: number; scale: number } => {
+    if (!(config.clipNorm !== undefined && config.clipNorm > 0)) return { scale: 1 };
+    const norm = globalNorm(grads);
+    return { norm, scale: clipScale(norm, config.clipNorm) };
+  };
   if (config.type === "sgd") {
     const mom0 = config.momentum ?? 0;
     const wd = config.weightDecay ?? 0;
@@ -56,10 +104,12 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
       config,
       step: 0,
       apply(grads, lr, momentum) {
+        checkGrads(grads);
         const mu = momentum ?? mom0;
+        const { norm, scale } = clipping(grads);
         tf.tidy(() => {
           vars.forEach((p, i) => {
-            let g: tf.Tensor = grads[i];
+            let g: tf.Tensor = scale !== 1 ? tf.mul(grads[i], scale) : grads[i];
             if (wd > 0 && wdMask[i]) g = tf.add(g, tf.mul(p, wd));
             let upd = g;
             if (mu > 0) {
@@ -71,6 +121,7 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
           });
         });
         opt.step++;
+        return norm;
       },
       state: () => buf.map((b) => b.dataSync() as Float32Array),
       setState(values, step) {
@@ -88,36 +139,45 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
   const wd = config.weightDecay ?? 0;
   const decoupled = config.type === "adamw";
   const m = zerosLike(), v = zerosLike();
-  // Bias corrections for a possibly varying beta1 (momentum schedule): keep the running product.
+  // β1^t as a running product, so a momentum schedule (varying β1) gets the right bias correction;
+  // while β1 has stayed constant the power itself is used (the same float32 value, see the tests).
   let b1Prod = 1;
+  let b1Varied = false;
   const opt: Optimizer = {
     config,
     step: 0,
     apply(grads, lr, momentum) {
+      checkGrads(grads);
       const b1 = momentum ?? b1d;
       const t = opt.step + 1;
       b1Prod *= b1;
-      const c1 = 1 - b1Prod, c2 = 1 - Math.pow(b2, t);
+      if (b1 !== b1d) b1Varied = true;
+      const c1 = b1Varied ? 1 - b1Prod : 1 - b1d ** t, c2 = 1 - b2 ** t;
+      const { norm, scale } = clipping(grads);
       tf.tidy(() => {
         vars.forEach((p, i) => {
-          let g: tf.Tensor = grads[i];
+          let g: tf.Tensor = scale !== 1 ? tf.mul(grads[i], scale) : grads[i];
           if (wd > 0 && wdMask[i] && !decoupled) g = tf.add(g, tf.mul(p, wd));
           const mi = tf.add(tf.mul(m[i], b1), tf.mul(g, 1 - b1));
           const vi = tf.add(tf.mul(v[i], b2), tf.mul(tf.square(g), 1 - b2));
           m[i].assign(mi);
           v[i].assign(vi);
-          let np = wd > 0 && wdMask[i] && decoupled ? tf.mul(p, 1 - lr * wd) : (p as tf.Tensor);
-          np = tf.sub(np, tf.mul(tf.div(tf.div(mi, c1), tf.add(tf.sqrt(tf.div(vi, c2)), eps)), lr));
-          p.assign(np);
+          let upd = tf.div(tf.div(mi, c1), tf.add(tf.sqrt(tf.div(vi, c2)), eps));
+          if (wd > 0 && wdMask[i] && decoupled) upd = tf.add(upd, tf.mul(p, wd));
+          p.assign(tf.sub(p, tf.mul(upd, lr)));
         });
       });
       opt.step++;
+      return norm;
     },
     state: () => [...m, ...v].map((x) => x.dataSync() as Float32Array).concat([Float32Array.of(b1Prod)]),
     setState(values, step) {
       restore(m, values.slice(0, m.length));
       restore(v, values.slice(m.length, 2 * m.length));
-      b1Prod = values[2 * m.length]?.[0] ?? Math.pow(b1d, step);
+      const saved = values[2 * m.length]?.[0];
+      b1Prod = saved ?? Math.pow(b1d, step);
+      // the product is stored in float32: only a schedule's product differs from the power by more than that rounding
+      b1Varied = saved !== undefined && saved !== Math.fround(Math.pow(b1d, step));
       opt.step = step;
     },
     dispose: () => [...m, ...v].forEach((x) => x.dispose()),
@@ -131,11 +191,4 @@ function restore(slots: tf.Variable[], values: Float32Array[]): void {
     if (values[i].length !== s.size) throw new EmbedlabError(`optimizer slot ${i} has ${values[i].length} values, expected ${s.size}`, "the checkpoint was made for a different model");
     s.assign(tf.tensor(values[i], s.shape));
   });
-}
-
-/** Scale `grads` so their global L2 norm is at most `maxNorm`; returns new tensors and the norm before clipping. */
-export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
-  const norm = Math.sqrt(grads.reduce((s, g) => s + tf.tidy(() => tf.sum(tf.square(g)).dataSync()[0]), 0));
-  const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
-  return { grads: grads.map((g) => (scale === 1 ? tf.clone(g) : tf.mul(g, scale))), norm };
 }

@@ -53,28 +53,39 @@ export function oneCycleMomentum(o: { base?: number; max?: number; pctStart?: nu
 
 export interface WarmupDecayOptions {
   peakLr: number;
-  /** Warm-up steps (linear from 0), or a fraction of the run when < 1 (default 0). */
+  /** Warm-up steps (linear from 0: step s gets peak·(s+1)/warmup), or a fraction of the run when < 1 (default 0). */
   warmup?: number;
   /** Final lr as a fraction of peak (default 0). */
   finalFrac?: number;
+  /**
+   * Where the decay reaches `finalFrac`·peak: at the run's last step (`"last-step"`, default: decay over
+   * total − warmup − 1 steps, evaluated as a lerp peak → final), or one step past it (`"end"`, the GPT
+   * trainings' convention: decay over total − warmup steps, evaluated as peak·(final + (1 − final)·shape)).
+   */
+  decayTo?: "last-step" | "end";
 }
 
-function warmupThen(o: WarmupDecayOptions, how: "cos" | "linear"): Schedule {
+/** The one warm-up-then-decay schedule; `shape` is the decay's curve. */
+export function warmupDecay(o: WarmupDecayOptions, shape: "cos" | "linear"): Schedule {
   if (!(o.peakLr > 0)) throw new EmbedlabError(`peakLr must be > 0, got ${o.peakLr}`);
-  const endLr = o.peakLr * (o.finalFrac ?? 0);
+  const f = o.finalFrac ?? 0;
+  const endLr = o.peakLr * f;
+  const toEnd = (o.decayTo ?? "last-step") === "end";
   return (step, total) => {
     const w = (o.warmup ?? 0) < 1 ? Math.round((o.warmup ?? 0) * total) : (o.warmup as number);
     if (step < w) return (o.peakLr * (step + 1)) / w;
-    return interp(o.peakLr, endLr, frac(step - w, Math.max(1, total - w - 1)), how);
+    if (!toEnd) return interp(o.peakLr, endLr, frac(step - w, Math.max(1, total - w - 1)), shape);
+    const t = Math.min(1, Math.max(0, (step - w) / Math.max(1, total - w)));
+    return o.peakLr * (f + (shape === "cos" ? (1 - f) * 0.5 * (1 + Math.cos(Math.PI * t)) : (1 - f) * (1 - t)));
   };
 }
 
-/** Linear warm-up, then linear decay to `finalFrac`·peak at the last step. */
+/** Linear warm-up, then linear decay to `finalFrac`·peak (at the last step, or one past it with decayTo "end"). */
 export function warmupLinear(o: WarmupDecayOptions): Schedule {
-  return warmupThen(o, "linear");
+  return warmupDecay(o, "linear");
 }
 
-/** Linear warm-up, then cosine decay to `finalFrac`·peak at the last step. */
+/** Linear warm-up, then cosine decay to `finalFrac`·peak (at the last step, or one past it with decayTo "end"). */
 export function warmupCosine(o: WarmupDecayOptions): Schedule {
-  return warmupThen(o, "cos");
+  return warmupDecay(o, "cos");
 }

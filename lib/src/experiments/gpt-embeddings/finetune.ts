@@ -3,15 +3,18 @@
  * hidden states (`gpt.embedTensor`, mean-pooled final layer by default), and the loss is the
  * symmetric InfoNCE with in-batch negatives
  *   L = ½ [ CE(softmax_j cos(a_i, b_j)/τ, i) + CE(softmax_j cos(b_i, a_j)/τ, i) ],
- * averaged over the batch. All weights are trained with AdamW (warm-up then cosine decay).
+ * averaged over the batch. All weights are trained with AdamW (warm-up then cosine decay), in the
+ * fitSteps loop.
  */
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
+import { EmbedlabError, progress } from "../../core";
 import { infoNCE } from "../../losses/contrastive";
-import { AdamW, cosineLr, trainStep } from "../../models/gpt/adamw";
 import type { GptTokenizer } from "../../models/gpt/bpe";
 import { embedTensor, type GptPooling } from "../../models/gpt/embed";
 import type { GPT } from "../../models/gpt/model";
+import { fitSteps, type StepRecord } from "../../train/fit";
+import { makeOptimizer } from "../../train/optimizers";
+import { warmupCosine } from "../../train/schedules";
 import { pairBatches, type TextPair } from "./pairs";
 
 /** The first `n` whitespace-separated words of `text` (training speed: long sentences are cut). */
@@ -41,11 +44,8 @@ export interface ContrastiveOptions {
   label?: string;
 }
 
-export interface ContrastiveStep {
-  step: number;
-  loss: number;
-  lr: number;
-}
+/** One step's record: steps done, the batch's loss, the learning rate used. */
+export type ContrastiveStep = StepRecord;
 
 export interface ContrastiveResult {
   history: ContrastiveStep[];
@@ -75,25 +75,26 @@ export async function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, p
   const history: ContrastiveStep[] = [];
   if (steps === 0) return { history, seconds: 0, pairs: pairs.length, sources };
   const batches = pairBatches(pairs, batch, steps, seed);
-  const opt = new AdamW({ weightDecay: opts.weightDecay ?? 0.01, clipNorm: opts.clipNorm ?? 1.0 });
   const vars = model.variables();
+  const opt = makeOptimizer(vars, { type: "adamw", beta1: 0.9, beta2: 0.95, weightDecay: opts.weightDecay ?? 0.01, clipNorm: opts.clipNorm ?? 1.0 }, (v) => v.rank >= 2);
   const bar = progress(steps, opts.label ?? "contrastive fine-tune");
   try {
-    for (const [step, idx] of batches.entries()) {
-      const texts = [...idx.map((i) => pairs[i].a), ...idx.map((i) => pairs[i].b)].map((t) => firstWords(t, maxWords));
-      const lrNow = cosineLr(step, steps, lr, warmup, 0.1);
-      const { loss } = tf.tidy(() =>
-        trainStep(() => {
-          const pooled = embedTensor(model, tokenizer, texts, { pooling, training: !!opts.dropout });
-          const [a, b] = tf.split(pooled, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
-          return infoNCE(a, b, temperature);
-        }, vars, opt, lrNow),
-      );
-      if (!Number.isFinite(loss)) throw new EmbedlabError(`contrastive loss became ${loss} at step ${step}`, "lower the learning rate or raise the temperature");
-      history.push({ step: step + 1, loss, lr: lrNow });
-      bar.tick(1, `loss ${loss.toFixed(3)}`);
-      await yieldToEventLoop();
-    }
+    await fitSteps({
+      variables: vars,
+      optimizer: opt,
+      steps,
+      nextBatch: (step) => [...batches[step].map((i) => pairs[i].a), ...batches[step].map((i) => pairs[i].b)].map((t) => firstWords(t, maxWords)),
+      loss: (texts) => {
+        const pooled = embedTensor(model, tokenizer, texts, { pooling, training: !!opts.dropout });
+        const [a, b] = tf.split(pooled, 2, 0) as [tf.Tensor2D, tf.Tensor2D];
+        return infoNCE(a, b, temperature);
+      },
+      lr: warmupCosine({ peakLr: lr, warmup, finalFrac: 0.1, decayTo: "end" }),
+      label: "contrastive fine-tune",
+      nonFiniteHint: "lower the learning rate or raise the temperature",
+      bar,
+      onStep: (r) => history.push(r),
+    });
   } finally {
     opt.dispose();
     bar.done(history.length ? `loss ${history[history.length - 1].loss.toFixed(3)}` : undefined);

@@ -17,6 +17,35 @@ export function defaultCheckpointDir(): string {
   return projectDataDir("models", "tinygpt-brown");
 }
 
+/** `training.json` of a checkpoint made by the pretraining (train.pretrainGpt): its settings, loss history and validation loss. */
+export interface TrainingRecord {
+  corpus: string;
+  seed: number;
+  steps: number;
+  stepsPlanned: number;
+  batch: number;
+  lr: number;
+  warmup: number;
+  minLrFrac: number;
+  weightDecay: number;
+  clipNorm: number;
+  betas: [number, number];
+  valDocs: string[];
+  valWindows: number;
+  trainTokens: number;
+  valTokens: number;
+  tokensPerWord: number;
+  history: { step: number; loss: number; lr: number }[];
+  valHistory: { step: number; valLoss: number }[];
+  valLoss: number;
+  unigramValLoss: number;
+  numParams: number;
+  tokensPerSecond: number;
+  wallSeconds: number;
+  backend: string;
+  samples?: { prompt: string; text: string }[];
+}
+
 export interface TensorEntry {
   name: string;
   shape: number[];

@@ -83,7 +83,7 @@ export function embed(model: GPT, tokenizer: GptTokenizer, texts: readonly strin
 
 /**
  * The same vectors as a differentiable tensor [texts, D] in one batch, for training the embedder
- * (e.g. a contrastive loss inside `trainStep`). `training` turns dropout on.
+ * (e.g. a contrastive loss inside train.fitSteps). `training` turns dropout on.
  */
 export function embedTensor(model: GPT, tokenizer: GptTokenizer, texts: readonly string[], opts: EmbedOptions & { training?: boolean } = {}): tf.Tensor2D {
   if (texts.length === 0) throw new EmbedlabError("embedTensor got no texts");

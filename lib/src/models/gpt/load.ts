@@ -5,7 +5,7 @@ import type { GptTokenizer } from "./bpe";
 import { loadGptCheckpoint, defaultCheckpointDir, LoadedGptCheckpoint } from "./checkpoint";
 import { loadGpt2 } from "./gpt2";
 import type { GPT } from "./model";
-import type { TrainingRecord } from "./pretrain";
+import type { TrainingRecord } from "./checkpoint";
 
 /** Load `data/models/tinygpt-brown/` (or `dir`) after initialising the tfjs backend. */
 export async function loadTinyGpt(dir = defaultCheckpointDir()): Promise<LoadedGptCheckpoint<TrainingRecord>> {

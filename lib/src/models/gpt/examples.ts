@@ -1,15 +1,13 @@
 /**
- * Fine-tuning on `{"text": …}` records (JSONL): LoRA adapters by default, or any chosen variables.
- * The loss can be masked to the response (the part after `### Output:`), the learning rate decays
- * linearly, adapters are saved at chosen steps, and the loss history is returned.
+ * Instruction-tuning examples for the GPT: `{"text": …}` records (JSONL) tokenised with the prompt
+ * (up to `### Output:`) optionally masked out of the loss, packed into padded next-token rows, drawn in
+ * seeded shuffled cycles, and the weighted next-token loss on them. The fine-tuning loop that uses them
+ * is train.finetuneGpt.
  */
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { CorruptDataError, EmbedlabError, Rng, progress } from "../../core";
+import { CorruptDataError, EmbedlabError, Rng } from "../../core";
 import { readJsonlLines } from "../../data/jsonl";
-import { AdamW, linearLr, trainStep } from "./adamw";
 import { GptTokenizer } from "./bpe";
-import { LoraAdapters } from "./lora";
 import { GPT } from "./model";
 import { crossEntropy } from "./ops";
 
@@ -53,7 +51,7 @@ export function nextExampleBatch<E>(examples: readonly E[], order: number[], rng
   return batch;
 }
 
-/** The weighted next-token cross-entropy of the model on packed examples (call inside a tidy / trainStep). */
+/** The weighted next-token cross-entropy of the model on packed examples (call inside a tidy or a training loss). */
 export function weightedLmLoss(model: GPT, p: PackedExamples, training = false): tf.Scalar {
   const { logits } = model.forward(tf.tensor2d(p.x, [p.rows, p.L], "int32"), { training });
   return crossEntropy(tf.reshape(logits as tf.Tensor3D, [p.rows * p.L, model.config.vocab_size]) as tf.Tensor2D, tf.tensor1d(p.y, "int32"), tf.tensor1d(p.w));
@@ -99,65 +97,4 @@ export function buildExample(tok: GptTokenizer, text: string, blockSize: number,
   const ids = [...promptIds, ...resp];
   const weights = ids.slice(1).map((_, i) => (i + 1 < promptIds.length ? 0 : 1));
   return { ids, weights };
-}
-
-export interface FinetuneOptions {
-  steps: number;
-  batchSize?: number;
-  lr?: number;
-  warmup?: number;
-  weightDecay?: number;
-  clipNorm?: number;
-  /** Only the response part counts in the loss. */
-  maskPrompt?: boolean;
-  marker?: string;
-  seed?: number;
-  /** Train these variables instead of LoRA adapters (full fine-tuning). */
-  variables?: tf.Variable[];
-  /** Adapters to train (default: new ones with DEFAULT_LORA, attached to the model). */
-  adapters?: LoraAdapters;
-  /** Save adapters to `<outDir>/step-<n>/` at these steps (and the final one to `<outDir>/final/`). */
-  checkpointSteps?: number[];
-  outDir?: string;
-}
-
-export interface FinetuneResult {
-  adapters: LoraAdapters | null;
-  history: { step: number; loss: number; lr: number }[];
-  checkpoints: string[];
-}
-
-export function finetune(model: GPT, tok: GptTokenizer, records: { text: string }[], opts: FinetuneOptions): FinetuneResult {
-  if (records.length === 0) throw new EmbedlabError("no training records", "pass at least one {text} record");
-  const T = model.config.block_size;
-  const examples = records.map((r) => buildExample(tok, r.text, T, !!opts.maskPrompt, opts.marker));
-  if (!examples.some((e) => e.weights.some((w) => w > 0))) throw new EmbedlabError("no record has a response token to learn from", "check the records and the marker");
-  const adapters = opts.variables ? null : opts.adapters ?? new LoraAdapters(model, {}, opts.seed ?? 0);
-  const vars = opts.variables ?? (adapters as LoraAdapters).variables();
-  const optim = new AdamW({ weightDecay: opts.weightDecay ?? 0, clipNorm: opts.clipNorm ?? 1, beta2: 0.999 });
-  const rng = new Rng(opts.seed ?? 0);
-  const bs = opts.batchSize ?? 8;
-  const lr = opts.lr ?? 1e-3;
-  const history: FinetuneResult["history"] = [];
-  const checkpoints: string[] = [];
-  const save = (name: string): void => {
-    if (!opts.outDir || !adapters) return;
-    const d = path.join(opts.outDir, name);
-    adapters.save(d);
-    checkpoints.push(d);
-  };
-  const bar = progress(opts.steps, "finetune");
-  const order: number[] = [];
-  for (let step = 0; step < opts.steps; step++) {
-    const packed = packExamples(nextExampleBatch(examples, order, rng, bs), tok.eotId);
-    const lrNow = linearLr(step, opts.steps, lr, opts.warmup ?? 0);
-    const { loss } = tf.tidy(() => trainStep(() => weightedLmLoss(model, packed, true), vars, optim, lrNow));
-    history.push({ step: step + 1, loss, lr: lrNow });
-    bar.tick(1, `loss ${loss.toFixed(3)}`);
-    if (opts.checkpointSteps?.includes(step + 1)) save(`step-${step + 1}`);
-  }
-  bar.done();
-  save("final");
-  optim.dispose();
-  return { adapters, history, checkpoints };
 }

@@ -1,20 +1,17 @@
 /**
  * Offline pretraining of the tiny GPT on the Brown corpus: BPE on the training documents, a fixed
- * number of AdamW steps (seeded, reproducible), periodic validation, and a checkpoint folder with
- * weights, config, tokenizer and loss history.
+ * number of AdamW steps (seeded, reproducible; the fitSteps loop on random windows), periodic
+ * validation, and a checkpoint folder with weights, config, tokenizer and loss history.
  */
 import * as tf from "@tensorflow/tfjs";
-import { EmbedlabError, Rng, progress } from "../../core";
-import { initBackend } from "../../backend";
-import { BpeTokenizer } from "./bpe";
-import { loadBrownDocs } from "./brown";
-import { AdamW, cosineLr, trainStep } from "./adamw";
-import { saveGptCheckpoint, defaultCheckpointDir } from "./checkpoint";
-import { evalLoss, randomBatch, splitDocs, tokenStream, unigramLoss } from "./lm-data";
-import { DEFAULT_CONFIG, GPT, GptConfig } from "./model";
-import { crossEntropy } from "./ops";
+import { EmbedlabError, Rng, progress } from "../core";
+import { initBackend } from "../backend";
+import { BpeTokenizer, crossEntropy, DEFAULT_CONFIG, defaultCheckpointDir, evalLoss, GPT, GptConfig, loadBrownDocs, randomBatch, saveGptCheckpoint, splitDocs, tokenStream, TrainingRecord, unigramLoss } from "../models/gpt";
+import { fitSteps } from "./fit";
+import { makeOptimizer } from "./optimizers";
+import { warmupCosine } from "./schedules";
 
-export interface PretrainOptions {
+export interface GptPretrainOptions {
   out?: string;
   config?: Partial<GptConfig>;
   steps?: number;
@@ -40,35 +37,8 @@ export const TOKENIZER_EXTRA_TEXT = [
   "Q: What is it? A: It is a test; (yes) [no] {maybe} - \"quoted\" 'single' 100% $5 #1 @home & more... !?",
 ];
 
-export interface TrainingRecord {
-  corpus: string;
-  seed: number;
-  steps: number;
-  stepsPlanned: number;
-  batch: number;
-  lr: number;
-  warmup: number;
-  minLrFrac: number;
-  weightDecay: number;
-  clipNorm: number;
-  betas: [number, number];
-  valDocs: string[];
-  valWindows: number;
-  trainTokens: number;
-  valTokens: number;
-  tokensPerWord: number;
-  history: { step: number; loss: number; lr: number }[];
-  valHistory: { step: number; valLoss: number }[];
-  valLoss: number;
-  unigramValLoss: number;
-  numParams: number;
-  tokensPerSecond: number;
-  wallSeconds: number;
-  backend: string;
-  samples?: { prompt: string; text: string }[];
-}
 
-export async function pretrain(opts: PretrainOptions = {}): Promise<{ dir: string; record: TrainingRecord; model: GPT; tokenizer: BpeTokenizer }> {
+export async function pretrainGpt(opts: GptPretrainOptions = {}): Promise<{ dir: string; record: TrainingRecord; model: GPT; tokenizer: BpeTokenizer }> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const t0 = Date.now();
   const info = await initBackend();
@@ -98,8 +68,8 @@ export async function pretrain(opts: PretrainOptions = {}): Promise<{ dir: strin
   log(`BPE ${config.vocab_size}: ${train.length} train / ${val.length} val tokens (${(train.length / words).toFixed(2)} tokens/word) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
   const model = new GPT(config, undefined, seed);
-  const opt = new AdamW({ beta1: 0.9, beta2: 0.95, weightDecay, clipNorm });
   const vars = model.variables();
+  const opt = makeOptimizer(vars, { type: "adamw", beta1: 0.9, beta2: 0.95, weightDecay, clipNorm }, (v) => v.rank >= 2);
   const rng = new Rng(seed + 1);
   const T = config.block_size;
   const history: TrainingRecord["history"] = [];
@@ -128,31 +98,40 @@ export async function pretrain(opts: PretrainOptions = {}): Promise<{ dir: strin
     backend: info.name,
   });
   let record = makeRecord(0, NaN);
-  for (let step = 0; step < steps; step++) {
-    const { x, y } = randomBatch(train, batch, T, rng);
-    const lrNow = cosineLr(step, steps, lr, warmup, minLrFrac);
-    const { loss } = tf.tidy(() => {
-      const xt = tf.tensor2d(x, [batch, T], "int32");
-      const yt = tf.tensor1d(y, "int32");
-      return trainStep(() => {
-        const { logits } = model.forward(xt, { training: true });
-        return crossEntropy(tf.reshape(logits as tf.Tensor3D, [batch * T, config.vocab_size]) as tf.Tensor2D, yt);
-      }, vars, opt, lrNow);
-    });
-    if (!Number.isFinite(loss)) throw new EmbedlabError(`training loss became ${loss} at step ${step}`, "lower the learning rate");
-    history.push({ step, loss: +loss.toFixed(4), lr: +lrNow.toPrecision(4) });
-    bar.tick(1, `loss ${loss.toFixed(3)}`);
-    if ((step + 1) % evalEvery === 0 || step + 1 === steps) {
+  let last = NaN;
+  try {
+    await fitSteps({
+      variables: vars,
+      optimizer: opt,
+      steps,
+      nextBatch: () => randomBatch(train, batch, T, rng),
+      loss: ({ x, y }) => {
+        const { logits } = model.forward(tf.tensor2d(x, [batch, T], "int32"), { training: true });
+        return crossEntropy(tf.reshape(logits as tf.Tensor3D, [batch * T, config.vocab_size]) as tf.Tensor2D, tf.tensor1d(y, "int32"));
+      },
+      lr: warmupCosine({ peakLr: lr, warmup, finalFrac: minLrFrac, decayTo: "end" }),
+      label: "pretrain",
+      nonFiniteHint: "lower the learning rate",
+      bar,
+      onStep: (r) => {
+        last = r.loss;
+        history.push({ step: r.step - 1, loss: +r.loss.toFixed(4), lr: +r.lr.toPrecision(4) });
+      },
       // every evaluation also saves, so an interrupted run still leaves a consistent checkpoint
-      const te = Date.now();
-      const v = evalLoss(model, val, nWin);
-      valHistory.push({ step: step + 1, valLoss: +v.loss.toFixed(4) });
-      evalMs += Date.now() - te;
-      record = makeRecord(step + 1, v.loss);
-      saveGptCheckpoint(dir, model, tokenizer, record);
-      evalMs += Date.now() - te;
-      log(`step ${step + 1}: train ${loss.toFixed(3)} val ${v.loss.toFixed(4)} (unigram ${unigram.toFixed(3)}) ${record.tokensPerSecond} tok/s, tensors ${tf.memory().numTensors}`);
-    }
+      evalEvery,
+      evaluate: (done) => {
+        const te = Date.now();
+        const v = evalLoss(model, val, nWin);
+        valHistory.push({ step: done, valLoss: +v.loss.toFixed(4) });
+        evalMs += Date.now() - te;
+        record = makeRecord(done, v.loss);
+        saveGptCheckpoint(dir, model, tokenizer, record);
+        evalMs += Date.now() - te;
+        log(`step ${done}: train ${last.toFixed(3)} val ${v.loss.toFixed(4)} (unigram ${unigram.toFixed(3)}) ${record.tokensPerSecond} tok/s, tensors ${tf.memory().numTensors}`);
+      },
+    });
+  } finally {
+    opt.dispose();
   }
   bar.done();
   log(`done: val loss ${record.valLoss.toFixed(4)} (unigram ${unigram.toFixed(4)}), ${record.tokensPerSecond} tokens/s, ${record.wallSeconds}s wall`);

@@ -2,11 +2,11 @@
  * `npm run pretrain [-- --steps N --out DIR --max-docs N --seed S]`: trains the tiny GPT on the Brown
  * corpus and writes the checkpoint (default `data/models/tinygpt-brown/`).
  */
-import { EmbedlabError } from "../../core";
-import { pretrain, PretrainOptions } from "./pretrain";
+import { EmbedlabError } from "../core";
+import { pretrainGpt, GptPretrainOptions } from "./lm-pretrain";
 
-function parseArgs(argv: string[]): PretrainOptions {
-  const opts: PretrainOptions = {};
+function parseArgs(argv: string[]): GptPretrainOptions {
+  const opts: GptPretrainOptions = {};
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
     const val = argv[i + 1];
@@ -29,7 +29,7 @@ function parseArgs(argv: string[]): PretrainOptions {
   return opts;
 }
 
-pretrain(parseArgs(process.argv.slice(2)))
+pretrainGpt(parseArgs(process.argv.slice(2)))
   .then(({ dir, record }) => {
     console.log(JSON.stringify({ dir, valLoss: record.valLoss, unigramValLoss: record.unigramValLoss, numParams: record.numParams, tokensPerSecond: record.tokensPerSecond, wallSeconds: record.wallSeconds }));
   })
