@@ -1,4 +1,4 @@
-// Notebook 01 plumbing (lib/src/train/label-targets): targets, run specs, config, zero-shot scoring, ordering helpers.
+// Notebook 01 plumbing (lib/src/experiments/label-targets): targets, run specs, config, zero-shot scoring, ordering helpers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -9,7 +9,7 @@ import { syntheticImages } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const lt = lib.train.labelTargets;
+const lt = lib.experiments.labelTargets;
 
 const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const dot = (a, b) => a.reduce((s, x, i) => s + x * b[i], 0);

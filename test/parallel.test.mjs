@@ -9,7 +9,7 @@ import { syntheticImages as synthetic } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const lt = lib.train.labelTargets;
+const lt = lib.experiments.labelTargets;
 const { runParallel, workerCount } = lib.parallel;
 
 const syntheticImages = (n, classes) => synthetic(n, classes, true);

@@ -5,10 +5,10 @@
 // Writes outputs/selection/01_cosine_convergence.json.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { train } from "@embedlab/lib";
+import { experiments } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
-const lt = train.labelTargets;
+const lt = experiments.labelTargets;
 const { root, base, fitPart, valPart } = await nb01ValidationSplit();
 const sources = await lt.loadLabelSources(["gpt3-davinci"], "cifar10", { root });
 const byId = new Map(sources.sources.map((s) => [s.id, s]));

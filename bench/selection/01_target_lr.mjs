@@ -11,10 +11,10 @@
 // `--span-only` runs just that part and merges it into an existing results file.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { train } from "@embedlab/lib";
+import { experiments } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
-const lt = train.labelTargets;
+const lt = experiments.labelTargets;
 const GRID = [1e-3, 2e-3, 4e-3];
 const { root, base: quick, fitPart, valPart } = await nb01ValidationSplit();
 const base = { ...quick, targetRuns: "onehot,cosine:gpt3-davinci,emb_ce:use-lite", regressionSpace: "full" };

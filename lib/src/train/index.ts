@@ -17,4 +17,3 @@ export type { Trainable } from "./model-vars";
 export { originalOneCycleRecipe } from "./presets";
 export * as pseudoLabels from "./pseudo-labels";
 export * as contrastive from "./contrastive";
-export * as labelTargets from "./label-targets";

@@ -1,7 +1,7 @@
 import { EmbedlabError } from "../../core";
 import type { ImageDataset } from "../../data";
 import type { ConfidenceInterval } from "../../metrics";
-import type { EpochRecord } from "../history";
+import type { EpochRecord } from "../../train";
 import { runParallel, type Job, type ParallelOptions } from "../../parallel";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
 import { parseRunSpec, type TargetRunSpec } from "./model";

@@ -1,6 +1,6 @@
 import { filterByClasses, heldOutSplit, zeroShotSplit, type ImageDataset } from "../../data";
 import { confusionMatrix, type ConfidenceInterval } from "../../metrics";
-import type { EpochRecord } from "../history";
+import type { EpochRecord } from "../../train";
 import type { Nb01Config } from "./experiment";
 import { job, runParallel, type Job, type ParallelOptions } from "../../parallel";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
