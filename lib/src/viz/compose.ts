@@ -1,4 +1,5 @@
-import type { VegaLiteSpec } from "../../viz";
+/** Composing vega-lite specs: small multiples in a grid, hidden axis labels, a colour scheme for every colour encoding. */
+import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./spec";
 
 /** Put several vega-lite specs in a grid (`columns` per row), each keeping its own scales. */
 export function gridOf(specs: readonly VegaLiteSpec[], columns: number, title?: string): VegaLiteSpec {
@@ -7,7 +8,7 @@ export function gridOf(specs: readonly VegaLiteSpec[], columns: number, title?: 
     return rest;
   });
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: VEGA_LITE_SCHEMA,
     ...(title ? { title } : {}),
     concat: inner,
     columns,
