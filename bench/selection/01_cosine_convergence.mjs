@@ -14,7 +14,7 @@ const sources = await lt.loadLabelSources(["gpt3-davinci"], "cifar10", { root })
 const byId = new Map(sources.sources.map((s) => [s.id, s]));
 const rows = [];
 for (const epochs of [8]) {
-  const cfg = lt.nb01Config({ ...base, epochs, targetRuns: "onehot@0.004,cosine:gpt3-davinci@0.002" });
+  const cfg = lt.resolveConfig({ ...base, epochs, targetRuns: "onehot@0.004,cosine:gpt3-davinci@0.002" });
   for (const r of await lt.compareTargets(cfg, fitPart, valPart, byId)) {
     rows.push({ run: r.run, epochs, valAccuracy: r.accuracy.estimate, trainSeconds: r.trainSeconds });
     console.log(`${epochs} epochs: ${r.run} validation accuracy ${r.accuracy.estimate.toFixed(4)} (${r.trainSeconds.toFixed(0)} s)`);

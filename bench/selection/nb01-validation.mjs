@@ -22,7 +22,7 @@ export async function trainSingleRuns(base, specs, fitPart, valPart, sourcesById
   const lt = experiments.labelTargets;
   const parts = specs.map((s) => {
     const oneHot = s.runs.startsWith("onehot");
-    const cfg = lt.nb01Config({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // nb01Config insists on a one-hot run
+    const cfg = lt.resolveConfig({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // resolveConfig insists on a one-hot run
     cfg.runs = [cfg.runs[oneHot ? 0 : 1]]; // one run per job, its initial weights from s.seed
     return lt.targetJobs(cfg, fitPart, valPart, sourcesById);
   });
