@@ -147,17 +147,35 @@ export interface Config {
 
 /** The notebook's parameters and its profile's defaults → the settings of this run (validated). */
 export function resolveConfig(p: TrainingParams): Config {
-  if (p.profile !== "quick" && p.profile !== "full") throw new EmbedlabError(`unknown profile "${p.profile}"`, 'use "quick" or "full"');
+  if (p.profile !== "quick" && p.profile !== "full")
+    throw new EmbedlabError(`unknown profile "${p.profile}"`, 'use "quick" or "full"');
   const d = PROFILES[p.profile];
-  const runs = (p.targetRuns || d.targetRuns).split(",").filter((s) => s.trim()).map(parseRunSpec);
-  if (!runs.some((r) => r.kind === "onehot")) throw new EmbedlabError("targetRuns must include onehot (the baseline every embedding run is compared with)");
+  const runs = (p.targetRuns || d.targetRuns)
+    .split(",")
+    .filter((s) => s.trim())
+    .map(parseRunSpec);
+  if (!runs.some((r) => r.kind === "onehot"))
+    throw new EmbedlabError("targetRuns must include onehot (the baseline every embedding run is compared with)");
   const schedule = (p.schedule || d.schedule) as Schedule;
-  if (schedule !== "adam-warmup" && schedule !== "sgd-onecycle") throw new EmbedlabError(`unknown schedule "${p.schedule}"`, 'use "adam-warmup" or "sgd-onecycle"');
-  if (p.center !== "seen" && p.center !== "none") throw new EmbedlabError(`unknown center "${p.center}"`, 'use "seen" or "none"');
+  if (schedule !== "adam-warmup" && schedule !== "sgd-onecycle")
+    throw new EmbedlabError(`unknown schedule "${p.schedule}"`, 'use "adam-warmup" or "sgd-onecycle"');
+  if (p.center !== "seen" && p.center !== "none")
+    throw new EmbedlabError(`unknown center "${p.center}"`, 'use "seen" or "none"');
   const regressionSpace = (p.regressionSpace || d.regressionSpace) as RegressionSpace;
-  if (regressionSpace !== "span" && regressionSpace !== "full") throw new EmbedlabError(`unknown regressionSpace "${p.regressionSpace}"`, 'use "span" or "full" ("" = profile default)');
-  for (const [k, v] of Object.entries({ epochs: p.epochs, zeroShotEpochs: p.zeroShotEpochs, batchSize: p.batchSize, trainLimit: p.trainLimit, maxStepsPerEpoch: p.maxStepsPerEpoch })) {
-    if (!(Number.isInteger(v) && v >= 0)) throw new EmbedlabError(`${k} must be a non-negative integer (0 = profile default), got ${v}`);
+  if (regressionSpace !== "span" && regressionSpace !== "full")
+    throw new EmbedlabError(
+      `unknown regressionSpace "${p.regressionSpace}"`,
+      'use "span" or "full" ("" = profile default)',
+    );
+  for (const [k, v] of Object.entries({
+    epochs: p.epochs,
+    zeroShotEpochs: p.zeroShotEpochs,
+    batchSize: p.batchSize,
+    trainLimit: p.trainLimit,
+    maxStepsPerEpoch: p.maxStepsPerEpoch,
+  })) {
+    if (!(Number.isInteger(v) && v >= 0))
+      throw new EmbedlabError(`${k} must be a non-negative integer (0 = profile default), got ${v}`);
   }
   return {
     dataset: d.dataset,
@@ -191,5 +209,14 @@ export function parseList(s: string): string[] {
 /** The `params` section of results.json: the notebook's parameters and the resolved settings (runs by name). */
 export function savedParams(p: Params, cfg: Config): Record<string, unknown> {
   const { profile, dataRoot, embedders, cifar10Embedders, zeroShotSource, probeSources, probeEpochs } = p;
-  return { profile, dataRoot, embedders, cifar10Embedders, zeroShotSource, probeSources, probeEpochs, resolved: { ...cfg, runs: cfg.runs.map((r) => r.name) } };
+  return {
+    profile,
+    dataRoot,
+    embedders,
+    cifar10Embedders,
+    zeroShotSource,
+    probeSources,
+    probeEpochs,
+    resolved: { ...cfg, runs: cfg.runs.map((r) => r.name) },
+  };
 }

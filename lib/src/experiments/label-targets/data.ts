@@ -21,13 +21,31 @@ export interface TrainingData {
  * Load the profile's images (quick: CIFAR-10's first 10k train batch + the test batch; full: CIFAR-100
  * 50k/10k), the label sources of the section-2 runs, section 3's held-out split and its label source.
  */
-export async function loadTrainingData(cfg: Pick<Config, "dataset" | "trainLimit" | "runs" | "heldOutEvery">, zeroShotSource: string, dataRoot = ""): Promise<TrainingData> {
+export async function loadTrainingData(
+  cfg: Pick<Config, "dataset" | "trainLimit" | "runs" | "heldOutEvery">,
+  zeroShotSource: string,
+  dataRoot = "",
+): Promise<TrainingData> {
   const root = dataRoot || undefined;
   const limit = cfg.trainLimit || undefined;
-  const train = cfg.dataset === "cifar10" ? loadCifar10("train", { root, batches: [1], limit }) : loadCifar100("train", { root, limit });
+  const train =
+    cfg.dataset === "cifar10"
+      ? loadCifar10("train", { root, batches: [1], limit })
+      : loadCifar100("train", { root, limit });
   const test = cfg.dataset === "cifar10" ? loadCifar10("test", { root, limit }) : loadCifar100("test", { root, limit });
-  const loaded = await loadLabelSources([...new Set(cfg.runs.filter((r) => r.source).map((r) => r.source as string))], cfg.dataset, { root });
-  if (loaded.missing.length) throw new EmbedlabError(`label sources missing for section 2: ${JSON.stringify(loaded.missing)}`);
+  const loaded = await loadLabelSources(
+    [...new Set(cfg.runs.filter((r) => r.source).map((r) => r.source as string))],
+    cfg.dataset,
+    { root },
+  );
+  if (loaded.missing.length)
+    throw new EmbedlabError(`label sources missing for section 2: ${JSON.stringify(loaded.missing)}`);
   const zeroShot = zeroShotData(train, test, cfg.heldOutEvery);
-  return { train, test, runSources: new Map(loaded.sources.map((s) => [s.id, s])), zeroShot, zeroShotSource: await loadLabelSource(zeroShotSource, cfg.dataset, { root }) };
+  return {
+    train,
+    test,
+    runSources: new Map(loaded.sources.map((s) => [s.id, s])),
+    zeroShot,
+    zeroShotSource: await loadLabelSource(zeroShotSource, cfg.dataset, { root }),
+  };
 }

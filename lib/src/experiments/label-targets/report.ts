@@ -3,10 +3,9 @@
  * checks), the results.json record, and the sentences generated from this run's numbers. Every threshold
  * a sentence decides on is a named constant below.
  */
-import { points, signed, type NotebookResults } from "../../core";
+import { EmbedlabError, points, signed, type NotebookResults } from "../../core";
 import type { ImageDataset } from "../../data";
-import type { Config, Params } from "./config";
-import { savedParams } from "./config";
+import { savedParams, type Config, type Params } from "./config";
 import type { PairingCheck } from "./sources";
 import type { LabelStructure } from "./structure";
 import { spearman } from "../../metrics";
@@ -30,7 +29,11 @@ export const SPREAD_CLASSES_SHOWN = 3;
 export interface Outcome {
   structure100: LabelStructure;
   structure10: LabelStructure;
-  data: { train: Pick<ImageDataset, "n" | "source">; test: Pick<ImageDataset, "classNames" | "source">; zeroShot: Pick<ZeroShotData, "unseen"> };
+  data: {
+    train: Pick<ImageDataset, "n" | "source">;
+    test: Pick<ImageDataset, "classNames" | "source">;
+    zeroShot: Pick<ZeroShotData, "unseen">;
+  };
   targets: readonly TargetRunResult[];
   classGaps: readonly ClassGapSummary[];
   zeroShot: Pick<ZeroShotEndToEnd, "result" | "history">;
@@ -46,7 +49,7 @@ export function metricKey(name: string): string {
 
 function onehotRun(targets: readonly TargetRunResult[]): TargetRunResult {
   const oh = targets.find((r) => r.kind === "onehot");
-  if (!oh) throw new Error("no one-hot run among the section-2 results");
+  if (!oh) throw new EmbedlabError("no one-hot run among the section-2 results", "include onehot in targetRuns");
   return oh;
 }
 
@@ -65,8 +68,10 @@ export function metrics(o: Omit<Outcome, "data" | "pairing">): Record<string, nu
     m[`acc_${metricKey(r.run)}`] = r.accuracy.estimate;
     m[`acc_${metricKey(r.run)}_lo`] = r.accuracy.lo;
   }
-  for (const r of o.targets.filter((r) => r.kind !== "onehot")) m[`acc_minus_onehot_${metricKey(r.run)}`] = r.accuracy.estimate - oh.accuracy.estimate;
-  for (const e of effects.filter((e) => e.targetEffect !== undefined)) m[`acc_minus_control_${metricKey(e.run)}`] = e.targetEffect!;
+  for (const r of o.targets.filter((r) => r.kind !== "onehot"))
+    m[`acc_minus_onehot_${metricKey(r.run)}`] = r.accuracy.estimate - oh.accuracy.estimate;
+  for (const e of effects.filter((e) => e.targetEffect !== undefined))
+    m[`acc_minus_control_${metricKey(e.run)}`] = e.targetEffect!;
   for (const g of o.classGaps) {
     m[`class_gap_spearman_nearest_${metricKey(g.run)}`] = g.spearman_nearest_cos_vs_diff;
     m[`class_gap_spearman_onehot_acc_${metricKey(g.run)}`] = g.spearman_onehot_acc_vs_diff;
@@ -93,7 +98,13 @@ export function metrics(o: Omit<Outcome, "data" | "pairing">): Record<string, nu
 }
 
 /** The whole results.json record of a run (metrics, parameters, provenance, durations, curves and tables). */
-export function results(o: Outcome, p: Params, cfg: Config, backend: { name: string; reason: string }, durations: Record<string, number>): NotebookResults {
+export function results(
+  o: Outcome,
+  p: Params,
+  cfg: Config,
+  backend: { name: string; reason: string },
+  durations: Record<string, number>,
+): NotebookResults {
   const cls = o.data.test.classNames;
   return {
     metrics: metrics(o),
@@ -101,7 +112,10 @@ export function results(o: Outcome, p: Params, cfg: Config, backend: { name: str
     backend: `${backend.name}: ${backend.reason}`,
     models: {
       arch: cfg.arch,
-      labelSources: Object.fromEntries([...o.structure100.sources.map((s) => [`cifar100:${s.id}`, s.provenance]), ...o.structure10.sources.map((s) => [`cifar10:${s.id}`, s.provenance])]),
+      labelSources: Object.fromEntries([
+        ...o.structure100.sources.map((s) => [`cifar100:${s.id}`, s.provenance]),
+        ...o.structure10.sources.map((s) => [`cifar10:${s.id}`, s.provenance]),
+      ]),
     },
     data: { train: o.data.train.source, test: o.data.test.source, unseen: o.data.zeroShot.unseen.map((c) => cls[c]) },
     durations,
@@ -167,7 +181,9 @@ export function classGapVerdict(gaps: readonly ClassGapSummary[]): string {
         (g.spearman_nearest_cos_vs_diff <= CLOSE_TARGETS_SPEARMAN
           ? "Classes with a close neighbouring target lose more, as the first explanation predicts."
           : "The classes it loses are **not** mainly those with a close neighbouring target, so the first explanation does not account for the loss here.") +
-        (g.spearman_onehot_acc_vs_diff >= HARD_CLASSES_SPEARMAN ? " It loses most where one-hot is also weakest (hard classes)." : ""),
+        (g.spearman_onehot_acc_vs_diff >= HARD_CLASSES_SPEARMAN
+          ? " It loses most where one-hot is also weakest (hard classes)."
+          : ""),
     )
     .join("\n\n");
 }
@@ -204,11 +220,17 @@ export function conclusion(o: Omit<Outcome, "pairing">, cfg: Pick<Config, "epoch
       }; more than ${nearPoints} points below: ${below.map((e) => `${e.run} (${points(e.vsOnehot)})`).join(", ") || "none"}. ` +
       effects
         .filter((e) => e.targetEffect !== undefined)
-        .map((e) => `Split by the control: ${e.run} = ${points(e.lossEffect!)} points for the ${e.kind} loss itself + ${points(e.targetEffect!)} for the language-model targets. `)
+        .map(
+          (e) =>
+            `Split by the control: ${e.run} = ${points(e.lossEffect!)} points for the ${e.kind} loss itself + ${points(e.targetEffect!)} for the language-model targets. `,
+        )
         .join("") +
       `Per class, an embedding run's accuracy difference to one-hot has rank correlation ` +
       o.classGaps
-        .map((g) => `${signed(g.spearman_nearest_cos_vs_diff, 2)} with how close the class's target is to another's and ${signed(g.spearman_onehot_acc_vs_diff, 2)} with one-hot's accuracy on the class (${g.run})`)
+        .map(
+          (g) =>
+            `${signed(g.spearman_nearest_cos_vs_diff, 2)} with how close the class's target is to another's and ${signed(g.spearman_onehot_acc_vs_diff, 2)} with one-hot's accuracy on the class (${g.run})`,
+        )
         .join("; ") +
       `.`,
     `**3 · Zero-shot** (unseen: ${o.data.zeroShot.unseen.map((c) => cls[c]).join(", ")}): end to end with ${zs.source}, unseen top-1 ${zr.estimate.toFixed(3)} (95 % CI ${zr.lo.toFixed(3)}–${zr.hi.toFixed(3)}) vs chance ${zs.unseen.chanceTop1.toFixed(3)}` +
@@ -237,7 +259,10 @@ export interface ClassGapSummary {
  * Per embedding run: the two rank correlations that test the explanations of where it loses (close
  * targets, hard classes), its largest nearest-target cosine and its largest per-class losses.
  */
-export function classGapSummary(byRun: readonly { run: string; gaps: readonly ClassGap[] }[], classNames: readonly string[]): ClassGapSummary[] {
+export function classGapSummary(
+  byRun: readonly { run: string; gaps: readonly ClassGap[] }[],
+  classNames: readonly string[],
+): ClassGapSummary[] {
   return byRun.map((g) => {
     const worst = [...g.gaps].sort((a, b) => a.diff - b.diff).slice(0, LARGEST_LOSSES_SHOWN);
     return {
@@ -251,7 +276,12 @@ export function classGapSummary(byRun: readonly { run: string; gaps: readonly Cl
         g.gaps.map((c) => c.diff),
       ),
       nearest_cos_max: Math.max(...g.gaps.map((c) => c.nearestCosine)),
-      largest_losses: worst.map((c) => `${classNames[c.classIndex]} ${(100 * c.diff).toFixed(1)} (nearest target: ${classNames[c.nearestClass]}, cos ${c.nearestCosine.toFixed(2)})`).join("; "),
+      largest_losses: worst
+        .map(
+          (c) =>
+            `${classNames[c.classIndex]} ${(100 * c.diff).toFixed(1)} (nearest target: ${classNames[c.nearestClass]}, cos ${c.nearestCosine.toFixed(2)})`,
+        )
+        .join("; "),
     };
   });
 }

@@ -10,10 +10,18 @@ import { zeroShotJob, type ZeroShotEndToEnd } from "./zero-shot-experiment";
  * trainings, so all of them go to one worker pool (as many at once as there are cores). Every run is
  * seeded, so the numbers are the same as training them one after the other (EMBEDLAB_WORKERS=1).
  */
-export async function trainSections(cfg: Config, d: TrainingData, opts: ParallelOptions = {}): Promise<{ targets: TargetRunResult[]; zeroShot: ZeroShotEndToEnd; seconds: number }> {
+export async function trainSections(
+  cfg: Config,
+  d: TrainingData,
+  opts: ParallelOptions = {},
+): Promise<{ targets: TargetRunResult[]; zeroShot: ZeroShotEndToEnd; seconds: number }> {
   const t0 = Date.now();
   const t = targetJobs(cfg, d.train, d.test, d.runSources);
   const z = zeroShotJob(cfg, d.zeroShot, d.zeroShotSource);
   const results = await runParallel([...t.jobs, z.job], opts);
-  return { targets: t.assemble(results.slice(0, t.jobs.length)), zeroShot: z.assemble(results[t.jobs.length]), seconds: (Date.now() - t0) / 1000 };
+  return {
+    targets: t.assemble(results.slice(0, t.jobs.length)),
+    zeroShot: z.assemble(results[t.jobs.length]),
+    seconds: (Date.now() - t0) / 1000,
+  };
 }
