@@ -18,7 +18,7 @@ function images(n) {
 export async function run() {
   const lib = require("@embedlab/lib");
   await lib.backend.initBackend({ prefer: "wasm" });
-  const lt = lib.train.labelTargets;
+  const lt = lib.experiments.labelTargets;
   const ds = images(64 * 40);
   const job = (seed) => lt.trainReadJob({ train: { kind: "onehot", arch: "small", train: ds, classes: [...Array(10).keys()], epochs: 1, batchSize: 64, schedule: "adam-warmup", seed }, read: [] });
   const time = async (workers) => { const t = performance.now(); const r = await lib.parallel.runParallel([job(1), job(2)], { workers }); return [(performance.now() - t) / 1000, r]; };

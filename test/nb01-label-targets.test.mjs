@@ -1,4 +1,4 @@
-// Notebook 01 plumbing (lib/src/train/label-targets): targets, run specs, config, zero-shot scoring, ordering helpers.
+// Notebook 01 (lib/src/experiments/label-targets): targets, run specs, config, zero-shot scoring, ordering helpers.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
@@ -9,7 +9,7 @@ import { syntheticImages } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const lt = lib.train.labelTargets;
+const lt = lib.experiments.labelTargets;
 
 const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const dot = (a, b) => a.reduce((s, x, i) => s + x * b[i], 0);
@@ -75,27 +75,27 @@ test("the onehot-vectors control source: unit vectors that centre into a regular
   assert.equal((await lt.loadLabelSource("onehot-vectors", "cifar100")).vectors.length, 100);
 });
 
-test("nb01Config: profile defaults and validation", () => {
+test("resolveConfig: profile defaults and validation", () => {
   const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 0.002, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "span", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
-  const q = lt.nb01Config(base);
+  const q = lt.resolveConfig(base);
   assert.equal(q.dataset, "cifar10");
   assert.equal(q.arch, "small");
   assert.equal(q.schedule, "adam-warmup");
   assert.equal(q.batchSize, 64);
   assert.ok(q.runs[0].kind === "onehot" && q.runs.length >= 2);
-  const f = lt.nb01Config({ ...base, profile: "full" });
+  const f = lt.resolveConfig({ ...base, profile: "full" });
   assert.deepEqual([f.dataset, f.arch, f.schedule, f.epochs, f.batchSize], ["cifar100", "resnet18", "sgd-onecycle", 155, 76]);
-  assert.equal(lt.nb01Config({ ...base, epochs: 7 }).epochs, 7);
-  assert.throws(() => lt.nb01Config({ ...base, targetRuns: "cosine:use-lite" }), /must include onehot/);
-  assert.throws(() => lt.nb01Config({ ...base, profile: "medium" }), /unknown profile/);
-  assert.throws(() => lt.nb01Config({ ...base, center: "all" }), /unknown center/);
-  assert.throws(() => lt.nb01Config({ ...base, regressionSpace: "half" }), /unknown regressionSpace/);
-  assert.equal(lt.nb01Config({ ...base, regressionSpace: "" }).regressionSpace, "span");
-  assert.equal(lt.nb01Config({ ...base, regressionSpace: "", profile: "full" }).regressionSpace, "full");
+  assert.equal(lt.resolveConfig({ ...base, epochs: 7 }).epochs, 7);
+  assert.throws(() => lt.resolveConfig({ ...base, targetRuns: "cosine:use-lite" }), /must include onehot/);
+  assert.throws(() => lt.resolveConfig({ ...base, profile: "medium" }), /unknown profile/);
+  assert.throws(() => lt.resolveConfig({ ...base, center: "all" }), /unknown center/);
+  assert.throws(() => lt.resolveConfig({ ...base, regressionSpace: "half" }), /unknown regressionSpace/);
+  assert.equal(lt.resolveConfig({ ...base, regressionSpace: "" }).regressionSpace, "span");
+  assert.equal(lt.resolveConfig({ ...base, regressionSpace: "", profile: "full" }).regressionSpace, "full");
   assert.deepEqual(q.runs.map((r) => r.peakLr), [0.004, 0.002, 0.002, 0.002], "quick runs carry the lr selected on validation");
   assert.deepEqual(q.runs.filter((r) => lt.isControlRun({ source: r.source ?? "" })).map((r) => r.name), ["cosine:onehot-vectors"], "quick has the cosine control run, last (the other runs keep their seeds)");
   assert.equal(q.runs[q.runs.length - 1].source, lt.CONTROL_SOURCE);
-  assert.throws(() => lt.nb01Config({ ...base, epochs: -1 }), /non-negative integer/);
+  assert.throws(() => lt.resolveConfig({ ...base, epochs: -1 }), /non-negative integer/);
 });
 
 test("zeroShotReport: top-1 among unseen classes only, chance, confusion", () => {
@@ -171,15 +171,15 @@ test("loadLabelSource reads GPT-3 vectors by name from a fixture llm_labels fold
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-test("gridOf / withoutAxisLabels", () => {
+test("viz.gridOf / withoutAxisLabels / withColorScheme", () => {
   const spec = lib.viz.heatmap([[1, 0], [0, 1]], ["a", "b"], ["a", "b"]);
-  const g = lt.gridOf([spec, lt.withoutAxisLabels(spec)], 2, "t");
+  const g = lib.viz.gridOf([spec, lib.viz.withoutAxisLabels(spec)], 2, "t");
   assert.equal(g.columns, 2);
   assert.equal(g.concat.length, 2);
   assert.equal(g.concat[0].$schema, undefined);
   assert.deepEqual(g.concat[1].encoding.x.axis, { labels: false, ticks: false });
   assert.equal(g.concat[1].encoding.x.field, "col");
-  const sc = lt.withColorScheme(lib.viz.scatter([{ x: 0, y: 0, label: "a", group: "g" }, { x: 1, y: 1, label: "b", group: "h" }]), "category20");
+  const sc = lib.viz.withColorScheme(lib.viz.scatter([{ x: 0, y: 0, label: "a", group: "g" }, { x: 1, y: 1, label: "b", group: "h" }]), "category20");
   assert.ok(sc.layer.every((l) => l.encoding.color.scale.scheme === "category20"));
 });
 

@@ -9,7 +9,7 @@ import { syntheticImages as synthetic } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const lt = lib.train.labelTargets;
+const lt = lib.experiments.labelTargets;
 const { runParallel, workerCount } = lib.parallel;
 
 const syntheticImages = (n, classes) => synthetic(n, classes, true);
@@ -20,7 +20,7 @@ const source = (id, seed) => {
   return { id, texts: "names", vectors, dim: 8, provenance: "test" };
 };
 
-const cfg = () => lt.nb01Config({ profile: "quick", targetRuns: "onehot@0.004,cosine:s1,emb_ce:s2", epochs: 1, zeroShotEpochs: 1, batchSize: 8, schedule: "", peakLr: 2e-3,
+const cfg = () => lt.resolveConfig({ profile: "quick", targetRuns: "onehot@0.004,cosine:s1,emb_ce:s2", epochs: 1, zeroShotEpochs: 1, batchSize: 8, schedule: "", peakLr: 2e-3,
   warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "", heldOutEvery: 2, seed: 3, trainLimit: 0, maxStepsPerEpoch: 2 });
 
 test("trainSections: worker threads give exactly the in-process results (section 2 runs + zero-shot CNN)", async () => {
@@ -29,7 +29,7 @@ test("trainSections: worker threads give exactly the in-process results (section
   const testDs = syntheticImages(16, [0, 1, 2, 3]);
   const sources = new Map([["s1", source("s1", 1)], ["s2", source("s2", 2)]]);
   const zd = lt.zeroShotData(train, testDs, 2);
-  const run = (workers) => lt.trainSections(cfg(), train, testDs, sources, { data: zd, source: source("s2", 2) }, { workers });
+  const run = (workers) => lt.trainSections(cfg(), { train, test: testDs, runSources: sources, zeroShot: zd, zeroShotSource: source("s2", 2) }, { workers });
   const one = await run(1);
   const two = await run(2);
   assert.equal(one.targets.length, 3);
@@ -40,8 +40,8 @@ test("trainSections: worker threads give exactly the in-process results (section
   assert.equal(one.zeroShot.features.test[0].length, 128);
   // the per-source probes on those features: same results in 2 worker threads (widest source first) as in-process
   const probeSources = [source("s1", 1), { ...source("wide", 5), dim: 8 }, source("s2", 2)];
-  const p1 = await lt.zeroShotProbes(cfg(), zd, one.zeroShot.features, probeSources, 2, { workers: 1 });
-  const p2 = await lt.zeroShotProbes(cfg(), zd, one.zeroShot.features, probeSources, 2, { workers: 2 });
+  const p1 = await lt.zeroShotProbes(zd, one.zeroShot.features, probeSources, { ...cfg(), epochs: 2 }, { workers: 1 });
+  const p2 = await lt.zeroShotProbes(zd, one.zeroShot.features, probeSources, { ...cfg(), epochs: 2 }, { workers: 2 });
   assert.deepEqual(p2, p1);
   assert.deepEqual(p1.map((r) => r.source), ["s1", "wide", "s2"]);
 });

@@ -5,16 +5,16 @@
 // Writes outputs/selection/01_cosine_convergence.json.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { train } from "@embedlab/lib";
+import { experiments } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
-const lt = train.labelTargets;
+const lt = experiments.labelTargets;
 const { root, base, fitPart, valPart } = await nb01ValidationSplit();
 const sources = await lt.loadLabelSources(["gpt3-davinci"], "cifar10", { root });
 const byId = new Map(sources.sources.map((s) => [s.id, s]));
 const rows = [];
 for (const epochs of [8]) {
-  const cfg = lt.nb01Config({ ...base, epochs, targetRuns: "onehot@0.004,cosine:gpt3-davinci@0.002" });
+  const cfg = lt.resolveConfig({ ...base, epochs, targetRuns: "onehot@0.004,cosine:gpt3-davinci@0.002" });
   for (const r of await lt.compareTargets(cfg, fitPart, valPart, byId)) {
     rows.push({ run: r.run, epochs, valAccuracy: r.accuracy.estimate, trainSeconds: r.trainSeconds });
     console.log(`${epochs} epochs: ${r.run} validation accuracy ${r.accuracy.estimate.toFixed(4)} (${r.trainSeconds.toFixed(0)} s)`);

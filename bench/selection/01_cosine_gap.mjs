@@ -8,10 +8,10 @@
 // Run: node bench/selection/01_cosine_gap.mjs (needs EMBEDLAB_DATA_DIR). Writes outputs/selection/01_cosine_gap.json.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { train } from "@embedlab/lib";
+import { experiments } from "@embedlab/lib";
 import { nb01ValidationSplit, trainSingleRuns } from "./nb01-validation.mjs";
 
-const lt = train.labelTargets;
+const lt = experiments.labelTargets;
 const { root, base, fitPart, valPart } = await nb01ValidationSplit();
 const kinds = ["onehot@0.004", "cosine:onehot-vectors@0.002", "cosine:gpt3-davinci@0.002"];
 const seeds = [11, 12];

@@ -9,10 +9,10 @@
 // least 1 point; otherwise cosine stays.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { train } from "@embedlab/lib";
+import { experiments } from "@embedlab/lib";
 import { nb01ValidationSplit, trainSingleRuns } from "./nb01-validation.mjs";
 
-const lt = train.labelTargets;
+const lt = experiments.labelTargets;
 const { root, base, fitPart, valPart } = await nb01ValidationSplit();
 const specs = [
   { runs: "onehot@0.004", seed: base.seed },

@@ -11,14 +11,14 @@
 // `--span-only` runs just that part and merges it into an existing results file.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { train } from "@embedlab/lib";
+import { experiments } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
-const lt = train.labelTargets;
+const lt = experiments.labelTargets;
 const GRID = [1e-3, 2e-3, 4e-3];
 const { root, base: quick, fitPart, valPart } = await nb01ValidationSplit();
 const base = { ...quick, targetRuns: "onehot,cosine:gpt3-davinci,emb_ce:use-lite", regressionSpace: "full" };
-const first = lt.nb01Config(base);
+const first = lt.resolveConfig(base);
 const sources = await lt.loadLabelSources([...new Set(first.runs.filter((r) => r.source).map((r) => r.source))], "cifar10", { root });
 const byId = new Map(sources.sources.map((s) => [s.id, s]));
 const file = path.join("outputs", "selection", "01_target_lr.json");
@@ -30,11 +30,11 @@ const record = (r, key) => {
 };
 for (const lr of GRID) {
   if (!spanOnly) {
-    const cfg = lt.nb01Config({ ...base, peakLr: lr, regressionSpace: "full" });
+    const cfg = lt.resolveConfig({ ...base, peakLr: lr, regressionSpace: "full" });
     for (const r of await lt.compareTargets(cfg, fitPart, valPart, byId)) record({ ...r, lr }, r.run);
   }
   // the cosine run alone, in span coordinates, with the seed it has in the notebook (seed + its run index 1)
-  const cfg = lt.nb01Config({ ...base, peakLr: lr, regressionSpace: "span", seed: base.seed + 1 });
+  const cfg = lt.resolveConfig({ ...base, peakLr: lr, regressionSpace: "span", seed: base.seed + 1 });
   cfg.runs = cfg.runs.filter((r) => r.kind === "cosine");
   for (const r of await lt.compareTargets(cfg, fitPart, valPart, byId)) record({ ...r, lr }, `${r.run} (span)`);
 }

@@ -1,6 +1,6 @@
 // Shared set-up of notebook 01's validation selections: the 10k CIFAR-10 train batch split into images
 // 0–7,999 (fit) and 8,000–9,999 (validation), and the quick profile's notebook parameters as a base.
-import { backend, data, parallel, train } from "@embedlab/lib";
+import { backend, data, experiments, parallel } from "@embedlab/lib";
 
 export async function nb01ValidationSplit() {
   const root = process.env.EMBEDLAB_DATA_DIR;
@@ -19,10 +19,10 @@ export async function nb01ValidationSplit() {
  * `valPart`, all in the worker pool; resolves to one TargetRunResult per spec (same order).
  */
 export async function trainSingleRuns(base, specs, fitPart, valPart, sourcesById) {
-  const lt = train.labelTargets;
+  const lt = experiments.labelTargets;
   const parts = specs.map((s) => {
     const oneHot = s.runs.startsWith("onehot");
-    const cfg = lt.nb01Config({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // nb01Config insists on a one-hot run
+    const cfg = lt.resolveConfig({ ...base, targetRuns: oneHot ? s.runs : `onehot,${s.runs}`, seed: s.seed }); // resolveConfig insists on a one-hot run
     cfg.runs = [cfg.runs[oneHot ? 0 : 1]]; // one run per job, its initial weights from s.seed
     return lt.targetJobs(cfg, fitPart, valPart, sourcesById);
   });

@@ -8,6 +8,8 @@ import { vegaliteBundle, writeFigure, type RenderOptions, type VegaLiteSpec } fr
 export interface VegaLiteShowOptions extends RenderOptions {
   /** Also write `<outputDir()>/figures/<save>.{svg,png}`. */
   save?: string;
+  /** Show only the PNG (and the text line): for dense figures whose inline spec and SVG run to megabytes. The saved files are unchanged. */
+  pngOnly?: boolean;
 }
 
 /** Rich output for notebooks; outside a kernel each prints its plain-text form on stdout. */
@@ -20,7 +22,7 @@ export const show = {
   async vegalite(spec: VegaLiteSpec, opts: VegaLiteShowOptions = {}): Promise<void> {
     const { bundle, metadata, figure } = await vegaliteBundle(spec, opts);
     if (opts.save) writeFigure(figure, opts.save);
-    displayBundle(bundle, undefined, metadata);
+    displayBundle(opts.pngOnly ? { "image/png": bundle["image/png"], "text/plain": bundle["text/plain"] } : bundle, undefined, metadata);
   },
   /** An HTML table + aligned text table, from row objects or a danfo DataFrame. */
   table(rows: TableRows | DataFrameLike, opts: TableOptions = {}): void {

@@ -24,4 +24,3 @@ export { pretrainGpt, TOKENIZER_EXTRA_TEXT } from "./lm-pretrain";
 export type { GptPretrainOptions } from "./lm-pretrain";
 export { finetuneGpt } from "./lm-finetune";
 export type { GptFinetuneOptions, GptFinetuneResult } from "./lm-finetune";
-export * as labelTargets from "./label-targets";

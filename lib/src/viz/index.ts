@@ -2,6 +2,7 @@
 export type { VegaLiteSpec, ChartOptions } from "./spec";
 export { VEGA_LITE_SCHEMA } from "./spec";
 export { heatmap } from "./heatmap";
+export { gridOf, withoutAxisLabels, withColorScheme } from "./compose";
 export type { HeatmapOptions } from "./heatmap";
 export { scatter, trainingCurves, groupedBars, histogramOverlay } from "./charts";
 export type { ScatterPoint, ScatterOptions, TrainingCurvesOptions, BarRow, GroupedBarsOptions, HistogramOptions } from "./charts";

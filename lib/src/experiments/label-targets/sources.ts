@@ -1,6 +1,7 @@
 import { EmbedlabError } from "../../core";
 import { CIFAR100_CLASSES, CIFAR10_CLASSES, loadCifar100Descriptions, loadLabelEmbeddings, prettyClassName } from "../../data";
 import { cachedEncoder, loadTextEncoder } from "../../models";
+import { parseList } from "./config";
 
 /** Which CIFAR label set a source embeds. */
 export type CifarName = "cifar10" | "cifar100";
@@ -93,4 +94,26 @@ export async function loadLabelSources(ids: readonly string[], dataset: CifarNam
     }
   }
   return { sources, missing };
+}
+
+/** The notebook's form of loadLabelSources: a comma-separated list of ids and its `dataRoot` parameter ("" = the default data root). */
+export function labelSources(ids: string, dataset: CifarName, dataRoot = ""): Promise<{ sources: LabelSource[]; missing: { id: string; reason: string }[] }> {
+  return loadLabelSources(parseList(ids), dataset, { root: dataRoot || undefined });
+}
+
+/** How many classes of one cached GPT-3 file the original's file-order pairing gives another class's vector. */
+export interface PairingCheck {
+  file: string;
+  classes: number;
+  classes_with_foreign_vector_in_original: number;
+}
+
+/** The original pairs vectors with classes in file order (CIFAR-100: sorted by superclass); count the classes that get a foreign vector. */
+export function pairingCheck(dataRoot = "", files: readonly string[] = ["cifar100_ada-001", "cifar10_ada-001"]): PairingCheck[] {
+  const root = dataRoot || undefined;
+  return files.map((f) => {
+    const a = loadLabelEmbeddings(f, { root, pairing: "by-name" }), b = loadLabelEmbeddings(f, { root, pairing: "file-order" });
+    const foreign = a.vectors.filter((v, i) => v.some((x, j) => x !== b.vectors[i][j])).length;
+    return { file: f, classes: a.vectors.length, classes_with_foreign_vector_in_original: foreign };
+  });
 }

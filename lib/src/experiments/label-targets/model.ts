@@ -3,12 +3,7 @@ import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
 import type { ImageDataset } from "../../data";
 import { cosineRegression, embeddingCrossEntropy, mseRegression, oneHotCrossEntropy, projectionHead, type ProjectionHead } from "../../losses";
 import { resnet18, smallCnn } from "../../models";
-import { fit } from "../fit";
-import type { EpochRecord } from "../history";
-import { originalOneCycleRecipe } from "../presets";
-import { warmupLinear, type Schedule } from "../schedules";
-import { imageSource } from "../sources";
-import type { OptimizerConfig } from "../optimizers";
+import { fit, imageSource, originalOneCycleRecipe, warmupLinear, type EpochRecord, type OptimizerConfig, type Schedule } from "../../train";
 
 /** What the CNN is trained to output. */
 export type TargetKind = "onehot" | "cosine" | "mse" | "emb_ce";

@@ -1,96 +1,14 @@
+/** Section 2 of notebook 01: one CNN per target type, and what their test accuracies say. */
 import { EmbedlabError } from "../../core";
 import type { ImageDataset } from "../../data";
-import type { ConfidenceInterval } from "../../metrics";
-import type { EpochRecord } from "../history";
+import { accuracyCI, type ConfidenceInterval } from "../../metrics";
 import { runParallel, type Job, type ParallelOptions } from "../../parallel";
+import type { EpochRecord } from "../../train";
+import type { Config } from "./config";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
-import { parseRunSpec, type TargetRunSpec } from "./model";
 import { argmaxClasses } from "./predict";
-import { zeroShotJob, type ZeroShotData, type ZeroShotEndToEnd } from "./zero-shot-experiment";
 import { CONTROL_SOURCE, type LabelSource } from "./sources";
-import { targetMatrix, targetsInSpan, type Centering } from "./targets";
-import { accuracyCI } from "../../metrics";
-
-/** Settings the notebook resolves from its parameters and profile. */
-export interface Nb01Config {
-  dataset: "cifar10" | "cifar100";
-  arch: "small" | "resnet18";
-  runs: TargetRunSpec[];
-  epochs: number;
-  zeroShotEpochs: number;
-  batchSize: number;
-  schedule: "adam-warmup" | "sgd-onecycle";
-  peakLr: number;
-  warmup: number;
-  augment: boolean;
-  temperature: number;
-  center: Centering;
-  /** cosine / mse runs: "span" = targets in coordinates of their own span (k ≤ #classes outputs), "full" = the embedding's d outputs. */
-  regressionSpace: "span" | "full";
-  heldOutEvery: number;
-  seed: number;
-  trainLimit: number;
-  maxStepsPerEpoch: number;
-}
-
-export interface Nb01Params {
-  profile: string;
-  targetRuns: string;
-  epochs: number;
-  zeroShotEpochs: number;
-  batchSize: number;
-  schedule: string;
-  peakLr: number;
-  warmup: number;
-  augment: boolean;
-  temperature: number;
-  center: string;
-  regressionSpace: string;
-  heldOutEvery: number;
-  seed: number;
-  trainLimit: number;
-  maxStepsPerEpoch: number;
-}
-
-/** Profile defaults: quick = CIFAR-10 10k batch, small CNN, Adam warm-up/decay with per-run lr, cosine targets in span coordinates, 5 epochs (zero-shot 3; the epochs fill the 12-minute budget); full = CIFAR-100, ResNet-18, the original's 155-epoch SGD one-cycle, full-dimensional targets. */
-export function nb01Config(p: Nb01Params): Nb01Config {
-  if (p.profile !== "quick" && p.profile !== "full") throw new EmbedlabError(`unknown profile "${p.profile}"`, 'use "quick" or "full"');
-  const full = p.profile === "full";
-  const runs = (p.targetRuns || (full
-    ? "onehot,cosine:gpt3-ada,mse:gpt3-ada,emb_ce:gpt3-ada,cosine:use-lite,emb_ce:use-lite"
-    // quick: each run's peak lr (and cosine's span coordinates) chosen on a validation split of the train batch,
-    // bench/selection/01_target_lr.mjs → outputs/selection/01_target_lr.json
-    // + the control: the cosine loss on targets without language-model structure (bench/selection/01_cosine_gap.mjs)
-    : "onehot@0.004,cosine:gpt3-davinci@0.002,emb_ce:use-lite@0.002,cosine:onehot-vectors@0.002")).split(",").filter((s) => s.trim()).map(parseRunSpec);
-  if (!runs.some((r) => r.kind === "onehot")) throw new EmbedlabError("targetRuns must include onehot (the baseline every embedding run is compared with)");
-  const schedule = (p.schedule || (full ? "sgd-onecycle" : "adam-warmup")) as Nb01Config["schedule"];
-  if (schedule !== "adam-warmup" && schedule !== "sgd-onecycle") throw new EmbedlabError(`unknown schedule "${p.schedule}"`, 'use "adam-warmup" or "sgd-onecycle"');
-  if (p.center !== "seen" && p.center !== "none") throw new EmbedlabError(`unknown center "${p.center}"`, 'use "seen" or "none"');
-  const regressionSpace = p.regressionSpace || (full ? "full" : "span");
-  if (regressionSpace !== "span" && regressionSpace !== "full") throw new EmbedlabError(`unknown regressionSpace "${p.regressionSpace}"`, 'use "span" or "full" ("" = profile default)');
-  for (const [k, v] of Object.entries({ epochs: p.epochs, zeroShotEpochs: p.zeroShotEpochs, batchSize: p.batchSize, trainLimit: p.trainLimit, maxStepsPerEpoch: p.maxStepsPerEpoch })) {
-    if (!(Number.isInteger(v) && v >= 0)) throw new EmbedlabError(`${k} must be a non-negative integer (0 = profile default), got ${v}`);
-  }
-  return {
-    dataset: full ? "cifar100" : "cifar10",
-    arch: full ? "resnet18" : "small",
-    runs,
-    epochs: p.epochs || (full ? 155 : 5),
-    zeroShotEpochs: p.zeroShotEpochs || (full ? 155 : 3),
-    batchSize: p.batchSize || (full ? 76 : 64),
-    schedule,
-    peakLr: p.peakLr,
-    warmup: p.warmup,
-    augment: p.augment,
-    temperature: p.temperature,
-    center: p.center,
-    regressionSpace,
-    heldOutEvery: p.heldOutEvery,
-    seed: p.seed,
-    trainLimit: p.trainLimit,
-    maxStepsPerEpoch: p.maxStepsPerEpoch,
-  };
-}
+import { targetMatrix, targetsInSpan } from "./targets";
 
 /** One section-2 result. */
 export interface TargetRunResult {
@@ -107,7 +25,7 @@ export interface TargetRunResult {
 }
 
 /** The section-2 jobs (one CNN per run spec) and how to turn their results into TargetRunResults. */
-export function targetJobs(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>): {
+export function targetJobs(cfg: Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>): {
   jobs: Job<TrainReadArgs, TrainReadResult>[]; assemble: (results: readonly TrainReadResult[]) => TargetRunResult[];
 } {
   const classes = train.classNames.map((_, i) => i);
@@ -147,22 +65,9 @@ export function targetJobs(cfg: Nb01Config, train: ImageDataset, test: ImageData
  * The runs train in parallel worker threads (`parallel.runParallel`); each is seeded, so the results
  * are the same as one after the other.
  */
-export async function compareTargets(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>, opts: ParallelOptions = {}): Promise<TargetRunResult[]> {
+export async function compareTargets(cfg: Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>, opts: ParallelOptions = {}): Promise<TargetRunResult[]> {
   const t = targetJobs(cfg, train, test, sources);
   return t.assemble(await runParallel(t.jobs, opts));
-}
-
-/**
- * Sections 2 and 3 of notebook 01 together: the target-type runs and the end-to-end zero-shot CNN are
- * independent trainings, so all of them go to one worker pool (two at a time on two cores).
- */
-export async function trainSections(cfg: Nb01Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>,
-  zeroShot: { data: ZeroShotData; source: LabelSource }, opts: ParallelOptions = {}): Promise<{ targets: TargetRunResult[]; zeroShot: ZeroShotEndToEnd; seconds: number }> {
-  const t0 = Date.now();
-  const t = targetJobs(cfg, train, test, sources);
-  const z = zeroShotJob(cfg, zeroShot.data, zeroShot.source);
-  const results = await runParallel([...t.jobs, z.job], opts);
-  return { targets: t.assemble(results.slice(0, t.jobs.length)), zeroShot: z.assemble(results[t.jobs.length]), seconds: (Date.now() - t0) / 1000 };
 }
 
 /** Accuracy of the predictions of each class's images (0 for a class with no images). */
@@ -200,6 +105,13 @@ export function classGaps(run: TargetRunResult, onehot: TargetRunResult): ClassG
   });
 }
 
+/** The per-class gaps of every embedding run (not one-hot, not the control) against the one-hot run. */
+export function classGapsByRun(results: readonly TargetRunResult[]): { run: string; gaps: ClassGap[] }[] {
+  const onehot = results.find((r) => r.kind === "onehot");
+  if (!onehot) throw new EmbedlabError("classGapsByRun: no one-hot run among the results", "include onehot in targetRuns");
+  return results.filter((r) => r.targets && !isControlRun(r)).map((r) => ({ run: r.run, gaps: classGaps(r, onehot) }));
+}
+
 /** Whether a section-2 run is the control (its targets are plain unit vectors, not label embeddings). */
 export function isControlRun(r: { source: string }): boolean {
   return r.source === CONTROL_SOURCE;
@@ -232,9 +144,4 @@ export function targetEffects(results: readonly TargetRunResult[]): TargetEffect
       ? { run: r.run, kind: r.kind, vsOnehot, lossEffect: ctl.accuracy.estimate - oh.accuracy.estimate, targetEffect: r.accuracy.estimate - ctl.accuracy.estimate }
       : { run: r.run, kind: r.kind, vsOnehot };
   });
-}
-
-/** "emb_ce:gpt3-davinci" → "emb_ce_gpt3_davinci" (a flat metric key). */
-export function metricKey(name: string): string {
-  return name.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "");
 }

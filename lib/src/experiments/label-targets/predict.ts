@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
 import type { ImageDataset } from "../../data";
 import { l2NormalizeRows } from "../../losses";
-import { toTensorImages } from "../images";
+import { toTensorImages } from "../../train";
 import { CIFAR_MEAN, CIFAR_STD, type TargetModel } from "./model";
 
 /** Run `fn` over `ds` in batches of normalised images and collect one row per image. */

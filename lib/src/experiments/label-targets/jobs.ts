@@ -5,7 +5,7 @@
  */
 import type { ImageDataset } from "../../data";
 import { job, type Job } from "../../parallel";
-import type { EpochRecord } from "../history";
+import type { EpochRecord } from "../../train";
 import { trainTargetModel, type TrainTargetOptions } from "./model";
 import { readModel, type ModelReading } from "./predict";
 

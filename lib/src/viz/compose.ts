@@ -1,4 +1,5 @@
-import type { VegaLiteSpec } from "../../viz";
+/** Composing vega-lite specs: small multiples in a grid, hidden axis labels, a colour scheme for every colour encoding. */
+import { VEGA_LITE_SCHEMA, type VegaLiteSpec } from "./spec";
 
 /** Put several vega-lite specs in a grid (`columns` per row), each keeping its own scales. */
 export function gridOf(specs: readonly VegaLiteSpec[], columns: number, title?: string): VegaLiteSpec {
@@ -7,7 +8,7 @@ export function gridOf(specs: readonly VegaLiteSpec[], columns: number, title?: 
     return rest;
   });
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: VEGA_LITE_SCHEMA,
     ...(title ? { title } : {}),
     concat: inner,
     columns,
@@ -18,7 +19,8 @@ export function gridOf(specs: readonly VegaLiteSpec[], columns: number, title?: 
 /** Hide a chart's axis tick labels (dense 100×100 heatmaps in a grid). */
 export function withoutAxisLabels(spec: VegaLiteSpec): VegaLiteSpec {
   const enc = (spec.encoding ?? {}) as Record<string, Record<string, unknown>>;
-  const hide = (ch: Record<string, unknown> | undefined) => (ch ? { ...ch, axis: { labels: false, ticks: false } } : ch);
+  const hide = (ch: Record<string, unknown> | undefined) =>
+    ch ? { ...ch, axis: { labels: false, ticks: false } } : ch;
   return { ...spec, encoding: { ...enc, x: hide(enc.x), y: hide(enc.y) } };
 }
 
@@ -30,6 +32,8 @@ export function withColorScheme(spec: VegaLiteSpec, scheme: string): VegaLiteSpe
     const color = e.color as Record<string, unknown> | undefined;
     return color && typeof color.field === "string" ? { ...e, color: { ...color, scale: { scheme } } } : e;
   };
-  const layers = Array.isArray(spec.layer) ? (spec.layer as Record<string, unknown>[]).map((l) => ({ ...l, encoding: fix(l.encoding) })) : spec.layer;
+  const layers = Array.isArray(spec.layer)
+    ? (spec.layer as Record<string, unknown>[]).map((l) => ({ ...l, encoding: fix(l.encoding) }))
+    : spec.layer;
   return { ...spec, ...(spec.encoding ? { encoding: fix(spec.encoding) } : {}), ...(layers ? { layer: layers } : {}) };
 }

@@ -2,9 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../../core";
 import { embeddingCrossEntropy, l2NormalizeRows, oneHotCrossEntropy, projectionHead } from "../../losses";
 import { argTopK, bootstrapCI, confusionMatrix, type ConfidenceInterval } from "../../metrics";
-import { fit } from "../fit";
-import { tensorSource } from "../sources";
-import { warmupLinear } from "../schedules";
+import { fit, tensorSource, warmupLinear } from "../../train";
 
 /** Zero-shot scores of unseen images, restricted to the unseen classes. */
 export interface ZeroShotReport {

@@ -1,13 +1,13 @@
+/** Section 3 of notebook 01: zero-shot on held-out classes (the end-to-end CNN, linear probes per label source, one-hot's answer). */
 import { filterByClasses, heldOutSplit, zeroShotSplit, type ImageDataset } from "../../data";
-import { confusionMatrix, type ConfidenceInterval } from "../../metrics";
-import type { EpochRecord } from "../history";
-import type { Nb01Config } from "./experiment";
+import { accuracyCI, confusionMatrix, type ConfidenceInterval } from "../../metrics";
 import { job, runParallel, type Job, type ParallelOptions } from "../../parallel";
+import type { EpochRecord } from "../../train";
+import type { Config } from "./config";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
 import { argmaxClasses } from "./predict";
 import type { LabelSource } from "./sources";
 import { targetMatrix } from "./targets";
-import { accuracyCI } from "../../metrics";
 import { fitFeatureHead, zeroShotReport, type FeatureHeadOptions, type ZeroShotReport } from "./zero-shot";
 
 /** The images of a zero-shot experiment. */
@@ -29,7 +29,7 @@ export function zeroShotData(train: ImageDataset, test: ImageDataset, every: num
 }
 
 /** Zero-shot numbers for one way of scoring images (an end-to-end CNN or a probe on its features). */
-export interface ZeroShotResult {
+export interface ZeroShotRun {
   source: string;
   unseen: ZeroShotReport;
   /** Nearest label over ALL classes, on the whole test split. */
@@ -42,7 +42,7 @@ export interface ZeroShotResult {
   confusion: number[][];
 }
 
-function summarize(source: string, d: ZeroShotData, unseenScores: Float32Array[], testScores: Float32Array[], seed: number): ZeroShotResult {
+function summarize(source: string, d: ZeroShotData, unseenScores: Float32Array[], testScores: Float32Array[], seed: number): ZeroShotRun {
   const predAll = argmaxClasses(testScores);
   const seenSet = new Set(d.seen);
   const seenIdx: number[] = [];
@@ -64,9 +64,12 @@ function summarize(source: string, d: ZeroShotData, unseenScores: Float32Array[]
   };
 }
 
+/** The settings the end-to-end zero-shot CNN trains with. */
+export type ZeroShotSettings = Pick<Config, "arch" | "zeroShotEpochs" | "batchSize" | "schedule" | "peakLr" | "warmup" | "augment" | "temperature" | "seed" | "maxStepsPerEpoch" | "center">;
+
 /** The end-to-end zero-shot run's result, with the trained CNN's frozen features for the probes. */
 export interface ZeroShotEndToEnd {
-  result: ZeroShotResult;
+  result: ZeroShotRun;
   history: EpochRecord[];
   trainSeconds: number;
   targets: Float32Array[];
@@ -74,7 +77,7 @@ export interface ZeroShotEndToEnd {
 }
 
 /** The end-to-end zero-shot CNN as a parallel job (see zeroShotEndToEnd), and how to read its result. */
-export function zeroShotJob(cfg: Nb01Config, d: ZeroShotData, source: LabelSource): { job: Job<TrainReadArgs, TrainReadResult>; assemble: (r: TrainReadResult) => ZeroShotEndToEnd } {
+export function zeroShotJob(cfg: ZeroShotSettings, d: ZeroShotData, source: LabelSource): { job: Job<TrainReadArgs, TrainReadResult>; assemble: (r: TrainReadResult) => ZeroShotEndToEnd } {
   const targets = targetMatrix(source.vectors, { center: cfg.center, seen: d.seen });
   const job = trainReadJob({
     train: {
@@ -98,7 +101,7 @@ export function zeroShotJob(cfg: Nb01Config, d: ZeroShotData, source: LabelSourc
  * then every image classified by its nearest label target. Also returns the CNN's frozen features of the
  * three image sets (for zeroShotProbes / oneHotOnUnseen).
  */
-export async function zeroShotEndToEnd(cfg: Nb01Config, d: ZeroShotData, source: LabelSource, opts: ParallelOptions = {}): Promise<ZeroShotEndToEnd> {
+export async function zeroShotEndToEnd(cfg: ZeroShotSettings, d: ZeroShotData, source: LabelSource, opts: ParallelOptions = {}): Promise<ZeroShotEndToEnd> {
   const z = zeroShotJob(cfg, d, source);
   return z.assemble((await runParallel([z.job], opts))[0]);
 }
@@ -134,17 +137,21 @@ export async function fitAndScoreProbe(a: ProbeArgs): Promise<Float32Array[][]> 
   }
 }
 
+/** A probe's settings: its epochs, and the centring, temperature and seed of the run (pass the config: `{ ...cfg, epochs }`). */
+export type ProbeOptions = Pick<Config, "center" | "temperature" | "seed"> & { epochs?: number };
+
 /**
  * Compare label sources cheaply: for each, a fresh linear projection trained with emb_ce on the frozen
  * features of the seen training images (CNN untouched), then the same zero-shot evaluation. The probes
  * run in parallel worker threads, widest label space first (its head costs the most).
  */
-export async function zeroShotProbes(cfg: Nb01Config, d: ZeroShotData, f: ZeroShotFeatures, sources: readonly LabelSource[], epochs = 10, opts: ParallelOptions = {}): Promise<ZeroShotResult[]> {
+export async function zeroShotProbes(d: ZeroShotData, f: ZeroShotFeatures, sources: readonly LabelSource[], o: ProbeOptions, opts: ParallelOptions = {}): Promise<ZeroShotRun[]> {
+  const { epochs = 10, center, temperature, seed } = o;
   const y = seenPositions(d);
-  const targets = sources.map((s) => targetMatrix(s.vectors, { center: cfg.center, seen: d.seen }));
+  const targets = sources.map((s) => targetMatrix(s.vectors, { center, seen: d.seen }));
   const jobs: Job<ProbeArgs, Float32Array[][]>[] = sources.map((s, i) =>
     job(__filename, "fitAndScoreProbe", fitAndScoreProbe, {
-      features: f.trainSeen, labels: y, targets: d.seen.map((c) => targets[i][c]), head: { kind: "emb_ce", epochs, temperature: cfg.temperature, seed: cfg.seed },
+      features: f.trainSeen, labels: y, targets: d.seen.map((c) => targets[i][c]), head: { kind: "emb_ce", epochs, temperature, seed },
       score: [{ features: f.unseenImages, labelVectors: targets[i] }, { features: f.test, labelVectors: targets[i] }],
     }),
   );
@@ -152,7 +159,16 @@ export async function zeroShotProbes(cfg: Nb01Config, d: ZeroShotData, f: ZeroSh
   const done = await runParallel(byCost.map((i) => jobs[i]), opts);
   const scores = new Array<Float32Array[][]>(sources.length);
   byCost.forEach((i, k) => (scores[i] = done[k]));
-  return sources.map((s, i) => summarize(s.id, d, scores[i][0], scores[i][1], cfg.seed));
+  return sources.map((s, i) => summarize(s.id, d, scores[i][0], scores[i][1], seed));
+}
+
+/** What a one-hot classifier does with the unseen images. */
+export interface OneHotOnUnseen {
+  /** Unseen images classified correctly (0 by construction: it has no output for an unseen class). */
+  unseenAccuracy: number;
+  /** Per unseen class and seen class: the fraction of the unseen class's images predicted as that seen class. */
+  spread: { unseenClass: number; predicted: number; fraction: number }[];
+  seenOnly: ConfidenceInterval;
 }
 
 /**
@@ -160,8 +176,9 @@ export async function zeroShotProbes(cfg: Nb01Config, d: ZeroShotData, f: ZeroSh
  * frozen features. Returns, per unseen class, how its images spread over the seen classes (it can never
  * name an unseen class), and the seen-only test accuracy.
  */
-export async function oneHotOnUnseen(cfg: Nb01Config, d: ZeroShotData, f: ZeroShotFeatures, epochs = 10): Promise<{ unseenAccuracy: number; spread: { unseenClass: number; predicted: number; fraction: number }[]; seenOnly: ConfidenceInterval }> {
-  const head = await fitFeatureHead(f.trainSeen, seenPositions(d), undefined, { kind: "onehot", epochs, seed: cfg.seed });
+export async function oneHotOnUnseen(d: ZeroShotData, f: ZeroShotFeatures, o: { epochs?: number; seed: number }): Promise<OneHotOnUnseen> {
+  const { epochs = 10, seed } = o;
+  const head = await fitFeatureHead(f.trainSeen, seenPositions(d), undefined, { kind: "onehot", epochs, seed });
   try {
     const pred = argmaxClasses(head.scores(f.unseenImages), d.seen);
     const spread: { unseenClass: number; predicted: number; fraction: number }[] = [];
@@ -173,7 +190,7 @@ export async function oneHotOnUnseen(cfg: Nb01Config, d: ZeroShotData, f: ZeroSh
     const seenSet = new Set(d.seen);
     const ti = [...d.test.labels.keys()].filter((i) => seenSet.has(d.test.labels[i]));
     const tp = argmaxClasses(head.scores(ti.map((i) => f.test[i])), d.seen);
-    return { unseenAccuracy, spread, seenOnly: accuracyCI(tp, ti.map((i) => d.test.labels[i]), { seed: cfg.seed }) };
+    return { unseenAccuracy, spread, seenOnly: accuracyCI(tp, ti.map((i) => d.test.labels[i]), { seed }) };
   } finally {
     head.dispose();
   }
