@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
+import type { MessageHeader } from "@embedlab/kernel-ext";
 
 /** A Jupyter protocol message (v5.3), as sent over ZeroMQ. */
 export interface JupyterMessage {
@@ -7,14 +8,7 @@ export interface JupyterMessage {
   metadata: Record<string, unknown>;
   content: Record<string, unknown>;
 }
-export interface MessageHeader {
-  msg_id: string;
-  msg_type: string;
-  session: string;
-  username: string;
-  date: string;
-  version: string;
-}
+export type { MessageHeader };
 
 const DELIM = Buffer.from("<IDS|MSG>");
 

@@ -12,6 +12,7 @@ export { inKernel, displayBundle, newLiveDisplay, type LiveDisplay, type Display
 export { escapeHtml, type MimeBundle } from "./mime";
 export { show, type VegaLiteShowOptions } from "./show";
 export { markdownToHtml } from "./markdown";
+export type { MessageHeader } from "./tslab-protocol";
 export {
   renderVegaLite,
   saveFigure,

@@ -168,7 +168,8 @@ export function patchExecutorModule(mod: ExecutorModule): boolean {
 
 // ---- the wire format (as tslab's ZmqMessage, which it does not export) ----------------------------
 
-interface Header {
+/** A Jupyter message header (protocol v5.3). */
+export interface MessageHeader {
   msg_id: string;
   msg_type: string;
   session: string;
@@ -178,8 +179,8 @@ interface Header {
 }
 interface Message {
   identity: Buffer[];
-  header: Header;
-  parent: Partial<Header>;
+  header: MessageHeader;
+  parent: Partial<MessageHeader>;
   metadata: Record<string, unknown>;
   content: Record<string, unknown>;
 }
@@ -195,7 +196,7 @@ function parse(key: string, frames: Buffer[]): Message {
     if (hash.digest("hex") !== frames[at + 1].toString()) throw new Error("invalid hmac");
   }
   const [header, parent, metadata, content] = parts.map((p) => JSON.parse(p.toString()) as Record<string, unknown>);
-  return { identity: frames.slice(0, at), header: header as unknown as Header, parent, metadata, content };
+  return { identity: frames.slice(0, at), header: header as unknown as MessageHeader, parent, metadata, content };
 }
 
 function send(
@@ -206,7 +207,7 @@ function send(
   content: Record<string, unknown>,
   identity = parent.identity,
 ): void {
-  const header: Header = {
+  const header: MessageHeader = {
     msg_id: randomBytes(16).toString("hex"),
     msg_type: msgType,
     session: parent.header.session,

@@ -125,19 +125,3 @@ export function savedParams(c: Config): Record<string, unknown> {
   };
 }
 
-/** Seconds per notebook section (one decimal), as the results' `durations`. */
-export function sectionTimer(): { lap(name: string): void; total(): Record<string, number> } {
-  const t0 = Date.now();
-  const durations: Record<string, number> = {};
-  let t = Date.now();
-  return {
-    lap(name) {
-      durations[name] = Math.round((Date.now() - t) / 100) / 10;
-      t = Date.now();
-    },
-    total() {
-      durations.total_s = Math.round((Date.now() - t0) / 100) / 10;
-      return durations;
-    },
-  };
-}

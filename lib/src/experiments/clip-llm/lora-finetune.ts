@@ -4,7 +4,7 @@ import { gpt } from "../../models";
 import { finetuneWithCheckpoints, type CheckpointedFinetuneResult } from "./finetune-checkpoints";
 import { responseLoss } from "./response-loss";
 import type { VegaLiteSpec } from "../../viz";
-import type { Profile } from "./config";
+import type { Config, Profile } from "./config";
 
 /** Train and held-out response-token loss at one evaluation step. */
 export interface LossPoint {
@@ -48,21 +48,22 @@ export async function loadLanguageModel(o: { lmModel: string; profile: Profile }
  */
 export async function loraFinetune(
   split: { train: aonomi.InstructionPair[]; heldout: aonomi.InstructionPair[] },
-  o: {
-    lmModel: string;
-    profile: Profile;
-    loraRank: number;
-    loraAlpha: number;
-    loraTargets: string[];
-    loraTrainEmbeddings: boolean;
-    loraLr: number;
-    loraBatch: number;
-    loraSteps: number;
-    ckpt1: number;
-    evalPoints: number;
-    evalPairs: number;
-    seed: number;
-  },
+  o: Pick<
+    Config,
+    | "lmModel"
+    | "profile"
+    | "loraRank"
+    | "loraAlpha"
+    | "loraTargets"
+    | "loraTrainEmbeddings"
+    | "loraLr"
+    | "loraBatch"
+    | "loraSteps"
+    | "ckpt1"
+    | "evalPoints"
+    | "evalPairs"
+    | "seed"
+  >,
 ): Promise<LoraFinetune> {
   const lm = await loadLanguageModel(o);
   const model = lm.model;

@@ -34,7 +34,6 @@ export {
   conclusion,
   flatReport,
   extraRecord,
-  Durations,
   EMBEDDING_KEYS,
   POST_LOGITS_GAP,
   POST_E5_GAP,

@@ -1,7 +1,7 @@
 /**
  * Notebook 03's report: the flat metrics `ci/expectations.json` checks (`metrics`), the conclusion written
  * from them (`conclusion`, with every decision rule a named constant below), and the rest of the results
- * file (`extraRecord`, `Durations`).
+ * file (`extraRecord`).
  */
 import { signed, type MetricValue } from "../../core";
 import type { QaEmbeddingReport } from "../../metrics/embedding-quality";
@@ -131,22 +131,3 @@ export function extraRecord(o: { topTokens: readonly string[]; demo: Record<stri
   };
 }
 
-/** Seconds per notebook section: `lap(name)` records the time since the last lap or `restart()`. */
-export class Durations {
-  readonly seconds: Record<string, number> = {};
-  private readonly t0 = Date.now();
-  private t = Date.now();
-  restart(): void {
-    this.t = Date.now();
-  }
-  lap(name: string): void {
-    const now = Date.now();
-    this.seconds[name] = (now - this.t) / 1000;
-    this.t = now;
-  }
-  /** Record `total_s` (since construction) and return all durations. */
-  total(): Record<string, number> {
-    this.seconds.total_s = (Date.now() - this.t0) / 1000;
-    return this.seconds;
-  }
-}

@@ -130,4 +130,3 @@ export {
   type Outcome,
   type ClassGapSummary,
 } from "./report";
-export { Stopwatch } from "./timing";

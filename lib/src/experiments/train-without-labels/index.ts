@@ -5,7 +5,7 @@
  */
 export { resolveConfig, splitPrompts, parseVariants, PROFILE_DEFAULTS, CLASSES, STUDENT_VARIANTS } from "./config";
 export type { Params, Config, Profile, PromptSetName, Prompts, StudentVariant } from "./config";
-export { stopwatch, type Stopwatch, type TableView } from "./table";
+export { type TableView } from "./table";
 export { loadSample, sampleTable, type Sample } from "./sample";
 export { choosePrompts, promptTable, type PromptChoice, type PromptRow } from "./prompts";
 export { pseudoLabel, teacherTable, type PseudoLabels } from "./pseudo-label";

@@ -1,4 +1,4 @@
-/** Wall time per notebook section, for results.json and the closing table. */
+/** Wall-clock seconds per notebook section, for results.json and a closing "time per section" table. */
 export class Stopwatch {
   private readonly t0 = Date.now();
   private last = this.t0;
@@ -18,9 +18,18 @@ export class Stopwatch {
     return this.durations[name];
   }
 
-  /** Record the seconds since the stopwatch was made as `name`. */
-  total(name = "total_s"): number {
+  /** Run `step`, recording its wall-clock seconds as `name`. */
+  async time<T>(name: string, step: () => T | Promise<T>): Promise<T> {
+    const t = Date.now();
+    const out = await step();
+    this.durations[name] = (Date.now() - t) / 1000;
+    this.last = Date.now();
+    return out;
+  }
+
+  /** Record the seconds since the stopwatch was made as `name` (default "total_s") and return every duration. */
+  total(name = "total_s"): Record<string, number> {
     this.durations[name] = (Date.now() - this.t0) / 1000;
-    return this.durations[name];
+    return this.durations;
   }
 }
