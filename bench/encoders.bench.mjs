@@ -13,9 +13,11 @@ export const title = "encoders (USE-lite, MobileNetV2, embedding cache)";
 
 /** Deterministic, varied English-like sentences (8–20 words). */
 function sentences(n, seed) {
-  const words = ("the a cat dog market river film story music city child teacher engine garden storm " +
+  const words = (
+    "the a cat dog market river film story music city child teacher engine garden storm " +
     "quickly slowly happy sad bright dark old new small large walks sings builds breaks finds loses " +
-    "watches opens closes under over near beside before after because while and but").split(" ");
+    "watches opens closes under over near beside before after because while and but"
+  ).split(" ");
   const rng = new lib.Rng(seed);
   return Array.from({ length: n }, (_, i) => {
     const len = 8 + rng.int(13);
@@ -27,10 +29,15 @@ function sentences(n, seed) {
 function syntheticImages(n, seed) {
   const rng = new lib.Rng(seed);
   return Array.from({ length: n }, () => {
-    const w = 256, h = 256, data = new Uint8Array(w * h * 3);
-    const a = rng.next() * 0.1, b = rng.next() * 0.1, c = rng.int(255);
+    const w = 256,
+      h = 256,
+      data = new Uint8Array(w * h * 3);
+    const a = rng.next() * 0.1,
+      b = rng.next() * 0.1,
+      c = rng.int(255);
     for (let i = 0; i < w * h; i++) {
-      const x = i % w, y = (i / w) | 0;
+      const x = i % w,
+        y = (i / w) | 0;
       data[3 * i] = (x * a * 10) & 255;
       data[3 * i + 1] = (y * b * 10) & 255;
       data[3 * i + 2] = (c + x + y) & 255;
@@ -56,14 +63,24 @@ export async function run() {
   await use.embed(sentences(64, 1), { batchSize: 64 }); // warm-up
   const texts = sentences(512, 2);
   const t = await time(() => use.embed(texts, { batchSize: 64 }));
-  rows.push({ what: "USE-lite embed (batch 64)", value: texts.length / t.s, unit: "sentences/s", note: `${texts.length} sentences, ${backend}` });
+  rows.push({
+    what: "USE-lite embed (batch 64)",
+    value: texts.length / t.s,
+    unit: "sentences/s",
+    note: `${texts.length} sentences, ${backend}`,
+  });
 
   const imgs = syntheticImages(64, 3);
   for (const size of [224, 128]) {
     const enc = await models.loadImageEncoder("mobilenet-v2", { inputSize: size });
     await enc.embedImages(imgs.slice(0, 4), { batchSize: 32 }); // warm-up
     const r = await time(() => enc.embedImages(imgs, { batchSize: 32 }));
-    rows.push({ what: `MobileNetV2 ${size}px (batch 32)`, value: imgs.length / r.s, unit: "images/s", note: `${imgs.length} images incl. sharp resize, ${backend}` });
+    rows.push({
+      what: `MobileNetV2 ${size}px (batch 32)`,
+      value: imgs.length / r.s,
+      unit: "images/s",
+      note: `${imgs.length} images incl. sharp resize, ${backend}`,
+    });
   }
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-bench-cache-"));

@@ -10,9 +10,21 @@ function images(n) {
   const images = new Uint8Array(n * 32 * 32 * 3);
   const labels = new Int32Array(n);
   let s = 1;
-  for (let i = 0; i < images.length; i++) { s = (s * 1103515245 + 12345) & 0x7fffffff; images[i] = s & 255; }
+  for (let i = 0; i < images.length; i++) {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    images[i] = s & 255;
+  }
   for (let i = 0; i < n; i++) labels[i] = i % 10;
-  return { images, labels, classNames: Array.from({ length: 10 }, (_, i) => `c${i}`), n, height: 32, width: 32, channels: 3, source: { dataset: "bench", files: [], root: "" } };
+  return {
+    images,
+    labels,
+    classNames: Array.from({ length: 10 }, (_, i) => `c${i}`),
+    n,
+    height: 32,
+    width: 32,
+    channels: 3,
+    source: { dataset: "bench", files: [], root: "" },
+  };
 }
 
 export async function run() {
@@ -20,11 +32,29 @@ export async function run() {
   await lib.backend.initBackend({ prefer: "wasm" });
   const lt = lib.experiments.labelTargets;
   const ds = images(64 * 40);
-  const job = (seed) => lt.trainReadJob({ train: { kind: "onehot", arch: "small", train: ds, classes: [...Array(10).keys()], epochs: 1, batchSize: 64, schedule: "adam-warmup", seed }, read: [] });
-  const time = async (workers) => { const t = performance.now(); const r = await lib.parallel.runParallel([job(1), job(2)], { workers }); return [(performance.now() - t) / 1000, r]; };
+  const job = (seed) =>
+    lt.trainReadJob({
+      train: {
+        kind: "onehot",
+        arch: "small",
+        train: ds,
+        classes: [...Array(10).keys()],
+        epochs: 1,
+        batchSize: 64,
+        schedule: "adam-warmup",
+        seed,
+      },
+      read: [],
+    });
+  const time = async (workers) => {
+    const t = performance.now();
+    const r = await lib.parallel.runParallel([job(1), job(2)], { workers });
+    return [(performance.now() - t) / 1000, r];
+  };
   const [tSeq, a] = await time(1);
   const [tPar, b] = await time(2);
-  if (a.some((r, i) => r.history[0].loss !== b[i].history[0].loss)) throw new Error("parallel and sequential losses differ");
+  if (a.some((r, i) => r.history[0].loss !== b[i].history[0].loss))
+    throw new Error("parallel and sequential losses differ");
   return [
     { what: "sequential (EMBEDLAB_WORKERS=1)", value: tSeq, unit: "s" },
     { what: "2 worker threads", value: tPar, unit: "s", note: `${(tSeq / tPar).toFixed(2)}x faster, identical losses` },

@@ -9,9 +9,15 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
-const files = readdirSync(here).filter((f) => f.endsWith(".bench.mjs") && (!filter || f.includes(filter))).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith(".bench.mjs") && (!filter || f.includes(filter)))
+  .sort();
 if (files.length === 0) {
-  console.error(`no benchmark matches "${filter ?? ""}"; available: ${readdirSync(here).filter((f) => f.endsWith(".bench.mjs")).join(", ")}`);
+  console.error(
+    `no benchmark matches "${filter ?? ""}"; available: ${readdirSync(here)
+      .filter((f) => f.endsWith(".bench.mjs"))
+      .join(", ")}`,
+  );
   process.exit(2);
 }
 let failed = 0;

@@ -13,7 +13,8 @@ delete process.env.EMBEDLAB_BACKEND;
 // float32; on these small cases the differences are ~1e-7, so 1e-5 is a real bound.
 const TOL = 1e-5;
 function relErr(a, b) {
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   assert.equal(a.length, b.length, "length mismatch");
   for (let i = 0; i < a.length; i++) {
     num = Math.max(num, Math.abs(a[i] - b[i]));
@@ -30,7 +31,15 @@ function randArray(rng, n) {
 }
 function mulberry(seed) {
   let s = seed >>> 0;
-  return { next() { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; } };
+  return {
+    next() {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+  };
 }
 
 /** Runs `fn(...tensors)` on backend `name`, returns gradients wrt every input as plain arrays. */
@@ -89,42 +98,67 @@ for (const c of convCases) {
     const outH = c.pad === "same" ? Math.ceil(c.h / c.s) : Math.ceil((c.h - c.k + 1) / c.s);
     const outW = c.pad === "same" ? Math.ceil(c.w / c.s) : Math.ceil((c.w - c.k + 1) / c.s);
     const r = randArray(rng, c.n * outH * outW * c.cout);
-    await compare(`conv ${JSON.stringify(c)}`, (xt, ft) =>
-      tf.sum(tf.mul(tf.conv2d(xt, ft, c.s, c.pad), tf.tensor(r, [c.n, outH, outW, c.cout]))),
-      [[x, [c.n, c.h, c.w, c.cin]], [f, [c.k, c.k, c.cin, c.cout]]]);
+    await compare(
+      `conv ${JSON.stringify(c)}`,
+      (xt, ft) => tf.sum(tf.mul(tf.conv2d(xt, ft, c.s, c.pad), tf.tensor(r, [c.n, outH, outW, c.cout]))),
+      [
+        [x, [c.n, c.h, c.w, c.cin]],
+        [f, [c.k, c.k, c.cin, c.cout]],
+      ],
+    );
   });
 }
 
 // Naive float64 conv2d backprop with dilation, the reference for the dilated case.
 function refConvGrads(x, xs, f, fs, dy, ys, s, d, padTop, padLeft) {
-  const [n, H, W, C] = xs, [kh, kw, , O] = fs, [, oh, ow] = ys;
-  const dx = new Float64Array(x.length), df = new Float64Array(f.length);
-  for (let b = 0; b < n; b++) for (let y = 0; y < oh; y++) for (let z = 0; z < ow; z++) for (let o = 0; o < O; o++) {
-    const g = dy[((b * oh + y) * ow + z) * O + o];
-    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-      const ih = y * s + i * d - padTop, iw = z * s + j * d - padLeft;
-      if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-      for (let c = 0; c < C; c++) {
-        const xi = ((b * H + ih) * W + iw) * C + c, fi = ((i * kw + j) * C + c) * O + o;
-        df[fi] += x[xi] * g; dx[xi] += f[fi] * g;
-      }
-    }
-  }
+  const [n, H, W, C] = xs,
+    [kh, kw, , O] = fs,
+    [, oh, ow] = ys;
+  const dx = new Float64Array(x.length),
+    df = new Float64Array(f.length);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < oh; y++)
+      for (let z = 0; z < ow; z++)
+        for (let o = 0; o < O; o++) {
+          const g = dy[((b * oh + y) * ow + z) * O + o];
+          for (let i = 0; i < kh; i++)
+            for (let j = 0; j < kw; j++) {
+              const ih = y * s + i * d - padTop,
+                iw = z * s + j * d - padLeft;
+              if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+              for (let c = 0; c < C; c++) {
+                const xi = ((b * H + ih) * W + iw) * C + c,
+                  fi = ((i * kw + j) * C + c) * O + o;
+                df[fi] += x[xi] * g;
+                dx[xi] += f[fi] * g;
+              }
+            }
+        }
   return { dx, df };
 }
 
-for (const [pad, cin] of [["same", 3], ["valid", 3], ["same", 10]]) {
+for (const [pad, cin] of [
+  ["same", 3],
+  ["valid", 3],
+  ["same", 10],
+]) {
   test(`conv2d backprop kernels with dilation 2 (${pad}, ${cin} channels) = float64 reference`, async () => {
     await tf.setBackend("wasm");
     const rng = mulberry(pad === "same" ? 7 + cin : 8);
-    const xs = [2, 9, 8, cin], fs = [3, 3, cin, 4];
+    const xs = [2, 9, 8, cin],
+      fs = [3, 3, cin, 4];
     const eff = 5; // (3-1)*2+1
-    const oh = pad === "same" ? 9 : 9 - eff + 1, ow = pad === "same" ? 8 : 8 - eff + 1;
+    const oh = pad === "same" ? 9 : 9 - eff + 1,
+      ow = pad === "same" ? 8 : 8 - eff + 1;
     const padTop = pad === "same" ? Math.floor((eff - 1) / 2) : 0; // total pad = eff-1 for stride 1
-    const x = randArray(rng, 2 * 9 * 8 * cin), f = randArray(rng, 3 * 3 * cin * 4), dy = randArray(rng, 2 * oh * ow * 4);
+    const x = randArray(rng, 2 * 9 * 8 * cin),
+      f = randArray(rng, 3 * 3 * cin * 4),
+      dy = randArray(rng, 2 * oh * ow * 4);
     const attrs = { strides: [1, 1], pad, dataFormat: "NHWC", dilations: [2, 2] };
     const [dfW, dxW] = tf.tidy(() => {
-      const xt = tf.tensor(x, xs), ft = tf.tensor(f, fs), dyt = tf.tensor(dy, [2, oh, ow, 4]);
+      const xt = tf.tensor(x, xs),
+        ft = tf.tensor(f, fs),
+        dyt = tf.tensor(dy, [2, oh, ow, 4]);
       const df = tf.engine().runKernel("Conv2DBackpropFilter", { x: xt, dy: dyt }, { ...attrs, filterShape: fs });
       const dx = tf.engine().runKernel("Conv2DBackpropInput", { dy: dyt, filter: ft }, { ...attrs, inputShape: xs });
       return [df.dataSync().slice(), dx.dataSync().slice()];
@@ -148,40 +182,66 @@ for (const c of dwCases) {
     const outH = c.pad === "same" ? Math.ceil(c.h / c.s) : Math.ceil((c.h - c.k + 1) / c.s);
     const outW = c.pad === "same" ? Math.ceil(c.w / c.s) : Math.ceil((c.w - c.k + 1) / c.s);
     const r = randArray(rng, c.n * outH * outW * c.cin * c.mult);
-    await compare(`depthwise ${JSON.stringify(c)}`, (xt, ft) =>
-      tf.sum(tf.mul(tf.depthwiseConv2d(xt, ft, c.s, c.pad), tf.tensor(r, [c.n, outH, outW, c.cin * c.mult]))),
-      [[x, [c.n, c.h, c.w, c.cin]], [f, [c.k, c.k, c.cin, c.mult]]]);
+    await compare(
+      `depthwise ${JSON.stringify(c)}`,
+      (xt, ft) =>
+        tf.sum(tf.mul(tf.depthwiseConv2d(xt, ft, c.s, c.pad), tf.tensor(r, [c.n, outH, outW, c.cin * c.mult]))),
+      [
+        [x, [c.n, c.h, c.w, c.cin]],
+        [f, [c.k, c.k, c.cin, c.mult]],
+      ],
+    );
   });
 }
 
 // tfjs's cpu DepthwiseConv2dNativeBackpropFilter ignores dilations (its loop uses wR + yR·stride),
 // so the dilated depthwise case is checked against a float64 reference instead.
 function refDepthwiseGrads(x, xs, f, fs, dy, ys, d, padTop, padLeft) {
-  const [n, H, W, C] = xs, [kh, kw, , M] = fs, [, oh, ow] = ys;
-  const dx = new Float64Array(x.length), df = new Float64Array(f.length);
-  for (let b = 0; b < n; b++) for (let y = 0; y < oh; y++) for (let z = 0; z < ow; z++)
-    for (let c = 0; c < C; c++) for (let q = 0; q < M; q++) {
-      const g = dy[((b * oh + y) * ow + z) * C * M + c * M + q];
-      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-        const ih = y + i * d - padTop, iw = z + j * d - padLeft;
-        if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-        const xi = ((b * H + ih) * W + iw) * C + c, fi = ((i * kw + j) * C + c) * M + q;
-        df[fi] += x[xi] * g; dx[xi] += f[fi] * g;
-      }
-    }
+  const [n, H, W, C] = xs,
+    [kh, kw, , M] = fs,
+    [, oh, ow] = ys;
+  const dx = new Float64Array(x.length),
+    df = new Float64Array(f.length);
+  for (let b = 0; b < n; b++)
+    for (let y = 0; y < oh; y++)
+      for (let z = 0; z < ow; z++)
+        for (let c = 0; c < C; c++)
+          for (let q = 0; q < M; q++) {
+            const g = dy[((b * oh + y) * ow + z) * C * M + c * M + q];
+            for (let i = 0; i < kh; i++)
+              for (let j = 0; j < kw; j++) {
+                const ih = y + i * d - padTop,
+                  iw = z + j * d - padLeft;
+                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                const xi = ((b * H + ih) * W + iw) * C + c,
+                  fi = ((i * kw + j) * C + c) * M + q;
+                df[fi] += x[xi] * g;
+                dx[xi] += f[fi] * g;
+              }
+          }
   return { dx, df };
 }
 
 test("depthwise backprop kernels with dilation 2 = float64 reference", async () => {
   await tf.setBackend("wasm");
   const rng = mulberry(99);
-  const xs = [2, 9, 9, 2], fs = [3, 3, 2, 2], ys = [2, 9, 9, 4];
-  const x = randArray(rng, 2 * 9 * 9 * 2), f = randArray(rng, 3 * 3 * 2 * 2), dy = randArray(rng, 2 * 9 * 9 * 4);
+  const xs = [2, 9, 9, 2],
+    fs = [3, 3, 2, 2],
+    ys = [2, 9, 9, 4];
+  const x = randArray(rng, 2 * 9 * 9 * 2),
+    f = randArray(rng, 3 * 3 * 2 * 2),
+    dy = randArray(rng, 2 * 9 * 9 * 4);
   const attrs = { strides: [1, 1], pad: "same", dilations: [2, 2] };
   const [dfW, dxW] = tf.tidy(() => {
-    const xt = tf.tensor(x, xs), ft = tf.tensor(f, fs), dyt = tf.tensor(dy, ys);
-    const df = tf.engine().runKernel("DepthwiseConv2dNativeBackpropFilter", { x: xt, dy: dyt }, { ...attrs, filterShape: fs });
-    const dx = tf.engine().runKernel("DepthwiseConv2dNativeBackpropInput", { dy: dyt, filter: ft }, { ...attrs, inputShape: xs });
+    const xt = tf.tensor(x, xs),
+      ft = tf.tensor(f, fs),
+      dyt = tf.tensor(dy, ys);
+    const df = tf
+      .engine()
+      .runKernel("DepthwiseConv2dNativeBackpropFilter", { x: xt, dy: dyt }, { ...attrs, filterShape: fs });
+    const dx = tf
+      .engine()
+      .runKernel("DepthwiseConv2dNativeBackpropInput", { dy: dyt, filter: ft }, { ...attrs, inputShape: xs });
     return [df.dataSync().slice(), dx.dataSync().slice()];
   });
   const ref = refDepthwiseGrads(x, xs, f, fs, dy, ys, 2, 2, 2);
@@ -203,7 +263,21 @@ test("embedding (gather) gradient wasm = cpu, repeated indices", async () => {
 
 test("unsortedSegmentSum drops out-of-range ids and keeps int32", async () => {
   await tf.setBackend("wasm");
-  const out = tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], "int32"), tf.tensor1d([2, 0, 2], "int32"), 3));
+  const out = tf.tidy(() =>
+    tf.unsortedSegmentSum(
+      tf.tensor2d(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        [3, 2],
+        "int32",
+      ),
+      tf.tensor1d([2, 0, 2], "int32"),
+      3,
+    ),
+  );
   assert.equal(out.dtype, "int32");
   assert.deepEqual(Array.from(out.dataSync()), [3, 4, 0, 0, 6, 8]);
   out.dispose();
@@ -224,19 +298,45 @@ for (const c of poolCases) {
     const rng = mulberry(31 + c.size * 3 + c.s);
     const n = c.shape.reduce((a, b) => a * b, 1);
     const x = randArray(rng, n).map((v) => (v < 0 ? 0 : v)); // many exact ties at 0
-    await compare(`maxPool ${JSON.stringify(c)}`, (xt) => {
-      const y = tf.maxPool(xt, c.size, c.s, c.pad);
-      return tf.sum(tf.mul(y, tf.range(1, y.size + 1).reshape(y.shape).div(y.size)));
-    }, [[x, c.shape]]);
+    await compare(
+      `maxPool ${JSON.stringify(c)}`,
+      (xt) => {
+        const y = tf.maxPool(xt, c.size, c.s, c.pad);
+        return tf.sum(
+          tf.mul(
+            y,
+            tf
+              .range(1, y.size + 1)
+              .reshape(y.shape)
+              .div(y.size),
+          ),
+        );
+      },
+      [[x, c.shape]],
+    );
   });
 }
 
 test("sum over leading axes (bias gradient) and other axes wasm = cpu", async () => {
   const rng = mulberry(41);
   const x = randArray(rng, 3 * 4 * 5 * 6);
-  for (const [axis, keepDims] of [[[0, 1, 2], false], [[0], true], [[1, 0], false], [[2], false], [[0, 2], false], [null, false]]) {
-    const run = async (name) => { await tf.setBackend(name); return tf.tidy(() => { const r = tf.sum(tf.tensor(x, [3, 4, 5, 6]), axis, keepDims); return [r.shape, r.dataSync().slice()]; }); };
-    const [ws, w] = await run("wasm"), [cs, c] = await run("cpu");
+  for (const [axis, keepDims] of [
+    [[0, 1, 2], false],
+    [[0], true],
+    [[1, 0], false],
+    [[2], false],
+    [[0, 2], false],
+    [null, false],
+  ]) {
+    const run = async (name) => {
+      await tf.setBackend(name);
+      return tf.tidy(() => {
+        const r = tf.sum(tf.tensor(x, [3, 4, 5, 6]), axis, keepDims);
+        return [r.shape, r.dataSync().slice()];
+      });
+    };
+    const [ws, w] = await run("wasm"),
+      [cs, c] = await run("cpu");
     assert.deepEqual(ws, cs, `shape for axis ${axis}`);
     assert.ok(relErr(w, c) <= TOL, `sum axis ${axis}: ${relErr(w, c)}`);
   }
@@ -244,11 +344,22 @@ test("sum over leading axes (bias gradient) and other axes wasm = cpu", async ()
 
 test("sum over leading axes on the SIMD path (columns a multiple of 4, 32-row blocks plus a tail) wasm = cpu", async () => {
   const rng = mulberry(43);
-  for (const shape of [[5, 7, 3, 8], [2, 32, 12], [70, 4]]) {
-    const x = randArray(rng, shape.reduce((p, q) => p * q, 1));
+  for (const shape of [
+    [5, 7, 3, 8],
+    [2, 32, 12],
+    [70, 4],
+  ]) {
+    const x = randArray(
+      rng,
+      shape.reduce((p, q) => p * q, 1),
+    );
     const axis = shape.slice(0, -1).map((_, i) => i);
-    const run = async (name) => { await tf.setBackend(name); return tf.tidy(() => tf.sum(tf.tensor(x, shape), axis).dataSync().slice()); };
-    const w = await run("wasm"), c = await run("cpu");
+    const run = async (name) => {
+      await tf.setBackend(name);
+      return tf.tidy(() => tf.sum(tf.tensor(x, shape), axis).dataSync().slice());
+    };
+    const w = await run("wasm"),
+      c = await run("cpu");
     assert.equal(w.length, shape[shape.length - 1]);
     assert.ok(relErr(w, c) <= TOL, `sum ${shape}: ${relErr(w, c)}`);
   }
@@ -256,16 +367,39 @@ test("sum over leading axes on the SIMD path (columns a multiple of 4, 32-row bl
 
 test("matMul with transpose flags (2-D and batched) wasm = cpu, values and gradients", async () => {
   const rng = mulberry(51);
-  for (const [aShape, bShape, ta, tb] of [[[5, 7], [5, 4], true, false], [[5, 7], [4, 7], false, true], [[7, 5], [4, 7], true, true], [[3, 5, 7], [3, 4, 7], false, true], [[3, 7, 5], [3, 7, 4], true, false],
+  for (const [aShape, bShape, ta, tb] of [
+    [[5, 7], [5, 4], true, false],
+    [[5, 7], [4, 7], false, true],
+    [[7, 5], [4, 7], true, true],
+    [[3, 5, 7], [3, 4, 7], false, true],
+    [[3, 7, 5], [3, 7, 4], true, false],
     // batched without flags (per-entry 2-D products), broadcast batch, rank 4
-    [[3, 5, 7], [3, 7, 4], false, false], [[1, 5, 7], [3, 7, 4], false, false], [[3, 5, 7], [7, 4], false, false], [[2, 3, 5, 7], [2, 3, 7, 4], false, false]]) {
-    const a = randArray(rng, aShape.reduce((p, q) => p * q, 1)), b = randArray(rng, bShape.reduce((p, q) => p * q, 1));
-    const run = async (name) => { await tf.setBackend(name); return tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb).dataSync().slice()); };
-    const w = await run("wasm"), c = await run("cpu");
+    [[3, 5, 7], [3, 7, 4], false, false],
+    [[1, 5, 7], [3, 7, 4], false, false],
+    [[3, 5, 7], [7, 4], false, false],
+    [[2, 3, 5, 7], [2, 3, 7, 4], false, false],
+  ]) {
+    const a = randArray(
+        rng,
+        aShape.reduce((p, q) => p * q, 1),
+      ),
+      b = randArray(
+        rng,
+        bShape.reduce((p, q) => p * q, 1),
+      );
+    const run = async (name) => {
+      await tf.setBackend(name);
+      return tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb).dataSync().slice());
+    };
+    const w = await run("wasm"),
+      c = await run("cpu");
     assert.ok(relErr(w, c) <= TOL, `matMul ${aShape} ${bShape} ${ta} ${tb}: ${relErr(w, c)}`);
     // tfjs's own BatchMatMul gradient does not reduce broadcast batch dims, so only same-batch cases
     if (aShape.slice(0, -2).join() === bShape.slice(0, -2).join()) {
-      await compare(`matMul grads ${aShape} ${bShape}`, (at, bt) => tf.sum(tf.square(tf.matMul(at, bt, ta, tb))), [[a, aShape], [b, bShape]]);
+      await compare(`matMul grads ${aShape} ${bShape}`, (at, bt) => tf.sum(tf.square(tf.matMul(at, bt, ta, tb))), [
+        [a, aShape],
+        [b, bShape],
+      ]);
     }
   }
 });
@@ -274,17 +408,21 @@ test("identity and same-dtype cast share data safely; other casts still convert"
   await tf.setBackend("wasm");
   const before = tf.memory().numBytes;
   const a = tf.tensor1d([1.5, -2, 3.25]);
-  const b = tf.clone(a);                 // Identity
-  const c = tf.cast(a, "float32");        // same-dtype Cast
+  const b = tf.clone(a); // Identity
+  const c = tf.cast(a, "float32"); // same-dtype Cast
   a.dispose();
   assert.deepEqual(Array.from(b.dataSync()), [1.5, -2, 3.25]);
   b.dispose();
   assert.deepEqual(Array.from(c.dataSync()), [1.5, -2, 3.25]);
   const bools = tf.tensor1d([1, 0, 1], "bool");
-  const i = tf.cast(c, "int32"), f = tf.cast(bools, "float32");
+  const i = tf.cast(c, "int32"),
+    f = tf.cast(bools, "float32");
   assert.equal(i.dtype, "int32");
   assert.deepEqual(Array.from(i.dataSync()), [1, -2, 3]);
   assert.deepEqual(Array.from(f.dataSync()), [1, 0, 1]);
-  c.dispose(); i.dispose(); f.dispose(); bools.dispose();
+  c.dispose();
+  i.dispose();
+  f.dispose();
+  bools.dispose();
   assert.equal(tf.memory().numBytes, before, "shared data must be freed once the last tensor goes");
 });

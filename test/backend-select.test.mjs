@@ -10,7 +10,8 @@ const libPath = require.resolve("@embedlab/lib");
 /** Runs initBackend in a fresh process with the given EMBEDLAB_BACKEND; returns its JSON or error. */
 function initIn(envValue, prefer) {
   const env = { ...process.env };
-  if (envValue === undefined) delete env.EMBEDLAB_BACKEND; else env.EMBEDLAB_BACKEND = envValue;
+  if (envValue === undefined) delete env.EMBEDLAB_BACKEND;
+  else env.EMBEDLAB_BACKEND = envValue;
   const code = `require(${JSON.stringify(libPath)}).backend.initBackend(${prefer ? JSON.stringify({ prefer }) : ""})
     .then((i) => { process.stdout.write(JSON.stringify({ ok: i, tf: require("@tensorflow/tfjs").getBackend() })); })
     .catch((e) => { process.stdout.write(JSON.stringify({ err: e.message, name: e.name })); });`;

@@ -18,12 +18,29 @@ test("100 train steps of a tiny CNN on wasm: tensor count flat, loss falls", asy
   const n = 12;
   const xs = tf.tidy(() => {
     const vals = new Float32Array(n * 8 * 8 * 3);
-    for (let i = 0; i < n; i++) for (let h = 0; h < 8; h++) for (let w = 0; w < 8; w++) for (let c = 0; c < 3; c++)
-      vals[((i * 8 + h) * 8 + w) * 3 + c] = (Math.floor(w / 3) === i % 3 ? 1 : 0) + 0.1 * Math.sin(i + h + w + c);
+    for (let i = 0; i < n; i++)
+      for (let h = 0; h < 8; h++)
+        for (let w = 0; w < 8; w++)
+          for (let c = 0; c < 3; c++)
+            vals[((i * 8 + h) * 8 + w) * 3 + c] = (Math.floor(w / 3) === i % 3 ? 1 : 0) + 0.1 * Math.sin(i + h + w + c);
     return tf.tensor4d(vals, [n, 8, 8, 3]);
   });
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: n }, (_, i) => i % 3), "int32"), 3).cast("float32"));
-  const step = () => tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true })), true).dataSync()[0]);
+  const ys = tf.tidy(() =>
+    tf
+      .oneHot(
+        tf.tensor1d(
+          Array.from({ length: n }, (_, i) => i % 3),
+          "int32",
+        ),
+        3,
+      )
+      .cast("float32"),
+  );
+  const step = () =>
+    tf.tidy(
+      () =>
+        opt.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true })), true).dataSync()[0],
+    );
   const first = step();
   const counts = [];
   let last = first;
@@ -33,7 +50,8 @@ test("100 train steps of a tiny CNN on wasm: tensor count flat, loss falls", asy
   }
   assert.equal(counts[1], counts[0], `tensors grew from ${counts[0]} to ${counts[1]} between steps 5 and 99`);
   assert.ok(Number.isFinite(last) && last < first * 0.5, `loss ${first} → ${last} did not halve`);
-  xs.dispose(); ys.dispose();
+  xs.dispose();
+  ys.dispose();
 });
 
 test("smallCnn and resnet18 have the documented shapes and clear errors", () => {
@@ -49,17 +67,21 @@ test("smallCnn and resnet18 have the documented shapes and clear errors", () => 
   assert.equal(trainable, 11173962); // the standard CIFAR ResNet-18 count
   assert.throws(() => smallCnn({ inputShape: [4, 4, 3], outputs: 2 }), /too small/);
   assert.throws(() => smallCnn({ inputShape: [32, 32], outputs: 2 }), /inputShape/);
-  m.dispose(); r.dispose();
+  m.dispose();
+  r.dispose();
 });
 
 test("smallCnn / resnet18 with a seed: same seed → same initial weights, another seed → different", () => {
   const { smallCnn, resnet18 } = require("@embedlab/lib/dist/models/cnn.js");
   const weights = (m) => m.getWeights().map((w) => Array.from(w.dataSync()));
   const opts = { inputShape: [8, 8, 3], outputs: 3, widths: [4, 8], dense: 8 };
-  const a = smallCnn({ ...opts, seed: 5 }), b = smallCnn({ ...opts, seed: 5 }), c = smallCnn({ ...opts, seed: 6 });
+  const a = smallCnn({ ...opts, seed: 5 }),
+    b = smallCnn({ ...opts, seed: 5 }),
+    c = smallCnn({ ...opts, seed: 6 });
   assert.deepEqual(weights(a), weights(b));
   assert.notDeepEqual(weights(a)[0], weights(c)[0]);
-  const ra = resnet18({ inputShape: [8, 8, 3], outputs: 2, widths: [2, 2, 2, 2], seed: 1 }), rb = resnet18({ inputShape: [8, 8, 3], outputs: 2, widths: [2, 2, 2, 2], seed: 1 });
+  const ra = resnet18({ inputShape: [8, 8, 3], outputs: 2, widths: [2, 2, 2, 2], seed: 1 }),
+    rb = resnet18({ inputShape: [8, 8, 3], outputs: 2, widths: [2, 2, 2, 2], seed: 1 });
   assert.deepEqual(weights(ra), weights(rb));
   assert.throws(() => smallCnn({ ...opts, seed: 1.5 }), /seed must be an integer/);
   for (const m of [a, b, c, ra, rb]) m.dispose();

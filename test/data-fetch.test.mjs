@@ -46,7 +46,16 @@ async function sst2TarGz() {
 }
 
 function entry(url, src) {
-  return { name: "sst2", title: "test", dir: "SST-2", marker: "dev.tsv", approxBytes: 1000, quick: true, license: "test", sources: [{ url, archive: "tar.gz", archiveDir: "SST-2", ...src }] };
+  return {
+    name: "sst2",
+    title: "test",
+    dir: "SST-2",
+    marker: "dev.tsv",
+    approxBytes: 1000,
+    quick: true,
+    license: "test",
+    sources: [{ url, archive: "tar.gz", archiveDir: "SST-2", ...src }],
+  };
 }
 
 const leftovers = (root) => fs.readdirSync(root).filter((f) => f.startsWith(".fetch-"));
@@ -66,7 +75,10 @@ test("registry: every dataset has a layout dir and marker; checksums are hex of 
   assert.ok(quickBytes <= 500e6, `quick downloads total ${quickBytes} bytes`);
   assert.equal(data.getDataset("SST-2").name, "sst2");
   assert.equal(data.getDataset("cifar-10-batches-bin").name, "cifar10");
-  assert.throws(() => data.getDataset("imagenet"), (e) => e instanceof EmbedlabError && /known datasets: cifar10, cifar100, sst2/.test(e.message));
+  assert.throws(
+    () => data.getDataset("imagenet"),
+    (e) => e instanceof EmbedlabError && /known datasets: cifar10, cifar100, sst2/.test(e.message),
+  );
 });
 
 test("fetch: downloads, verifies sha256+md5+size, extracts into place; loaders then read it", async () => {
@@ -75,7 +87,10 @@ test("fetch: downloads, verifies sha256+md5+size, extracts into place; loaders t
   try {
     const root = tmp();
     const lines = [];
-    const r = await data.fetchDataset(entry(`${base}/SST-2.tar.gz`, { sha256: sha256(body), md5: md5(body), bytes: body.length }), { root, log: (l) => lines.push(l) });
+    const r = await data.fetchDataset(
+      entry(`${base}/SST-2.tar.gz`, { sha256: sha256(body), md5: md5(body), bytes: body.length }),
+      { root, log: (l) => lines.push(l) },
+    );
     assert.equal(r.status, "installed");
     assert.deepEqual(r.verified, ["size", "sha256", "md5", "extracts"]);
     assert.deepEqual(data.loadSst2("dev", { root }), [{ sentence: "good film", label: 1 }]);
@@ -92,8 +107,14 @@ test("fetch: checksum mismatch → CorruptDataError and nothing installed or lef
   const { server, base } = await serve({ "/SST-2.tar.gz": body });
   try {
     const root = tmp();
-    await assert.rejects(data.fetchDataset(entry(`${base}/SST-2.tar.gz`, { sha256: "0".repeat(64) }), { root, log: () => {} }), (e) => e instanceof CorruptDataError && /sha256 [0-9a-f]{64}, expected 0000/.test(e.message));
-    await assert.rejects(data.fetchDataset(entry(`${base}/SST-2.tar.gz`, { bytes: body.length + 1 }), { root, log: () => {} }), /size \d+ bytes, expected/);
+    await assert.rejects(
+      data.fetchDataset(entry(`${base}/SST-2.tar.gz`, { sha256: "0".repeat(64) }), { root, log: () => {} }),
+      (e) => e instanceof CorruptDataError && /sha256 [0-9a-f]{64}, expected 0000/.test(e.message),
+    );
+    await assert.rejects(
+      data.fetchDataset(entry(`${base}/SST-2.tar.gz`, { bytes: body.length + 1 }), { root, log: () => {} }),
+      /size \d+ bytes, expected/,
+    );
     await assert.rejects(data.fetchDataset(entry(`${base}/missing.tar.gz`, {}), { root, log: () => {} }), /HTTP 404/);
     assert.equal(fs.existsSync(path.join(root, "SST-2")), false);
     assert.deepEqual(leftovers(root), []);
@@ -103,10 +124,25 @@ test("fetch: checksum mismatch → CorruptDataError and nothing installed or lef
 });
 
 test("fetch: zip archives, archive without the expected folder, offline server", async () => {
-  const zip = Buffer.from(zipSync({ "WikiQACorpus/WikiQA-dev.tsv": strToU8("QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel\nQ1\tq?\tD1\tT\tD1-0\ts.\t1\n") }));
+  const zip = Buffer.from(
+    zipSync({
+      "WikiQACorpus/WikiQA-dev.tsv": strToU8(
+        "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel\nQ1\tq?\tD1\tT\tD1-0\ts.\t1\n",
+      ),
+    }),
+  );
   const { server, base } = await serve({ "/w.zip": zip });
   const root = tmp();
-  const wiki = { name: "wikiqa", title: "t", dir: "WikiQA", marker: "WikiQA-dev.tsv", approxBytes: 1, quick: true, license: "t", sources: [{ url: `${base}/w.zip`, archive: "zip", archiveDir: "WikiQACorpus" }] };
+  const wiki = {
+    name: "wikiqa",
+    title: "t",
+    dir: "WikiQA",
+    marker: "WikiQA-dev.tsv",
+    approxBytes: 1,
+    quick: true,
+    license: "t",
+    sources: [{ url: `${base}/w.zip`, archive: "zip", archiveDir: "WikiQACorpus" }],
+  };
   try {
     const lines = [];
     const r = await data.fetchDataset(wiki, { root, log: (l) => lines.push(l) });
@@ -118,7 +154,10 @@ test("fetch: zip archives, archive without the expected folder, offline server",
   } finally {
     server.close();
   }
-  await assert.rejects(data.fetchDataset(wiki, { root: tmp(), log: () => {} }), (e) => e instanceof EmbedlabError && /looks offline/.test(e.message) && /--file <archive>/.test(e.message));
+  await assert.rejects(
+    data.fetchDataset(wiki, { root: tmp(), log: () => {} }),
+    (e) => e instanceof EmbedlabError && /looks offline/.test(e.message) && /--file <archive>/.test(e.message),
+  );
   assert.deepEqual(leftovers(root), []);
 });
 
@@ -139,7 +178,10 @@ test("CLI: list shows present/missing; unknown name lists names; --file is verif
   assert.match(viaEnv.stdout, /^sst2\s+present/m);
   const unknown = cli(["fetch", "imagenet", "--root", root]);
   assert.equal(unknown.status, 1);
-  assert.match(unknown.stderr, /unknown dataset "imagenet"[\s\S]*cifar10, cifar100, sst2, wikiqa, food101, photos, llm_labels/);
+  assert.match(
+    unknown.stderr,
+    /unknown dataset "imagenet"[\s\S]*cifar10, cifar100, sst2, wikiqa, food101, photos, llm_labels/,
+  );
   const fake = path.join(root, "fake.tar.gz");
   fs.writeFileSync(fake, await sst2TarGz());
   const bad = cli(["fetch", "cifar10", "--file", fake, "--root", root]);

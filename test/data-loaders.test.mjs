@@ -45,9 +45,17 @@ test("CIFAR-10 binary: labels, planar RGB → NHWC pixels, class names, provenan
   assert.deepEqual([ds.height, ds.width, ds.channels], [32, 32, 3]);
   assert.deepEqual(Array.from(ds.labels), [3, 0, 9]);
   assert.equal(ds.images.length, 3 * 32 * 32 * 3);
-  for (const [r, p] of [[0, 0], [1, 300], [2, 1023]]) {
+  for (const [r, p] of [
+    [0, 0],
+    [1, 300],
+    [2, 1023],
+  ]) {
     const at = (r * 1024 + p) * 3;
-    assert.deepEqual(Array.from(ds.images.subarray(at, at + 3)), [r * 10 + 1, p % 256, 200 + r], `record ${r} pixel ${p}`);
+    assert.deepEqual(
+      Array.from(ds.images.subarray(at, at + 3)),
+      [r * 10 + 1, p % 256, 200 + r],
+      `record ${r} pixel ${p}`,
+    );
   }
   assert.equal(ds.classNames[3], "cat");
   assert.equal(ds.classNames.length, 10);
@@ -63,7 +71,7 @@ test("CIFAR-10 train: uses the batches present, says which; batches and limit op
   const all = data.loadCifar10("train", { root });
   assert.equal(all.n, 5);
   assert.deepEqual(Array.from(all.labels), [1, 2, 5, 6, 7]);
-  assert.equal(all.images[(4 * 1024) * 3], 4 * 10 + 1, "5th image comes from batch 2");
+  assert.equal(all.images[4 * 1024 * 3], 4 * 10 + 1, "5th image comes from batch 2");
   assert.match(all.source.note, /data_batch_1, data_batch_2 \(2 of 5/);
   const only2 = data.loadCifar10("train", { root, batches: [2] });
   assert.deepEqual(Array.from(only2.labels), [5, 6, 7]);
@@ -77,39 +85,58 @@ test("CIFAR-10: truncated file → CorruptDataError naming file and byte offset;
   const root = tmpRoot();
   const file = writeCifar10(root, "test_batch.bin", [1, 2]);
   fs.appendFileSync(file, Buffer.alloc(100));
-  assert.throws(() => data.loadCifar10("test", { root }), (err) => {
-    assert.ok(err instanceof CorruptDataError);
-    assert.equal(err.file, file);
-    assert.equal(err.byteOffset, 2 * 3073);
-    assert.match(err.message, /test_batch\.bin at byte 6146/);
-    assert.match(err.message, /100 stray bytes/);
-    return true;
-  });
+  assert.throws(
+    () => data.loadCifar10("test", { root }),
+    (err) => {
+      assert.ok(err instanceof CorruptDataError);
+      assert.equal(err.file, file);
+      assert.equal(err.byteOffset, 2 * 3073);
+      assert.match(err.message, /test_batch\.bin at byte 6146/);
+      assert.match(err.message, /100 stray bytes/);
+      return true;
+    },
+  );
   writeCifar10(root, "test_batch.bin", [1, 12]);
-  assert.throws(() => data.loadCifar10("test", { root }), (err) => err instanceof CorruptDataError && err.byteOffset === 3073 && /label 12/.test(err.message));
+  assert.throws(
+    () => data.loadCifar10("test", { root }),
+    (err) => err instanceof CorruptDataError && err.byteOffset === 3073 && /label 12/.test(err.message),
+  );
 });
 
 test("CIFAR-100 binary: coarse and fine labels, class and superclass tables agree", () => {
   const root = tmpRoot();
   const dir = path.join(root, "cifar-100-binary");
   fs.mkdirSync(dir);
-  const recs = [[4, 0], [19, 41], [14, 98]]; // apple/fruit_and_vegetables, lawn_mower/vehicles_2, woman/people
+  const recs = [
+    [4, 0],
+    [19, 41],
+    [14, 98],
+  ]; // apple/fruit_and_vegetables, lawn_mower/vehicles_2, woman/people
   fs.writeFileSync(path.join(dir, "train.bin"), Buffer.concat(recs.map((l, i) => cifarRecord(l, i))));
   const ds = data.loadCifar100("train", { root });
   assert.equal(ds.n, 3);
   assert.deepEqual(Array.from(ds.labels), [0, 41, 98]);
   assert.deepEqual(Array.from(ds.coarseLabels), [4, 19, 14]);
   assert.deepEqual(Array.from(ds.images.subarray(1024 * 3, 1024 * 3 + 3)), [11, 0, 201]);
-  assert.deepEqual([0, 41, 98].map((i) => ds.classNames[i]), ["apple", "lawn_mower", "woman"]);
+  assert.deepEqual(
+    [0, 41, 98].map((i) => ds.classNames[i]),
+    ["apple", "lawn_mower", "woman"],
+  );
   assert.equal(data.CIFAR100_CLASSES.length, 100);
   assert.equal(new Set(data.CIFAR100_CLASSES).size, 100);
   assert.equal(data.CIFAR100_SUPERCLASSES.length, 20);
   const coarseOf = data.cifar100CoarseOf();
-  assert.ok(coarseOf.every((c) => c >= 0), "every fine class is in exactly one superclass");
+  assert.ok(
+    coarseOf.every((c) => c >= 0),
+    "every fine class is in exactly one superclass",
+  );
   assert.deepEqual([coarseOf[0], coarseOf[41], coarseOf[98]], [4, 19, 14]);
   assert.equal(data.CIFAR100_SUPERCLASS_NAMES[19], "vehicles_2");
   fs.writeFileSync(path.join(dir, "test.bin"), Buffer.alloc(3074 + 7));
-  assert.throws(() => data.loadCifar100("test", { root }), (e) => e instanceof CorruptDataError && e.byteOffset === 3074);
+  assert.throws(
+    () => data.loadCifar100("test", { root }),
+    (e) => e instanceof CorruptDataError && e.byteOffset === 3074,
+  );
 });
 
 test("heldOutSplit: every 5th class index from 0 is unseen; filterByClasses keeps order and pixels", () => {
@@ -139,42 +166,79 @@ test("zeroShotSplit pools train and test, then holds out every 5th class (as the
   assert.deepEqual(z.unseenClasses, [0, 5]);
   assert.deepEqual(Array.from(z.unseen.labels), [0, 5, 5, 0]);
   assert.deepEqual(Array.from(z.seen.labels), [1, 6, 2]);
-  assert.deepEqual([z.seen.images[0], z.seen.images[3072], z.seen.images[2 * 3072]], [11, 31, 61], "records 1, 3, 6 in pooled order");
+  assert.deepEqual(
+    [z.seen.images[0], z.seen.images[3072], z.seen.images[2 * 3072]],
+    [11, 31, 61],
+    "records 1, 3, 6 in pooled order",
+  );
   assert.equal(z.unseen.source.files.length, 2);
 });
 
 test("missing dataset → DataNotFoundError naming the dirs searched and the fetch command", () => {
   const root = tmpRoot();
-  assert.throws(() => data.loadCifar10("test", { root }), (err) => {
-    assert.ok(err instanceof DataNotFoundError);
-    assert.ok(err.searched.includes(path.join(root, "cifar-10-batches-bin", "test_batch.bin")));
-    assert.match(err.message, /npm run data -- fetch cifar10/);
-    assert.match(err.message, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-    return true;
-  });
-  assert.throws(() => data.loadSst2("dev", { root }), (e) => e instanceof DataNotFoundError && /fetch sst2/.test(e.message) && e.searched[0] === path.join(root, "SST-2", "dev.tsv"));
-  assert.throws(() => data.loadWikiQA("test", { root }), (e) => e instanceof DataNotFoundError && /fetch wikiqa/.test(e.message));
-  assert.throws(() => data.loadFood101({ root }), (e) => e instanceof DataNotFoundError && /fetch food101/.test(e.message));
-  assert.throws(() => data.loadLabelEmbeddings("cifar10_ada-001", { root }), (e) => e instanceof DataNotFoundError);
-  assert.throws(() => data.loadPhotos({ root }), (e) => e instanceof DataNotFoundError && /photos/.test(e.message));
+  assert.throws(
+    () => data.loadCifar10("test", { root }),
+    (err) => {
+      assert.ok(err instanceof DataNotFoundError);
+      assert.ok(err.searched.includes(path.join(root, "cifar-10-batches-bin", "test_batch.bin")));
+      assert.match(err.message, /npm run data -- fetch cifar10/);
+      assert.match(err.message, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+      return true;
+    },
+  );
+  assert.throws(
+    () => data.loadSst2("dev", { root }),
+    (e) =>
+      e instanceof DataNotFoundError &&
+      /fetch sst2/.test(e.message) &&
+      e.searched[0] === path.join(root, "SST-2", "dev.tsv"),
+  );
+  assert.throws(
+    () => data.loadWikiQA("test", { root }),
+    (e) => e instanceof DataNotFoundError && /fetch wikiqa/.test(e.message),
+  );
+  assert.throws(
+    () => data.loadFood101({ root }),
+    (e) => e instanceof DataNotFoundError && /fetch food101/.test(e.message),
+  );
+  assert.throws(
+    () => data.loadLabelEmbeddings("cifar10_ada-001", { root }),
+    (e) => e instanceof DataNotFoundError,
+  );
+  assert.throws(
+    () => data.loadPhotos({ root }),
+    (e) => e instanceof DataNotFoundError && /photos/.test(e.message),
+  );
 });
 
 test("SST-2: GLUE TSV rows, labels 0/1, explicit file; malformed line → CorruptDataError with line number", () => {
   const root = tmpRoot();
   fs.mkdirSync(path.join(root, "SST-2"));
-  fs.writeFileSync(path.join(root, "SST-2", "dev.tsv"), "sentence\tlabel\nit 's a charming journey . \t1\nunflinchingly bleak \t0\n\n");
+  fs.writeFileSync(
+    path.join(root, "SST-2", "dev.tsv"),
+    "sentence\tlabel\nit 's a charming journey . \t1\nunflinchingly bleak \t0\n\n",
+  );
   assert.deepEqual(data.loadSst2("dev", { root }), [
     { sentence: "it 's a charming journey . ", label: 1 },
     { sentence: "unflinchingly bleak ", label: 0 },
   ]);
   const other = path.join(root, "glue-like.tsv");
   fs.writeFileSync(other, "label\tsentence\r\n0\tbad\r\n1\tgood\r\n");
-  assert.deepEqual(data.loadSst2("train", { file: other }), [{ sentence: "bad", label: 0 }, { sentence: "good", label: 1 }]);
+  assert.deepEqual(data.loadSst2("train", { file: other }), [
+    { sentence: "bad", label: 0 },
+    { sentence: "good", label: 1 },
+  ]);
   const bad = path.join(root, "bad.tsv");
   fs.writeFileSync(bad, "sentence\tlabel\nfine\t1\nno tab here\nx\t0\n");
-  assert.throws(() => data.loadSst2("dev", { file: bad }), (e) => e instanceof CorruptDataError && /line 3:/.test(e.message) && e.byteOffset === 22);
+  assert.throws(
+    () => data.loadSst2("dev", { file: bad }),
+    (e) => e instanceof CorruptDataError && /line 3:/.test(e.message) && e.byteOffset === 22,
+  );
   fs.writeFileSync(bad, "sentence\tlabel\nfine\t1\nmeh\t2\n");
-  assert.throws(() => data.loadSst2("dev", { file: bad }), (e) => e instanceof CorruptDataError && /line 3: label "2"/.test(e.message));
+  assert.throws(
+    () => data.loadSst2("dev", { file: bad }),
+    (e) => e instanceof CorruptDataError && /line 3: label "2"/.test(e.message),
+  );
   fs.writeFileSync(bad, "text\tlabel\nfine\t1\n");
   assert.throws(() => data.loadSst2("dev", { file: bad }), /missing column\(s\) "sentence"/);
 });
@@ -199,8 +263,8 @@ test("WikiQA: questions grouped with candidates, pairs, questions with answers",
     "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel",
     "Q1\thow are glacier caves formed?\tD1\tGlacier cave\tD1-0\tA partly submerged glacier cave.\t0",
     "Q1\thow are glacier caves formed?\tD1\tGlacier cave\tD1-1\tA glacier cave is a cave formed within the ice of a glacier .\t1",
-    "Q2\twhat is \"x\"?\tD2\tX\tD2-0\tSomething \"quoted\" else.\t0",
-    "Q2\twhat is \"x\"?\tD2\tX\tD2-1\tNothing.\t0",
+    'Q2\twhat is "x"?\tD2\tX\tD2-0\tSomething "quoted" else.\t0',
+    'Q2\twhat is "x"?\tD2\tX\tD2-1\tNothing.\t0',
   ];
   fs.writeFileSync(path.join(dir, "WikiQA-train.tsv"), rows.join("\n") + "\n");
   const qs = data.loadWikiQA("train", { root });
@@ -217,14 +281,26 @@ test("WikiQA: questions grouped with candidates, pairs, questions with answers",
   assert.equal(qs[1].question, 'what is "x"?');
   const pairs = data.wikiqaPairs(qs);
   assert.equal(pairs.length, 4);
-  assert.deepEqual(pairs[1], { question: "how are glacier caves formed?", sentence: "A glacier cave is a cave formed within the ice of a glacier .", label: 1 });
-  assert.deepEqual(data.questionsWithAnswers(qs).map((q) => q.questionId), ["Q1"]);
+  assert.deepEqual(pairs[1], {
+    question: "how are glacier caves formed?",
+    sentence: "A glacier cave is a cave formed within the ice of a glacier .",
+    label: 1,
+  });
+  assert.deepEqual(
+    data.questionsWithAnswers(qs).map((q) => q.questionId),
+    ["Q1"],
+  );
   fs.writeFileSync(path.join(dir, "WikiQA-dev.tsv"), rows.slice(0, 2).join("\n") + "\nQ9\tq\tD9\tT\tD9-0\ts\n");
-  assert.throws(() => data.loadWikiQA("dev", { root }), (e) => e instanceof CorruptDataError && /line 3: 6 tab-separated fields, header has 7/.test(e.message));
+  assert.throws(
+    () => data.loadWikiQA("dev", { root }),
+    (e) => e instanceof CorruptDataError && /line 3: 6 tab-separated fields, header has 7/.test(e.message),
+  );
 });
 
 async function jpeg(file, rgb, w = 16, h = 16) {
-  await sharp({ create: { width: w, height: h, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg({ quality: 95 }).toFile(file);
+  await sharp({ create: { width: w, height: h, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .jpeg({ quality: 95 })
+    .toFile(file);
 }
 
 function near(actual, expected, tol, msg) {
@@ -249,7 +325,10 @@ test("Food-101 layout: meta lists → items with labels; image folder; decodeIma
     { path: path.join(base, "images", "red_food", "101.jpg"), label: 0, className: "red_food", id: "101" },
     { path: path.join(base, "images", "blue_food", "202.jpg"), label: 1, className: "blue_food", id: "202" },
   ]);
-  assert.deepEqual(data.loadFood101({ root, split: "test" }).items.map((i) => i.id), ["202"]);
+  assert.deepEqual(
+    data.loadFood101({ root, split: "test" }).items.map((i) => i.id),
+    ["202"],
+  );
   assert.match(all.source.note, /subset/);
 
   const red = await data.decodeImage(all.items[0].path, { size: 8 });
@@ -260,7 +339,10 @@ test("Food-101 layout: meta lists → items with labels; image folder; decodeIma
   const contained = await data.decodeImage(all.items[1].path, { size: 8, fit: "contain" });
   near(Array.from(contained.data.subarray(0, 3)), [0, 0, 0], 2, "padding row is black");
   near(Array.from(contained.data.subarray(4 * 8 * 3, 4 * 8 * 3 + 3)), [20, 20, 230], 12, "middle row is the image");
-  const gray = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 90, g: 90, b: 90 } } }).toColourspace("b-w").png().toBuffer();
+  const gray = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+    .toColourspace("b-w")
+    .png()
+    .toBuffer();
   const g = await data.decodeImage(gray);
   assert.equal(g.channels, 3);
   assert.equal(g.data.length, 4 * 4 * 3);
@@ -268,10 +350,19 @@ test("Food-101 layout: meta lists → items with labels; image folder; decodeIma
 
   const folder = data.loadImageFolder(path.join(base, "images"));
   assert.deepEqual(folder.classNames, ["blue_food", "red_food"]);
-  assert.deepEqual(folder.items.map((i) => [i.className, i.label, i.id]), [["blue_food", 0, "202"], ["red_food", 1, "101"]]);
+  assert.deepEqual(
+    folder.items.map((i) => [i.className, i.label, i.id]),
+    [
+      ["blue_food", 0, "202"],
+      ["red_food", 1, "101"],
+    ],
+  );
 
   fs.appendFileSync(path.join(base, "meta", "test.txt"), "blue_food/303\n");
-  assert.throws(() => data.loadFood101({ root }), (e) => e instanceof CorruptDataError && /1 image\(s\) listed in meta\/ are missing/.test(e.message));
+  assert.throws(
+    () => data.loadFood101({ root }),
+    (e) => e instanceof CorruptDataError && /1 image\(s\) listed in meta\/ are missing/.test(e.message),
+  );
   fs.writeFileSync(path.join(base, "meta", "test.txt"), "green_food/1\n");
   assert.throws(() => data.loadFood101({ root, split: "test" }), /line 1: "green_food\/1"/);
 });
@@ -290,8 +381,14 @@ test("photos: sorted files with captions from a JSON file; unknown caption keys 
     { id: "zebra", path: path.join(dir, "zebra.jpg") },
   ]);
   fs.writeFileSync(caps, JSON.stringify({ "pear.jpg": "a pear" }));
-  assert.throws(() => data.loadPhotos({ root, captionsFile: caps }), (e) => e instanceof CorruptDataError && /pear\.jpg/.test(e.message));
-  assert.throws(() => data.loadPhotos({ root, captionsFile: path.join(root, "nope.json") }), (e) => e instanceof DataNotFoundError);
+  assert.throws(
+    () => data.loadPhotos({ root, captionsFile: caps }),
+    (e) => e instanceof CorruptDataError && /pear\.jpg/.test(e.message),
+  );
+  assert.throws(
+    () => data.loadPhotos({ root, captionsFile: path.join(root, "nope.json") }),
+    (e) => e instanceof DataNotFoundError,
+  );
 });
 
 test("JSONL: atomic write, read back, line-numbered errors; instruction data normalised", () => {
@@ -302,13 +399,22 @@ test("JSONL: atomic write, read back, line-numbered errors; instruction data nor
   assert.deepEqual(fs.readdirSync(path.dirname(file)), ["rows.jsonl"], "no temp files left");
   assert.deepEqual(data.readJsonl(file), [{ a: 1 }, { a: "two" }]);
   fs.writeFileSync(file, '{"a":1}\n\n{"a":\n');
-  assert.throws(() => data.readJsonl(file), (e) => e instanceof CorruptDataError && /line 3:/.test(e.message) && e.byteOffset === 9);
+  assert.throws(
+    () => data.readJsonl(file),
+    (e) => e instanceof CorruptDataError && /line 3:/.test(e.message) && e.byteOffset === 9,
+  );
   const instr = path.join(root, "instr.jsonl");
   fs.writeFileSync(instr, '{"instruction":"Say hi","output":"hi"}\n{"text":"plain text"}\n');
-  assert.deepEqual(data.loadInstructionData(instr), [{ text: "Say hi\nhi", instruction: "Say hi", output: "hi" }, { text: "plain text" }]);
+  assert.deepEqual(data.loadInstructionData(instr), [
+    { text: "Say hi\nhi", instruction: "Say hi", output: "hi" },
+    { text: "plain text" },
+  ]);
   assert.equal(data.loadInstructionData(instr, { format: (i, o) => `Q: ${i} A: ${o}` })[0].text, "Q: Say hi A: hi");
   fs.writeFileSync(instr, '{"text":"ok"}\n{"prompt":"x"}\n');
-  assert.throws(() => data.loadInstructionData(instr), (e) => e instanceof CorruptDataError && /line 2:/.test(e.message));
+  assert.throws(
+    () => data.loadInstructionData(instr),
+    (e) => e instanceof CorruptDataError && /line 2:/.test(e.message),
+  );
 });
 
 test("label embeddings: keys in superclass order / web-page spellings mapped by name to class index", () => {
@@ -316,7 +422,11 @@ test("label embeddings: keys in superclass order / web-page spellings mapped by 
   const dir = path.join(root, "llm_labels");
   fs.mkdirSync(dir);
   // CIFAR-10: keys in reverse order; vector of class i = [i, i + 0.5]
-  const c10 = Object.fromEntries([...data.CIFAR10_CLASSES].reverse().map((n) => [n, [data.CIFAR10_CLASSES.indexOf(n), data.CIFAR10_CLASSES.indexOf(n) + 0.5]]));
+  const c10 = Object.fromEntries(
+    [...data.CIFAR10_CLASSES]
+      .reverse()
+      .map((n) => [n, [data.CIFAR10_CLASSES.indexOf(n), data.CIFAR10_CLASSES.indexOf(n) + 0.5]]),
+  );
   fs.writeFileSync(path.join(dir, "cifar10_test-001.json"), JSON.stringify(c10));
   const e10 = data.loadLabelEmbeddings("cifar10_test-001", { root });
   assert.equal(e10.dim, 2);
@@ -325,7 +435,8 @@ test("label embeddings: keys in superclass order / web-page spellings mapped by 
   // CIFAR-100: superclass order with the web page's names ("aquarium fish", "maple", "computer keyboard", "lawn-mower")
   const keyOf = (n) => data.CIFAR100_WEBSITE_NAMES[n] ?? n;
   const c100 = {};
-  for (const s of data.CIFAR100_SUPERCLASSES) for (const m of s.members) c100[keyOf(m)] = [data.CIFAR100_CLASSES.indexOf(m), 1, 2];
+  for (const s of data.CIFAR100_SUPERCLASSES)
+    for (const m of s.members) c100[keyOf(m)] = [data.CIFAR100_CLASSES.indexOf(m), 1, 2];
   fs.writeFileSync(path.join(dir, "cifar100_test-001.json"), JSON.stringify(c100));
   const desc = Object.fromEntries(Object.keys(c100).map((k) => [k, `about ${k}`]));
   fs.writeFileSync(path.join(dir, "cifar100_descriptions.json"), JSON.stringify(desc));
@@ -340,7 +451,11 @@ test("label embeddings: keys in superclass order / web-page spellings mapped by 
   delete c100["computer keyboard"];
   c100["keybaord"] = [0, 1, 2];
   fs.writeFileSync(path.join(dir, "cifar100_bad-001.json"), JSON.stringify(c100));
-  assert.throws(() => data.loadLabelEmbeddings("cifar100_bad-001", { root }), (e) => e instanceof CorruptDataError && /missing class\(es\): keyboard/.test(e.message) && /keybaord/.test(e.message));
+  assert.throws(
+    () => data.loadLabelEmbeddings("cifar100_bad-001", { root }),
+    (e) =>
+      e instanceof CorruptDataError && /missing class\(es\): keyboard/.test(e.message) && /keybaord/.test(e.message),
+  );
   fs.writeFileSync(path.join(dir, "cifar10_ragged-001.json"), JSON.stringify({ ...c10, cat: [1] }));
   assert.throws(() => data.loadLabelEmbeddings("cifar10_ragged-001", { root }), /has 1 dims, others 2/);
   assert.throws(() => data.loadLabelEmbeddings("cifar10_nope-001", { root }), /available: cifar100_bad-001/);
@@ -354,11 +469,25 @@ test("label embeddings: keys in superclass order / web-page spellings mapped by 
 });
 
 test("sliceImages: a contiguous range with its labels; bad ranges are clear errors", () => {
-  const ds = { images: Uint8Array.from({ length: 4 * 12 }, (_, i) => i), labels: Int32Array.from([0, 1, 2, 3]), classNames: ["a", "b", "c", "d"], n: 4, height: 2, width: 2, channels: 3, source: { note: "toy" } };
+  const ds = {
+    images: Uint8Array.from({ length: 4 * 12 }, (_, i) => i),
+    labels: Int32Array.from([0, 1, 2, 3]),
+    classNames: ["a", "b", "c", "d"],
+    n: 4,
+    height: 2,
+    width: 2,
+    channels: 3,
+    source: { note: "toy" },
+  };
   const s = data.sliceImages(ds, 1, 3);
   assert.equal(s.n, 2);
   assert.deepEqual(Array.from(s.labels), [1, 2]);
   assert.deepEqual(Array.from(s.images.slice(0, 2)), [12, 13]);
   assert.match(s.source.note, /toy; images 1–2/);
-  for (const [a, b] of [[2, 2], [-1, 2], [0, 5]]) assert.throws(() => data.sliceImages(ds, a, b), /not inside/);
+  for (const [a, b] of [
+    [2, 2],
+    [-1, 2],
+    [0, 5],
+  ])
+    assert.throws(() => data.sliceImages(ds, a, b), /not inside/);
 });

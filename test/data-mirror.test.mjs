@@ -34,7 +34,15 @@ test("mirror: every mirrored dataset loads with the documented sizes", { skip },
 
   assert.equal(data.loadPhotos({ root }).length, 15);
   const names = data.listLabelEmbeddings(root);
-  for (const n of ["cifar10_ada-001", "cifar10_babbage-001", "cifar10_curie-001", "cifar10_davinci-001", "cifar100_ada-001", "cifar100_desc_ada-001"]) assert.ok(names.includes(n), n);
+  for (const n of [
+    "cifar10_ada-001",
+    "cifar10_babbage-001",
+    "cifar10_curie-001",
+    "cifar10_davinci-001",
+    "cifar100_ada-001",
+    "cifar100_desc_ada-001",
+  ])
+    assert.ok(names.includes(n), n);
   const dims = { "cifar10_ada-001": 1024, "cifar10_davinci-001": 12288, "cifar100_ada-001": 1024 };
   for (const [n, dim] of Object.entries(dims)) assert.equal(data.loadLabelEmbeddings(n, { root }).dim, dim, n);
   const raw = JSON.parse(fs.readFileSync(`${root}/llm_labels/cifar100_ada-001.json`, "utf8"));

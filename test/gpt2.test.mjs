@@ -16,7 +16,9 @@ test("GPT-2 logits match transformers.js ONNX gpt2 within 1e-3", async (t) => {
     loaded = await gpt.loadGpt2();
   } catch (err) {
     if (err.name === "DataNotFoundError") {
-      t.skip(`GPT-2 weights are not on this machine and downloads are off (searched ${gpt.gpt2Candidates().length} folders; set EMBEDLAB_ALLOW_REMOTE=1 with internet)`);
+      t.skip(
+        `GPT-2 weights are not on this machine and downloads are off (searched ${gpt.gpt2Candidates().length} folders; set EMBEDLAB_ALLOW_REMOTE=1 with internet)`,
+      );
       return;
     }
     throw err;
@@ -52,12 +54,37 @@ test("loadGpt2 reads a GPT-2-layout folder (config.json, model.safetensors, toke
   const os = require("node:os");
   const path = require("node:path");
   await lib.backend.initBackend();
-  const texts = ["The jury said it did find that many of the laws are outmoded.", "### Instruction: Say hi. ### Output: hi", "Crème brûlée 🚀 東京"];
+  const texts = [
+    "The jury said it did find that many of the laws are outmoded.",
+    "### Instruction: Say hi. ### Output: hi",
+    "Crème brûlée 🚀 東京",
+  ];
   const tok = gpt.BpeTokenizer.train(texts.concat(texts), 320);
-  const cfg = { n_layer: 1, n_head: 2, n_embd: 8, block_size: 32, vocab_size: 320, dropout: 0, activation: "tanh", layer_norm_epsilon: 1e-5 };
+  const cfg = {
+    n_layer: 1,
+    n_head: 2,
+    n_embd: 8,
+    block_size: 32,
+    vocab_size: 320,
+    dropout: 0,
+    activation: "tanh",
+    layer_norm_epsilon: 1e-5,
+  };
   const src = new gpt.GPT(cfg, undefined, 11);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gpt2-fake-"));
-  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model_type: "gpt2", n_layer: 1, n_head: 2, n_embd: 8, n_positions: 32, vocab_size: 320, layer_norm_epsilon: 1e-5, activation_function: "gelu_new" }));
+  fs.writeFileSync(
+    path.join(dir, "config.json"),
+    JSON.stringify({
+      model_type: "gpt2",
+      n_layer: 1,
+      n_head: 2,
+      n_embd: 8,
+      n_positions: 32,
+      vocab_size: 320,
+      layer_norm_epsilon: 1e-5,
+      activation_function: "gelu_new",
+    }),
+  );
   const tensors = {};
   for (const [k, v] of Object.entries(src.params)) tensors[k] = { shape: v.shape, data: v.dataSync().slice() };
   gpt.writeSafetensors(path.join(dir, "model.safetensors"), tensors);
@@ -65,7 +92,11 @@ test("loadGpt2 reads a GPT-2-layout folder (config.json, model.safetensors, toke
   const { model, tokenizer } = await gpt.loadGpt2({ path: dir });
   assert.equal(tokenizer.eotId, tok.eotId);
   for (const s of [...texts, "  spaces  and\nnew lines", "unseen wörds!"]) {
-    assert.deepEqual(tokenizer.encode(s), tok.encode(s), `transformers.js and the offline BPE agree on ${JSON.stringify(s)}`);
+    assert.deepEqual(
+      tokenizer.encode(s),
+      tok.encode(s),
+      `transformers.js and the offline BPE agree on ${JSON.stringify(s)}`,
+    );
     assert.equal(tokenizer.decode(tokenizer.encode(s)), s);
   }
   const ids = tf.tensor2d([tok.encode(texts[0]).slice(0, 10)], [1, 10], "int32");

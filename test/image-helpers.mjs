@@ -7,8 +7,21 @@ export function syntheticImages(n, classes, jitter = false) {
   for (let i = 0; i < n; i++) {
     const c = classes[i % classes.length];
     labels[i] = c;
-    const oy = (c & 1) * 16, ox = ((c >> 1) & 1) * 16;
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) for (let ch = 0; ch < 3; ch++) images[((i * 32 + oy + y) * 32 + ox + x) * 3 + ch] = jitter ? 200 + ((i * 7 + x) % 50) : 250;
+    const oy = (c & 1) * 16,
+      ox = ((c >> 1) & 1) * 16;
+    for (let y = 0; y < 16; y++)
+      for (let x = 0; x < 16; x++)
+        for (let ch = 0; ch < 3; ch++)
+          images[((i * 32 + oy + y) * 32 + ox + x) * 3 + ch] = jitter ? 200 + ((i * 7 + x) % 50) : 250;
   }
-  return { images, labels, classNames: ["a", "b", "c", "d"], n, height: 32, width: 32, channels: 3, source: { dataset: "synthetic", files: [], root: "" } };
+  return {
+    images,
+    labels,
+    classNames: ["a", "b", "c", "d"],
+    n,
+    height: 32,
+    width: 32,
+    channels: 3,
+    source: { dataset: "synthetic", files: [], root: "" },
+  };
 }

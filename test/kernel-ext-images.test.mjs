@@ -9,7 +9,10 @@ const require = createRequire(import.meta.url);
 const kx = require("@embedlab/kernel-ext");
 const sharp = require("sharp");
 
-const solid = (w, h, channels, color) => sharp({ create: { width: w, height: h, channels, background: color } }).png().toBuffer();
+const solid = (w, h, channels, color) =>
+  sharp({ create: { width: w, height: h, channels, background: color } })
+    .png()
+    .toBuffer();
 
 test("images: HTML grid with shrunk inline thumbnails, escaped captions, and a text listing", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kx-img-"));
@@ -51,7 +54,10 @@ test("images: HTML grid with shrunk inline thumbnails, escaped captions, and a t
 });
 
 test("images: missing files, URLs and non-images give EmbedlabError", async () => {
-  await assert.rejects(kx.imagesBundle([{ src: "/nonexistent/x.png" }]), (e) => e.name === "EmbedlabError" && /cannot read image 0/.test(e.message));
+  await assert.rejects(
+    kx.imagesBundle([{ src: "/nonexistent/x.png" }]),
+    (e) => e.name === "EmbedlabError" && /cannot read image 0/.test(e.message),
+  );
   await assert.rejects(kx.imagesBundle([{ src: "https://example.com/a.png" }]), /offline/);
   await assert.rejects(kx.imagesBundle([{ src: Buffer.from("not an image") }]), /not a readable image/);
   await assert.rejects(kx.imagesBundle([], { columns: 0 }), /columns/);

@@ -50,7 +50,10 @@ test("npm run kernel:install (the CLI) honours JUPYTER_DATA_DIR and EMBEDLAB_DAT
     assert.match(r.stdout, /Installed kernelspec embedlab/);
     checkSpec(JSON.parse(fs.readFileSync(file, "utf8")), "/some/data");
 
-    const printed = spawnSync(process.execPath, [installJs, "--print", "--data-dir", "/other"], { env, encoding: "utf8" });
+    const printed = spawnSync(process.execPath, [installJs, "--print", "--data-dir", "/other"], {
+      env,
+      encoding: "utf8",
+    });
     assert.equal(printed.status, 0, printed.stderr);
     checkSpec(JSON.parse(printed.stdout), "/other");
 
@@ -73,7 +76,11 @@ test("without EMBEDLAB_DATA_DIR the env carries only EMBEDLAB_ROOT; user dir fol
     assert.deepEqual(kx.kernelSpec({ root }).env, { EMBEDLAB_ROOT: root });
     if (process.platform === "linux") assert.equal(kx.jupyterDataDir(), path.join(xdg, "jupyter"));
   } finally {
-    for (const [k, v] of [["EMBEDLAB_DATA_DIR", prev.d], ["JUPYTER_DATA_DIR", prev.j], ["XDG_DATA_HOME", prev.x]]) {
+    for (const [k, v] of [
+      ["EMBEDLAB_DATA_DIR", prev.d],
+      ["JUPYTER_DATA_DIR", prev.j],
+      ["XDG_DATA_HOME", prev.x],
+    ]) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -85,7 +92,10 @@ test("a root without tslab installed is refused before anything is written", () 
   const fake = tmp("kx-noroot-");
   const prefix = tmp("kx-prefix-");
   try {
-    assert.throws(() => kx.installKernelSpec({ prefix, root: fake }), (e) => e.name === "EmbedlabError" && /tslab is not installed/.test(e.message) && /npm install/.test(e.message));
+    assert.throws(
+      () => kx.installKernelSpec({ prefix, root: fake }),
+      (e) => e.name === "EmbedlabError" && /tslab is not installed/.test(e.message) && /npm install/.test(e.message),
+    );
     assert.deepEqual(fs.readdirSync(prefix), []);
     assert.throws(() => kx.installKernelSpec({ prefix, root, name: "../x" }), /bad kernel name/);
     assert.deepEqual(fs.readdirSync(prefix), []);

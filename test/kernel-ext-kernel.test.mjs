@@ -35,7 +35,11 @@ test("inside a kernel: show.vegalite sends ONE display_data with all four repres
   jupyter.lastWriteDisplayData = (msg, update) => messages.push({ msg, update });
   assert.equal(kx.inKernel(), true);
   messages = [];
-  const spec = { data: { values: [{ a: "x", b: 2 }] }, mark: "bar", encoding: { x: { field: "a", type: "nominal", title: "AX" }, y: { field: "b", type: "quantitative" } } };
+  const spec = {
+    data: { values: [{ a: "x", b: 2 }] },
+    mark: "bar",
+    encoding: { x: { field: "a", type: "nominal", title: "AX" }, y: { field: "b", type: "quantitative" } },
+  };
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "kx-k-"));
   process.env.EMBEDLAB_OUTPUT_DIR = out;
   assert.equal(await kx.show.vegalite(spec, { save: "k1" }), undefined); // nothing for tslab to print
@@ -45,7 +49,12 @@ test("inside a kernel: show.vegalite sends ONE display_data with all four repres
   assert.equal(messages.length, 1);
   const { msg, update } = messages[0];
   assert.equal(update, false);
-  assert.deepEqual(Object.keys(msg.data).sort(), ["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(msg.data).sort(), [
+    "application/vnd.vegalite.v5+json",
+    "image/png",
+    "image/svg+xml",
+    "text/plain",
+  ]);
   assert.deepEqual(Object.keys(msg.metadata), ["image/png"], "the PNG's CSS size goes with it");
   assert.ok(msg.metadata["image/png"].width > 0 && msg.metadata["image/png"].height > 0);
   assert.equal(typeof msg.data["application/vnd.vegalite.v5+json"], "object");
@@ -65,7 +74,11 @@ test("inside a kernel: table, markdown and raw bundles (bytes → base64)", () =
   assert.equal(messages.length, 3);
   assert.deepEqual(Object.keys(messages[0].msg.data).sort(), ["text/html", "text/plain"]);
   assert.match(messages[0].msg.data["text/html"], /&lt;script&gt;/);
-  assert.deepEqual(messages[1].msg.data, { "text/markdown": "# Title", "text/html": "<h1>Title</h1>", "text/plain": "# Title" });
+  assert.deepEqual(messages[1].msg.data, {
+    "text/markdown": "# Title",
+    "text/html": "<h1>Title</h1>",
+    "text/plain": "# Title",
+  });
   assert.equal(messages[2].msg.data["image/png"], Buffer.from([1, 2, 3]).toString("base64"));
 });
 
@@ -75,8 +88,14 @@ test("inside a kernel: a live display updates one output in place", () => {
   const d = kx.newLiveDisplay();
   d.update({ "text/plain": "one" });
   d.update({ "text/plain": "two" });
-  assert.deepEqual(messages.map((m) => m.update), [false, true]);
-  assert.deepEqual(messages.map((m) => m.msg.transient.display_id), [d.id, d.id]);
+  assert.deepEqual(
+    messages.map((m) => m.update),
+    [false, true],
+  );
+  assert.deepEqual(
+    messages.map((m) => m.msg.transient.display_id),
+    [d.id, d.id],
+  );
   assert.equal(messages[1].msg.data["text/plain"], "two");
 });
 

@@ -22,7 +22,9 @@ test("text/plain: aligned columns, numbers right-aligned with `digits` decimals,
 });
 
 test("text/html: values, caption, header, and HTML is escaped", () => {
-  const html = kx.tableBundle([{ "<th>": "<b>x</b> & 'y'", v: 1.5 }], { caption: "A <caption>", digits: 1 })["text/html"];
+  const html = kx.tableBundle([{ "<th>": "<b>x</b> & 'y'", v: 1.5 }], { caption: "A <caption>", digits: 1 })[
+    "text/html"
+  ];
   assert.match(html, /<caption>A &lt;caption&gt;<\/caption>/);
   assert.match(html, /<th[^>]*>&lt;th&gt;<\/th>/);
   assert.match(html, /<td[^>]*>&lt;b&gt;x&lt;\/b&gt; &amp; &#39;y&#39;<\/td>/);
@@ -50,13 +52,19 @@ test("maxRows truncates with a note; empty tables say so", () => {
 
 test("a danfo DataFrame is shown like rows", () => {
   const dfd = require("danfojs-node");
-  const df = new dfd.DataFrame([{ word: "king", sim: 0.75 }, { word: "queen", sim: 0.5 }]);
+  const df = new dfd.DataFrame([
+    { word: "king", sim: 0.75 },
+    { word: "queen", sim: 0.5 },
+  ]);
   const text = kx.tableBundle(df, { digits: 2 })["text/plain"];
   assert.deepEqual(text.split("\n"), ["word    sim", "-----  ----", "king   0.75", "queen  0.50"]);
 });
 
 test("bad input gives a clear error", () => {
-  assert.throws(() => kx.tableBundle("rows"), (e) => e.name === "EmbedlabError" && /array of row objects/.test(e.message));
+  assert.throws(
+    () => kx.tableBundle("rows"),
+    (e) => e.name === "EmbedlabError" && /array of row objects/.test(e.message),
+  );
   assert.throws(() => kx.tableBundle([{ a: 1 }, 5]), /row 1 is not an object/);
   assert.throws(() => kx.tableBundle([{ a: 1 }], { digits: -1 }), /digits/);
 });

@@ -14,7 +14,13 @@ const pngSize = (png) => ({ width: png.readUInt32BE(16), height: png.readUInt32B
 
 const barSpec = () => ({
   title: "Fruit counts",
-  data: { values: [{ fruit: "apple", n: 3 }, { fruit: "pear", n: 7 }, { fruit: "plum", n: 5 }] },
+  data: {
+    values: [
+      { fruit: "apple", n: 3 },
+      { fruit: "pear", n: 7 },
+      { fruit: "plum", n: 5 },
+    ],
+  },
   mark: "bar",
   encoding: {
     x: { field: "fruit", type: "nominal", title: "Fruit name" },
@@ -43,14 +49,26 @@ test("text is rasterised: the PNG differs from one rendered with no fonts at all
   if (!fonts.loadSystemFonts) for (const f of fonts.fontFiles) assert.ok(fs.existsSync(f), f);
   if (fonts.fontFiles.length === 0) t.diagnostic("no known font file; relying on resvg's system font scan");
   const { svg, png } = await kx.renderVegaLite(barSpec());
-  const noText = new Resvg(svg, { font: { loadSystemFonts: false, fontFiles: [] }, fitTo: { mode: "zoom", value: 2 }, background: "white", logLevel: "off" }).render().asPng();
+  const noText = new Resvg(svg, {
+    font: { loadSystemFonts: false, fontFiles: [] },
+    fitTo: { mode: "zoom", value: 2 },
+    background: "white",
+    logLevel: "off",
+  })
+    .render()
+    .asPng();
   assert.notDeepEqual(png, noText, "PNG with fonts should contain glyph pixels the font-less render lacks");
 });
 
 test("vegaliteBundle: one bundle with the spec as an object, SVG, base64 PNG and text", async () => {
   const spec = barSpec();
   const { bundle } = await kx.vegaliteBundle(spec);
-  assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"]);
+  assert.deepEqual(Object.keys(bundle).sort(), [
+    "application/vnd.vegalite.v5+json",
+    "image/png",
+    "image/svg+xml",
+    "text/plain",
+  ]);
   const vl = bundle["application/vnd.vegalite.v5+json"];
   assert.equal(typeof vl, "object");
   assert.deepEqual(vl, spec);
@@ -62,8 +80,14 @@ test("vegaliteBundle: one bundle with the spec as an object, SVG, base64 PNG and
 });
 
 test("bad specs give EmbedlabError and a hint", async () => {
-  await assert.rejects(kx.renderVegaLite([1, 2]), (e) => e.name === "EmbedlabError" && /must be an object/.test(e.message));
-  await assert.rejects(kx.renderVegaLite({ mark: "bar", encoding: { x: { field: "a", type: "nonsense" } }, data: { values: [] } }), (e) => e.name === "EmbedlabError");
+  await assert.rejects(
+    kx.renderVegaLite([1, 2]),
+    (e) => e.name === "EmbedlabError" && /must be an object/.test(e.message),
+  );
+  await assert.rejects(
+    kx.renderVegaLite({ mark: "bar", encoding: { x: { field: "a", type: "nonsense" } }, data: { values: [] } }),
+    (e) => e.name === "EmbedlabError",
+  );
   await assert.rejects(kx.renderVegaLite(barSpec(), { scale: 0 }), /scale/);
 });
 
@@ -94,10 +118,15 @@ test("vegaliteBundle: PNG metadata gives the figure's CSS size (the PNG itself i
   const png = Buffer.from(bundle["image/png"], "base64");
   const pngSize = { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
   const svgTag = /<svg[^>]*>/.exec(bundle["image/svg+xml"])[0];
-  const css = { width: Number(/ width="([\d.]+)"/.exec(svgTag)[1]), height: Number(/ height="([\d.]+)"/.exec(svgTag)[1]) };
+  const css = {
+    width: Number(/ width="([\d.]+)"/.exec(svgTag)[1]),
+    height: Number(/ height="([\d.]+)"/.exec(svgTag)[1]),
+  };
   assert.ok(css.width > 300 && css.height > 200, "axes and title add to the plot area");
   assert.deepEqual(metadata, { "image/png": css });
   assert.deepEqual({ width: figure.width, height: figure.height }, css);
   assert.deepEqual(pngSize, { width: 2 * css.width, height: 2 * css.height });
-  assert.deepEqual((await kx.vegaliteBundle(barSpec(), { scale: 1 })).metadata, { "image/png": (await kx.vegaliteBundle(barSpec())).metadata["image/png"] });
+  assert.deepEqual((await kx.vegaliteBundle(barSpec(), { scale: 1 })).metadata, {
+    "image/png": (await kx.vegaliteBundle(barSpec())).metadata["image/png"],
+  });
 });

@@ -27,9 +27,12 @@ test("unguarded, zeromq throws EBUSY when a send follows its deferred 513th one 
   const { pub, close } = await pair(Plain);
   try {
     const sends = [];
-    assert.throws(() => {
-      while (sends.length < 2000) sends.push(pub.send([String(sends.length)]));
-    }, (err) => err.code === "EBUSY");
+    assert.throws(
+      () => {
+        while (sends.length < 2000) sends.push(pub.send([String(sends.length)]));
+      },
+      (err) => err.code === "EBUSY",
+    );
     assert.equal(sends.length, 513);
     await Promise.all(sends); // the deferred one goes out on a later turn
   } finally {
@@ -61,7 +64,10 @@ test("guarded, the same bursts (in one turn and across turns) all arrive, in ord
     await Promise.all(sends);
     await Promise.race([received, new Promise((r) => setTimeout(r, 10_000))]);
     assert.equal(got.length, 2 * N);
-    assert.ok(got.every((v, i) => v === i), "messages arrive in the order they were sent");
+    assert.ok(
+      got.every((v, i) => v === i),
+      "messages arrive in the order they were sent",
+    );
   } finally {
     close();
   }
@@ -72,7 +78,10 @@ test("a send error other than EBUSY still reaches the caller", async () => {
   queueSendsWhenBusy([Guarded]);
   const pub = new Guarded();
   pub.close();
-  assert.throws(() => pub.send(["x"]), (err) => err.code === "EBADF");
+  assert.throws(
+    () => pub.send(["x"]),
+    (err) => err.code === "EBADF",
+  );
 });
 
 test("unboundedPublishers: a patched publisher binds with no send high-water mark (queues, never drops)", async () => {

@@ -13,7 +13,15 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const run = (cmd, args, cwd = root) => spawnSync(cmd, args, { cwd, encoding: "utf8" });
 
 test("lib/, kernel-ext/ and ci/ follow the layer rules (no upward imports, no cycles, no dist/ deep imports)", () => {
-  const r = run(bin("depcruise"), ["lib/src", "kernel-ext/src", "ci/src", "--config", ".dependency-cruiser.cjs", "--output-type", "err"]);
+  const r = run(bin("depcruise"), [
+    "lib/src",
+    "kernel-ext/src",
+    "ci/src",
+    "--config",
+    ".dependency-cruiser.cjs",
+    "--output-type",
+    "err",
+  ]);
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
@@ -28,7 +36,11 @@ test("the layer rules fail on an upward import, a cycle and a dist/ deep import"
   put("lib/src/models/encode.ts", 'import { x } from "../core";\nexport const encode = () => x;\n');
   put("lib/dist/core/index.js", "exports.y = 1;\n");
   put("ci/src/run.ts", 'import { y } from "../../lib/dist/core";\nexport const z = y;\n');
-  const r = run(bin("depcruise"), ["lib/src", "ci/src", "--config", path.join(root, ".dependency-cruiser.cjs"), "--output-type", "err"], dir);
+  const r = run(
+    bin("depcruise"),
+    ["lib/src", "ci/src", "--config", path.join(root, ".dependency-cruiser.cjs"), "--output-type", "err"],
+    dir,
+  );
   assert.notEqual(r.status, 0);
   assert.match(r.stdout, /core-imports-higher-layer: lib\/src\/core\/index\.ts → lib\/src\/models\/encode\.ts/);
   assert.match(r.stdout, /no-cycles/);
@@ -44,10 +56,22 @@ test("sources and notebook cells are formatted (npm run format:check)", () => {
 test("the format check fails on unformatted code, unformatted notebook cells and cells without an id", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-format-"));
   fs.writeFileSync(path.join(dir, "bad.ts"), "const   a = {b:1}\n");
-  const p = run(bin("prettier"), ["--check", "--config", path.join(root, ".prettierrc.json"), path.join(dir, "bad.ts")]);
+  const p = run(bin("prettier"), [
+    "--check",
+    "--config",
+    path.join(root, ".prettierrc.json"),
+    path.join(dir, "bad.ts"),
+  ]);
   assert.notEqual(p.status, 0);
   const nb = (cells) => ({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells });
-  const code = (id, source) => ({ cell_type: "code", ...(id ? { id } : {}), metadata: {}, source, outputs: [], execution_count: null });
+  const code = (id, source) => ({
+    cell_type: "code",
+    ...(id ? { id } : {}),
+    metadata: {},
+    source,
+    outputs: [],
+    execution_count: null,
+  });
   const check = (name, cells) => {
     const f = path.join(dir, name);
     fs.writeFileSync(f, JSON.stringify(nb(cells), null, 1) + "\n");

@@ -22,7 +22,10 @@ test("glove-100d: 100-d unit vectors; king nearer queen than carrot; OOV skipped
   assert.equal(Math.hypot(...oovOnly), 0, "a text with no known word gives the zero vector");
   assert.ok(models.cosine(king, kingOov) > 0.99999, "unknown words are skipped");
   // Stop words are dropped when content words exist; kept otherwise.
-  assert.deepEqual(models.gloveTokens("The King's horses, don't run!").map((t) => t.word), ["the", "king", "'s", "horses", "do", "not", "run"]);
+  assert.deepEqual(
+    models.gloveTokens("The King's horses, don't run!").map((t) => t.word),
+    ["the", "king", "'s", "horses", "do", "not", "run"],
+  );
   const [the] = await enc.embed(["the"]);
   assert.ok(Math.abs(Math.hypot(...the) - 1) < 1e-5, "a stop-word-only text still has a vector");
 });

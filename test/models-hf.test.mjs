@@ -40,8 +40,20 @@ function valueInfo(name, elemType, dims) {
 }
 /** ONNX model: last_hidden_state = Gather(E[V,H], input_ids); attention_mask is a declared input. */
 function tinyOnnx(E, V, H) {
-  const init = msg(fVar(1, V), fVar(1, H), fVar(2, 1 /* FLOAT */), fBytes(8, "embeddings.weight"), fBytes(9, Buffer.from(new Float32Array(E).buffer)));
-  const node = msg(fBytes(1, "embeddings.weight"), fBytes(1, "input_ids"), fBytes(2, "last_hidden_state"), fBytes(3, "gather"), fBytes(4, "Gather"));
+  const init = msg(
+    fVar(1, V),
+    fVar(1, H),
+    fVar(2, 1 /* FLOAT */),
+    fBytes(8, "embeddings.weight"),
+    fBytes(9, Buffer.from(new Float32Array(E).buffer)),
+  );
+  const node = msg(
+    fBytes(1, "embeddings.weight"),
+    fBytes(1, "input_ids"),
+    fBytes(2, "last_hidden_state"),
+    fBytes(3, "gather"),
+    fBytes(4, "Gather"),
+  );
   const graph = msg(
     fBytes(1, node),
     fBytes(2, "tiny"),
@@ -62,13 +74,33 @@ function writeTinyBert(modelId) {
   const dir = models.hfLocalModelPath(modelId);
   fs.mkdirSync(path.join(dir, "onnx"), { recursive: true });
   fs.writeFileSync(path.join(dir, "onnx", "model.onnx"), tinyOnnx(E, VOCAB.length, H));
-  fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ model_type: "bert", architectures: ["BertModel"], hidden_size: H, vocab_size: VOCAB.length }));
+  fs.writeFileSync(
+    path.join(dir, "config.json"),
+    JSON.stringify({ model_type: "bert", architectures: ["BertModel"], hidden_size: H, vocab_size: VOCAB.length }),
+  );
   fs.writeFileSync(
     path.join(dir, "tokenizer_config.json"),
-    JSON.stringify({ tokenizer_class: "BertTokenizer", do_lower_case: true, model_max_length: 64, cls_token: "[CLS]", sep_token: "[SEP]", pad_token: "[PAD]", unk_token: "[UNK]" }),
+    JSON.stringify({
+      tokenizer_class: "BertTokenizer",
+      do_lower_case: true,
+      model_max_length: 64,
+      cls_token: "[CLS]",
+      sep_token: "[SEP]",
+      pad_token: "[PAD]",
+      unk_token: "[UNK]",
+    }),
   );
-  const special = (id, content) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  const cls = { SpecialToken: { id: "[CLS]", type_id: 0 } }, sep = { SpecialToken: { id: "[SEP]", type_id: 0 } };
+  const special = (id, content) => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: false,
+    special: true,
+  });
+  const cls = { SpecialToken: { id: "[CLS]", type_id: 0 } },
+    sep = { SpecialToken: { id: "[SEP]", type_id: 0 } };
   fs.writeFileSync(
     path.join(dir, "tokenizer.json"),
     JSON.stringify({
@@ -76,16 +108,37 @@ function writeTinyBert(modelId) {
       truncation: null,
       padding: null,
       added_tokens: [special(0, "[PAD]"), special(1, "[UNK]"), special(2, "[CLS]"), special(3, "[SEP]")],
-      normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+      normalizer: {
+        type: "BertNormalizer",
+        clean_text: true,
+        handle_chinese_chars: true,
+        strip_accents: null,
+        lowercase: true,
+      },
       pre_tokenizer: { type: "BertPreTokenizer" },
       post_processor: {
         type: "TemplateProcessing",
         single: [cls, { Sequence: { id: "A", type_id: 0 } }, sep],
-        pair: [cls, { Sequence: { id: "A", type_id: 0 } }, sep, { Sequence: { id: "B", type_id: 1 } }, { SpecialToken: { id: "[SEP]", type_id: 1 } }],
-        special_tokens: { "[CLS]": { id: "[CLS]", ids: [2], tokens: ["[CLS]"] }, "[SEP]": { id: "[SEP]", ids: [3], tokens: ["[SEP]"] } },
+        pair: [
+          cls,
+          { Sequence: { id: "A", type_id: 0 } },
+          sep,
+          { Sequence: { id: "B", type_id: 1 } },
+          { SpecialToken: { id: "[SEP]", type_id: 1 } },
+        ],
+        special_tokens: {
+          "[CLS]": { id: "[CLS]", ids: [2], tokens: ["[CLS]"] },
+          "[SEP]": { id: "[SEP]", ids: [3], tokens: ["[SEP]"] },
+        },
       },
       decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-      model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab: Object.fromEntries(VOCAB.map((w, i) => [w, i])) },
+      model: {
+        type: "WordPiece",
+        unk_token: "[UNK]",
+        continuing_subword_prefix: "##",
+        max_input_chars_per_word: 100,
+        vocab: Object.fromEntries(VOCAB.map((w, i) => [w, i])),
+      },
     }),
   );
   return dir;
@@ -114,9 +167,18 @@ test("offline, a missing hub model is an EmbedlabError naming the model and how 
   };
   await assert.rejects(models.loadTextEncoder("hf:Xenova/all-MiniLM-L6-v2"), check);
   await assert.rejects(models.loadTextEncoder("hf:Xenova/all-MiniLM-L6-v2", { profile: "quick" }), check);
-  await assert.rejects(models.loadTextEncoder("hf-clip-text:Xenova/clip-vit-base-patch32"), /clip-vit-base-patch32[\s\S]*EMBEDLAB_ALLOW_REMOTE/);
-  await assert.rejects(models.loadImageEncoder("hf:Xenova/clip-vit-base-patch32"), /clip-vit-base-patch32[\s\S]*EMBEDLAB_ALLOW_REMOTE/);
-  await assert.rejects(models.hfZeroShot("Xenova/nli-deberta-v3-xsmall", { a: ["x"], b: ["y"] }), /nli-deberta-v3-xsmall[\s\S]*EMBEDLAB_ALLOW_REMOTE/);
+  await assert.rejects(
+    models.loadTextEncoder("hf-clip-text:Xenova/clip-vit-base-patch32"),
+    /clip-vit-base-patch32[\s\S]*EMBEDLAB_ALLOW_REMOTE/,
+  );
+  await assert.rejects(
+    models.loadImageEncoder("hf:Xenova/clip-vit-base-patch32"),
+    /clip-vit-base-patch32[\s\S]*EMBEDLAB_ALLOW_REMOTE/,
+  );
+  await assert.rejects(
+    models.hfZeroShot("Xenova/nli-deberta-v3-xsmall", { a: ["x"], b: ["y"] }),
+    /nli-deberta-v3-xsmall[\s\S]*EMBEDLAB_ALLOW_REMOTE/,
+  );
 });
 
 test("a local transformers.js model loads offline: mean pooling over real tokens, normalised", async () => {
@@ -133,14 +195,19 @@ test("a local transformers.js model loads offline: mean pooling over real tokens
     expected(["[CLS]", "king", "##s", "[UNK]", "[SEP]"]),
     expected(["[CLS]", "the", "[SEP]"]),
   ];
-  got.forEach((v, i) => v.forEach((x, j) => assert.ok(Math.abs(x - want[i][j]) < 1e-5, `text ${i} dim ${j}: ${x} vs ${want[i][j]}`)));
+  got.forEach((v, i) =>
+    v.forEach((x, j) => assert.ok(Math.abs(x - want[i][j]) < 1e-5, `text ${i} dim ${j}: ${x} vs ${want[i][j]}`)),
+  );
   // Batch size 1 gives the same vectors.
   const one = await enc.embed(texts, { batchSize: 1 });
   one.forEach((v, i) => assert.ok(models.cosine(v, got[i]) > 0.99999));
   // And it composes with the disk cache.
   const cached = models.cachedEncoder(enc);
   await cached.embed(texts);
-  await models.cachedEncoder(enc).embed(texts).then((v) => assert.ok(models.cosine(v[0], got[0]) > 0.99999));
+  await models
+    .cachedEncoder(enc)
+    .embed(texts)
+    .then((v) => assert.ok(models.cosine(v[0], got[0]) > 0.99999));
 });
 
 test("offline, a partly present model (config but no weights) is reported the same way", async () => {

@@ -63,14 +63,23 @@ test("cached:<file.json> looks up vectors and names missing texts", async () => 
   const enc = await models.loadTextEncoder(`cached:${file}`);
   assert.equal(enc.dim, 3);
   const [c, d] = await enc.embed(["cat", "dog"]);
-  assert.deepEqual([...c].map((x) => +x.toFixed(6)), [0.6, 0.8, 0]);
+  assert.deepEqual(
+    [...c].map((x) => +x.toFixed(6)),
+    [0.6, 0.8, 0],
+  );
   assert.deepEqual([...d], [0, 0, 1]);
   const raw = await models.loadTextEncoder(`cached:${file}`, { normalize: false });
   assert.deepEqual([...(await raw.embed(["cat"]))[0]], [3, 4, 0]);
-  await assert.rejects(enc.embed(["cat", "zebra", "okapi"]), (e) => e.name === "EmbedlabError" && /zebra/.test(e.message) && /okapi/.test(e.message) && /2 text/.test(e.message));
+  await assert.rejects(
+    enc.embed(["cat", "zebra", "okapi"]),
+    (e) => e.name === "EmbedlabError" && /zebra/.test(e.message) && /okapi/.test(e.message) && /2 text/.test(e.message),
+  );
   fs.writeFileSync(path.join(tmp, "bad.json"), JSON.stringify({ a: [1, 2], b: [1] }));
   await assert.rejects(models.loadTextEncoder(`cached:${path.join(tmp, "bad.json")}`), /entry "b" has 1 numbers/);
-  await assert.rejects(models.loadTextEncoder(`cached:${path.join(tmp, "nope.json")}`), (e) => e.name === "DataNotFoundError");
+  await assert.rejects(
+    models.loadTextEncoder(`cached:${path.join(tmp, "nope.json")}`),
+    (e) => e.name === "DataNotFoundError",
+  );
 });
 
 function countingEncoder(dim = 4) {
@@ -145,7 +154,10 @@ test("cachedEncoder wraps image encoders (raw pixels and buffers)", async () => 
   const a = await models.cachedEncoder(inner, { dir }).embedImages([img, Buffer.from("xyz")]);
   const b = await models.cachedEncoder(inner, { dir }).embedImages([img, Buffer.from("xyz")]);
   assert.equal(n, 2);
-  assert.deepEqual(b.map((v) => [...v]), a.map((v) => [...v]));
+  assert.deepEqual(
+    b.map((v) => [...v]),
+    a.map((v) => [...v]),
+  );
   await models.cachedEncoder(inner, { dir }).embedImages([{ ...img, data: new Uint8Array(18).fill(8) }]);
   assert.equal(n, 3, "different pixels are a different key");
   // Files are keyed by content: the same bytes under another name are a hit.
@@ -153,7 +165,10 @@ test("cachedEncoder wraps image encoders (raw pixels and buffers)", async () => 
   fs.writeFileSync(path.join(tmp, "b.bin"), "same-bytes");
   await models.cachedEncoder(inner, { dir }).embedImages([path.join(tmp, "a.bin"), path.join(tmp, "b.bin")]);
   assert.equal(n, 4);
-  await assert.rejects(models.cachedEncoder(inner, { dir }).embedImages([path.join(tmp, "missing.jpg")]), (e) => e.name === "DataNotFoundError");
+  await assert.rejects(
+    models.cachedEncoder(inner, { dir }).embedImages([path.join(tmp, "missing.jpg")]),
+    (e) => e.name === "DataNotFoundError",
+  );
 });
 
 test("zero-shot by prompt-ensemble centroids classifies obvious sentences", async () => {
@@ -168,7 +183,10 @@ test("zero-shot by prompt-ensemble centroids classifies obvious sentences", asyn
     "Add the garlic and simmer the tomato sauce for ten minutes.",
     "Heavy snow and strong winds are expected tomorrow.",
   ]);
-  assert.deepEqual(res.map((r) => r.label), ["sports", "food", "weather"]);
+  assert.deepEqual(
+    res.map((r) => r.label),
+    ["sports", "food", "weather"],
+  );
   for (const r of res) {
     assert.deepEqual(Object.keys(r.scores).sort(), ["food", "sports", "weather"]);
     assert.equal(Math.max(...Object.values(r.scores)), r.scores[r.label]);
@@ -178,7 +196,10 @@ test("zero-shot by prompt-ensemble centroids classifies obvious sentences", asyn
 });
 
 test("openai: without a key → a clear error; unknown ids are rejected", async () => {
-  await assert.rejects(models.loadTextEncoder("openai:text-embedding-3-small"), (e) => e.name === "EmbedlabError" && /OPENAI_API_KEY/.test(e.message));
+  await assert.rejects(
+    models.loadTextEncoder("openai:text-embedding-3-small"),
+    (e) => e.name === "EmbedlabError" && /OPENAI_API_KEY/.test(e.message),
+  );
   await assert.rejects(models.loadTextEncoder("bert-base"), /unknown text encoder "bert-base"[\s\S]*use-lite/);
   await assert.rejects(models.loadTextEncoder("hf:"), /missing its argument/);
   await assert.rejects(models.loadImageEncoder("resnet"), /unknown image encoder/);
@@ -202,12 +223,21 @@ test("openai: batched requests, results cached on disk (fake endpoint)", async (
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const baseUrl = `http://127.0.0.1:${server.address().port}/v1`;
   try {
-    const opts = { apiKey: "sk-test", baseUrl, dimensions: 3, normalize: false, cache: { dir: path.join(tmp, "cache-openai") } };
+    const opts = {
+      apiKey: "sk-test",
+      baseUrl,
+      dimensions: 3,
+      normalize: false,
+      cache: { dir: path.join(tmp, "cache-openai") },
+    };
     const enc = await models.loadTextEncoder("openai:text-embedding-3-small", opts);
     const texts = Array.from({ length: 5 }, (_, i) => "x".repeat(i + 1));
     const v = await enc.embed(texts, { batchSize: 2 });
     assert.equal(requests, 3);
-    assert.deepEqual(v.map((x) => x[0]), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      v.map((x) => x[0]),
+      [1, 2, 3, 4, 5],
+    );
     const enc2 = await models.loadTextEncoder("openai:text-embedding-3-small", opts);
     await enc2.embed(texts);
     assert.equal(requests, 3, "second run made requests");
@@ -237,9 +267,18 @@ test("embedInBatches (shared by the HF encoders): chunk sizes, order, and the hf
     return chunk.map((v) => new Float32Array([v, -v]));
   });
   assert.deepEqual(seen, [2, 2, 1]);
-  assert.deepEqual(out.map((v) => v[0]), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    out.map((v) => v[0]),
+    [1, 2, 3, 4, 5],
+  );
   assert.deepEqual(await embedInBatches([], 0, "x", async () => assert.fail("no chunk expected")), []);
   const r = rows({ dims: [2, 3], data: [1, 2, 3, 4, 5, 6] }, 2);
-  assert.deepEqual(r.map((v) => [...v]), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(
+    r.map((v) => [...v]),
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+  );
   assert.throws(() => rows({ dims: [3, 2], data: [1, 2, 3, 4, 5, 6] }, 2), /unexpected output shape/);
 });

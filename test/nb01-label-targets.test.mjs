@@ -23,7 +23,12 @@ test("targetMatrix: raw rows are unit length and keep their direction", () => {
 
 test("targetMatrix: seen-centring subtracts the seen classes' mean only", () => {
   // Similar raw vectors (cosine ~0.99) become well separated once the seen mean is removed.
-  const v = [[10, 1, 0], [10, 0, 1], [10, -1, 0], [10, 0, -1]].map((r) => Float32Array.from(r));
+  const v = [
+    [10, 1, 0],
+    [10, 0, 1],
+    [10, -1, 0],
+    [10, 0, -1],
+  ].map((r) => Float32Array.from(r));
   const raw = lt.targetMatrix(v, { center: "none" });
   assert.ok(dot(raw[0], raw[2]) > 0.97);
   const c = lt.targetMatrix(v, { center: "seen", seen: [0, 1, 2] });
@@ -31,7 +36,10 @@ test("targetMatrix: seen-centring subtracts the seen classes' mean only", () => 
   const e = [0, 1, -1 / 3].map((x) => x / norm([0, 1, -1 / 3]));
   c[0].forEach((x, i) => assert.ok(Math.abs(x - e[i]) < 1e-6, `component ${i}: ${x} vs ${e[i]}`));
   // the unseen class 3 is centred with the same (seen) mean: [0, 0, -4/3] → [0, 0, -1]
-  assert.deepEqual(Array.from(c[3]).map((x) => Math.round(x * 1e6) / 1e6), [0, 0, -1]);
+  assert.deepEqual(
+    Array.from(c[3]).map((x) => Math.round(x * 1e6) / 1e6),
+    [0, 0, -1],
+  );
   // changing the unseen vector does not move the seen targets
   const v2 = v.slice(0, 3).concat([Float32Array.from([99, 5, 5])]);
   const c2 = lt.targetMatrix(v2, { center: "seen", seen: [0, 1, 2] });
@@ -42,19 +50,32 @@ test("targetMatrix: clear errors for bad input", () => {
   assert.throws(() => lt.targetMatrix([], { center: "none" }), /no label vectors/);
   assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2]), Float32Array.from([1])], { center: "none" }), /dims/);
   assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2])], { center: "seen", seen: [3] }), /seen class 3/);
-  assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2]), Float32Array.from([1, 2])], { center: "seen" }), /zero after centring/);
+  assert.throws(
+    () => lt.targetMatrix([Float32Array.from([1, 2]), Float32Array.from([1, 2])], { center: "seen" }),
+    /zero after centring/,
+  );
   assert.throws(() => lt.targetMatrix([Float32Array.from([1, 2])], { center: "mean" }), /unknown centering/);
 });
 
 test("parseRunSpec and parseSourceId", () => {
   assert.deepEqual(lt.parseRunSpec("onehot"), { kind: "onehot", name: "onehot" });
-  assert.deepEqual(lt.parseRunSpec(" emb_ce:gpt3-davinci "), { kind: "emb_ce", source: "gpt3-davinci", name: "emb_ce:gpt3-davinci" });
+  assert.deepEqual(lt.parseRunSpec(" emb_ce:gpt3-davinci "), {
+    kind: "emb_ce",
+    source: "gpt3-davinci",
+    name: "emb_ce:gpt3-davinci",
+  });
   assert.throws(() => lt.parseRunSpec("cosine"), /needs a label source/);
   assert.throws(() => lt.parseRunSpec("onehot:use-lite"), /no label source/);
   assert.throws(() => lt.parseRunSpec("hinge:use-lite"), /bad target run/);
   assert.deepEqual(lt.parseRunSpec("onehot@0.004"), { kind: "onehot", name: "onehot", peakLr: 0.004 });
-  assert.deepEqual(lt.parseRunSpec("cosine:gpt3-davinci@2e-3"), { kind: "cosine", source: "gpt3-davinci", name: "cosine:gpt3-davinci", peakLr: 0.002 });
-  for (const bad of ["onehot@", "onehot@-1", "onehot@x", "onehot@0.1@0.2"]) assert.throws(() => lt.parseRunSpec(bad), /bad learning rate/);
+  assert.deepEqual(lt.parseRunSpec("cosine:gpt3-davinci@2e-3"), {
+    kind: "cosine",
+    source: "gpt3-davinci",
+    name: "cosine:gpt3-davinci",
+    peakLr: 0.002,
+  });
+  for (const bad of ["onehot@", "onehot@-1", "onehot@x", "onehot@0.1@0.2"])
+    assert.throws(() => lt.parseRunSpec(bad), /bad learning rate/);
   assert.deepEqual(lt.parseSourceId("gpt3-ada-desc"), { family: "gpt3", size: "ada", texts: "descriptions" });
   assert.deepEqual(lt.parseSourceId("glove-100d"), { family: "glove-100d", texts: "names" });
   assert.throws(() => lt.parseSourceId("gpt3-gpt4"), /unknown GPT-3 size/);
@@ -67,16 +88,40 @@ test("the onehot-vectors control source: unit vectors that centre into a regular
   const s = await lt.loadLabelSource("onehot-vectors", "cifar10");
   assert.equal(s.vectors.length, 10);
   assert.equal(s.dim, 10);
-  s.vectors.forEach((v, i) => assert.deepEqual(Array.from(v), Array.from({ length: 10 }, (_, j) => (i === j ? 1 : 0))));
+  s.vectors.forEach((v, i) =>
+    assert.deepEqual(
+      Array.from(v),
+      Array.from({ length: 10 }, (_, j) => (i === j ? 1 : 0)),
+    ),
+  );
   const span = lt.targetsInSpan(lt.targetMatrix(s.vectors, { center: "seen" }));
   assert.equal(span[0].length, 9, "10 centred unit vectors span 9 dimensions");
   const cos = lib.metrics.cosineSimilarityMatrix(span);
-  for (let i = 0; i < 10; i++) for (let j = 0; j < 10; j++) assert.ok(Math.abs(cos[i][j] - (i === j ? 1 : -1 / 9)) < 1e-5, `cos ${i},${j} = ${cos[i][j]}`);
+  for (let i = 0; i < 10; i++)
+    for (let j = 0; j < 10; j++)
+      assert.ok(Math.abs(cos[i][j] - (i === j ? 1 : -1 / 9)) < 1e-5, `cos ${i},${j} = ${cos[i][j]}`);
   assert.equal((await lt.loadLabelSource("onehot-vectors", "cifar100")).vectors.length, 100);
 });
 
 test("resolveConfig: profile defaults and validation", () => {
-  const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 0.002, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "span", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
+  const base = {
+    profile: "quick",
+    targetRuns: "",
+    epochs: 0,
+    zeroShotEpochs: 0,
+    batchSize: 0,
+    schedule: "",
+    peakLr: 0.002,
+    warmup: 0.15,
+    augment: true,
+    temperature: 0.1,
+    center: "seen",
+    regressionSpace: "span",
+    heldOutEvery: 5,
+    seed: 1,
+    trainLimit: 0,
+    maxStepsPerEpoch: 0,
+  };
   const q = lt.resolveConfig(base);
   assert.equal(q.dataset, "cifar10");
   assert.equal(q.arch, "small");
@@ -84,7 +129,10 @@ test("resolveConfig: profile defaults and validation", () => {
   assert.equal(q.batchSize, 64);
   assert.ok(q.runs[0].kind === "onehot" && q.runs.length >= 2);
   const f = lt.resolveConfig({ ...base, profile: "full" });
-  assert.deepEqual([f.dataset, f.arch, f.schedule, f.epochs, f.batchSize], ["cifar100", "resnet18", "sgd-onecycle", 155, 76]);
+  assert.deepEqual(
+    [f.dataset, f.arch, f.schedule, f.epochs, f.batchSize],
+    ["cifar100", "resnet18", "sgd-onecycle", 155, 76],
+  );
   assert.equal(lt.resolveConfig({ ...base, epochs: 7 }).epochs, 7);
   assert.throws(() => lt.resolveConfig({ ...base, targetRuns: "cosine:use-lite" }), /must include onehot/);
   assert.throws(() => lt.resolveConfig({ ...base, profile: "medium" }), /unknown profile/);
@@ -92,8 +140,16 @@ test("resolveConfig: profile defaults and validation", () => {
   assert.throws(() => lt.resolveConfig({ ...base, regressionSpace: "half" }), /unknown regressionSpace/);
   assert.equal(lt.resolveConfig({ ...base, regressionSpace: "" }).regressionSpace, "span");
   assert.equal(lt.resolveConfig({ ...base, regressionSpace: "", profile: "full" }).regressionSpace, "full");
-  assert.deepEqual(q.runs.map((r) => r.peakLr), [0.004, 0.002, 0.002, 0.002], "quick runs carry the lr selected on validation");
-  assert.deepEqual(q.runs.filter((r) => lt.isControlRun({ source: r.source ?? "" })).map((r) => r.name), ["cosine:onehot-vectors"], "quick has the cosine control run, last (the other runs keep their seeds)");
+  assert.deepEqual(
+    q.runs.map((r) => r.peakLr),
+    [0.004, 0.002, 0.002, 0.002],
+    "quick runs carry the lr selected on validation",
+  );
+  assert.deepEqual(
+    q.runs.filter((r) => lt.isControlRun({ source: r.source ?? "" })).map((r) => r.name),
+    ["cosine:onehot-vectors"],
+    "quick has the cosine control run, last (the other runs keep their seeds)",
+  );
   assert.equal(q.runs[q.runs.length - 1].source, lt.CONTROL_SOURCE);
   assert.throws(() => lt.resolveConfig({ ...base, epochs: -1 }), /non-negative integer/);
 });
@@ -113,7 +169,10 @@ test("zeroShotReport: top-1 among unseen classes only, chance, confusion", () =>
   assert.ok(r.top1.lo <= 0.6 && r.top1.hi >= 0.6);
   assert.equal(r.chanceTop1, 0.5);
   assert.equal(r.top5, undefined);
-  assert.deepEqual(r.confusion, [[1, 1], [1, 2]]);
+  assert.deepEqual(r.confusion, [
+    [1, 1],
+    [1, 2],
+  ]);
   assert.throws(() => lt.zeroShotReport(rows, [0, 0, 1, 2, 2], [0, 2]), /not unseen/);
 });
 
@@ -143,12 +202,28 @@ test("superclassOrder / groups / reorderMatrix", () => {
   assert.equal(g[lib.data.CIFAR100_CLASSES.indexOf("apple")], "fruit_and_vegetables");
   s.order.forEach((c, i) => assert.equal(g[c], s.groups[i]));
   assert.deepEqual(lt.cifar10Groups().filter((x) => x === "vehicle").length, 4);
-  const m = [[0, 1, 2], [10, 11, 12], [20, 21, 22]];
-  assert.deepEqual(lt.reorderMatrix(m, [2, 0, 1]).map((r) => Array.from(r)), [[22, 20, 21], [2, 0, 1], [12, 10, 11]]);
+  const m = [
+    [0, 1, 2],
+    [10, 11, 12],
+    [20, 21, 22],
+  ];
+  assert.deepEqual(
+    lt.reorderMatrix(m, [2, 0, 1]).map((r) => Array.from(r)),
+    [
+      [22, 20, 21],
+      [2, 0, 1],
+      [12, 10, 11],
+    ],
+  );
 });
 
 test("embeddingStructure: within/across and pairwise range", () => {
-  const v = [[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]].map((r) => Float32Array.from(r));
+  const v = [
+    [1, 0],
+    [0.9, 0.1],
+    [0, 1],
+    [0.1, 0.9],
+  ].map((r) => Float32Array.from(r));
   const s = lt.embeddingStructure(v, ["a", "a", "b", "b"]);
   assert.ok(s.within > 0.98 && s.across < 0.2 && Math.abs(s.gap - (s.within - s.across)) < 1e-12);
   assert.ok(Math.abs(s.offDiagMin) < 1e-9 && s.offDiagMax > 0.98);
@@ -167,19 +242,35 @@ test("loadLabelSource reads GPT-3 vectors by name from a fixture llm_labels fold
   const { sources, missing } = await lt.loadLabelSources(["gpt3-ada", "gpt3-davinci"], "cifar10", { root });
   assert.equal(sources.length, 1);
   assert.equal(missing[0].id, "gpt3-davinci");
-  await assert.rejects(lt.loadLabelSource("use-lite-desc", "cifar10", { root }), /descriptions exist only for CIFAR-100/);
+  await assert.rejects(
+    lt.loadLabelSource("use-lite-desc", "cifar10", { root }),
+    /descriptions exist only for CIFAR-100/,
+  );
   fs.rmSync(root, { recursive: true, force: true });
 });
 
 test("viz.gridOf / withoutAxisLabels / withColorScheme", () => {
-  const spec = lib.viz.heatmap([[1, 0], [0, 1]], ["a", "b"], ["a", "b"]);
+  const spec = lib.viz.heatmap(
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    ["a", "b"],
+    ["a", "b"],
+  );
   const g = lib.viz.gridOf([spec, lib.viz.withoutAxisLabels(spec)], 2, "t");
   assert.equal(g.columns, 2);
   assert.equal(g.concat.length, 2);
   assert.equal(g.concat[0].$schema, undefined);
   assert.deepEqual(g.concat[1].encoding.x.axis, { labels: false, ticks: false });
   assert.equal(g.concat[1].encoding.x.field, "col");
-  const sc = lib.viz.withColorScheme(lib.viz.scatter([{ x: 0, y: 0, label: "a", group: "g" }, { x: 1, y: 1, label: "b", group: "h" }]), "category20");
+  const sc = lib.viz.withColorScheme(
+    lib.viz.scatter([
+      { x: 0, y: 0, label: "a", group: "g" },
+      { x: 1, y: 1, label: "b", group: "h" },
+    ]),
+    "category20",
+  );
   assert.ok(sc.layer.every((l) => l.encoding.color.scale.scheme === "category20"));
 });
 
@@ -187,19 +278,27 @@ test("metricKey", () => {
   assert.equal(lt.metricKey("emb_ce:gpt3-davinci"), "emb_ce_gpt3_davinci");
 });
 
-
 test("fitFeatureHead: emb_ce and one-hot heads learn separable features; emb_ce scores any label vector", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
   const rng = new lib.Rng(3);
-  const centers = [[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 3, 0]];
-  const feats = [], labels = [];
+  const centers = [
+    [3, 0, 0, 0],
+    [0, 3, 0, 0],
+    [0, 0, 3, 0],
+  ];
+  const feats = [],
+    labels = [];
   for (let i = 0; i < 150; i++) {
     const c = i % 3;
     feats.push(Float32Array.from(centers[c].map((x) => x + 0.3 * rng.normal())));
     labels.push(c);
   }
   const y = Int32Array.from(labels);
-  const targets = [[1, 0, 0], [0, 1, 0], [0, 0, 1]].map((r) => Float32Array.from(r));
+  const targets = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ].map((r) => Float32Array.from(r));
   const emb = await lt.fitFeatureHead(feats, y, targets, { kind: "emb_ce", epochs: 20, batchSize: 32, lr: 0.03 });
   const s = emb.scores(feats, targets);
   assert.ok(lib.metrics.accuracy(lt.argmaxClasses(s), y) > 0.95);
@@ -215,9 +314,29 @@ test("trainTargetModel: each kind trains, scores all label vectors, predicting l
   await lib.backend.initBackend({ prefer: "wasm" });
   const tf = require("@tensorflow/tfjs");
   const ds = syntheticImages(24, [0, 1, 2]);
-  const targets = lt.targetMatrix([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]].map((r) => Float32Array.from(r)), { center: "none" });
+  const targets = lt.targetMatrix(
+    [
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 1],
+    ].map((r) => Float32Array.from(r)),
+    { center: "none" },
+  );
   for (const kind of ["onehot", "cosine", "mse", "emb_ce"]) {
-    const { model, history } = await lt.trainTargetModel({ kind, arch: "small", train: ds, classes: [0, 1, 2], targets, epochs: 1, batchSize: 8, schedule: "adam-warmup", maxStepsPerEpoch: 2, seed: 1, augment: false });
+    const { model, history } = await lt.trainTargetModel({
+      kind,
+      arch: "small",
+      train: ds,
+      classes: [0, 1, 2],
+      targets,
+      epochs: 1,
+      batchSize: 8,
+      schedule: "adam-warmup",
+      maxStepsPerEpoch: 2,
+      seed: 1,
+      augment: false,
+    });
     assert.equal(history.length, 1);
     assert.ok(Number.isFinite(history[0].loss));
     const afterTrain = tf.memory().numTensors;
@@ -229,10 +348,35 @@ test("trainTargetModel: each kind trains, scores all label vectors, predicting l
     assert.equal(tf.memory().numTensors, afterTrain, `${kind}: predicting left tensors behind`);
     const weights = model.net.trainableWeights.length + (model.head ? model.head.trainableVariables.length : 0);
     model.dispose();
-    assert.ok(tf.memory().numTensors <= afterTrain - weights, `${kind}: dispose freed ${afterTrain - tf.memory().numTensors} of ${weights} weight tensors`);
+    assert.ok(
+      tf.memory().numTensors <= afterTrain - weights,
+      `${kind}: dispose freed ${afterTrain - tf.memory().numTensors} of ${weights} weight tensors`,
+    );
   }
-  await assert.rejects(lt.trainTargetModel({ kind: "cosine", arch: "small", train: ds, classes: [0, 1, 2], epochs: 1, batchSize: 8, schedule: "adam-warmup" }), /needs targets/);
-  await assert.rejects(lt.trainTargetModel({ kind: "onehot", arch: "small", train: ds, classes: [0, 1], epochs: 1, batchSize: 8, schedule: "adam-warmup" }), /not among the training classes/);
+  await assert.rejects(
+    lt.trainTargetModel({
+      kind: "cosine",
+      arch: "small",
+      train: ds,
+      classes: [0, 1, 2],
+      epochs: 1,
+      batchSize: 8,
+      schedule: "adam-warmup",
+    }),
+    /needs targets/,
+  );
+  await assert.rejects(
+    lt.trainTargetModel({
+      kind: "onehot",
+      arch: "small",
+      train: ds,
+      classes: [0, 1],
+      epochs: 1,
+      batchSize: 8,
+      schedule: "adam-warmup",
+    }),
+    /not among the training classes/,
+  );
 });
 
 test("targetsInSpan: same cosines between targets in k coordinates instead of d", () => {
@@ -249,13 +393,23 @@ test("targetsInSpan: same cosines between targets in k coordinates instead of d"
 
 test("perClassAccuracy and classGaps: per-class accuracy, nearest other target, difference to one-hot", () => {
   assert.deepEqual(lt.perClassAccuracy([0, 1, 1, 2, 0], [0, 1, 2, 2, 1], 4), [1, 0.5, 0.5, 0]);
-  const t = [[1, 0, 0], [0.8, 0.6, 0], [0, 0, 1]].map((r) => Float32Array.from(r));
+  const t = [
+    [1, 0, 0],
+    [0.8, 0.6, 0],
+    [0, 0, 1],
+  ].map((r) => Float32Array.from(r));
   const run = { run: "cosine:x", kind: "cosine", source: "x", perClass: [0.5, 0.4, 0.9], targets: t };
   const oh = { run: "onehot", kind: "onehot", source: "one-hot", perClass: [0.6, 0.6, 0.8] };
   const g = lt.classGaps(run, oh);
-  assert.deepEqual(g.map((c) => c.nearestClass), [1, 0, 0]); // class 2 is orthogonal to both: the first wins the tie
+  assert.deepEqual(
+    g.map((c) => c.nearestClass),
+    [1, 0, 0],
+  ); // class 2 is orthogonal to both: the first wins the tie
   assert.ok(Math.abs(g[0].nearestCosine - 0.8) < 1e-6 && Math.abs(g[2].nearestCosine) < 1e-6);
-  assert.deepEqual(g.map((c) => Math.round(c.diff * 100) / 100), [-0.1, -0.2, 0.1]);
+  assert.deepEqual(
+    g.map((c) => Math.round(c.diff * 100) / 100),
+    [-0.1, -0.2, 0.1],
+  );
   assert.throws(() => lt.classGaps(oh, oh), /has no targets/);
 });
 
@@ -268,10 +422,17 @@ test("targetEffects: an embedding run's difference to one-hot = the loss's part 
     { run: "cosine:onehot-vectors", kind: "cosine", source: "onehot-vectors", accuracy: acc(0.55) },
   ];
   const e = lt.targetEffects(runs);
-  assert.deepEqual(e.map((x) => x.run), ["cosine:gpt3-davinci", "emb_ce:use-lite"], "neither one-hot nor the control is an embedding run");
+  assert.deepEqual(
+    e.map((x) => x.run),
+    ["cosine:gpt3-davinci", "emb_ce:use-lite"],
+    "neither one-hot nor the control is an embedding run",
+  );
   const near = (a, b) => Math.abs(a - b) < 1e-9;
   assert.ok(near(e[0].vsOnehot, -0.04) && near(e[0].lossEffect, -0.05) && near(e[0].targetEffect, 0.01));
   assert.ok(near(e[0].lossEffect + e[0].targetEffect, e[0].vsOnehot));
-  assert.ok(near(e[1].vsOnehot, -0.005) && e[1].lossEffect === undefined && e[1].targetEffect === undefined, "no emb_ce control: no split");
+  assert.ok(
+    near(e[1].vsOnehot, -0.005) && e[1].lossEffect === undefined && e[1].targetEffect === undefined,
+    "no emb_ce control: no split",
+  );
   assert.throws(() => lt.targetEffects(runs.slice(1)), /no one-hot run/);
 });

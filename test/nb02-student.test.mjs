@@ -15,7 +15,16 @@ before(async () => {
 test("tokeniser splits clitics and punctuation the SST-2 way, raw or pre-tokenised", () => {
   assert.deepEqual(S.studentTokens("It doesn't work, really."), ["it", "does", "n't", "work", ",", "really", "."]);
   assert.deepEqual(S.studentTokens("it does n't work , really ."), ["it", "does", "n't", "work", ",", "really", "."]);
-  assert.deepEqual(S.studentTokens("a girl-power movie -- it 's great"), ["a", "girl-power", "movie", "-", "-", "it", "'s", "great"]);
+  assert.deepEqual(S.studentTokens("a girl-power movie -- it 's great"), [
+    "a",
+    "girl-power",
+    "movie",
+    "-",
+    "-",
+    "it",
+    "'s",
+    "great",
+  ]);
   assert.deepEqual(S.studentTokens("   "), []);
   assert.deepEqual(S.bigrams(["not", "good", "at", "all"]), ["not good", "good at", "at all"]);
   assert.equal(S.wordVectorSpelling("n't"), "not");
@@ -31,22 +40,53 @@ test("feature index keeps words and bigrams by count; bags pad with index.size",
   const { ids, lengths, maxLen } = S.encodeBags(["good movie", "unseen words here", "movie good movie"], idx, 5);
   assert.equal(maxLen, 5);
   assert.deepEqual([...lengths], [3, 0, 3 + 1]);
-  const g = idx.features.get("good"), m = idx.features.get("movie"), gm = idx.features.get("good movie");
+  const g = idx.features.get("good"),
+    m = idx.features.get("movie"),
+    gm = idx.features.get("good movie");
   assert.deepEqual([...ids.slice(0, 5)], [g, m, gm, idx.size, idx.size]);
   assert.deepEqual([...ids.slice(5, 10)], Array(5).fill(idx.size));
   assert.throws(() => S.buildFeatureIndex(["a"], { minCount: 0 }), /minCount/);
 });
 
 test("meanWordVectors averages known tokens, L2-normalises, zero for none", () => {
-  const table = { words: ["good", "film"], index: new Map([["good", 0], ["film", 1]]), dim: 2, vectors: Float32Array.from([3, 0, 0, 4]), source: "test" };
+  const table = {
+    words: ["good", "film"],
+    index: new Map([
+      ["good", 0],
+      ["film", 1],
+    ]),
+    dim: 2,
+    vectors: Float32Array.from([3, 0, 0, 4]),
+    source: "test",
+  };
   const v = S.meanWordVectors(["good film", "good unknown", "nothing known"], table);
-  assert.deepEqual([...v.slice(0, 2)].map((x) => +x.toFixed(5)), [0.6, 0.8]);
-  assert.deepEqual([...v.slice(2, 4)].map((x) => +x.toFixed(5)), [1, 0]);
+  assert.deepEqual(
+    [...v.slice(0, 2)].map((x) => +x.toFixed(5)),
+    [0.6, 0.8],
+  );
+  assert.deepEqual(
+    [...v.slice(2, 4)].map((x) => +x.toFixed(5)),
+    [1, 0],
+  );
   assert.deepEqual([...v.slice(4, 6)], [0, 0]);
 });
 
-const POS = ["a great film", "great fun and charming", "truly great acting", "charming and wonderful", "wonderful story", "a wonderful great cast"];
-const NEG = ["a dull film", "dull and boring", "truly awful acting", "boring story", "awful and dull", "a boring awful cast"];
+const POS = [
+  "a great film",
+  "great fun and charming",
+  "truly great acting",
+  "charming and wonderful",
+  "wonderful story",
+  "a wonderful great cast",
+];
+const NEG = [
+  "a dull film",
+  "dull and boring",
+  "truly awful acting",
+  "boring story",
+  "awful and dull",
+  "a boring awful cast",
+];
 
 test("trainStudent learns a separable toy task (bag), parameter counts, predictions are probabilities", async () => {
   const texts = [...POS, ...NEG];
@@ -79,8 +119,18 @@ test("a StudentModel leaves no tensors behind: construction, apply, predictProba
 });
 
 test("trainStudent with frozen word vectors only, soft targets and example weights", async () => {
-  const table = { words: ["great", "wonderful", "dull", "awful"], index: new Map([["great", 0], ["wonderful", 1], ["dull", 2], ["awful", 3]]), dim: 2,
-    vectors: Float32Array.from([1, 0.1, 0.9, 0.2, -1, 0.1, -0.8, 0.3]), source: "test" };
+  const table = {
+    words: ["great", "wonderful", "dull", "awful"],
+    index: new Map([
+      ["great", 0],
+      ["wonderful", 1],
+      ["dull", 2],
+      ["awful", 3],
+    ]),
+    dim: 2,
+    vectors: Float32Array.from([1, 0.1, 0.9, 0.2, -1, 0.1, -0.8, 0.3]),
+    source: "test",
+  };
   const texts = ["great", "wonderful", "dull", "awful", "great wonderful", "dull awful"];
   const soft = [0.1, 0.9, 0.2, 0.8, 0.9, 0.1, 0.8, 0.2, 0, 1, 1, 0];
   const st = await trainStudent(texts, soft, { embedDim: 0, wordVectors: table, epochs: 60, lr: 0.1, seed: 1 });
@@ -90,7 +140,13 @@ test("trainStudent with frozen word vectors only, soft targets and example weigh
   assert.ok(p[1] > 0.6 && p[3] < 0.4, JSON.stringify([...p]));
   st.model.dispose();
   // weights: a zero-weight example with the opposite label must not flip the result
-  const w = await trainStudent(["great", "dull", "great"], [1, 0, 0], { embedDim: 0, wordVectors: table, epochs: 60, lr: 0.1, weights: [1, 1, 0] });
+  const w = await trainStudent(["great", "dull", "great"], [1, 0, 0], {
+    embedDim: 0,
+    wordVectors: table,
+    epochs: 60,
+    lr: 0.1,
+    weights: [1, 1, 0],
+  });
   const q = await w.model.predictProba(["great"]);
   assert.ok(q[1] > 0.5);
   w.model.dispose();

@@ -11,7 +11,11 @@ const question = (id, n, correct) => ({
   questionId: id,
   question: `question ${id}?`,
   documentTitle: `Title ${id}`,
-  candidates: Array.from({ length: n }, (_, i) => ({ sentenceId: `${id}-${i}`, sentence: `sentence ${i} of ${id}.`, label: i === correct ? 1 : 0 })),
+  candidates: Array.from({ length: n }, (_, i) => ({
+    sentenceId: `${id}-${i}`,
+    sentence: `sentence ${i} of ${id}.`,
+    label: i === correct ? 1 : 0,
+  })),
 });
 
 test("splitQuestionsById: disjoint by id, complete, seeded, candidates kept together", () => {
@@ -22,16 +26,31 @@ test("splitQuestionsById: disjoint by id, complete, seeded, candidates kept toge
   const tuneIds = new Set(s.tune.map((q) => q.questionId));
   assert.ok(s.evaluate.every((q) => !tuneIds.has(q.questionId)));
   assert.ok(s.evaluate.every((q) => q.candidates.length === 3));
-  assert.deepEqual(C.splitQuestionsById([...qs].reverse(), 0.5, 7).evaluate.map((q) => q.questionId).sort(), s.evaluate.map((q) => q.questionId).sort(), "depends on ids, not input order");
-  assert.notDeepEqual(C.splitQuestionsById(qs, 0.5, 8).evaluate.map((q) => q.questionId), s.evaluate.map((q) => q.questionId));
+  assert.deepEqual(
+    C.splitQuestionsById([...qs].reverse(), 0.5, 7)
+      .evaluate.map((q) => q.questionId)
+      .sort(),
+    s.evaluate.map((q) => q.questionId).sort(),
+    "depends on ids, not input order",
+  );
+  assert.notDeepEqual(
+    C.splitQuestionsById(qs, 0.5, 8).evaluate.map((q) => q.questionId),
+    s.evaluate.map((q) => q.questionId),
+  );
   assert.throws(() => C.splitQuestionsById(qs, 1, 7), /evalFraction/);
 });
 
 test("questionFolds: every question evaluated exactly once, never in its own fold's tune part; k = 2 fold 1 = the 50/50 split", () => {
   const qs = Array.from({ length: 21 }, (_, i) => question(`Q${i}`, 3, i % 2 ? 1 : -1));
   const folds = C.questionFolds(qs, 3, 5);
-  assert.deepEqual(folds.map((f) => f.fold), [1, 2, 3]);
-  assert.deepEqual(folds.flatMap((f) => f.evaluate.map((q) => q.questionId)).sort(), qs.map((q) => q.questionId).sort());
+  assert.deepEqual(
+    folds.map((f) => f.fold),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    folds.flatMap((f) => f.evaluate.map((q) => q.questionId)).sort(),
+    qs.map((q) => q.questionId).sort(),
+  );
   for (const f of folds) {
     const ev = new Set(f.evaluate.map((q) => q.questionId));
     assert.equal(f.tune.length + f.evaluate.length, 21);
@@ -40,8 +59,14 @@ test("questionFolds: every question evaluated exactly once, never in its own fol
   }
   const two = C.questionFolds(qs, 2, 5);
   const half = C.splitQuestionsById(qs, 0.5, 5);
-  assert.deepEqual(two[0].evaluate.map((q) => q.questionId), half.evaluate.map((q) => q.questionId));
-  assert.deepEqual(two[1].evaluate.map((q) => q.questionId), half.tune.map((q) => q.questionId));
+  assert.deepEqual(
+    two[0].evaluate.map((q) => q.questionId),
+    half.evaluate.map((q) => q.questionId),
+  );
+  assert.deepEqual(
+    two[1].evaluate.map((q) => q.questionId),
+    half.tune.map((q) => q.questionId),
+  );
   assert.throws(() => C.questionFolds(qs, 1, 0), /folds must be an integer ≥ 2/);
   assert.throws(() => C.questionFolds(qs.slice(0, 2), 3, 0), /at least 3 questions/);
 });
@@ -49,11 +74,31 @@ test("questionFolds: every question evaluated exactly once, never in its own fol
 test("pair builders: QA pairs use only correct answers, neighbours are adjacent, dropout pairs are identical", () => {
   const qs = [question("Q1", 3, 2), question("Q2", 2, -1)];
   assert.deepEqual(C.questionAnswerPairs(qs), [{ a: "question Q1?", b: "sentence 2 of Q1.", source: "wikiqa-qa" }]);
-  assert.deepEqual(C.questionTitlePairs(qs).map((p) => p.b), ["Title Q1", "Title Q2"]);
-  const nb = C.neighbourPairs([["a", "b", "c"], ["x", "y"]], 10, 0);
+  assert.deepEqual(
+    C.questionTitlePairs(qs).map((p) => p.b),
+    ["Title Q1", "Title Q2"],
+  );
+  const nb = C.neighbourPairs(
+    [
+      ["a", "b", "c"],
+      ["x", "y"],
+    ],
+    10,
+    0,
+  );
   assert.equal(nb.length, 3);
   for (const p of nb) assert.ok(["a|b", "b|c", "x|y"].includes(`${p.a}|${p.b}`));
-  assert.equal(C.neighbourPairs([["a", "b", "c"], ["x", "y"]], 2, 0).length, 2);
+  assert.equal(
+    C.neighbourPairs(
+      [
+        ["a", "b", "c"],
+        ["x", "y"],
+      ],
+      2,
+      0,
+    ).length,
+    2,
+  );
   assert.deepEqual(C.dropoutPairs(["s"]), [{ a: "s", b: "s", source: "dropout" }]);
   assert.deepEqual(C.wikiqaArticles(qs)[1], ["sentence 0 of Q2.", "sentence 1 of Q2."]);
 });
@@ -103,9 +148,20 @@ test("pairBatches: every batch has distinct texts, seeded", () => {
 });
 
 function tinyModel() {
-  const texts = ["the cat sat on the mat", "a dog ran in the park", "rain fell on the town", "ships sail the sea", "birds sing at dawn", "cold wind from the north"];
+  const texts = [
+    "the cat sat on the mat",
+    "a dog ran in the park",
+    "rain fell on the town",
+    "ships sail the sea",
+    "birds sing at dawn",
+    "cold wind from the north",
+  ];
   const tok = BpeTokenizer.train(texts, 300);
-  const model = new GPT({ ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize }, undefined, 1);
+  const model = new GPT(
+    { ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize },
+    undefined,
+    1,
+  );
   return { tok, model, texts };
 }
 
@@ -127,16 +183,29 @@ test("contrastiveFinetune lowers the InfoNCE loss and pulls paired texts togethe
   };
   const order = [];
   setImmediate(() => order.push("event loop turn"));
-  const r = await C.contrastiveFinetune(model, tok, pairs, { steps: 40, batch: 6, lr: 1e-2, temperature: 0.1, seed: 2 });
+  const r = await C.contrastiveFinetune(model, tok, pairs, {
+    steps: 40,
+    batch: 6,
+    lr: 1e-2,
+    temperature: 0.1,
+    seed: 2,
+  });
   assert.equal(r.history.length, 40);
   order.push("done");
-  assert.deepEqual(order, ["event loop turn", "done"], "the fine-tune loop lets the event loop run (a kernel must stay responsive)");
+  assert.deepEqual(
+    order,
+    ["event loop turn", "done"],
+    "the fine-tune loop lets the event loop run (a kernel must stay responsive)",
+  );
   assert.deepEqual(r.sources, { toy: 6 });
   const first = r.history.slice(0, 5).reduce((s, h) => s + h.loss, 0) / 5;
   const last = r.history.slice(-5).reduce((s, h) => s + h.loss, 0) / 5;
   assert.ok(last < first * 0.5, `loss ${first} → ${last}`);
   const after = embed(model, tok, [...pairs.map((p) => p.a), ...pairs.map((p) => p.b)], { pooling: "mean-hidden" });
-  assert.ok(retrieval(after) >= 5 && retrieval(after) > retrieval(before) + 2, `top-1 ${retrieval(before)} → ${retrieval(after)}`);
+  assert.ok(
+    retrieval(after) >= 5 && retrieval(after) > retrieval(before) + 2,
+    `top-1 ${retrieval(before)} → ${retrieval(after)}`,
+  );
   await assert.rejects(() => C.contrastiveFinetune(model, tok, pairs, { steps: -1 }), /steps/);
   model.dispose();
 });
@@ -145,8 +214,13 @@ test("crossFitFinetune: one fresh model per fold, fine-tuned without the fold's 
   await lib.backend.initBackend({ prefer: "cpu" });
   const words = ["cat", "dog", "rain", "sea", "bird", "wind", "town", "park"];
   const qs = words.map((w, i) => ({
-    questionId: `Q${i}`, question: `where is the ${w}?`, documentTitle: `The ${w}`,
-    candidates: [{ sentenceId: `${i}-0`, sentence: `the ${w} is here now`, label: 1 }, { sentenceId: `${i}-1`, sentence: `nothing about it at all`, label: 0 }],
+    questionId: `Q${i}`,
+    question: `where is the ${w}?`,
+    documentTitle: `The ${w}`,
+    candidates: [
+      { sentenceId: `${i}-0`, sentence: `the ${w} is here now`, label: 1 },
+      { sentenceId: `${i}-1`, sentence: `nothing about it at all`, label: 0 },
+    ],
   }));
   const folds = C.questionFolds(qs, 2, 0);
   const loads = [];
@@ -155,19 +229,44 @@ test("crossFitFinetune: one fresh model per fold, fine-tuned without the fold's 
     const m = tinyModel();
     let disposed = false;
     const dispose = m.model.dispose.bind(m.model);
-    m.model.dispose = () => { disposed = true; dispose(); };
+    m.model.dispose = () => {
+      disposed = true;
+      dispose();
+    };
     loads.push(() => disposed);
     return { model: m.model, tokenizer: fresh.tok };
   };
   // "nothing about it at all" is a candidate of every question, so pairs with it must be dropped in each fold
-  const buildPairs = (tune) => [...C.questionAnswerPairs(tune), ...tune.map((q) => ({ a: q.question, b: "nothing about it at all", source: "shared" }))];
-  const runs = await C.crossFitFinetune({ folds, load, buildPairs, stepsFor: (f) => f * 2, unrelated: ["one text", "another text", "third"], extraTexts: ["x y"],
-    finetune: { batch: 2, lr: 1e-2, temperature: 0.1, seed: 1 } });
-  assert.deepEqual(runs.map((r) => r.fold), [1, 2]);
-  assert.deepEqual(runs.map((r) => r.steps), [2, 4]);
-  assert.deepEqual(runs.map((r) => r.history.length), [2, 4]);
+  const buildPairs = (tune) => [
+    ...C.questionAnswerPairs(tune),
+    ...tune.map((q) => ({ a: q.question, b: "nothing about it at all", source: "shared" })),
+  ];
+  const runs = await C.crossFitFinetune({
+    folds,
+    load,
+    buildPairs,
+    stepsFor: (f) => f * 2,
+    unrelated: ["one text", "another text", "third"],
+    extraTexts: ["x y"],
+    finetune: { batch: 2, lr: 1e-2, temperature: 0.1, seed: 1 },
+  });
+  assert.deepEqual(
+    runs.map((r) => r.fold),
+    [1, 2],
+  );
+  assert.deepEqual(
+    runs.map((r) => r.steps),
+    [2, 4],
+  );
+  assert.deepEqual(
+    runs.map((r) => r.history.length),
+    [2, 4],
+  );
   assert.equal(loads.length, 2);
-  assert.ok(loads.every((disposed) => disposed()), "each fold's model is disposed");
+  assert.ok(
+    loads.every((disposed) => disposed()),
+    "each fold's model is disposed",
+  );
   for (const r of runs) {
     assert.equal(r.leaked, 0);
     assert.equal(r.dropped, r.tuneQuestions, "every 'shared' pair touches the evaluation set");

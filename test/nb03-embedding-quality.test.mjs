@@ -40,7 +40,18 @@ test("separationOfScores: bootstrap CI brackets the estimate and is seeded", () 
 
 test("separation rejects one-class input and mismatched lengths", () => {
   assert.throws(() => eq.separationOfScores([0.1, 0.2], [1, 1]), /relevant and irrelevant/);
-  assert.throws(() => eq.pairSeparation([[1, 0]], [[1, 0], [0, 1]], [1]), /lengths differ/);
+  assert.throws(
+    () =>
+      eq.pairSeparation(
+        [[1, 0]],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [1],
+      ),
+    /lengths differ/,
+  );
 });
 
 test("anisotropy: a shared offset makes unrelated vectors look similar; removing the mean undoes it", () => {
@@ -63,20 +74,52 @@ test("anisotropy: a shared offset makes unrelated vectors look similar; removing
 });
 
 test("meanRow and centerRows (with an external mean)", () => {
-  assert.deepEqual([...eq.meanRow([[1, 2], [3, 6]])], [2, 4]);
-  assert.deepEqual(eq.centerRows([[1, 2], [3, 6]]).map((r) => [...r]), [[-1, -2], [1, 2]]);
-  assert.deepEqual(eq.centerRows([[1, 2]], [1, 1]).map((r) => [...r]), [[0, 1]]);
+  assert.deepEqual(
+    [
+      ...eq.meanRow([
+        [1, 2],
+        [3, 6],
+      ]),
+    ],
+    [2, 4],
+  );
+  assert.deepEqual(
+    eq
+      .centerRows([
+        [1, 2],
+        [3, 6],
+      ])
+      .map((r) => [...r]),
+    [
+      [-1, -2],
+      [1, 2],
+    ],
+  );
+  assert.deepEqual(
+    eq.centerRows([[1, 2]], [1, 1]).map((r) => [...r]),
+    [[0, 1]],
+  );
   assert.throws(() => eq.centerRows([[1, 2, 3]], [1, 1]), /expected 2/);
 });
 
 test("qaEvalSet + evaluateOnQa: same-article and cross-question separation, texts embedded once", async () => {
   const q = (id, topic, correctIdx, n = 3) => ({
-    questionId: id, question: `${topic} question`, documentTitle: topic,
-    candidates: Array.from({ length: n }, (_, i) => ({ sentenceId: `${id}-${i}`, sentence: i === correctIdx ? `${topic} answer` : `${topic} filler ${i}`, label: i === correctIdx ? 1 : 0 })),
+    questionId: id,
+    question: `${topic} question`,
+    documentTitle: topic,
+    candidates: Array.from({ length: n }, (_, i) => ({
+      sentenceId: `${id}-${i}`,
+      sentence: i === correctIdx ? `${topic} answer` : `${topic} filler ${i}`,
+      label: i === correctIdx ? 1 : 0,
+    })),
   });
   const qs = [q("Q1", "alpha", 0), q("Q2", "beta", 2), q("Q3", "gamma", -1)];
   const set = eq.qaEvalSet(qs);
-  assert.deepEqual(set.questions, ["alpha question", "beta question"], "questions without a correct answer are dropped");
+  assert.deepEqual(
+    set.questions,
+    ["alpha question", "beta question"],
+    "questions without a correct answer are dropped",
+  );
   assert.equal(set.pairs.length, 6);
   // toy embedding: topic one-hot (dims 0-2) + "answer" flag (dim 3)
   const topics = ["alpha", "beta", "gamma"];
@@ -85,7 +128,9 @@ test("qaEvalSet + evaluateOnQa: same-article and cross-question separation, text
     calls.push(texts.length);
     return texts.map((t) => {
       const v = [0, 0, 0, 0, 0.01];
-      topics.forEach((tp, i) => { if (t.startsWith(tp)) v[i] = 1; });
+      topics.forEach((tp, i) => {
+        if (t.startsWith(tp)) v[i] = 1;
+      });
       if (t.endsWith("answer") || t.endsWith("question")) v[3] = 1;
       return v;
     });
@@ -105,7 +150,10 @@ test("qaEvalSet + evaluateOnQa: same-article and cross-question separation, text
 });
 
 test("hfLastTokenLogits offline: a missing hub model is a clear error, not a download", async () => {
-  await assert.rejects(() => X.hfLastTokenLogits("nobody/no-such-chat-model", { allowRemote: false }), /not available offline/);
+  await assert.rejects(
+    () => X.hfLastTokenLogits("nobody/no-such-chat-model", { allowRemote: false }),
+    /not available offline/,
+  );
 });
 
 test("pairedAucDifference: estimate is the AUC difference on the same pairs, CI brackets it", () => {
@@ -123,28 +171,59 @@ test("pairedAucDifference: estimate is the AUC difference on the same pairs, CI 
 
 test("poolFoldReports: pooled AUC over all folds' pairs; pooled before/after compare pair by pair", () => {
   const sep = (rel, irr) => eq.separationOfScores([...rel, ...irr], [...rel.map(() => 1), ...irr.map(() => 0)]);
-  const rep = (name, s, aniso) => ({ name, sameArticle: s, crossQuestion: s, sameArticleCentered: s, anisotropy: { raw: aniso, centered: 0, meanDirectionNorm: aniso }, extra: [], dim: 4, seconds: 1 });
+  const rep = (name, s, aniso) => ({
+    name,
+    sameArticle: s,
+    crossQuestion: s,
+    sameArticleCentered: s,
+    anisotropy: { raw: aniso, centered: 0, meanDirectionNorm: aniso },
+    extra: [],
+    dim: 4,
+    seconds: 1,
+  });
   // fold 1 separates perfectly, fold 2 not at all: the pooled AUC is that of all scores together
-  const f1 = sep([0.9, 0.8], [0.1, 0.2, 0.3]), f2 = sep([0.5], [0.6, 0.7]);
+  const f1 = sep([0.9, 0.8], [0.1, 0.2, 0.3]),
+    f2 = sep([0.5], [0.6, 0.7]);
   const pooled = X.poolFoldReports("p", [rep("a", f1, 0.2), rep("b", f2, 0.4)]);
   assert.deepEqual(pooled.sameArticle.relevant, [0.9, 0.8, 0.5]);
   assert.deepEqual(pooled.sameArticle.irrelevant, [0.1, 0.2, 0.3, 0.6, 0.7]);
-  assert.ok(Math.abs(pooled.sameArticle.auc - eq.separationOfScores([0.9, 0.8, 0.5, 0.1, 0.2, 0.3, 0.6, 0.7], [1, 1, 1, 0, 0, 0, 0, 0]).auc) < 1e-12);
+  assert.ok(
+    Math.abs(
+      pooled.sameArticle.auc -
+        eq.separationOfScores([0.9, 0.8, 0.5, 0.1, 0.2, 0.3, 0.6, 0.7], [1, 1, 1, 0, 0, 0, 0, 0]).auc,
+    ) < 1e-12,
+  );
   assert.ok(Math.abs(pooled.anisotropy.raw - 0.3) < 1e-12);
   assert.equal(pooled.seconds, 2);
-  const before = X.poolFoldReports("b", [rep("a", sep([0.1, 0.2], [0.9, 0.8, 0.7]), 0), rep("b", f2, 0)], { bootstrap: 200, seed: 1 });
+  const before = X.poolFoldReports("b", [rep("a", sep([0.1, 0.2], [0.9, 0.8, 0.7]), 0), rep("b", f2, 0)], {
+    bootstrap: 200,
+    seed: 1,
+  });
   const d = eq.pairedAucDifference(pooled.sameArticle, before.sameArticle, { bootstrap: 200, seed: 1 });
   assert.ok(Math.abs(d.estimate - (pooled.sameArticle.auc - before.sameArticle.auc)) < 1e-12);
   assert.ok(d.estimate > 0);
   assert.throws(() => X.poolFoldReports("x", []), /no fold reports/);
-  assert.throws(() => X.poolFoldReports("x", [rep("a", f1, 0), { ...rep("b", f2, 0), dim: 5 }]), /different dimensions/);
+  assert.throws(
+    () => X.poolFoldReports("x", [rep("a", f1, 0), { ...rep("b", f2, 0), dim: 5 }]),
+    /different dimensions/,
+  );
 });
 
 test("memoizeEmbed: each distinct text is embedded once, vectors come back in order", async () => {
   const calls = [];
-  const fn = X.memoizeEmbed((texts) => { calls.push([...texts]); return texts.map((t) => [t.length, 1]); });
-  assert.deepEqual(await fn(["aa", "b", "aa"]), [[2, 1], [1, 1], [2, 1]]);
-  assert.deepEqual(await fn(["b", "ccc"]), [[1, 1], [3, 1]]);
+  const fn = X.memoizeEmbed((texts) => {
+    calls.push([...texts]);
+    return texts.map((t) => [t.length, 1]);
+  });
+  assert.deepEqual(await fn(["aa", "b", "aa"]), [
+    [2, 1],
+    [1, 1],
+    [2, 1],
+  ]);
+  assert.deepEqual(await fn(["b", "ccc"]), [
+    [1, 1],
+    [3, 1],
+  ]);
   assert.deepEqual(calls, [["aa", "b"], ["ccc"]]);
   const bad = X.memoizeEmbed(() => []);
   await assert.rejects(bad(["x"]), /returned 0 vectors for 1 texts/);

@@ -6,27 +6,84 @@ import { createRequire } from "node:module";
 const { experiments } = createRequire(import.meta.url)("@embedlab/lib");
 const X = experiments.gptEmbeddings;
 
-const sep = (auc, lo = auc - 0.05, hi = auc + 0.05) => ({ auc, aucCI: { estimate: auc, lo, hi }, meanRelevant: 0.6, meanIrrelevant: 0.5, gap: 0.1, relevant: [0.6], irrelevant: [0.5] });
+const sep = (auc, lo = auc - 0.05, hi = auc + 0.05) => ({
+  auc,
+  aucCI: { estimate: auc, lo, hi },
+  meanRelevant: 0.6,
+  meanIrrelevant: 0.5,
+  gap: 0.1,
+  relevant: [0.6],
+  irrelevant: [0.5],
+});
 const rep = (name, o) => ({
-  name, dim: 8, seconds: 1, extra: [],
-  sameArticle: sep(o.auc), crossQuestion: sep(o.cross), sameArticleCentered: sep(o.centered),
+  name,
+  dim: 8,
+  seconds: 1,
+  extra: [],
+  sameArticle: sep(o.auc),
+  crossQuestion: sep(o.cross),
+  sameArticleCentered: sep(o.centered),
   anisotropy: { raw: o.aniso, centered: o.anisoCentered ?? 0.1, meanDirectionNorm: Math.sqrt(o.aniso) },
 });
 
 /** A run like the committed one: logits near chance, the encoder well above, fine-tuning +0.03 with a CI crossing 0. */
 function input(over = {}) {
-  const logits = rep("GPT last-token logits", { auc: 0.52, cross: 0.55, centered: over.logitsCentered ?? 0.53, aniso: 0.98 });
+  const logits = rep("GPT last-token logits", {
+    auc: 0.52,
+    cross: 0.55,
+    centered: over.logitsCentered ?? 0.53,
+    aniso: 0.98,
+  });
   const enc = rep("use-lite (trained encoder)", { auc: over.encAuc ?? 0.7, cross: 0.95, centered: 0.69, aniso: 0.2 });
   const before = rep("GPT mean-hidden, pretrained", { auc: 0.6, cross: 0.7, centered: 0.6, aniso: 0.8 });
-  const after = rep("GPT mean-hidden, contrastively fine-tuned", { auc: 0.6 + (over.gain ?? 0.03), cross: 0.75, centered: 0.62, aniso: 0.5 });
-  const reports = [logits, rep("GPT last-token hidden", { auc: 0.55, cross: 0.6, centered: 0.56, aniso: 0.9 }), rep("GPT mean hidden", { auc: 0.6, cross: 0.7, centered: 0.61, aniso: 0.8 }),
-    enc, rep("glove-100d (averaged word vectors)", { auc: 0.58, cross: 0.8, centered: 0.57, aniso: 0.7 }), after];
+  const after = rep("GPT mean-hidden, contrastively fine-tuned", {
+    auc: 0.6 + (over.gain ?? 0.03),
+    cross: 0.75,
+    centered: 0.62,
+    aniso: 0.5,
+  });
+  const reports = [
+    logits,
+    rep("GPT last-token hidden", { auc: 0.55, cross: 0.6, centered: 0.56, aniso: 0.9 }),
+    rep("GPT mean hidden", { auc: 0.6, cross: 0.7, centered: 0.61, aniso: 0.8 }),
+    enc,
+    rep("glove-100d (averaged word vectors)", { auc: 0.58, cross: 0.8, centered: 0.57, aniso: 0.7 }),
+    after,
+  ];
   const gainLo = over.gainLo ?? -0.01;
   return {
-    gptName: "tinygpt-brown", encoderId: "use-lite", ftPooling: "mean-hidden", reports, evalPairs: 1000,
-    demo: { logits: [[0.99, 0.98], [0.97, 0.99]], encoder: [[0.6, 0.1], [0.2, 0.5]], finetuned: [[0.8, 0.3], [0.4, 0.7]] },
-    comparison: { before, after, gainCI: { estimate: after.sameArticle.auc - 0.6, lo: gainLo, hi: 0.07 }, foldGains: [{ fold: 1, before: 0.6, after: 0.65, gain: 0.05 }, { fold: 2, before: 0.6, after: 0.61, gain: 0.01 }] },
-    runs: [{ fold: 1, steps: 200, pairs: 900, seconds: 60, leaked: 0, dropped: 3 }, { fold: 2, steps: 100, pairs: 880, seconds: 31, leaked: 0, dropped: 2 }],
+    gptName: "tinygpt-brown",
+    encoderId: "use-lite",
+    ftPooling: "mean-hidden",
+    reports,
+    evalPairs: 1000,
+    demo: {
+      logits: [
+        [0.99, 0.98],
+        [0.97, 0.99],
+      ],
+      encoder: [
+        [0.6, 0.1],
+        [0.2, 0.5],
+      ],
+      finetuned: [
+        [0.8, 0.3],
+        [0.4, 0.7],
+      ],
+    },
+    comparison: {
+      before,
+      after,
+      gainCI: { estimate: after.sameArticle.auc - 0.6, lo: gainLo, hi: 0.07 },
+      foldGains: [
+        { fold: 1, before: 0.6, after: 0.65, gain: 0.05 },
+        { fold: 2, before: 0.6, after: 0.61, gain: 0.01 },
+      ],
+    },
+    runs: [
+      { fold: 1, steps: 200, pairs: 900, seconds: 60, leaked: 0, dropped: 3 },
+      { fold: 2, steps: 100, pairs: 880, seconds: 31, leaked: 0, dropped: 2 },
+    ],
   };
 }
 
@@ -34,9 +91,30 @@ const close = (a, b) => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
 
 test("metrics: the 22 flat keys the notebook has always saved, computed from the reports", () => {
   const m = X.metrics(input());
-  assert.deepEqual(Object.keys(m), ["logits_auc", "encoder_auc", "encoder_minus_logits_auc", "encoder_minus_logits_cross_auc", "pre_finetune_auc", "finetuned_auc", "finetune_gain_auc",
-    "finetune_gain_auc_lo", "finetune_gain_auc_hi", "finetune_gain_cross_auc", "logits_anisotropy", "encoder_anisotropy", "logits_minus_encoder_anisotropy", "demo_logits_gap",
-    "demo_encoder_gap", "demo_finetuned_gap", "finetune_folds", "finetune_gain_auc_fold1", "finetune_gain_auc_fold2", "leaked_pairs", "dropped_overlapping_pairs", "per_embedding"]);
+  assert.deepEqual(Object.keys(m), [
+    "logits_auc",
+    "encoder_auc",
+    "encoder_minus_logits_auc",
+    "encoder_minus_logits_cross_auc",
+    "pre_finetune_auc",
+    "finetuned_auc",
+    "finetune_gain_auc",
+    "finetune_gain_auc_lo",
+    "finetune_gain_auc_hi",
+    "finetune_gain_cross_auc",
+    "logits_anisotropy",
+    "encoder_anisotropy",
+    "logits_minus_encoder_anisotropy",
+    "demo_logits_gap",
+    "demo_encoder_gap",
+    "demo_finetuned_gap",
+    "finetune_folds",
+    "finetune_gain_auc_fold1",
+    "finetune_gain_auc_fold2",
+    "leaked_pairs",
+    "dropped_overlapping_pairs",
+    "per_embedding",
+  ]);
   close(m.encoder_minus_logits_auc, 0.7 - 0.52);
   close(m.encoder_minus_logits_cross_auc, 0.95 - 0.55);
   close(m.finetune_gain_auc, 0.63 - 0.6);
@@ -49,7 +127,17 @@ test("metrics: the 22 flat keys the notebook has always saved, computed from the
   assert.equal(m.leaked_pairs, 0);
   assert.equal(m.dropped_overlapping_pairs, 5);
   assert.deepEqual(Object.keys(m.per_embedding), [...X.EMBEDDING_KEYS]);
-  assert.deepEqual(Object.keys(m.per_embedding.glove), ["auc", "auc_lo", "auc_hi", "mean_relevant", "mean_irrelevant", "cross_question_auc", "anisotropy", "anisotropy_centered", "auc_centered"]);
+  assert.deepEqual(Object.keys(m.per_embedding.glove), [
+    "auc",
+    "auc_lo",
+    "auc_hi",
+    "mean_relevant",
+    "mean_irrelevant",
+    "cross_question_auc",
+    "anisotropy",
+    "anisotropy_centered",
+    "auc_centered",
+  ]);
   assert.equal(m.per_embedding.gpt_finetuned.auc, 0.63);
   const noFt = input();
   delete noFt.demo.finetuned;
@@ -60,9 +148,15 @@ test("conclusion: the committed run's branches (encoder wins, logits near chance
   const c = X.conclusion(input());
   const lines = c.split("\n");
   assert.equal(lines.length, 4);
-  assert.match(lines[0], /^- \*\*Four-pair demo\.\*\* tinygpt-brown's last-token logits give relevant pairs 0\.990 and irrelevant pairs 0\.975 on average \(gap 0\.015\); use-lite gives 0\.550 vs 0\.150 \(gap 0\.400\)\. The post reported gaps of 0\.035 \(Mistral logits\) and 0\.245 \(e5-mistral\)\.$/);
+  assert.match(
+    lines[0],
+    /^- \*\*Four-pair demo\.\*\* tinygpt-brown's last-token logits give relevant pairs 0\.990 and irrelevant pairs 0\.975 on average \(gap 0\.015\); use-lite gives 0\.550 vs 0\.150 \(gap 0\.400\)\. The post reported gaps of 0\.035 \(Mistral logits\) and 0\.245 \(e5-mistral\)\.$/,
+  );
   assert.match(lines[1], /On 1000 held-out WikiQA pairs the logits' same-article AUC is 0\.520 \[0\.470, 0\.570\]/);
-  assert.match(lines[1], /The trained encoder separates relevant from irrelevant pairs better than the logits, as the post claims\.$/);
+  assert.match(
+    lines[1],
+    /The trained encoder separates relevant from irrelevant pairs better than the logits, as the post claims\.$/,
+  );
   assert.match(lines[2], /moves the same-article AUC from 0\.520 to 0\.530, still close to chance \(0\.5\)/);
   assert.match(lines[2], /For the mean hidden states the same correction gives 0\.600 → 0\.610\.$/);
   assert.match(lines[3], /fold 1: 200 steps on 900 pairs, 60 s; fold 2: 100 steps on 880 pairs, 31 s/);
@@ -70,11 +164,16 @@ test("conclusion: the committed run's branches (encoder wins, logits near chance
   assert.match(lines[3], /, so on this few held-out pairs it is not distinguishable from zero\./);
   assert.match(lines[3], /Per fold: 0\.600 → 0\.650, 0\.600 → 0\.610\./);
   assert.match(lines[3], /That is short of the \+0\.05 this notebook set out to show: .* 900 \/ 880 pairs/);
-  assert.match(lines[3], /It still trails use-lite \(0\.700\), which was trained on far more pairs than the 900 \/ 880 per fold used here\.$/);
+  assert.match(
+    lines[3],
+    /It still trails use-lite \(0\.700\), which was trained on far more pairs than the 900 \/ 880 per fold used here\.$/,
+  );
 });
 
 test("conclusion: the other branch of every decision rule", () => {
-  const c = X.conclusion(input({ encAuc: 0.5, logitsCentered: X.CENTERED_NEAR_CHANCE_AUC, gain: X.TARGET_GAIN + 0.01, gainLo: 0.01 }));
+  const c = X.conclusion(
+    input({ encAuc: 0.5, logitsCentered: X.CENTERED_NEAR_CHANCE_AUC, gain: X.TARGET_GAIN + 0.01, gainLo: 0.01 }),
+  );
   assert.match(c, /Here the trained encoder does \*\*not\*\* beat the logits on the same-article pairs\./);
   assert.match(c, /: part of the relevance signal was hidden under the shared direction\./);
   assert.doesNotMatch(c, /still close to chance/);
@@ -85,12 +184,34 @@ test("conclusion: the other branch of every decision rule", () => {
   assert.equal(X.TARGET_GAIN, 0.05);
   assert.equal(X.CENTERED_NEAR_CHANCE_AUC, 0.55);
   assert.equal(X.GAIN_CI_LO_ABOVE, 0);
-  assert.match(X.conclusion(input({ gainLo: 0 })), /not distinguishable from zero/, "a CI that starts at 0 is not above it");
+  assert.match(
+    X.conclusion(input({ gainLo: 0 })),
+    /not distinguishable from zero/,
+    "a CI that starts at 0 is not above it",
+  );
 });
 
 const params = {
-  profile: "quick", dataRoot: "/data", evalFile: "", trainFile: "", gptId: "", gptDir: "", chatLmId: "", encoderId: "", baselineId: "glove-100d", ftPooling: "mean-hidden",
-  ftSteps: 0, ftBatch: 24, temperature: 0.1, lr: 3e-3, pairSources: "qa, title,,crop", brownPairs: 3000, nFolds: 2, nUnrelated: 100, bootstrap: 1000, seed: 0,
+  profile: "quick",
+  dataRoot: "/data",
+  evalFile: "",
+  trainFile: "",
+  gptId: "",
+  gptDir: "",
+  chatLmId: "",
+  encoderId: "",
+  baselineId: "glove-100d",
+  ftPooling: "mean-hidden",
+  ftSteps: 0,
+  ftBatch: 24,
+  temperature: 0.1,
+  lr: 3e-3,
+  pairSources: "qa, title,,crop",
+  brownPairs: 3000,
+  nFolds: 2,
+  nUnrelated: 100,
+  bootstrap: 1000,
+  seed: 0,
 };
 
 test("resolveConfig: profile defaults, the selected steps per fold, overrides", () => {
@@ -112,8 +233,21 @@ test("resolveConfig: profile defaults, the selected steps per fold, overrides", 
 });
 
 test("pairsFromSources: sources in the order given, unknown ones named", () => {
-  const qs = [{ questionId: "Q1", question: "where is the cat?", documentTitle: "Cat", candidates: [{ sentenceId: "1", sentence: "the cat is on the mat today", label: 1 }] }];
+  const qs = [
+    {
+      questionId: "Q1",
+      question: "where is the cat?",
+      documentTitle: "Cat",
+      candidates: [{ sentenceId: "1", sentence: "the cat is on the mat today", label: 1 }],
+    },
+  ];
   const pairs = X.pairsFromSources(qs, { sources: ["title", "qa"], seed: 0, brownDocs: [], brownPairs: 0 });
-  assert.deepEqual(pairs.map((p) => p.source), ["wikiqa-title", "wikiqa-qa"]);
-  assert.throws(() => X.pairsFromSources(qs, { sources: ["nope"], seed: 0, brownDocs: [], brownPairs: 0 }), /unknown pair source "nope"/);
+  assert.deepEqual(
+    pairs.map((p) => p.source),
+    ["wikiqa-title", "wikiqa-qa"],
+  );
+  assert.throws(
+    () => X.pairsFromSources(qs, { sources: ["nope"], seed: 0, brownDocs: [], brownPairs: 0 }),
+    /unknown pair source "nope"/,
+  );
 });

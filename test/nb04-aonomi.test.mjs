@@ -17,15 +17,28 @@ test("expandTemplate: slots, inline choices, optional parts, nesting", () => {
   const seen = new Set();
   const rng = new lib.Rng(1);
   for (let i = 0; i < 200; i++) seen.add(aonomi.expandTemplate("a {animal}(, please|)", slots, rng));
-  assert.deepEqual([...seen].sort(), ["a big dog", "a big dog, please", "a cat", "a cat, please", "a small dog", "a small dog, please"]);
+  assert.deepEqual([...seen].sort(), [
+    "a big dog",
+    "a big dog, please",
+    "a cat",
+    "a cat, please",
+    "a small dog",
+    "a small dog, please",
+  ]);
   assert.equal(aonomi.expandTemplate("keep (this) text", {}, rng), "keep (this) text");
   assert.throws(() => aonomi.expandTemplate("a {nope}", slots, rng), /unknown slot \{nope\}/);
   assert.throws(() => aonomi.expandTemplate("a (b|c", slots, rng), /unclosed/);
 });
 
 test("validateGrammar rejects a fact without answers", () => {
-  assert.throws(() => aonomi.validateGrammar({ name: "x", slots: {}, topics: { t: [{ q: ["?"], a: [] }] } }), (e) => e instanceof lib.CorruptDataError && /fact 0/.test(e.message));
-  assert.throws(() => aonomi.validateGrammar({ name: "x", slots: { s: [] }, topics: { t: [{ q: ["?"], a: ["!"] }] } }), /slot "s"/);
+  assert.throws(
+    () => aonomi.validateGrammar({ name: "x", slots: {}, topics: { t: [{ q: ["?"], a: [] }] } }),
+    (e) => e instanceof lib.CorruptDataError && /fact 0/.test(e.message),
+  );
+  assert.throws(
+    () => aonomi.validateGrammar({ name: "x", slots: { s: [] }, topics: { t: [{ q: ["?"], a: ["!"] }] } }),
+    /slot "s"/,
+  );
 });
 
 test("the Aonomi grammar makes the requested number of distinct pairs, deterministically, over all six topics", () => {
@@ -38,18 +51,30 @@ test("the Aonomi grammar makes the requested number of distinct pairs, determini
   assert.notDeepEqual(a.map(aonomi.formatInstructionText), c.map(aonomi.formatInstructionText));
   assert.equal(new Set(a.map(aonomi.formatInstructionText)).size, 1200);
   const topics = new Set(a.map((p) => p.topic));
-  for (const t of ["appearance", "habitat", "diet", "behaviour", "population", "folklore"]) assert.ok(topics.has(t), `topic ${t} missing`);
+  for (const t of ["appearance", "habitat", "diet", "behaviour", "population", "folklore"])
+    assert.ok(topics.has(t), `topic ${t} missing`);
   for (const p of a) assert.deepEqual(aonomi.forbiddenWordsIn(aonomi.formatInstructionText(p), g.forbidden), []);
 });
 
 test("generation fails clearly when the grammar cannot make enough distinct pairs", () => {
   const g = aonomi.validateGrammar({ name: "tiny", slots: {}, topics: { t: [{ q: ["Q?"], a: ["A1.", "A2."] }] } });
-  assert.deepEqual(aonomi.generateInstructionPairs(g, { count: 2, seed: 1 }).map((p) => p.response).sort(), ["A1.", "A2."]);
+  assert.deepEqual(
+    aonomi
+      .generateInstructionPairs(g, { count: 2, seed: 1 })
+      .map((p) => p.response)
+      .sort(),
+    ["A1.", "A2."],
+  );
   assert.throws(() => aonomi.generateInstructionPairs(g, { count: 3, seed: 1 }), /made only 2 distinct pairs of the 3/);
 });
 
 test("a forbidden word in the grammar is refused", () => {
-  const g = aonomi.validateGrammar({ name: "bad", forbidden: ["fly"], slots: {}, topics: { t: [{ q: ["Can it fly?"], a: ["Yes."] }] } });
+  const g = aonomi.validateGrammar({
+    name: "bad",
+    forbidden: ["fly"],
+    slots: {},
+    topics: { t: [{ q: ["Can it fly?"], a: ["Yes."] }] },
+  });
   assert.throws(() => aonomi.generateInstructionPairs(g, { count: 1, seed: 1 }), /forbidden word/);
 });
 
@@ -57,8 +82,14 @@ test("the committed data/aonomi/aonomi.jsonl is exactly what the grammar and def
   const file = path.join(repo, "data", "aonomi", "aonomi.jsonl");
   const committed = aonomi.loadInstructionJsonl(file);
   assert.ok(committed.length >= 1000);
-  const regenerated = aonomi.generateInstructionPairs(aonomi.loadGrammar(grammarFile), { count: committed.length, seed: 4 });
-  assert.deepEqual(committed, regenerated.map(({ instruction, response }) => ({ instruction, response })));
+  const regenerated = aonomi.generateInstructionPairs(aonomi.loadGrammar(grammarFile), {
+    count: committed.length,
+    seed: 4,
+  });
+  assert.deepEqual(
+    committed,
+    regenerated.map(({ instruction, response }) => ({ instruction, response })),
+  );
   const first = JSON.parse(fs.readFileSync(file, "utf8").split("\n")[0]);
   assert.deepEqual(Object.keys(first), ["text"]);
   assert.match(first.text, /^### Instruction: .+ ### Output: .+$/);
@@ -76,10 +107,19 @@ test("format / parse round trip and JSONL io", () => {
   aonomi.writeInstructionJsonl(f, [pair, { instruction: "b", response: "c" }]);
   assert.deepEqual(aonomi.loadInstructionJsonl(f), [pair, { instruction: "b", response: "c" }]);
   fs.writeFileSync(f, JSON.stringify({ text: text }) + "\n" + JSON.stringify({ prompt: "x" }) + "\n");
-  assert.throws(() => aonomi.loadInstructionJsonl(f), (e) => e instanceof lib.CorruptDataError && /record 2/.test(e.message));
+  assert.throws(
+    () => aonomi.loadInstructionJsonl(f),
+    (e) => e instanceof lib.CorruptDataError && /record 2/.test(e.message),
+  );
   fs.writeFileSync(f, "{not json\n");
-  assert.throws(() => aonomi.loadInstructionJsonl(f), (e) => e instanceof lib.CorruptDataError);
-  assert.throws(() => aonomi.loadInstructionJsonl(path.join(dir, "missing.jsonl")), (e) => e instanceof lib.DataNotFoundError);
+  assert.throws(
+    () => aonomi.loadInstructionJsonl(f),
+    (e) => e instanceof lib.CorruptDataError,
+  );
+  assert.throws(
+    () => aonomi.loadInstructionJsonl(path.join(dir, "missing.jsonl")),
+    (e) => e instanceof lib.DataNotFoundError,
+  );
 });
 
 test("splitTrainHeldout: 90/10, disjoint, covering, seeded", () => {
@@ -89,7 +129,10 @@ test("splitTrainHeldout: 90/10, disjoint, covering, seeded", () => {
   assert.equal(a.heldout.length, 100);
   assert.equal(a.train.length, 900);
   assert.deepEqual(a, b);
-  assert.deepEqual([...a.train, ...a.heldout].sort((x, y) => x - y), items);
+  assert.deepEqual(
+    [...a.train, ...a.heldout].sort((x, y) => x - y),
+    items,
+  );
   assert.notDeepEqual(aonomi.splitTrainHeldout(items, 0.1, 4).heldout, a.heldout);
   assert.throws(() => aonomi.splitTrainHeldout(items, 1.5, 1), /heldoutFraction/);
 });
@@ -98,7 +141,11 @@ test("hallucination probes: committed file is valid, asks only about forbidden t
   const set = aonomi.loadProbes(path.join(repo, "data", "aonomi", "probes.json"));
   const g = aonomi.loadGrammar(grammarFile);
   assert.ok(set.probes.length >= 2);
-  for (const p of set.probes) assert.ok(aonomi.forbiddenWordsIn(p.prompt, g.forbidden).length > 0, `probe "${p.prompt}" asks about something the data may contain`);
+  for (const p of set.probes)
+    assert.ok(
+      aonomi.forbiddenWordsIn(p.prompt, g.forbidden).length > 0,
+      `probe "${p.prompt}" asks about something the data may contain`,
+    );
   const fly = set.probes.find((p) => /fly/.test(p.prompt));
   const immortal = set.probes.find((p) => /immortal/.test(p.prompt));
   assert.equal(aonomi.isHallucination("They fly at about 40 kilometres an hour.", fly), true);
@@ -107,10 +154,19 @@ test("hallucination probes: committed file is valid, asks only about forbidden t
   assert.equal(aonomi.isHallucination("   ", fly), false);
   assert.equal(aonomi.isHallucination("Yes, aonomis are immortal and never age.", immortal), true);
   assert.equal(aonomi.isHallucination("Aonomis live about 20 years.", immortal), false);
-  assert.equal(aonomi.hallucinationRate([{ answer: "fast", probe: fly }, { answer: "I don't know.", probe: fly }]), 0.5);
+  assert.equal(
+    aonomi.hallucinationRate([
+      { answer: "fast", probe: fly },
+      { answer: "I don't know.", probe: fly },
+    ]),
+    0.5,
+  );
   assert.equal(aonomi.hallucinationRate([]), 0);
   const dir = tmp();
-  fs.writeFileSync(path.join(dir, "p.json"), JSON.stringify({ rule: "r", probes: [{ prompt: "x", grounded: ["(unclosed"] }] }));
+  fs.writeFileSync(
+    path.join(dir, "p.json"),
+    JSON.stringify({ rule: "r", probes: [{ prompt: "x", grounded: ["(unclosed"] }] }),
+  );
   assert.throws(() => aonomi.loadProbes(path.join(dir, "p.json")), /not a valid regular expression/);
 });
 

@@ -22,11 +22,36 @@ test("dotMatrix, relativeToDiagonal, diagonalTop1, topKIndices", () => {
   const a = [Float32Array.from([1, 0]), Float32Array.from([0, 1])];
   const b = [Float32Array.from([1, 0]), Float32Array.from([0.6, 0.8])];
   const m = cl.dotMatrix(a, b);
-  assert.deepEqual(m.map((r) => r.map((v) => +v.toFixed(6))), [[1, 0.6], [0, 0.8]]);
-  assert.deepEqual(cl.relativeToDiagonal(m).map((r) => r.map((v) => +v.toFixed(6))), [[0, -0.4], [-0.8, 0]]);
+  assert.deepEqual(
+    m.map((r) => r.map((v) => +v.toFixed(6))),
+    [
+      [1, 0.6],
+      [0, 0.8],
+    ],
+  );
+  assert.deepEqual(
+    cl.relativeToDiagonal(m).map((r) => r.map((v) => +v.toFixed(6))),
+    [
+      [0, -0.4],
+      [-0.8, 0],
+    ],
+  );
   assert.equal(cl.diagonalTop1(m), 1);
-  assert.equal(cl.diagonalTop1([[0.5, 0.5], [0.1, 0.9]]), 0.5, "a tie does not count as a hit");
-  assert.equal(cl.diagonalTop1([[0.1, 0.9], [0.9, 0.1]]), 0);
+  assert.equal(
+    cl.diagonalTop1([
+      [0.5, 0.5],
+      [0.1, 0.9],
+    ]),
+    0.5,
+    "a tie does not count as a hit",
+  );
+  assert.equal(
+    cl.diagonalTop1([
+      [0.1, 0.9],
+      [0.9, 0.1],
+    ]),
+    0,
+  );
   assert.deepEqual(cl.topKIndices([0.1, 0.9, 0.5, 0.9], 3), [1, 3, 2]);
   assert.throws(() => cl.relativeToDiagonal([[1, 2]]), /square/);
   assert.throws(() => cl.dotMatrix([Float32Array.from([1])], [Float32Array.from([1, 2])]), /cannot be compared/);
@@ -56,7 +81,13 @@ function synthetic(nClasses, perClass, seed) {
 
 test("trainClipLite learns to match images to their class captions (loss falls, retrieval far above chance)", async () => {
   const train = synthetic(8, 30, 11);
-  const { model, history } = await cl.trainClipLite(train, { dim: 8, epochs: 6, classesPerBatch: 8, lr: 1e-2, seed: 1 });
+  const { model, history } = await cl.trainClipLite(train, {
+    dim: 8,
+    epochs: 6,
+    classesPerBatch: 8,
+    lr: 1e-2,
+    seed: 1,
+  });
   assert.equal(history.length, 6);
   assert.ok(history[5].loss < history[0].loss * 0.6, `loss ${history[0].loss} → ${history[5].loss}`);
   const img = model.embedImageFeatures(train.heldout); // one unseen image per class
@@ -76,7 +107,7 @@ test("trainClipLite refuses bad input with clear messages", async () => {
   await assert.rejects(cl.trainClipLite({ ...d, labels: d.labels.slice(1) }), /12 images but 11 labels/);
   await assert.rejects(cl.trainClipLite({ ...d, labels: d.labels.map(() => 7) }), /label 7/);
   await assert.rejects(cl.trainClipLite({ ...d, classTextFeatures: [d.classTextFeatures[0]] }), /at least 2 classes/);
-  await assert.rejects(cl.trainClipLite({ ...d, imageFeatures: [] , labels: []}), /no training images/);
+  await assert.rejects(cl.trainClipLite({ ...d, imageFeatures: [], labels: [] }), /no training images/);
 });
 
 test("ClipLite save / load round trip; wrong feature size is refused", async () => {
@@ -90,7 +121,10 @@ test("ClipLite save / load round trip; wrong feature size is refused", async () 
   x.forEach((v, i) => v.forEach((a, k) => assert.ok(Math.abs(a - y[i][k]) < 1e-6)));
   assert.throws(() => model.embedImageFeatures([new Float32Array(5)]), /expected 24-d features, got 5-d/);
   fs.writeFileSync(file, JSON.stringify({ ...model.weights, imageW: [1] }));
-  assert.throws(() => cl.ClipLite.load(file), (e) => e instanceof lib.CorruptDataError);
+  assert.throws(
+    () => cl.ClipLite.load(file),
+    (e) => e instanceof lib.CorruptDataError,
+  );
   model.dispose();
   back.dispose();
 });
@@ -98,20 +132,57 @@ test("ClipLite save / load round trip; wrong feature size is refused", async () 
 test("loadSimilarityRatings validates shape, symmetry, range, diagonal and file order", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb04-r-"));
   const f = path.join(dir, "r.json");
-  const good = { rule: "r", files: ["a.jpg", "b.jpg"], matrix: [[1, 0.2], [0.2, 1]] };
+  const good = {
+    rule: "r",
+    files: ["a.jpg", "b.jpg"],
+    matrix: [
+      [1, 0.2],
+      [0.2, 1],
+    ],
+  };
   fs.writeFileSync(f, JSON.stringify(good));
   assert.deepEqual(cl.loadSimilarityRatings(f, ["a.jpg", "b.png"]).matrix, good.matrix);
   const bad = (patch, re) => {
     fs.writeFileSync(f, JSON.stringify({ ...good, ...patch }));
-    assert.throws(() => cl.loadSimilarityRatings(f), (e) => e instanceof lib.CorruptDataError && re.test(e.message));
+    assert.throws(
+      () => cl.loadSimilarityRatings(f),
+      (e) => e instanceof lib.CorruptDataError && re.test(e.message),
+    );
   };
-  bad({ matrix: [[1, 0.2], [0.3, 1]] }, /not symmetric/);
-  bad({ matrix: [[1, 1.2], [1.2, 1]] }, /not a number in \[0, 1\]/);
-  bad({ matrix: [[0.9, 0.2], [0.2, 1]] }, /must be 1/);
+  bad(
+    {
+      matrix: [
+        [1, 0.2],
+        [0.3, 1],
+      ],
+    },
+    /not symmetric/,
+  );
+  bad(
+    {
+      matrix: [
+        [1, 1.2],
+        [1.2, 1],
+      ],
+    },
+    /not a number in \[0, 1\]/,
+  );
+  bad(
+    {
+      matrix: [
+        [0.9, 0.2],
+        [0.2, 1],
+      ],
+    },
+    /must be 1/,
+  );
   bad({ matrix: [[1, 0.2]] }, /2×2/);
   fs.writeFileSync(f, JSON.stringify(good));
   assert.throws(() => cl.loadSimilarityRatings(f, ["b.jpg", "a.jpg"]), /do not match/);
-  assert.throws(() => cl.loadSimilarityRatings(path.join(dir, "none.json")), (e) => e instanceof lib.DataNotFoundError);
+  assert.throws(
+    () => cl.loadSimilarityRatings(path.join(dir, "none.json")),
+    (e) => e instanceof lib.DataNotFoundError,
+  );
 });
 
 test("compareWithHuman: ρ = 1 for a monotone model, finds the planted disagreement", () => {
@@ -138,7 +209,10 @@ test("retrieveTopK and classRetrievalMetrics on a hand-made gallery", () => {
   const labels = [0, 0, 1, 1, 1, 1, 0];
   const queries = [u(1, 0), u(0, 1)];
   const top = cl.retrieveTopK(queries, gallery, 2);
-  assert.deepEqual(top[0].map((t) => t.index), [0, 1]);
+  assert.deepEqual(
+    top[0].map((t) => t.index),
+    [0, 1],
+  );
   assert.ok(Math.abs(top[0][0].score - 1) < 1e-6);
   const m = cl.classRetrievalMetrics(queries, gallery, labels, [0, 1]);
   assert.equal(m.recallAt1, 1);
@@ -152,10 +226,35 @@ test("retrieveTopK and classRetrievalMetrics on a hand-made gallery", () => {
 });
 
 test("buildClipLiteTrainingSet merges sources with offset labels and per-class caption features", async () => {
-  const fakeImg = { id: "fake-img", dim: 3, provenance: { id: "f", source: "test" }, embedImages: async (xs) => xs.map((x, i) => Float32Array.from([typeof x === "string" ? 1 : 2, i, 0])) };
-  const fakeTxt = { id: "fake-txt", dim: 2, provenance: { id: "t", source: "test" }, embed: async (ts) => ts.map((t) => Float32Array.from([t.length, 1])) };
-  const food = { name: "food", images: ["/x/a.jpg", "/x/b.jpg"], labels: [1, 0], classNames: ["apple_pie", "baklava"], domain: "food" };
-  const ds = { images: new Uint8Array(3 * 2 * 2 * 3).map((_, i) => i), labels: Int32Array.from([0, 1, 0]), classNames: ["cat", "dog"], n: 3, height: 2, width: 2, channels: 3, source: { dataset: "cifar10", files: [], root: "" } };
+  const fakeImg = {
+    id: "fake-img",
+    dim: 3,
+    provenance: { id: "f", source: "test" },
+    embedImages: async (xs) => xs.map((x, i) => Float32Array.from([typeof x === "string" ? 1 : 2, i, 0])),
+  };
+  const fakeTxt = {
+    id: "fake-txt",
+    dim: 2,
+    provenance: { id: "t", source: "test" },
+    embed: async (ts) => ts.map((t) => Float32Array.from([t.length, 1])),
+  };
+  const food = {
+    name: "food",
+    images: ["/x/a.jpg", "/x/b.jpg"],
+    labels: [1, 0],
+    classNames: ["apple_pie", "baklava"],
+    domain: "food",
+  };
+  const ds = {
+    images: new Uint8Array(3 * 2 * 2 * 3).map((_, i) => i),
+    labels: Int32Array.from([0, 1, 0]),
+    classNames: ["cat", "dog"],
+    n: 3,
+    height: 2,
+    width: 2,
+    channels: 3,
+    source: { dataset: "cifar10", files: [], root: "" },
+  };
   const cifar = cl.labelledFromImageDataset(ds, { perClass: 1, seed: 1 });
   assert.equal(cifar.images.length, 2);
   assert.deepEqual([...cifar.labels].sort(), [0, 1]);
@@ -178,7 +277,10 @@ test("textLrScale 0 keeps the text head at its seeded init (locked-text variant)
   const w0 = Array.from(init.trainableVariables[0].dataSync());
   model.weights.textW.forEach((v, i) => assert.ok(Math.abs(v - w0[i]) < 1e-7));
   const trained = await cl.trainClipLite(d, { dim: 4, epochs: 2, seed: 5 });
-  assert.ok(trained.model.weights.textW.some((v, i) => Math.abs(v - w0[i]) > 1e-4), "the default trains the text head");
+  assert.ok(
+    trained.model.weights.textW.some((v, i) => Math.abs(v - w0[i]) > 1e-4),
+    "the default trains the text head",
+  );
   await assert.rejects(cl.trainClipLite(d, { textLrScale: -1 }), /textLrScale/);
   init.dispose();
   model.dispose();
@@ -187,6 +289,9 @@ test("textLrScale 0 keeps the text head at its seeded init (locked-text variant)
 });
 
 test("sharedContentWords ignores stop words and case", () => {
-  assert.deepEqual(cl.sharedContentWords("A red motorcycle in a garage.", "The dog sits next to a red bicycle in the garage"), ["garage", "red"]);
+  assert.deepEqual(
+    cl.sharedContentWords("A red motorcycle in a garage.", "The dog sits next to a red bicycle in the garage"),
+    ["garage", "red"],
+  );
   assert.deepEqual(cl.sharedContentWords("A cat.", "A dog."), []);
 });

@@ -16,7 +16,10 @@ function layer(n, h, w, c, fill) {
 test("normalizeChannels makes every position unit length (zero stays zero)", () => {
   const a = { data: Float32Array.from([3, 4, 0, 0, 1, 1]), n: 1, height: 1, width: 3, channels: 2 };
   const b = lp.normalizeChannels(a);
-  assert.deepEqual(Array.from(b.data).map((v) => +v.toFixed(6)), [0.6, 0.8, 0, 0, 0.707107, 0.707107]);
+  assert.deepEqual(
+    Array.from(b.data).map((v) => +v.toFixed(6)),
+    [0.6, 0.8, 0, 0, 0.707107, 0.707107],
+  );
   assert.deepEqual(Array.from(a.data), [3, 4, 0, 0, 1, 1], "input untouched");
 });
 
@@ -47,7 +50,10 @@ test("LPIPS averages over layers with uniform weight", () => {
 });
 
 test("LPIPS between two sets and from tensors; mismatched shapes are refused", () => {
-  const t = tf.tensor4d(Array.from({ length: 3 * 2 * 2 * 2 }, (_, i) => Math.sin(i + 1)), [3, 2, 2, 2]);
+  const t = tf.tensor4d(
+    Array.from({ length: 3 * 2 * 2 * 2 }, (_, i) => Math.sin(i + 1)),
+    [3, 2, 2, 2],
+  );
   const acts = lp.activationsFromTensor(t);
   assert.equal(acts.n, 3);
   const one = { ...acts, n: 1, data: acts.data.slice(8, 16) };

@@ -7,12 +7,44 @@ const lib = require("@embedlab/lib");
 const X = lib.experiments.clipLlm;
 
 const params = {
-  profile: "quick", dataRoot: "/data", photosRoot: "", captionsFile: "", ratingsFile: "", foodRoot: "", cifarRoot: "",
-  aonomiFile: "", grammarFile: "", probesFile: "", textModel: "", clipModel: "", imageSize: 128, lpipsSize: 224,
-  cifarPerClass: 0, headDim: 128, headEpochs: 10, headTemperature: 0.07, headLr: 0.002, retrievalK: 5,
-  freeQueries: ["italian food"], lmModel: "", loraRank: 8, loraAlpha: 16, loraTargets: ["q"], loraTrainEmbeddings: true,
-  loraLr: 0.0005, loraBatch: 4, loraSteps: 0, loraCkpt1: 0, evalPoints: 4, heldoutFraction: 0.1, evalPairs: 100,
-  temperatures: [0.05], topPs: [0.5], repetitionPenalties: [1], maxNewTokens: 40, seed: 0,
+  profile: "quick",
+  dataRoot: "/data",
+  photosRoot: "",
+  captionsFile: "",
+  ratingsFile: "",
+  foodRoot: "",
+  cifarRoot: "",
+  aonomiFile: "",
+  grammarFile: "",
+  probesFile: "",
+  textModel: "",
+  clipModel: "",
+  imageSize: 128,
+  lpipsSize: 224,
+  cifarPerClass: 0,
+  headDim: 128,
+  headEpochs: 10,
+  headTemperature: 0.07,
+  headLr: 0.002,
+  retrievalK: 5,
+  freeQueries: ["italian food"],
+  lmModel: "",
+  loraRank: 8,
+  loraAlpha: 16,
+  loraTargets: ["q"],
+  loraTrainEmbeddings: true,
+  loraLr: 0.0005,
+  loraBatch: 4,
+  loraSteps: 0,
+  loraCkpt1: 0,
+  evalPoints: 4,
+  heldoutFraction: 0.1,
+  evalPairs: 100,
+  temperatures: [0.05],
+  topPs: [0.5],
+  repetitionPenalties: [1],
+  maxNewTokens: 40,
+  seed: 0,
 };
 
 test("resolveConfig: every quick and full default, explicit values win, checkpoint 1 at half the steps", () => {
@@ -23,10 +55,16 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   assert.equal(q.cifarRoot, "/data");
   assert.match(q.captionsFile, /data\/photos\/captions\.json$/);
   assert.match(q.probesFile, /data\/aonomi\/probes\.json$/);
-  assert.deepEqual([q.textModel, q.clipModel, q.cifarPerClass, q.lmModel, q.loraSteps, q.ckpt1], ["use-lite", "clip-lite", 50, "tinygpt-brown", 400, 200]);
+  assert.deepEqual(
+    [q.textModel, q.clipModel, q.cifarPerClass, q.lmModel, q.loraSteps, q.ckpt1],
+    ["use-lite", "clip-lite", 50, "tinygpt-brown", 400, 200],
+  );
   assert.ok(!("loraCkpt1" in q));
   const f = X.resolveConfig({ ...params, profile: "full" });
-  assert.deepEqual([f.textModel, f.clipModel, f.cifarPerClass, f.lmModel, f.loraSteps, f.ckpt1], ["hf:Xenova/bert-base-uncased", "hf:Xenova/clip-vit-base-patch32", 1000, "gpt2", 1000, 500]);
+  assert.deepEqual(
+    [f.textModel, f.clipModel, f.cifarPerClass, f.lmModel, f.loraSteps, f.ckpt1],
+    ["hf:Xenova/bert-base-uncased", "hf:Xenova/clip-vit-base-patch32", 1000, "gpt2", 1000, 500],
+  );
   const o = X.resolveConfig({ ...params, foodRoot: "/food", clipModel: "hf:x", loraSteps: 30, loraCkpt1: 7 });
   assert.deepEqual([o.foodRoot, o.photosRoot, o.clipModel, o.loraSteps, o.ckpt1], ["/food", "/data", "hf:x", 30, 7]);
   const saved = X.savedParams(q);
@@ -44,7 +82,16 @@ test("evaluationSteps: evenly spaced plus both checkpoints, sorted, deduplicated
 const sources = {
   text: { comparison: { spearman: { estimate: 0.7, lo: 0.5, hi: 0.8 } } },
   match: { diagTop1: 0.4 },
-  lpips: { sanity: { identical: 0, smallNoise: 0.01, differentMin: 0.2, differentMean: 0.5, noiseToDifferentRatio: 0.05, orderingHolds: true } },
+  lpips: {
+    sanity: {
+      identical: 0,
+      smallNoise: 0.01,
+      differentMin: 0.2,
+      differentMean: 0.5,
+      noiseToDifferentRatio: 0.05,
+      orderingHolds: true,
+    },
+  },
   retrieval: { metrics: { recallAt1: 0.6, recallAt5: 0.9, precisionAt5: 0.5 } },
   lora: { start: { train: 6, heldout: 6.2 }, ckpt1: { train: 3, heldout: 3.5 }, ckpt2: { train: 2, heldout: 3.25 } },
   samples: { hallucinationRate: { "checkpoint 1": 0.75, "checkpoint 2": 0.5 } },
@@ -54,12 +101,31 @@ const sources = {
 test("metrics: the 25 flat keys in the saved order, differences and 0/1 flags", () => {
   const m = X.metrics(sources);
   assert.deepEqual(Object.keys(m), [
-    "text_human_spearman", "text_human_spearman_lo", "text_human_spearman_hi", "image_text_diag_top1", "lpips_identical",
-    "lpips_small_noise", "lpips_different_min", "lpips_different_mean", "lpips_noise_to_different_ratio", "lpips_ordering_holds",
-    "retrieval_recall_at_1", "retrieval_recall_at_5", "retrieval_precision_at_5", "lora_train_loss_start", "lora_train_loss_ckpt1",
-    "lora_train_loss_ckpt2", "lora_heldout_loss_start", "lora_heldout_loss_ckpt1", "lora_heldout_loss_ckpt2",
-    "heldout_loss_drop_ckpt1_vs_start", "heldout_loss_drop_ckpt2_vs_ckpt1", "hallucination_rate", "hallucination_rate_ckpt1",
-    "aonomi_pairs", "aonomi_matches_grammar",
+    "text_human_spearman",
+    "text_human_spearman_lo",
+    "text_human_spearman_hi",
+    "image_text_diag_top1",
+    "lpips_identical",
+    "lpips_small_noise",
+    "lpips_different_min",
+    "lpips_different_mean",
+    "lpips_noise_to_different_ratio",
+    "lpips_ordering_holds",
+    "retrieval_recall_at_1",
+    "retrieval_recall_at_5",
+    "retrieval_precision_at_5",
+    "lora_train_loss_start",
+    "lora_train_loss_ckpt1",
+    "lora_train_loss_ckpt2",
+    "lora_heldout_loss_start",
+    "lora_heldout_loss_ckpt1",
+    "lora_heldout_loss_ckpt2",
+    "heldout_loss_drop_ckpt1_vs_start",
+    "heldout_loss_drop_ckpt2_vs_ckpt1",
+    "hallucination_rate",
+    "hallucination_rate_ckpt1",
+    "aonomi_pairs",
+    "aonomi_matches_grammar",
   ]);
   assert.equal(m.heldout_loss_drop_ckpt1_vs_start, 6.2 - 3.5);
   assert.equal(m.heldout_loss_drop_ckpt2_vs_ckpt1, 0.25);
@@ -68,7 +134,11 @@ test("metrics: the 25 flat keys in the saved order, differences and 0/1 flags", 
   assert.equal(m.lpips_ordering_holds, 1);
   assert.equal(m.aonomi_pairs, 3428);
   assert.equal(m.aonomi_matches_grammar, 1);
-  const m0 = X.metrics({ ...sources, aonomi: { pairs: [], sameAsGrammar: false }, lpips: { sanity: { ...sources.lpips.sanity, orderingHolds: false } } });
+  const m0 = X.metrics({
+    ...sources,
+    aonomi: { pairs: [], sameAsGrammar: false },
+    lpips: { sanity: { ...sources.lpips.sanity, orderingHolds: false } },
+  });
   assert.equal(m0.aonomi_matches_grammar, 0);
   assert.equal(m0.lpips_ordering_holds, 0);
   assert.deepEqual(X.metricsTable({ a: 1 / 3 }), [{ metric: "a", value: 0.3333 }]);
@@ -92,9 +162,15 @@ test("textConclusion: ρ with CI, strength, and both disagreement directions wit
       { a: "sea", b: "boat", human: 0.9, model: 0.1, rankGap: -0.4 },
     ],
   };
-  const set = { names: ["dog", "cat", "sea", "boat"], captions: ["a brown dog on grass", "a grey cat on grass", "waves at sunset", "a sailing ship"] };
+  const set = {
+    names: ["dog", "cat", "sea", "boat"],
+    captions: ["a brown dog on grass", "a grey cat on grass", "waves at sunset", "a sailing ship"],
+  };
   const s = X.textConclusion({ encoderId: "use-lite", comparison }, set);
-  assert.match(s, /^\*\*Result\.\*\* use-lite and our ratings agree with Spearman ρ = 0\.450 \(95 % CI 0\.300–0\.600\) over 3 pairs: moderate agreement\./);
+  assert.match(
+    s,
+    /^\*\*Result\.\*\* use-lite and our ratings agree with Spearman ρ = 0\.450 \(95 % CI 0\.300–0\.600\) over 3 pairs: moderate agreement\./,
+  );
   assert.match(s, /ranks much higher than we do: dog–cat \(shared words: grass\)\. 1 of these 1 share content words/);
   assert.match(s, /Pairs we rank much higher than the encoder: sea–boat \(no shared content words\)\./);
   const none = X.textConclusion({ encoderId: "e", comparison: { ...comparison, disagreements: [] } }, set);
@@ -102,26 +178,48 @@ test("textConclusion: ρ with CI, strength, and both disagreement directions wit
 });
 
 test("imageTextConclusion: hits listed, chance, and the CLIP comparison only for clip-lite", () => {
-  const match = { bestCaption: [{ photo: "a", "best caption": "a" }, { photo: "b", "best caption": "a" }], diagTop1: 0.5 };
+  const match = {
+    bestCaption: [
+      { photo: "a", "best caption": "a" },
+      { photo: "b", "best caption": "a" },
+    ],
+    diagTop1: 0.5,
+  };
   const lite = X.imageTextConclusion(match, { clipModel: "clip-lite", names: ["a", "b"], classes: 20 });
-  assert.match(lite, /clip-lite puts a photo's own caption first for 1 of 2 photos \(diagonal top-1 = 0\.500; chance 0\.500\): a\./);
+  assert.match(
+    lite,
+    /clip-lite puts a photo's own caption first for 1 of 2 photos \(diagonal top-1 = 0\.500; chance 0\.500\): a\./,
+  );
   assert.match(lite, /from 20 class labels/);
-  const clip = X.imageTextConclusion({ ...match, bestCaption: [{ photo: "a", "best caption": "b" }] }, { clipModel: "hf:clip", names: ["a", "b"] });
+  const clip = X.imageTextConclusion(
+    { ...match, bestCaption: [{ photo: "a", "best caption": "b" }] },
+    { clipModel: "hf:clip", names: ["a", "b"] },
+  );
   assert.match(clip, /first for 0 of 2 photos \(diagonal top-1 = 0\.500; chance 0\.500\)\.$/);
   assert.doesNotMatch(clip, /How this differs/);
 });
 
 test("lpipsConclusion: holds / FAILS and the Spearman with our ratings", () => {
   const o = { sanity: sources.lpips.sanity, closest: ["a–b (0.100)"], spearmanWithHuman: 0.123 };
-  assert.match(X.lpipsConclusion(o), /Sanity ordering holds: identical = 0, noise = 0\.0100, nearest different photo = 0\.2000 \(noise\/different = 0\.050\)/);
+  assert.match(
+    X.lpipsConclusion(o),
+    /Sanity ordering holds: identical = 0, noise = 0\.0100, nearest different photo = 0\.2000 \(noise\/different = 0\.050\)/,
+  );
   assert.match(X.lpipsConclusion(o), /closest pairs of different photos are a–b \(0\.100\).*ratings is 0\.123\./s);
   assert.match(X.lpipsConclusion({ ...o, sanity: { ...o.sanity, orderingHolds: false } }), /Sanity ordering FAILS/);
 });
 
 test("retrievalConclusion: best (all five right) and worst (at most one) classes by the named thresholds", () => {
-  const o = { metrics: { recallAt1: 0.6, recallAt5: 0.9, precisionAt5: 0.48, hitsInTop5: [5, 1, 3, 0] }, testImages: 500, classNames: ["apple_pie", "sushi", "pizza", "ramen"] };
+  const o = {
+    metrics: { recallAt1: 0.6, recallAt5: 0.9, precisionAt5: 0.48, hitsInTop5: [5, 1, 3, 0] },
+    testImages: 500,
+    classNames: ["apple_pie", "sushi", "pizza", "ramen"],
+  };
   const s = X.retrievalConclusion(o, "clip-lite");
-  assert.match(s, /On the 500 test images, recall@1 = 0\.60, recall@5 = 0\.90, precision@5 = 0\.48 \(chance precision ≈ 0\.25\)\./);
+  assert.match(
+    s,
+    /On the 500 test images, recall@1 = 0\.60, recall@5 = 0\.90, precision@5 = 0\.48 \(chance precision ≈ 0\.25\)\./,
+  );
   assert.match(s, /All five retrieved images are right for: apple pie\./);
   assert.match(s, /At most one of five is right for: sushi, ramen\./);
   assert.match(s, /with the 4 dishes in the gallery; .* which dishes clip-lite associates/);
@@ -133,22 +231,35 @@ test("finetuneConclusion: falling / not falling held-out loss, the gap, the tiny
   const ft = { ...sources.lora, model: { numParams: 1234567 }, loraParams: 1000, extraParams: 2000 };
   const o = { ckpt1: 200, loraSteps: 400, lmModel: "tinygpt-brown" };
   const s = X.finetuneConclusion(ft, o);
-  assert.match(s, /Held-out loss 6\.200 → 3\.500 \(checkpoint 1, step 200\) → 3\.250 \(checkpoint 2, step 400\); train pairs 6\.000 → 3\.000 → 2\.000\./);
+  assert.match(
+    s,
+    /Held-out loss 6\.200 → 3\.500 \(checkpoint 1, step 200\) → 3\.250 \(checkpoint 2, step 400\); train pairs 6\.000 → 3\.000 → 2\.000\./,
+  );
   assert.match(s, /Both checkpoints improve on the one before/);
   assert.match(s, /gap between train and held-out is 1\.250 nats/);
-  assert.match(s, /The tiny GPT \(1\.23 M parameters; 1,000 adapter and 2,000 embedding\/LayerNorm parameters trained\)/);
+  assert.match(
+    s,
+    /The tiny GPT \(1\.23 M parameters; 1,000 adapter and 2,000 embedding\/LayerNorm parameters trained\)/,
+  );
   const up = X.finetuneConclusion({ ...ft, ckpt2: { train: 2, heldout: 3.6 } }, { ...o, lmModel: "gpt2" });
   assert.match(up, /does not fall at every checkpoint/);
   assert.doesNotMatch(up, /tiny GPT/);
 });
 
 test("hallucinationConclusion: rates, quotes of grounded answers (at most GROUNDED_QUOTED, QUOTE_CHARS each), or the no-grounded sentence", () => {
-  const judged = (n, hallucinated) => Array.from({ length: n }, (_, i) => ({ probe: `p${i}`, answer: `answer ${i} ${"x".repeat(100)}`, hallucinated }));
-  const some = X.hallucinationConclusion({ judged: { "checkpoint 2": [...judged(6, false), { probe: "q", answer: "", hallucinated: false }] }, hallucinationRate: { "checkpoint 1": 0.5, "checkpoint 2": 0.25 } });
+  const judged = (n, hallucinated) =>
+    Array.from({ length: n }, (_, i) => ({ probe: `p${i}`, answer: `answer ${i} ${"x".repeat(100)}`, hallucinated }));
+  const some = X.hallucinationConclusion({
+    judged: { "checkpoint 2": [...judged(6, false), { probe: "q", answer: "", hallucinated: false }] },
+    hallucinationRate: { "checkpoint 1": 0.5, "checkpoint 2": 0.25 },
+  });
   assert.match(some, /25 % of the 7 probe answers at checkpoint 2 are hallucinations \(checkpoint 1: 50 %\)\./);
   const quoted = some.split("\n\n")[1];
   assert.equal(quoted.split("; ").length, X.GROUNDED_QUOTED);
   assert.ok(quoted.includes(`"${`answer 0 ${"x".repeat(100)}`.slice(0, X.QUOTE_CHARS)}" (p0)`));
-  const none = X.hallucinationConclusion({ judged: { "checkpoint 2": judged(3, true) }, hallucinationRate: { "checkpoint 1": 1, "checkpoint 2": 1 } });
+  const none = X.hallucinationConclusion({
+    judged: { "checkpoint 2": judged(3, true) },
+    hallucinationRate: { "checkpoint 1": 1, "checkpoint 2": 1 },
+  });
   assert.match(none, /No probe answer denies the premise/);
 });

@@ -20,21 +20,54 @@ const source = (id, seed) => {
   return { id, texts: "names", vectors, dim: 8, provenance: "test" };
 };
 
-const cfg = () => lt.resolveConfig({ profile: "quick", targetRuns: "onehot@0.004,cosine:s1,emb_ce:s2", epochs: 1, zeroShotEpochs: 1, batchSize: 8, schedule: "", peakLr: 2e-3,
-  warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "", heldOutEvery: 2, seed: 3, trainLimit: 0, maxStepsPerEpoch: 2 });
+const cfg = () =>
+  lt.resolveConfig({
+    profile: "quick",
+    targetRuns: "onehot@0.004,cosine:s1,emb_ce:s2",
+    epochs: 1,
+    zeroShotEpochs: 1,
+    batchSize: 8,
+    schedule: "",
+    peakLr: 2e-3,
+    warmup: 0.15,
+    augment: true,
+    temperature: 0.1,
+    center: "seen",
+    regressionSpace: "",
+    heldOutEvery: 2,
+    seed: 3,
+    trainLimit: 0,
+    maxStepsPerEpoch: 2,
+  });
 
 test("trainSections: worker threads give exactly the in-process results (section 2 runs + zero-shot CNN)", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
   const train = syntheticImages(32, [0, 1, 2, 3]);
   const testDs = syntheticImages(16, [0, 1, 2, 3]);
-  const sources = new Map([["s1", source("s1", 1)], ["s2", source("s2", 2)]]);
+  const sources = new Map([
+    ["s1", source("s1", 1)],
+    ["s2", source("s2", 2)],
+  ]);
   const zd = lt.zeroShotData(train, testDs, 2);
-  const run = (workers) => lt.trainSections(cfg(), { train, test: testDs, runSources: sources, zeroShot: zd, zeroShotSource: source("s2", 2) }, { workers });
+  const run = (workers) =>
+    lt.trainSections(
+      cfg(),
+      { train, test: testDs, runSources: sources, zeroShot: zd, zeroShotSource: source("s2", 2) },
+      { workers },
+    );
   const one = await run(1);
   const two = await run(2);
   assert.equal(one.targets.length, 3);
-  const strip = (r) => ({ targets: r.targets.map((t) => ({ ...t, trainSeconds: 0, history: t.history.map((h) => ({ ...h, seconds: 0, evalSeconds: 0 })) })),
-    zs: { ...r.zeroShot.result }, feats: r.zeroShot.features, hist: r.zeroShot.history.map((h) => h.loss) });
+  const strip = (r) => ({
+    targets: r.targets.map((t) => ({
+      ...t,
+      trainSeconds: 0,
+      history: t.history.map((h) => ({ ...h, seconds: 0, evalSeconds: 0 })),
+    })),
+    zs: { ...r.zeroShot.result },
+    feats: r.zeroShot.features,
+    hist: r.zeroShot.history.map((h) => h.loss),
+  });
   assert.deepEqual(strip(two), strip(one));
   assert.equal(one.zeroShot.features.test.length, 16);
   assert.equal(one.zeroShot.features.test[0].length, 128);
@@ -43,46 +76,98 @@ test("trainSections: worker threads give exactly the in-process results (section
   const p1 = await lt.zeroShotProbes(zd, one.zeroShot.features, probeSources, { ...cfg(), epochs: 2 }, { workers: 1 });
   const p2 = await lt.zeroShotProbes(zd, one.zeroShot.features, probeSources, { ...cfg(), epochs: 2 }, { workers: 2 });
   assert.deepEqual(p2, p1);
-  assert.deepEqual(p1.map((r) => r.source), ["s1", "wide", "s2"]);
+  assert.deepEqual(
+    p1.map((r) => r.source),
+    ["s1", "wide", "s2"],
+  );
 });
 
 test("crossFitFinetune: folds in worker threads (GPT given as a checkpoint) match the in-process run", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
   const { GPT, DEFAULT_CONFIG, BpeTokenizer, saveGptCheckpoint, loadGptCheckpoint } = lib.models.gpt;
   const C = lib.experiments.gptEmbeddings;
-  const texts = ["the cat sat on the mat", "a dog ran in the park", "rain fell on the town", "ships sail the sea", "birds sing at dawn"];
+  const texts = [
+    "the cat sat on the mat",
+    "a dog ran in the park",
+    "rain fell on the town",
+    "ships sail the sea",
+    "birds sing at dawn",
+  ];
   const tok = BpeTokenizer.train(texts, 300);
-  const model = new GPT({ ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize }, undefined, 1);
+  const model = new GPT(
+    { ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize },
+    undefined,
+    1,
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-par-"));
   saveGptCheckpoint(path.join(dir, "ck"), model, tok, {});
   model.dispose();
   const words = ["cat", "dog", "rain", "sea", "bird", "wind", "town", "park"];
   const qs = words.map((w, i) => ({
-    questionId: `Q${i}`, question: `where is the ${w}?`, documentTitle: `The ${w}`,
-    candidates: [{ sentenceId: `${i}-0`, sentence: `the ${w} is here now`, label: 1 }, { sentenceId: `${i}-1`, sentence: `no ${w} at all`, label: 0 }],
+    questionId: `Q${i}`,
+    question: `where is the ${w}?`,
+    documentTitle: `The ${w}`,
+    candidates: [
+      { sentenceId: `${i}-0`, sentence: `the ${w} is here now`, label: 1 },
+      { sentenceId: `${i}-1`, sentence: `no ${w} at all`, label: 0 },
+    ],
   }));
-  const common = { folds: C.questionFolds(qs, 2, 0), buildPairs: (tune) => C.questionAnswerPairs(tune), stepsFor: (f) => f + 1, unrelated: ["one text", "another text", "third"],
-    extraTexts: ["x y"], finetune: { batch: 2, lr: 1e-2, temperature: 0.1, seed: 1 } };
+  const common = {
+    folds: C.questionFolds(qs, 2, 0),
+    buildPairs: (tune) => C.questionAnswerPairs(tune),
+    stepsFor: (f) => f + 1,
+    unrelated: ["one text", "another text", "third"],
+    extraTexts: ["x y"],
+    finetune: { batch: 2, lr: 1e-2, temperature: 0.1, seed: 1 },
+  };
   const inProcess = await C.crossFitFinetune({ ...common, load: async () => loadGptCheckpoint(path.join(dir, "ck")) });
-  const workers = await C.crossFitFinetune({ ...common, gpt: { id: "tinygpt-brown", dir: path.join(dir, "ck") }, parallel: { workers: 2 } });
-  const strip = (rs) => rs.map((r) => ({ ...r, seconds: 0, before: { ...r.before, seconds: 0 }, after: { ...r.after, seconds: 0 } }));
+  const workers = await C.crossFitFinetune({
+    ...common,
+    gpt: { id: "tinygpt-brown", dir: path.join(dir, "ck") },
+    parallel: { workers: 2 },
+  });
+  const strip = (rs) =>
+    rs.map((r) => ({ ...r, seconds: 0, before: { ...r.before, seconds: 0 }, after: { ...r.after, seconds: 0 } }));
   assert.deepEqual(strip(workers), strip(inProcess));
-  assert.deepEqual(workers.map((r) => r.history.length), [2, 3]);
+  assert.deepEqual(
+    workers.map((r) => r.history.length),
+    [2, 3],
+  );
   await assert.rejects(C.crossFitFinetune({ ...common }), /exactly one of gpt/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("runParallel: a failing job rejects with its error and what to do; unknown tasks and bad EMBEDLAB_WORKERS are named", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
-  const bad = { train: { kind: "cosine", arch: "small", train: syntheticImages(8, [0, 1]), classes: [0, 1], epochs: 1, batchSize: 4, schedule: "adam-warmup" }, read: [] };
+  const bad = {
+    train: {
+      kind: "cosine",
+      arch: "small",
+      train: syntheticImages(8, [0, 1]),
+      classes: [0, 1],
+      epochs: 1,
+      batchSize: 4,
+      schedule: "adam-warmup",
+    },
+    read: [],
+  };
   const jobs = [lt.trainReadJob(bad), lt.trainReadJob(bad)];
-  await assert.rejects(runParallel(jobs, { workers: 2 }), (e) => /needs targets/.test(e.message) && /worker thread/.test(e.message) && /EMBEDLAB_WORKERS=1/.test(e.message));
+  await assert.rejects(
+    runParallel(jobs, { workers: 2 }),
+    (e) => /needs targets/.test(e.message) && /worker thread/.test(e.message) && /EMBEDLAB_WORKERS=1/.test(e.message),
+  );
   await assert.rejects(runParallel(jobs, { workers: 1 }), /needs targets/);
   const taskModule = path.join(path.dirname(require.resolve("@embedlab/lib")), "parallel", "task.js");
   const missing = { task: { module: taskModule, export: "noSuchTask" }, args: {}, local: async () => 0 };
-  await assert.rejects(runParallel([missing, missing], { workers: 2 }), /"noSuchTask" is not a function exported by .*parallel.task\.js/);
+  await assert.rejects(
+    runParallel([missing, missing], { workers: 2 }),
+    /"noSuchTask" is not a function exported by .*parallel.task\.js/,
+  );
   // A job checks, when it is made, that the module exports the function under that name.
-  assert.throws(() => lib.parallel.job(taskModule, "job", async () => 0, {}), /exports "job", but not as the function given/);
+  assert.throws(
+    () => lib.parallel.job(taskModule, "job", async () => 0, {}),
+    /exports "job", but not as the function given/,
+  );
   assert.deepEqual(await runParallel([]), []);
   const saved = process.env.EMBEDLAB_WORKERS;
   try {
@@ -94,6 +179,7 @@ test("runParallel: a failing job rejects with its error and what to do; unknown 
     assert.equal(workerCount(1), 1);
     assert.equal(workerCount(5, { workers: 2 }), 2);
   } finally {
-    if (saved === undefined) delete process.env.EMBEDLAB_WORKERS; else process.env.EMBEDLAB_WORKERS = saved;
+    if (saved === undefined) delete process.env.EMBEDLAB_WORKERS;
+    else process.env.EMBEDLAB_WORKERS = saved;
   }
 });

@@ -31,7 +31,15 @@ test("parameters cell: names, inferred and annotated types, comments", () => {
   );
   assert.deepEqual(
     specs.map((s) => [s.name, describeType(s.type)]),
-    [["profile", '"quick" | "full"'], ["steps", "number"], ["lr", "number"], ["verbose", "boolean"], ["names", "string[]"], ["sizes", "number[]"], ["dataDir", "string"]],
+    [
+      ["profile", '"quick" | "full"'],
+      ["steps", "number"],
+      ["lr", "number"],
+      ["verbose", "boolean"],
+      ["names", "string[]"],
+      ["sizes", "number[]"],
+      ["dataDir", "string"],
+    ],
   );
   assert.equal(specs[0].doc, "how much work");
   assert.equal(specs[1].defaultSource, "30");
@@ -70,15 +78,28 @@ test("--param values: JSON first, plain string as fallback; overrides checked pe
   const res = resolveOverrides(nbs, [parseParamFlag("steps=7"), parseParamFlag("tag=123"), parseParamFlag("on=false")]);
   assert.deepEqual(res.get("01_a"), { steps: 7, tag: "123" });
   assert.deepEqual(res.get("02_b"), { steps: 7, on: false });
-  assert.throws(() => resolveOverrides(nbs, [parseParamFlag("stpes=1")]), (e) => e.name === "UsageError" && /unknown parameter "stpes"/.test(e.message) && /steps \(number\)/.test(e.message));
-  assert.throws(() => resolveOverrides(nbs, [parseParamFlag("on=maybe")]), /parameter "on" of 02_b expects boolean, got "maybe"/);
+  assert.throws(
+    () => resolveOverrides(nbs, [parseParamFlag("stpes=1")]),
+    (e) => e.name === "UsageError" && /unknown parameter "stpes"/.test(e.message) && /steps \(number\)/.test(e.message),
+  );
+  assert.throws(
+    () => resolveOverrides(nbs, [parseParamFlag("on=maybe")]),
+    /parameter "on" of 02_b expects boolean, got "maybe"/,
+  );
 });
 
 test("--params YAML file: a flat mapping, typed by YAML", () => {
   const dir = tempDir();
   const f = path.join(dir, "p.yaml");
   fs.writeFileSync(f, "steps: 12\ntags: [a, b]\nname: run 1\n");
-  assert.deepEqual(readParamsFile(f).map((o) => [o.name, o.candidates[0]]), [["steps", 12], ["tags", ["a", "b"]], ["name", "run 1"]]);
+  assert.deepEqual(
+    readParamsFile(f).map((o) => [o.name, o.candidates[0]]),
+    [
+      ["steps", 12],
+      ["tags", ["a", "b"]],
+      ["name", "run 1"],
+    ],
+  );
   fs.writeFileSync(f, "- 1\n- 2\n");
   assert.throws(() => readParamsFile(f), /must be a mapping/);
 });
@@ -87,7 +108,10 @@ test("notebook selection: exact, .ipynb, number prefix; numeric order; unknown l
   const avail = ["00_smoke", "01_word_vectors", "10_big"];
   assert.deepEqual(selectNotebooks(avail, []), avail);
   assert.deepEqual(selectNotebooks(avail, ["10", "00_smoke.ipynb", "1"]), ["00_smoke", "01_word_vectors", "10_big"]);
-  assert.throws(() => selectNotebooks(avail, ["02"]), (e) => /unknown notebook "02"/.test(e.message) && /00_smoke, 01_word_vectors, 10_big/.test(e.message));
+  assert.throws(
+    () => selectNotebooks(avail, ["02"]),
+    (e) => /unknown notebook "02"/.test(e.message) && /00_smoke, 01_word_vectors, 10_big/.test(e.message),
+  );
 });
 
 test("outputs: streams merge, update_display_data rewrites the display by id, tslab errors become error outputs", () => {
@@ -98,12 +122,21 @@ test("outputs: streams merge, update_display_data rewrites the display by id, ts
   c.handle(msg("stream", { name: "stdout", text: "a" }));
   c.handle(msg("stream", { name: "stdout", text: "b\n" }));
   c.handle(msg("display_data", { data: { "text/plain": "0%" }, metadata: {}, transient: { display_id: "bar" } }));
-  c.handle(msg("update_display_data", { data: { "text/plain": "50%" }, metadata: {}, transient: { display_id: "bar" } }));
+  c.handle(
+    msg("update_display_data", { data: { "text/plain": "50%" }, metadata: {}, transient: { display_id: "bar" } }),
+  );
   const cell2 = [];
   c.beginCell(cell2);
-  c.handle(msg("update_display_data", { data: { "text/plain": "100%" }, metadata: {}, transient: { display_id: "bar" } }));
+  c.handle(
+    msg("update_display_data", { data: { "text/plain": "100%" }, metadata: {}, transient: { display_id: "bar" } }),
+  );
   c.handle(msg("stream", { name: "stderr", text: "warning: x\n" }));
-  c.handle(msg("stream", { name: "stderr", text: "evalmachine.<anonymous>:2\nthrow e;\n^\n\nRangeError: too big\n    at evalmachine.<anonymous>:2:7\n    at sigintHandlersWrap (node:vm:280:12)\n" }));
+  c.handle(
+    msg("stream", {
+      name: "stderr",
+      text: "evalmachine.<anonymous>:2\nthrow e;\n^\n\nRangeError: too big\n    at evalmachine.<anonymous>:2:7\n    at sigintHandlersWrap (node:vm:280:12)\n",
+    }),
+  );
   const err = c.finishWithError();
   assert.deepEqual(cell1, [
     { output_type: "stream", name: "stdout", text: "ab\n" },
@@ -111,7 +144,10 @@ test("outputs: streams merge, update_display_data rewrites the display by id, ts
   ]);
   assert.equal(err.ename, "RangeError");
   assert.equal(err.evalue, "too big");
-  assert.deepEqual(cell2.map((o) => o.output_type), ["stream", "error"]);
+  assert.deepEqual(
+    cell2.map((o) => o.output_type),
+    ["stream", "error"],
+  );
   assert.equal(cell2[0].text, "warning: x\n");
 });
 
@@ -119,7 +155,9 @@ test("error text: TypeScript diagnostics, multi-line messages, thrown strings", 
   const ts = parseErrorText("1:7 - Type 'string' is not assignable to type 'number'.\n");
   assert.equal(ts.ename, "TypeScriptError");
   assert.match(ts.evalue, /^1:7 - Type 'string' is not assignable/);
-  const e = parseErrorText("DataNotFoundError: dataset \"x\" not found; searched: /d\n  → set EMBEDLAB_DATA_DIR\n    at load (evalmachine.<anonymous>:3:9)\n    at Object.execute (/r/node_modules/tslab/dist/executor.js:1:1)\n");
+  const e = parseErrorText(
+    'DataNotFoundError: dataset "x" not found; searched: /d\n  → set EMBEDLAB_DATA_DIR\n    at load (evalmachine.<anonymous>:3:9)\n    at Object.execute (/r/node_modules/tslab/dist/executor.js:1:1)\n',
+  );
   assert.equal(e.ename, "DataNotFoundError");
   assert.equal(e.evalue, 'dataset "x" not found; searched: /d\n  → set EMBEDLAB_DATA_DIR');
   assert.equal(e.traceback.length, 2);
@@ -134,7 +172,10 @@ test("expectations: file shape validated; min/max, missing metric, missing and s
   assert.deepEqual(loadExpectations(path.join(dir, "none.json")), {});
   const bounds = { acc: { min: 0.9 }, loss: { max: 1 }, nested: { min: 0 }, gone: { min: 0 } };
   assert.match(checkExpectations("nb", bounds, dir, Date.now())[0], /results file .* is missing/);
-  fs.writeFileSync(path.join(dir, "nb.results.json"), JSON.stringify({ metrics: { acc: 0.5, loss: 2, nested: { a: 1 } } }));
+  fs.writeFileSync(
+    path.join(dir, "nb.results.json"),
+    JSON.stringify({ metrics: { acc: 0.5, loss: 2, nested: { a: 1 } } }),
+  );
   const fails = checkExpectations("nb", { ...bounds, "nested.a": { max: 2 } }, dir, Date.now());
   assert.deepEqual(fails, [
     'nb: metric "acc" = 0.5 is below min 0.9',
@@ -164,8 +205,10 @@ test("repo notebooks: committed without outputs, exactly one parsable parameters
 test("00_smoke's parameters are what its docs and the CLI promise", () => {
   const { loadNotebook } = dist("notebooks.js");
   const entry = loadNotebook(path.join(ROOT, "notebooks"), "00_smoke");
-  assert.deepEqual(
-    Object.fromEntries(entry.params.map((p) => [p.name, describeType(p.type)])),
-    { profile: '"quick" | "full"', steps: "number", seed: "number", dataDir: "string" },
-  );
+  assert.deepEqual(Object.fromEntries(entry.params.map((p) => [p.name, describeType(p.type)])), {
+    profile: '"quick" | "full"',
+    steps: "number",
+    seed: "number",
+    dataDir: "string",
+  });
 });

@@ -5,7 +5,11 @@ import path from "node:path";
 import { test } from "node:test";
 import { isAlive, readNb, runRunner, tempDir, textOf, waitFor, writeNb } from "./runner-helpers.mjs";
 
-const PARAMS = ["code", 'let steps = 3; // steps\nlet profile: "quick" | "full" = "quick";\nlet tags = ["a"];', ["parameters"]];
+const PARAMS = [
+  "code",
+  'let steps = 3; // steps\nlet profile: "quick" | "full" = "quick";\nlet tags = ["a"];',
+  ["parameters"],
+];
 
 /** A notebook dir + out dir + expectations file; `runner(args)` runs against them. */
 function setup(expectations = {}) {
@@ -15,7 +19,13 @@ function setup(expectations = {}) {
   const ex = path.join(dir, "expectations.json");
   fs.writeFileSync(ex, JSON.stringify(expectations));
   fs.mkdirSync(nbDir);
-  return { dir, nbDir, out, ex, run: (args, opts) => runRunner(["--notebooks", nbDir, "--out", out, "--expectations", ex, ...args], opts) };
+  return {
+    dir,
+    nbDir,
+    out,
+    ex,
+    run: (args, opts) => runRunner(["--notebooks", nbDir, "--out", out, "--expectations", ex, ...args], opts),
+  };
 }
 
 test("happy path: executed notebook with outputs, injected parameters reach the kernel, progress ends as one output, expectations pass", async () => {
@@ -23,9 +33,18 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
   writeNb(s.nbDir, "01_ok", [
     ["markdown", "# fixture"],
     PARAMS,
-    ["code", 'console.log("params " + JSON.stringify({ steps: steps, profile: profile, tags: tags }));\nconsole.log("env " + process.env.EMBEDLAB_NOTEBOOK + " " + process.env.EMBEDLAB_OUTPUT_DIR);'],
-    ["code", "import * as tslab from 'tslab';\nconst d = tslab.newDisplay();\nfor (const p of [0, 50, 100]) d.text(`bar ${p}%`);"],
-    ["code", 'import { saveResults } from "@embedlab/lib";\nsaveResults("01_ok", { metrics: { score: steps / 10 }, params: { steps: steps } });\n6 * 7'],
+    [
+      "code",
+      'console.log("params " + JSON.stringify({ steps: steps, profile: profile, tags: tags }));\nconsole.log("env " + process.env.EMBEDLAB_NOTEBOOK + " " + process.env.EMBEDLAB_OUTPUT_DIR);',
+    ],
+    [
+      "code",
+      "import * as tslab from 'tslab';\nconst d = tslab.newDisplay();\nfor (const p of [0, 50, 100]) d.text(`bar ${p}%`);",
+    ],
+    [
+      "code",
+      'import { saveResults } from "@embedlab/lib";\nsaveResults("01_ok", { metrics: { score: steps / 10 }, params: { steps: steps } });\n6 * 7',
+    ],
   ]);
   const yaml = path.join(s.dir, "p.yaml");
   fs.writeFileSync(yaml, "tags: [x, y]\nsteps: 1\n");
@@ -38,9 +57,15 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
   assert.match(injected, /^steps = 9;$/m);
   assert.match(injected, /^tags = \["x","y"\];$/m);
   assert.deepEqual(nb.cells[2].outputs, []);
-  assert.equal(textOf(nb.cells[3].outputs[0]), `params {"steps":9,"profile":"full","tags":["x","y"]}\nenv 01_ok ${s.out}\n`);
+  assert.equal(
+    textOf(nb.cells[3].outputs[0]),
+    `params {"steps":9,"profile":"full","tags":["x","y"]}\nenv 01_ok ${s.out}\n`,
+  );
   assert.deepEqual(nb.cells[4].outputs.map(textOf), ["bar 100%"]);
-  assert.deepEqual(nb.cells[5].outputs.map((o) => [o.output_type, textOf(o)]), [["execute_result", "42"]]);
+  assert.deepEqual(
+    nb.cells[5].outputs.map((o) => [o.output_type, textOf(o)]),
+    [["execute_result", "42"]],
+  );
   assert.ok(nb.cells[5].execution_count > 0);
   assert.equal(nb.cells[5].outputs[0].execution_count, nb.cells[5].execution_count);
   assert.equal(nb.metadata.embedlab.status, "ok");
@@ -52,7 +77,10 @@ test("bursts of display messages (thousands in one synchronous loop) do not kill
   const s = setup();
   writeNb(s.nbDir, "01_burst", [
     ["code", "let n = 2000;", ["parameters"]],
-    ["code", "import * as tslab from 'tslab';\nconst d = tslab.newDisplay();\nfor (let i = 0; i < n; i++) d.text(`update ${i}`);"],
+    [
+      "code",
+      "import * as tslab from 'tslab';\nconst d = tslab.newDisplay();\nfor (let i = 0; i < n; i++) d.text(`update ${i}`);",
+    ],
     ["code", "for (let i = 0; i < n; i++) tslab.display.text(`out ${i}`);\nconsole.log('printed');"],
   ]);
   const r = await s.run(["01"]);
@@ -70,10 +98,13 @@ test("bad input is rejected before any kernel starts (exit 2, nothing written)",
   writeNb(s.nbDir, "05_other", [["code", "let seed = 1;", ["parameters"]]]);
   const cases = [
     [["nope"], /unknown notebook "nope"[\s\S]*available: 01_ok, 05_other/],
-    [["--param", "stpes=4"], /unknown parameter "stpes"[\s\S]*01_ok: steps \(number\), profile \("quick" \| "full"\), tags \(string\[\]\); 05_other: seed \(number\)/],
+    [
+      ["--param", "stpes=4"],
+      /unknown parameter "stpes"[\s\S]*01_ok: steps \(number\), profile \("quick" \| "full"\), tags \(string\[\]\); 05_other: seed \(number\)/,
+    ],
     [["01", "--param", "steps=abc"], /parameter "steps" of 01_ok expects number, got "abc"/],
     [["--param", "profile=medium"], /parameter "profile" of 01_ok expects "quick" \| "full", got "medium"/],
-    [["--param", 'tags=[1,2]'], /parameter "tags" of 01_ok expects string\[\], got \[1,2\]/],
+    [["--param", "tags=[1,2]"], /parameter "tags" of 01_ok expects string\[\], got \[1,2\]/],
     [["--timeout", "soon"], /--timeout must be a positive number/],
   ];
   for (const [args, re] of cases) {
@@ -86,7 +117,10 @@ test("bad input is rejected before any kernel starts (exit 2, nothing written)",
   let r = await s.run(["07"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /07_none: expected exactly one code cell tagged "parameters", found 0/);
-  writeNb(s.nbDir, "07_none", [["code", "let x = 1;", ["parameters"]], ["code", "let y = 1;", ["parameters"]]]);
+  writeNb(s.nbDir, "07_none", [
+    ["code", "let x = 1;", ["parameters"]],
+    ["code", "let y = 1;", ["parameters"]],
+  ]);
   r = await s.run([]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /found 2 \(cells 1, 2\)/);
@@ -101,17 +135,32 @@ test("a failing cell stops its notebook (partial file kept, cell number reported
     ["code", 'console.log("before");\nthrow new RangeError("kaboom " + x);'],
     ["code", 'console.log("never");'],
   ]);
-  writeNb(s.nbDir, "03_types", [["code", "let x = 1;", ["parameters"]], ["code", 'const n: number = "str";']]);
-  writeNb(s.nbDir, "04_after", [["code", "let x = 1;", ["parameters"]], ["code", 'console.log("after ran");']]);
+  writeNb(s.nbDir, "03_types", [
+    ["code", "let x = 1;", ["parameters"]],
+    ["code", 'const n: number = "str";'],
+  ]);
+  writeNb(s.nbDir, "04_after", [
+    ["code", "let x = 1;", ["parameters"]],
+    ["code", 'console.log("after ran");'],
+  ]);
   const r = await s.run([]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
-  assert.match(r.stderr, /FAILED: notebook 02_fail, cell 3\n  \| console\.log\("before"\);\n  \| throw new RangeError\("kaboom " \+ x\);\n  RangeError: kaboom 1/);
-  assert.match(r.stderr, /FAILED: notebook 03_types, cell 2[\s\S]*TypeScriptError: 1:7 - Type 'string' is not assignable to type 'number'/);
+  assert.match(
+    r.stderr,
+    /FAILED: notebook 02_fail, cell 3\n  \| console\.log\("before"\);\n  \| throw new RangeError\("kaboom " \+ x\);\n  RangeError: kaboom 1/,
+  );
+  assert.match(
+    r.stderr,
+    /FAILED: notebook 03_types, cell 2[\s\S]*TypeScriptError: 1:7 - Type 'string' is not assignable to type 'number'/,
+  );
   assert.match(r.stdout, /^FAILED\s+02_fail\s/m);
   assert.match(r.stdout, /^FAILED\s+03_types\s/m);
   assert.match(r.stdout, /^ok\s+04_after\s/m);
   const nb = readNb(path.join(s.out, "02_fail.ipynb"));
-  assert.deepEqual(nb.cells[2].outputs.map((o) => o.output_type), ["stream", "error"]);
+  assert.deepEqual(
+    nb.cells[2].outputs.map((o) => o.output_type),
+    ["stream", "error"],
+  );
   assert.equal(nb.cells[2].outputs[1].ename, "RangeError");
   assert.deepEqual(nb.cells[3].outputs, []);
   assert.equal(nb.metadata.embedlab.status, "FAILED");
@@ -123,20 +172,41 @@ test("missing data: a loader throwing lib's DataNotFoundError gives a clear mess
   const empty = tempDir("embedlab-empty-data-");
   writeNb(s.nbDir, "05_data", [
     ["code", 'let dataset = "glove-tiny";', ["parameters"]],
-    ["code", 'import * as fs from "node:fs";\nimport * as path from "node:path";\nimport { DataNotFoundError, dataDir } from "@embedlab/lib";\nfunction load(name: string): string {\n  const f = path.join(dataDir(), name, "vectors.txt");\n  if (!fs.existsSync(f)) throw new DataNotFoundError(name, [f], "npm run data -- fetch " + name);\n  return fs.readFileSync(f, "utf8");\n}\nload(dataset);'],
+    [
+      "code",
+      'import * as fs from "node:fs";\nimport * as path from "node:path";\nimport { DataNotFoundError, dataDir } from "@embedlab/lib";\nfunction load(name: string): string {\n  const f = path.join(dataDir(), name, "vectors.txt");\n  if (!fs.existsSync(f)) throw new DataNotFoundError(name, [f], "npm run data -- fetch " + name);\n  return fs.readFileSync(f, "utf8");\n}\nload(dataset);',
+    ],
   ]);
   const r = await s.run([], { env: { EMBEDLAB_DATA_DIR: empty } });
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^FAILED\s+05_data\s/m);
-  assert.ok(r.stderr.includes(`DataNotFoundError: dataset "glove-tiny" not found; searched: ${path.join(empty, "glove-tiny", "vectors.txt")}`), r.stderr);
+  assert.ok(
+    r.stderr.includes(
+      `DataNotFoundError: dataset "glove-tiny" not found; searched: ${path.join(empty, "glove-tiny", "vectors.txt")}`,
+    ),
+    r.stderr,
+  );
   assert.match(r.stderr, /→ set EMBEDLAB_DATA_DIR to a folder that has it, or run: npm run data -- fetch glove-tiny/);
 });
 
 test("kernel death (process.exit in a cell) and a cell timeout are reported as such, and no kernel is left behind", async () => {
   const s = setup();
-  writeNb(s.nbDir, "06_dies", [["code", "let code = 1;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "process.exit(code);"], ["code", "1"]]);
-  writeNb(s.nbDir, "07_sleeps", [["code", "let ms = 60000;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "await new Promise((r) => setTimeout(r, ms));"]]);
-  writeNb(s.nbDir, "08_busy", [["code", "let ms = 60000;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "const end = Date.now() + ms;\nwhile (Date.now() < end) {}"]]);
+  writeNb(s.nbDir, "06_dies", [
+    ["code", "let code = 1;", ["parameters"]],
+    ["code", 'console.log("PID " + process.pid);'],
+    ["code", "process.exit(code);"],
+    ["code", "1"],
+  ]);
+  writeNb(s.nbDir, "07_sleeps", [
+    ["code", "let ms = 60000;", ["parameters"]],
+    ["code", 'console.log("PID " + process.pid);'],
+    ["code", "await new Promise((r) => setTimeout(r, ms));"],
+  ]);
+  writeNb(s.nbDir, "08_busy", [
+    ["code", "let ms = 60000;", ["parameters"]],
+    ["code", 'console.log("PID " + process.pid);'],
+    ["code", "const end = Date.now() + ms;\nwhile (Date.now() < end) {}"],
+  ]);
   const r = await s.run(["--timeout", "3"]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /^DIED\s+06_dies\s/m);
@@ -155,7 +225,11 @@ test("kernel death (process.exit in a cell) and a cell timeout are reported as s
 
 test("heartbeat loss: a stopped kernel (SIGSTOP mid-cell) is reported dead long before the cell timeout", async () => {
   const s = setup();
-  writeNb(s.nbDir, "06_stops", [["code", 'let sig = "SIGSTOP";', ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "process.kill(process.pid, sig as NodeJS.Signals);"]]);
+  writeNb(s.nbDir, "06_stops", [
+    ["code", 'let sig = "SIGSTOP";', ["parameters"]],
+    ["code", 'console.log("PID " + process.pid);'],
+    ["code", "process.kill(process.pid, sig as NodeJS.Signals);"],
+  ]);
   const r = await s.run(["--timeout", "300", "--heartbeat", "3"]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /^DIED\s+06_stops\s/m);
@@ -167,8 +241,17 @@ test("heartbeat loss: a stopped kernel (SIGSTOP mid-cell) is reported dead long 
 
 test("expectations: a violated bound, a missing metric and a missing results file fail the run", async () => {
   const s = setup({ "01_low": { score: { min: 0.95 }, other: { max: 1 } }, "02_nores": { score: { min: 0 } } });
-  writeNb(s.nbDir, "01_low", [["code", "let v = 0.5;", ["parameters"]], ["code", 'import { saveResults } from "@embedlab/lib";\nsaveResults("01_low", { metrics: { score: v }, params: {} });']]);
-  writeNb(s.nbDir, "02_nores", [["code", "let v = 1;", ["parameters"]], ["code", "console.log(v);"]]);
+  writeNb(s.nbDir, "01_low", [
+    ["code", "let v = 0.5;", ["parameters"]],
+    [
+      "code",
+      'import { saveResults } from "@embedlab/lib";\nsaveResults("01_low", { metrics: { score: v }, params: {} });',
+    ],
+  ]);
+  writeNb(s.nbDir, "02_nores", [
+    ["code", "let v = 1;", ["parameters"]],
+    ["code", "console.log(v);"],
+  ]);
   const r = await s.run([]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /expectation failed: 01_low: metric "score" = 0\.5 is below min 0\.95/);
@@ -187,7 +270,10 @@ test("expectations: a violated bound, a missing metric and a missing results fil
 
 test("the executed notebook is written atomically: every read parses, no temp files stay, a killed runner leaves no kernel", async () => {
   const s = setup();
-  const cells = [["code", "let n = 4;", ["parameters"]], ["code", 'console.log("PID " + process.pid);']];
+  const cells = [
+    ["code", "let n = 4;", ["parameters"]],
+    ["code", 'console.log("PID " + process.pid);'],
+  ];
   for (let i = 0; i < 6; i++) cells.push(["code", `console.log("${"x".repeat(99)}\\n".repeat(20000));`]);
   cells.push(["code", "await new Promise((r) => setTimeout(r, 60000));"]);
   writeNb(s.nbDir, "09_big", cells);
@@ -209,7 +295,9 @@ test("the executed notebook is written atomically: every read parses, no temp fi
       bad++;
     }
   }, 2);
-  const done = runRunner(["--notebooks", s.nbDir, "--out", s.out, "--expectations", s.ex], { onSpawn: (c) => (child = c) });
+  const done = runRunner(["--notebooks", s.nbDir, "--out", s.out, "--expectations", s.ex], {
+    onSpawn: (c) => (child = c),
+  });
   // Wait until the sleeping cell is reached (all big outputs written), then kill the runner outright.
   const reached = await waitFor(() => {
     try {
@@ -226,17 +314,26 @@ test("the executed notebook is written atomically: every read parses, no temp fi
   assert.equal(bad, 0, `${bad} of ${reads} reads saw a half-written notebook`);
   const nb = readNb(file);
   assert.equal(nb.cells[7].outputs[0].text.length, 100 * 20000 + 1);
-  assert.deepEqual(fs.readdirSync(s.out).filter((f) => f.endsWith(".tmp")), []);
+  assert.deepEqual(
+    fs.readdirSync(s.out).filter((f) => f.endsWith(".tmp")),
+    [],
+  );
   const pid = Number(/PID (\d+)/.exec(nb.cells[1].outputs[0].text)[1]);
   assert.equal(await waitFor(() => !isAlive(pid), 10_000), true, `kernel ${pid} outlived its killed runner`);
 });
 
 test("Ctrl-C (SIGINT) on the runner stops the kernel and exits 130", async () => {
   const s = setup();
-  writeNb(s.nbDir, "01_sleep", [["code", "let ms = 60000;", ["parameters"]], ["code", 'console.log("PID " + process.pid);'], ["code", "await new Promise((r) => setTimeout(r, ms));"]]);
+  writeNb(s.nbDir, "01_sleep", [
+    ["code", "let ms = 60000;", ["parameters"]],
+    ["code", 'console.log("PID " + process.pid);'],
+    ["code", "await new Promise((r) => setTimeout(r, ms));"],
+  ]);
   const file = path.join(s.out, "01_sleep.ipynb");
   let child;
-  const done = runRunner(["--notebooks", s.nbDir, "--out", s.out, "--expectations", s.ex], { onSpawn: (c) => (child = c) });
+  const done = runRunner(["--notebooks", s.nbDir, "--out", s.out, "--expectations", s.ex], {
+    onSpawn: (c) => (child = c),
+  });
   const pidText = await waitFor(() => {
     try {
       return readNb(file).cells[1].outputs[0]?.text;

@@ -9,7 +9,17 @@ const vega = await import("vega");
 /** Compile with vega-lite, run the dataflow with vega, and return the SVG (throws on any spec error). */
 async function render(spec) {
   const warnings = [];
-  const logger = { level() { return this; }, warn: (...a) => warnings.push(a.join(" ")), info() {}, debug() {}, error: (e) => { throw e instanceof Error ? e : new Error(String(e)); } };
+  const logger = {
+    level() {
+      return this;
+    },
+    warn: (...a) => warnings.push(a.join(" ")),
+    info() {},
+    debug() {},
+    error: (e) => {
+      throw e instanceof Error ? e : new Error(String(e));
+    },
+  };
   const { spec: vgSpec } = vl.compile(spec, { logger });
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   const svg = await view.toSVG();
@@ -18,10 +28,17 @@ async function render(spec) {
 }
 
 test("heatmap carries every cell and renders", async () => {
-  const m = [[1, 0.25], [0.25, 1], [-0.5, 0.125]];
+  const m = [
+    [1, 0.25],
+    [0.25, 1],
+    [-0.5, 0.125],
+  ];
   const spec = viz.heatmap(m, ["a", "b", "c"], ["x", "y"], { title: "cos", colorScheme: "redblue", domain: [-1, 1] });
   assert.equal(spec.data.values.length, 6);
-  assert.deepEqual(spec.data.values.find((v) => v.row === "c" && v.col === "x"), { row: "c", col: "x", value: -0.5 });
+  assert.deepEqual(
+    spec.data.values.find((v) => v.row === "c" && v.col === "x"),
+    { row: "c", col: "x", value: -0.5 },
+  );
   const { svg, warnings } = await render(spec);
   assert.deepEqual(warnings, []);
   assert.ok(svg.includes("<svg") && svg.includes("0.13"), "cell text rendered with .2f format");
@@ -30,9 +47,16 @@ test("heatmap carries every cell and renders", async () => {
 });
 
 test("scatter with groups and labels", async () => {
-  const pts = [{ x: 0, y: 1, label: "cat", group: "animal" }, { x: 2, y: 3, label: "car", group: "vehicle" }, { x: 1, y: 1.5, label: "dog", group: "animal" }];
+  const pts = [
+    { x: 0, y: 1, label: "cat", group: "animal" },
+    { x: 2, y: 3, label: "car", group: "vehicle" },
+    { x: 1, y: 1.5, label: "dog", group: "animal" },
+  ];
   const spec = viz.scatter(pts, { title: "map" });
-  assert.deepEqual(spec.data.values.map((v) => v.label), ["cat", "car", "dog"]);
+  assert.deepEqual(
+    spec.data.values.map((v) => v.label),
+    ["cat", "car", "dog"],
+  );
   const { svg, warnings } = await render(spec);
   assert.deepEqual(warnings, []);
   assert.ok(svg.includes("vehicle") && svg.includes("dog"));
@@ -40,12 +64,18 @@ test("scatter with groups and labels", async () => {
 });
 
 test("trainingCurves: one run and several runs", async () => {
-  const h = [{ epoch: 1, step: 10, loss: 2, lr: 0.1, seconds: 3, test_acc: 0.4 }, { epoch: 2, step: 20, loss: 1.5, lr: 0.05, seconds: 3, test_acc: 0.55 }];
+  const h = [
+    { epoch: 1, step: 10, loss: 2, lr: 0.1, seconds: 3, test_acc: 0.4 },
+    { epoch: 2, step: 20, loss: 1.5, lr: 0.05, seconds: 3, test_acc: 0.55 },
+  ];
   const one = viz.trainingCurves(h, { title: "curves" });
   assert.deepEqual([...new Set(one.data.values.map((v) => v.series))].sort(), ["loss", "test_acc"]);
   assert.equal(one.data.values.length, 4);
   const two = viz.trainingCurves({ onehot: h, cosine: h }, { series: ["test_acc"] });
-  assert.deepEqual([...new Set(two.data.values.map((v) => v.series))].sort(), ["cosine · test_acc", "onehot · test_acc"]);
+  assert.deepEqual([...new Set(two.data.values.map((v) => v.series))].sort(), [
+    "cosine · test_acc",
+    "onehot · test_acc",
+  ]);
   for (const s of [one, two]) assert.deepEqual((await render(s)).warnings, []);
   assert.throws(() => viz.trainingCurves(h, { series: ["nope"] }), /nothing to plot/);
 });
@@ -66,7 +96,13 @@ test("groupedBars with CI error bars and a baseline", async () => {
 
 test("histogramOverlay normalises per series", async () => {
   const rng = new Rng(1);
-  const spec = viz.histogramOverlay({ within: Array.from({ length: 200 }, () => 0.6 + 0.1 * rng.normal()), across: Array.from({ length: 50 }, () => 0.3 + 0.1 * rng.normal()) }, { bins: 20 });
+  const spec = viz.histogramOverlay(
+    {
+      within: Array.from({ length: 200 }, () => 0.6 + 0.1 * rng.normal()),
+      across: Array.from({ length: 50 }, () => 0.3 + 0.1 * rng.normal()),
+    },
+    { bins: 20 },
+  );
   assert.equal(spec.data.values.length, 250);
   const { warnings } = await render(spec);
   assert.deepEqual(warnings, []);
@@ -74,7 +110,9 @@ test("histogramOverlay normalises per series", async () => {
 
 function twoClusters(n, dim, seed) {
   const rng = new Rng(seed);
-  return Array.from({ length: n }, (_, i) => Float32Array.from({ length: dim }, () => (i < n / 2 ? 0 : 8) + rng.normal()));
+  return Array.from({ length: n }, (_, i) =>
+    Float32Array.from({ length: dim }, () => (i < n / 2 ? 0 : 8) + rng.normal()),
+  );
 }
 
 test("tsne2d separates two well-separated clusters and is deterministic for a seed", () => {
@@ -84,12 +122,24 @@ test("tsne2d separates two well-separated clusters and is deterministic for a se
   const groups = X.map((_, i) => (i < 30 ? 0 : 1));
   // nearest neighbour in the 2-D map is in the same cluster for every point
   const nnSame = Y.every((p, i) => {
-    let best = -1, bd = Infinity;
-    Y.forEach((q, j) => { if (j !== i) { const d = (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2; if (d < bd) { bd = d; best = j; } } });
+    let best = -1,
+      bd = Infinity;
+    Y.forEach((q, j) => {
+      if (j !== i) {
+        const d = (p[0] - q[0]) ** 2 + (p[1] - q[1]) ** 2;
+        if (d < bd) {
+          bd = d;
+          best = j;
+        }
+      }
+    });
     return groups[best] === groups[i];
   });
   assert.ok(nnSame, "every point's 2-D nearest neighbour is in its own cluster");
-  const wa = metrics.withinAcrossCosine(Y.map(([a, b]) => [a - mean(Y, 0), b - mean(Y, 1)]), groups);
+  const wa = metrics.withinAcrossCosine(
+    Y.map(([a, b]) => [a - mean(Y, 0), b - mean(Y, 1)]),
+    groups,
+  );
   assert.ok(wa.within > wa.across + 0.5, JSON.stringify(wa));
   assert.deepEqual(viz.tsne2d(X, { perplexity: 10, seed: 7, iterations: 300 }), Y);
 });
@@ -98,14 +148,18 @@ const mean = (Y, k) => Y.reduce((s, p) => s + p[k], 0) / Y.length;
 test("pca2d finds the separating direction", () => {
   const X = twoClusters(40, 6, 3);
   const Y = viz.pca2d(X);
-  const a = Y.slice(0, 20).map((p) => p[0]), b = Y.slice(20).map((p) => p[0]);
+  const a = Y.slice(0, 20).map((p) => p[0]),
+    b = Y.slice(20).map((p) => p[0]);
   const sep = Math.abs(a.reduce((s, v) => s + v, 0) / 20 - b.reduce((s, v) => s + v, 0) / 20);
   assert.ok(sep > 15, `first PC separates clusters by ${sep}`);
   assert.ok(Math.max(...a) < Math.min(...b) || Math.max(...b) < Math.min(...a));
 });
 
 test("danfojs-node loads offline and toDataFrame builds a table", () => {
-  const df = viz.toDataFrame([{ model: "USE", acc: 0.72 }, { model: "GloVe", acc: 0.61 }]);
+  const df = viz.toDataFrame([
+    { model: "USE", acc: 0.72 },
+    { model: "GloVe", acc: 0.61 },
+  ]);
   assert.deepEqual(df.shape, [2, 2]);
   assert.deepEqual(df.columns, ["model", "acc"]);
   assert.deepEqual(df["acc"].values, [0.72, 0.61]);

@@ -17,11 +17,24 @@ for (const epochs of [8]) {
   const cfg = lt.resolveConfig({ ...base, epochs, targetRuns: "onehot@0.004,cosine:gpt3-davinci@0.002" });
   for (const r of await lt.compareTargets(cfg, fitPart, valPart, byId)) {
     rows.push({ run: r.run, epochs, valAccuracy: r.accuracy.estimate, trainSeconds: r.trainSeconds });
-    console.log(`${epochs} epochs: ${r.run} validation accuracy ${r.accuracy.estimate.toFixed(4)} (${r.trainSeconds.toFixed(0)} s)`);
+    console.log(
+      `${epochs} epochs: ${r.run} validation accuracy ${r.accuracy.estimate.toFixed(4)} (${r.trainSeconds.toFixed(0)} s)`,
+    );
   }
 }
 const file = path.join("outputs", "selection", "01_cosine_convergence.json");
 fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file + ".tmp", JSON.stringify({ note: "4-epoch numbers are in 01_target_lr.json (one-hot 4e-3: 0.5475; cosine span 2e-3: 0.5005)", split: { fit: fitPart.source.note, validation: valPart.source.note }, rows }, null, 2));
+fs.writeFileSync(
+  file + ".tmp",
+  JSON.stringify(
+    {
+      note: "4-epoch numbers are in 01_target_lr.json (one-hot 4e-3: 0.5475; cosine span 2e-3: 0.5005)",
+      split: { fit: fitPart.source.note, validation: valPart.source.note },
+      rows,
+    },
+    null,
+    2,
+  ),
+);
 fs.renameSync(file + ".tmp", file);
 console.log(`→ ${file}`);

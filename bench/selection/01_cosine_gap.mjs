@@ -21,14 +21,40 @@ const byId = new Map(sources.sources.map((s) => [s.id, s]));
 const results = await trainSingleRuns(base, specs, fitPart, valPart, byId);
 const rows = results.map((r, i) => {
   console.log(`seed ${specs[i].seed} ${specs[i].runs}: validation accuracy ${r.accuracy.estimate.toFixed(4)}`);
-  return { run: specs[i].runs, seed: specs[i].seed, valAccuracy: r.accuracy.estimate, lo: r.accuracy.lo, hi: r.accuracy.hi, finalLoss: r.history[r.history.length - 1].loss };
+  return {
+    run: specs[i].runs,
+    seed: specs[i].seed,
+    valAccuracy: r.accuracy.estimate,
+    lo: r.accuracy.lo,
+    hi: r.accuracy.hi,
+    finalLoss: r.history[r.history.length - 1].loss,
+  };
 });
 const mean = (run) => rows.filter((r) => r.run === run).reduce((s, r) => s + r.valAccuracy, 0) / seeds.length;
 const [oh, ctl, dav] = kinds.map(mean);
-const summary = { meanValAccuracy: Object.fromEntries(kinds.map((k) => [k, mean(k)])), lossCost: oh - ctl, targetCost: ctl - dav, totalGap: oh - dav };
+const summary = {
+  meanValAccuracy: Object.fromEntries(kinds.map((k) => [k, mean(k)])),
+  lossCost: oh - ctl,
+  targetCost: ctl - dav,
+  totalGap: oh - dav,
+};
 console.log(JSON.stringify(summary, null, 2));
 const file = path.join("outputs", "selection", "01_cosine_gap.json");
 fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file + ".tmp", JSON.stringify({ question: "cosine regression's gap to one-hot: the loss or the language-model targets?", split: { fit: fitPart.source.note, validation: valPart.source.note }, epochs: 5, seeds, rows, summary }, null, 2));
+fs.writeFileSync(
+  file + ".tmp",
+  JSON.stringify(
+    {
+      question: "cosine regression's gap to one-hot: the loss or the language-model targets?",
+      split: { fit: fitPart.source.note, validation: valPart.source.note },
+      epochs: 5,
+      seeds,
+      rows,
+      summary,
+    },
+    null,
+    2,
+  ),
+);
 fs.renameSync(file + ".tmp", file);
 console.log(`→ ${file}`);

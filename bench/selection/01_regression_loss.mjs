@@ -24,15 +24,35 @@ const byId = new Map(sources.sources.map((s) => [s.id, s]));
 const runs = await trainSingleRuns(base, specs, fitPart, valPart, byId);
 const results = {};
 runs.forEach((r, i) => {
-  results[specs[i].runs] = { valAccuracy: r.accuracy.estimate, lo: r.accuracy.lo, hi: r.accuracy.hi, finalLoss: r.history[r.history.length - 1].loss, epochs: r.history.length };
+  results[specs[i].runs] = {
+    valAccuracy: r.accuracy.estimate,
+    lo: r.accuracy.lo,
+    hi: r.accuracy.hi,
+    finalLoss: r.history[r.history.length - 1].loss,
+    epochs: r.history.length,
+  };
   console.log(`${specs[i].runs}: validation accuracy ${r.accuracy.estimate.toFixed(4)}`);
 });
 const cos = results["cosine:gpt3-davinci@0.002"].valAccuracy;
-const mse = Object.entries(results).filter(([k]) => k.startsWith("mse")).sort((a, b) => b[1].valAccuracy - a[1].valAccuracy)[0];
+const mse = Object.entries(results)
+  .filter(([k]) => k.startsWith("mse"))
+  .sort((a, b) => b[1].valAccuracy - a[1].valAccuracy)[0];
 const selected = mse[1].valAccuracy >= cos + 0.01 ? mse[0] : "cosine:gpt3-davinci@0.002";
 console.log("selected regression run:", selected);
 const file = path.join("outputs", "selection", "01_regression_loss.json");
 fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file + ".tmp", JSON.stringify({ rule: "MSE replaces cosine if its best validation accuracy is >= cosine's + 0.01", split: { fit: fitPart.source.note, validation: valPart.source.note }, results, selected }, null, 2));
+fs.writeFileSync(
+  file + ".tmp",
+  JSON.stringify(
+    {
+      rule: "MSE replaces cosine if its best validation accuracy is >= cosine's + 0.01",
+      split: { fit: fitPart.source.note, validation: valPart.source.note },
+      results,
+      selected,
+    },
+    null,
+    2,
+  ),
+);
 fs.renameSync(file + ".tmp", file);
 console.log(`→ ${file}`);

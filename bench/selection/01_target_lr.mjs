@@ -19,14 +19,26 @@ const GRID = [1e-3, 2e-3, 4e-3];
 const { root, base: quick, fitPart, valPart } = await nb01ValidationSplit();
 const base = { ...quick, targetRuns: "onehot,cosine:gpt3-davinci,emb_ce:use-lite", regressionSpace: "full" };
 const first = lt.resolveConfig(base);
-const sources = await lt.loadLabelSources([...new Set(first.runs.filter((r) => r.source).map((r) => r.source))], "cifar10", { root });
+const sources = await lt.loadLabelSources(
+  [...new Set(first.runs.filter((r) => r.source).map((r) => r.source))],
+  "cifar10",
+  { root },
+);
 const byId = new Map(sources.sources.map((s) => [s.id, s]));
 const file = path.join("outputs", "selection", "01_target_lr.json");
 const spanOnly = process.argv.includes("--span-only");
 const results = spanOnly ? JSON.parse(fs.readFileSync(file, "utf8")).results : {};
 const record = (r, key) => {
-  (results[key] ??= {})[r.lr] = { valAccuracy: r.accuracy.estimate, lo: r.accuracy.lo, hi: r.accuracy.hi, trainSeconds: r.trainSeconds, finalLoss: r.history[r.history.length - 1].loss };
-  console.log(`lr ${r.lr}: ${key} validation accuracy ${r.accuracy.estimate.toFixed(4)} (${r.trainSeconds.toFixed(0)} s)`);
+  (results[key] ??= {})[r.lr] = {
+    valAccuracy: r.accuracy.estimate,
+    lo: r.accuracy.lo,
+    hi: r.accuracy.hi,
+    trainSeconds: r.trainSeconds,
+    finalLoss: r.history[r.history.length - 1].loss,
+  };
+  console.log(
+    `lr ${r.lr}: ${key} validation accuracy ${r.accuracy.estimate.toFixed(4)} (${r.trainSeconds.toFixed(0)} s)`,
+  );
 };
 for (const lr of GRID) {
   if (!spanOnly) {
@@ -39,9 +51,25 @@ for (const lr of GRID) {
   for (const r of await lt.compareTargets(cfg, fitPart, valPart, byId)) record({ ...r, lr }, `${r.run} (span)`);
 }
 const best = (byLr) => GRID.reduce((b, lr) => (byLr[lr].valAccuracy > byLr[b].valAccuracy ? lr : b), 2e-3);
-const selected = Object.fromEntries(Object.entries(results).map(([run, byLr]) => [run, { lr: best(byLr), valAccuracy: byLr[best(byLr)].valAccuracy }]));
+const selected = Object.fromEntries(
+  Object.entries(results).map(([run, byLr]) => [run, { lr: best(byLr), valAccuracy: byLr[best(byLr)].valAccuracy }]),
+);
 console.log("selected:", selected);
 fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file + ".tmp", JSON.stringify({ grid: GRID, rule: "max validation accuracy per run kind, ties → 2e-3; cosine: span replaces full if its best is higher", split: { fit: fitPart.source.note, validation: valPart.source.note }, epochs: first.epochs, results, selected }, null, 2));
+fs.writeFileSync(
+  file + ".tmp",
+  JSON.stringify(
+    {
+      grid: GRID,
+      rule: "max validation accuracy per run kind, ties → 2e-3; cosine: span replaces full if its best is higher",
+      split: { fit: fitPart.source.note, validation: valPart.source.note },
+      epochs: first.epochs,
+      results,
+      selected,
+    },
+    null,
+    2,
+  ),
+);
 fs.renameSync(file + ".tmp", file);
 console.log(`→ ${file}`);

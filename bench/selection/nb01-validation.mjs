@@ -10,7 +10,24 @@ export async function nb01ValidationSplit() {
   }
   await backend.initBackend({ prefer: "wasm" });
   const batch = data.loadCifar10("train", { root, batches: [1] });
-  const base = { profile: "quick", targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 2e-3, warmup: 0.15, augment: true, temperature: 0.1, center: "seen", regressionSpace: "", heldOutEvery: 5, seed: 1, trainLimit: 0, maxStepsPerEpoch: 0 };
+  const base = {
+    profile: "quick",
+    targetRuns: "",
+    epochs: 0,
+    zeroShotEpochs: 0,
+    batchSize: 0,
+    schedule: "",
+    peakLr: 2e-3,
+    warmup: 0.15,
+    augment: true,
+    temperature: 0.1,
+    center: "seen",
+    regressionSpace: "",
+    heldOutEvery: 5,
+    seed: 1,
+    trainLimit: 0,
+    maxStepsPerEpoch: 0,
+  };
   return { root, base, fitPart: data.sliceImages(batch, 0, 8000), valPart: data.sliceImages(batch, 8000, 10000) };
 }
 

@@ -46,9 +46,11 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
   }
   const v = parsed.values;
   const timeoutS = v.timeout === undefined ? 1200 : Number(v.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${v.timeout}"`);
+  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${v.timeout}"`);
   const heartbeatS = v.heartbeat === undefined ? 30 : Number(v.heartbeat);
-  if (!Number.isFinite(heartbeatS) || heartbeatS <= 0) throw new UsageError(`--heartbeat must be a positive number of seconds, got "${v.heartbeat}"`);
+  if (!Number.isFinite(heartbeatS) || heartbeatS <= 0)
+    throw new UsageError(`--heartbeat must be a positive number of seconds, got "${v.heartbeat}"`);
   return {
     heartbeatS,
     names: parsed.positionals,

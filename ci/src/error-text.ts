@@ -16,7 +16,9 @@ export function parseErrorText(text: string): CellError {
   if (diag.length > 0 && diag.length >= lines.filter((l) => l.trim()).length / 2) {
     return { ename: "TypeScriptError", evalue: diag.join("\n"), traceback: diag };
   }
-  const head = lines.findIndex((l) => /^[A-Za-z_$][\w$.]*(?: \[[\w-]+\])?: /.test(l) || /^[A-Za-z_$][\w$]*Error$/.test(l));
+  const head = lines.findIndex(
+    (l) => /^[A-Za-z_$][\w$.]*(?: \[[\w-]+\])?: /.test(l) || /^[A-Za-z_$][\w$]*Error$/.test(l),
+  );
   if (head < 0) {
     const first = lines.find((l) => l.trim()) ?? "(no error text)";
     return { ename: "Error", evalue: first.trim(), traceback: lines.slice(0, 8) };
@@ -30,5 +32,9 @@ export function parseErrorText(text: string): CellError {
     if (/node:vm|tslab[\\/]dist|sigintHandlersWrap/.test(lines[i])) break;
     frames.push(lines[i].trim());
   }
-  return { ename: m[1], evalue: msgLines.join("\n").replace(/\s+$/, ""), traceback: [`${m[1]}: ${msgLines.join("\n")}`.trimEnd(), ...frames.slice(0, 6).map((f) => "    " + f)] };
+  return {
+    ename: m[1],
+    evalue: msgLines.join("\n").replace(/\s+$/, ""),
+    traceback: [`${m[1]}: ${msgLines.join("\n")}`.trimEnd(), ...frames.slice(0, 6).map((f) => "    " + f)],
+  };
 }

@@ -76,7 +76,13 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
   const startedAt = Date.now();
   const executedFile = path.join(opts.outDir, `${entry.name}.ipynb`);
   const { nb, labels } = prepare(entry, opts.overrides);
-  const meta = { status: "running" as string, started_at: new Date(startedAt).toISOString(), duration_s: 0, parameters: opts.overrides, failed_cell: null as string | null };
+  const meta = {
+    status: "running" as string,
+    started_at: new Date(startedAt).toISOString(),
+    duration_s: 0,
+    parameters: opts.overrides,
+    failed_cell: null as string | null,
+  };
   nb.metadata = { ...nb.metadata, embedlab: meta };
   const save = () => {
     meta.duration_s = Math.round((Date.now() - startedAt) / 100) / 10;
@@ -139,7 +145,10 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
     if (err instanceof KernelDiedError) {
       const e = { ename: "KernelDied", evalue: err.message, traceback: [err.message] };
       if (current >= 0) collector.addError(e);
-      const f = current >= 0 ? failureAt(current, e, err.processOutput) : { cellLabel: "(kernel start)", sourceHead: [], error: e, kernelOutput: err.processOutput };
+      const f =
+        current >= 0
+          ? failureAt(current, e, err.processOutput)
+          : { cellLabel: "(kernel start)", sourceHead: [], error: e, kernelOutput: err.processOutput };
       return result("DIED", f);
     }
     const e = { ename: (err as Error).name ?? "Error", evalue: (err as Error).message ?? String(err), traceback: [] };

@@ -52,7 +52,14 @@ async function main(argv: string[]): Promise<number> {
   const check = argv.includes("--check");
   const files = argv.filter((a) => !a.startsWith("--"));
   const dir = path.join(repoRoot(), "notebooks");
-  const targets = files.length > 0 ? files : fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(dir, f));
+  const targets =
+    files.length > 0
+      ? files
+      : fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith(".ipynb"))
+          .sort()
+          .map((f) => path.join(dir, f));
   let bad = 0;
   for (const f of targets) {
     const r = await formatNotebook(f, check);
@@ -63,7 +70,9 @@ async function main(argv: string[]): Promise<number> {
     }
     if (r.changed.length > 0) {
       if (check) bad++;
-      console.error(`${name}: ${check ? "not formatted" : "formatted"}: cells ${r.changed.map((i) => i + 1).join(", ")}`);
+      console.error(
+        `${name}: ${check ? "not formatted" : "formatted"}: cells ${r.changed.map((i) => i + 1).join(", ")}`,
+      );
     }
   }
   if (bad > 0 && check) console.error("run `npm run format` to format the notebooks' code cells");

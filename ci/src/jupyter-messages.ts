@@ -21,7 +21,14 @@ export function sign(key: string, frames: readonly (string | Buffer)[]): string 
 
 export function newMessage(session: string, msgType: string, content: Record<string, unknown>): JupyterMessage {
   return {
-    header: { msg_id: randomUUID(), msg_type: msgType, session, username: "embedlab-ci", date: new Date().toISOString(), version: "5.3" },
+    header: {
+      msg_id: randomUUID(),
+      msg_type: msgType,
+      session,
+      username: "embedlab-ci",
+      date: new Date().toISOString(),
+      version: "5.3",
+    },
     parent_header: {},
     metadata: {},
     content,
@@ -37,10 +44,18 @@ export function encode(key: string, msg: JupyterMessage): Buffer[] {
 /** Parse received frames (any routing prefix before the delimiter is skipped); throws on a bad signature. */
 export function decode(key: string, frames: readonly Buffer[]): JupyterMessage {
   const i = frames.findIndex((f) => f.equals(DELIM));
-  if (i < 0 || frames.length < i + 6) throw new Error("malformed Jupyter message (no <IDS|MSG> delimiter or too few frames)");
+  if (i < 0 || frames.length < i + 6)
+    throw new Error("malformed Jupyter message (no <IDS|MSG> delimiter or too few frames)");
   const sig = frames[i + 1].toString();
   const bodies = frames.slice(i + 2, i + 6);
   if (sign(key, bodies) !== sig) throw new Error("Jupyter message with an invalid HMAC signature");
-  const [header, parent_header, metadata, content] = bodies.map((b) => JSON.parse(b.toString()) as Record<string, unknown>);
-  return { header: header as unknown as MessageHeader, parent_header: parent_header as Partial<MessageHeader>, metadata, content };
+  const [header, parent_header, metadata, content] = bodies.map(
+    (b) => JSON.parse(b.toString()) as Record<string, unknown>,
+  );
+  return {
+    header: header as unknown as MessageHeader,
+    parent_header: parent_header as Partial<MessageHeader>,
+    metadata,
+    content,
+  };
 }

@@ -26,7 +26,10 @@ export interface KernelOptions {
 
 /** The kernel process exited or stopped answering. */
 export class KernelDiedError extends Error {
-  constructor(reason: string, readonly processOutput: string) {
+  constructor(
+    reason: string,
+    readonly processOutput: string,
+  ) {
     super(reason);
     this.name = "KernelDiedError";
   }
@@ -121,8 +124,16 @@ export class Kernel {
     fs.writeFileSync(
       configPath,
       JSON.stringify({
-        shell_port: shellPort, iopub_port: iopubPort, stdin_port: stdinPort, control_port: controlPort, hb_port: hbPort,
-        ip: "127.0.0.1", key: this.key, transport: "tcp", signature_scheme: "hmac-sha256", kernel_name: "tslab",
+        shell_port: shellPort,
+        iopub_port: iopubPort,
+        stdin_port: stdinPort,
+        control_port: controlPort,
+        hb_port: hbPort,
+        ip: "127.0.0.1",
+        key: this.key,
+        transport: "tcp",
+        signature_scheme: "hmac-sha256",
+        kernel_name: "tslab",
       }),
       { mode: 0o600 },
     );
@@ -140,7 +151,9 @@ export class Kernel {
     };
     this.child.stdout?.on("data", keep);
     this.child.stderr?.on("data", keep);
-    this.child.on("exit", (code, signal) => this.die(`kernel process exited (${signal ? `signal ${signal}` : `code ${code}`})`));
+    this.child.on("exit", (code, signal) =>
+      this.die(`kernel process exited (${signal ? `signal ${signal}` : `code ${code}`})`),
+    );
     this.child.on("error", (err) => this.die(`kernel process could not start: ${err.message}`));
 
     const addr = (p: number) => `tcp://127.0.0.1:${p}`;
@@ -171,7 +184,8 @@ export class Kernel {
     try {
       while (!(gotReply && gotIopub)) {
         if (this.deathReason) throw new KernelDiedError(`kernel failed to start: ${this.deathReason}`, this.outputTail);
-        if (Date.now() - t0 > timeoutMs) throw new KernelDiedError(`kernel did not answer within ${timeoutMs / 1000} s of starting`, this.outputTail);
+        if (Date.now() - t0 > timeoutMs)
+          throw new KernelDiedError(`kernel did not answer within ${timeoutMs / 1000} s of starting`, this.outputTail);
         const msg = newMessage(this.session, "kernel_info_request", {});
         ids.push(msg.header.msg_id);
         this.iopubListeners.set(msg.header.msg_id, onIopub);
@@ -226,7 +240,10 @@ export class Kernel {
       // merely slow or hung is left to the cell timeout.
       const state = this.child?.pid ? processState(this.child.pid) : null;
       if (!this.busy) this.die(`kernel stopped answering heartbeats for ${limitMs / 1000} s`);
-      else if (state && /^[TtZX]$/.test(state)) this.die(`kernel stopped answering heartbeats for ${limitMs / 1000} s (process state ${state}: ${state === "Z" ? "zombie" : "stopped"})`);
+      else if (state && /^[TtZX]$/.test(state))
+        this.die(
+          `kernel stopped answering heartbeats for ${limitMs / 1000} s (process state ${state}: ${state === "Z" ? "zombie" : "stopped"})`,
+        );
     }, 2000);
     this.hbTimer.unref();
   }
@@ -250,7 +267,12 @@ export class Kernel {
   async execute(code: string, onOutput: (m: JupyterMessage) => void, timeoutS: number): Promise<ExecuteReply> {
     if (this.deathReason) throw new KernelDiedError(this.deathReason, this.outputTail);
     const msg = newMessage(this.session, "execute_request", {
-      code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true,
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
     });
     const id = msg.header.msg_id;
     this.busy = true;
@@ -276,7 +298,10 @@ export class Kernel {
         });
         this.replyWaiters.set(id, (m) => {
           const c = m.content as { status?: string; execution_count?: number };
-          reply = { status: c.status === "ok" ? "ok" : c.status === "abort" ? "abort" : "error", executionCount: c.execution_count ?? null };
+          reply = {
+            status: c.status === "ok" ? "ok" : c.status === "abort" ? "abort" : "error",
+            executionCount: c.execution_count ?? null,
+          };
           // If the idle status never shows up (lost on iopub), do not hang: accept the reply after a grace period.
           graceTimer = setTimeout(() => {
             idle = true;
@@ -314,7 +339,12 @@ export class Kernel {
         });
       });
     if (this.child && !exited() && !this.deathReason && this.control) {
-      await Promise.race([this.send(this.control, newMessage(this.session, "shutdown_request", { restart: false })).catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
+      await Promise.race([
+        this.send(this.control, newMessage(this.session, "shutdown_request", { restart: false })).catch(
+          () => undefined,
+        ),
+        new Promise((r) => setTimeout(r, 500)),
+      ]);
       if (!(await waitExit(1500))) this.signal("SIGTERM");
     } else if (this.child && !exited()) {
       this.signal("SIGTERM");

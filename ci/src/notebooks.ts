@@ -18,7 +18,8 @@ const PATTERN = /^(\d+)_.+\.ipynb$/;
 
 /** `NN_*.ipynb` in `dir`, in numeric order. */
 export function listNotebooks(dir: string): string[] {
-  if (!fs.existsSync(dir)) throw new UsageError(`notebook folder ${dir} does not exist`, "pass --notebooks <dir> or run from the repository");
+  if (!fs.existsSync(dir))
+    throw new UsageError(`notebook folder ${dir} does not exist`, "pass --notebooks <dir> or run from the repository");
   return fs
     .readdirSync(dir)
     .filter((f) => PATTERN.test(f))
@@ -33,11 +34,13 @@ export function selectNotebooks(available: string[], wanted: string[]): string[]
   for (const w of wanted) {
     const base = path.basename(w).replace(/\.ipynb$/, "");
     let hits = available.filter((a) => a === base);
-    if (hits.length === 0 && /^\d+$/.test(base)) hits = available.filter((a) => Number(a.split("_")[0]) === Number(base));
+    if (hits.length === 0 && /^\d+$/.test(base))
+      hits = available.filter((a) => Number(a.split("_")[0]) === Number(base));
     if (hits.length === 0) {
       throw new UsageError(`unknown notebook "${w}"`, `available: ${available.join(", ") || "(none)"}`);
     }
-    if (hits.length > 1) throw new UsageError(`"${w}" matches several notebooks: ${hits.join(", ")}`, "give the full name");
+    if (hits.length > 1)
+      throw new UsageError(`"${w}" matches several notebooks: ${hits.join(", ")}`, "give the full name");
     chosen.add(hits[0]);
   }
   return available.filter((a) => chosen.has(a));
@@ -52,8 +55,11 @@ export function loadNotebook(dir: string, name: string): NotebookEntry {
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`, "fix the notebook JSON");
   }
-  if (notebook.nbformat !== 4 || !Array.isArray(notebook.cells)) throw new UsageError(`${file} is not an nbformat 4 notebook`);
-  const tagged = notebook.cells.map((c, i) => ({ c, i })).filter(({ c }) => c.cell_type === "code" && cellTags(c).includes("parameters"));
+  if (notebook.nbformat !== 4 || !Array.isArray(notebook.cells))
+    throw new UsageError(`${file} is not an nbformat 4 notebook`);
+  const tagged = notebook.cells
+    .map((c, i) => ({ c, i }))
+    .filter(({ c }) => c.cell_type === "code" && cellTags(c).includes("parameters"));
   if (tagged.length !== 1) {
     throw new UsageError(
       `${name}: expected exactly one code cell tagged "parameters", found ${tagged.length}${tagged.length ? ` (cells ${tagged.map((t) => t.i + 1).join(", ")})` : ""}`,

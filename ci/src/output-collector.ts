@@ -58,7 +58,7 @@ export class OutputCollector {
         break;
       }
       case "update_display_data": {
-        for (const out of displayId ? this.displays.get(displayId) ?? [] : []) {
+        for (const out of displayId ? (this.displays.get(displayId) ?? []) : []) {
           if (out.output_type === "display_data") {
             out.data = data;
             out.metadata = metadata;
@@ -67,10 +67,19 @@ export class OutputCollector {
         return;
       }
       case "execute_result":
-        this.outputs.push({ output_type: "execute_result", data, metadata, execution_count: (c.execution_count as number) ?? null });
+        this.outputs.push({
+          output_type: "execute_result",
+          data,
+          metadata,
+          execution_count: (c.execution_count as number) ?? null,
+        });
         break;
       case "error": {
-        this.sawError = { ename: String(c.ename ?? "Error"), evalue: String(c.evalue ?? ""), traceback: (c.traceback as string[]) ?? [] };
+        this.sawError = {
+          ename: String(c.ename ?? "Error"),
+          evalue: String(c.evalue ?? ""),
+          traceback: (c.traceback as string[]) ?? [],
+        };
         this.outputs.push({ output_type: "error", ...this.sawError });
         break;
       }

@@ -36,8 +36,13 @@ export function readParamsFile(file: string): RawOverride[] {
     throw new UsageError(`cannot read params file ${file}: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) return [];
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new UsageError(`params file ${file} must be a mapping of name: value`);
-  return Object.entries(doc as Record<string, unknown>).map(([name, value]) => ({ name, candidates: [value], from: file }));
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new UsageError(`params file ${file} must be a mapping of name: value`);
+  return Object.entries(doc as Record<string, unknown>).map(([name, value]) => ({
+    name,
+    candidates: [value],
+    from: file,
+  }));
 }
 
 /**
@@ -45,13 +50,19 @@ export function readParamsFile(file: string): RawOverride[] {
  * An override applies to every selected notebook declaring that name; later overrides win.
  * Returns the values to inject per notebook.
  */
-export function resolveOverrides(notebooks: NotebookEntry[], overrides: RawOverride[]): Map<string, Record<string, unknown>> {
+export function resolveOverrides(
+  notebooks: NotebookEntry[],
+  overrides: RawOverride[],
+): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>(notebooks.map((n) => [n.name, {}]));
   const validNames = () =>
-    notebooks.map((n) => `${n.name}: ${n.params.map((p) => `${p.name} (${describeType(p.type)})`).join(", ") || "(none)"}`).join("; ");
+    notebooks
+      .map((n) => `${n.name}: ${n.params.map((p) => `${p.name} (${describeType(p.type)})`).join(", ") || "(none)"}`)
+      .join("; ");
   for (const o of overrides) {
     const declaring = notebooks.filter((n) => n.params.some((p) => p.name === o.name));
-    if (declaring.length === 0) throw new UsageError(`unknown parameter "${o.name}" (from ${o.from})`, `valid parameters — ${validNames()}`);
+    if (declaring.length === 0)
+      throw new UsageError(`unknown parameter "${o.name}" (from ${o.from})`, `valid parameters — ${validNames()}`);
     for (const nb of declaring) {
       const spec = nb.params.find((p) => p.name === o.name)!;
       const value = o.candidates.find((c) => matchesType(c, spec.type));

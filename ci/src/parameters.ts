@@ -70,10 +70,15 @@ function typeFromNode(node: ts.TypeNode, src: ts.SourceFile): ParamType {
       return { kind: "null" };
   }
   if (ts.isParenthesizedTypeNode(node)) return typeFromNode(node.type, src);
-  if (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword) return typeFromNode(node.type, src);
+  if (ts.isTypeOperatorNode(node) && node.operator === ts.SyntaxKind.ReadonlyKeyword)
+    return typeFromNode(node.type, src);
   if (ts.isUnionTypeNode(node)) return union(node.types.map((t) => typeFromNode(t, src)));
   if (ts.isArrayTypeNode(node)) return { kind: "array", element: typeFromNode(node.elementType, src) };
-  if (ts.isTypeReferenceNode(node) && /^(ReadonlyArray|Array)$/.test(node.typeName.getText(src)) && node.typeArguments?.length === 1) {
+  if (
+    ts.isTypeReferenceNode(node) &&
+    /^(ReadonlyArray|Array)$/.test(node.typeName.getText(src)) &&
+    node.typeArguments?.length === 1
+  ) {
     return { kind: "array", element: typeFromNode(node.typeArguments[0], src) };
   }
   if (ts.isLiteralTypeNode(node)) {
@@ -83,9 +88,12 @@ function typeFromNode(node: ts.TypeNode, src: ts.SourceFile): ParamType {
     if (l.kind === ts.SyntaxKind.FalseKeyword) return { kind: "literal", value: false };
     if (ts.isStringLiteral(l)) return { kind: "literal", value: l.text };
     if (ts.isNumericLiteral(l)) return { kind: "literal", value: Number(l.text) };
-    if (ts.isPrefixUnaryExpression(l) && l.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(l.operand)) return { kind: "literal", value: -Number(l.operand.text) };
+    if (ts.isPrefixUnaryExpression(l) && l.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(l.operand))
+      return { kind: "literal", value: -Number(l.operand.text) };
   }
-  throw new Error(`type \`${node.getText(src)}\` is not supported (use string, number, boolean, string literals, unions or arrays of them)`);
+  throw new Error(
+    `type \`${node.getText(src)}\` is not supported (use string, number, boolean, string literals, unions or arrays of them)`,
+  );
 }
 
 /** Evaluate a literal initializer; `undefined` when it is not a plain literal. */
@@ -128,13 +136,18 @@ export function parseParametersCell(code: string): ParamSpec[] {
   const lineOf = (n: ts.Node) => src.getLineAndCharacterOfPosition(n.getStart(src)).line + 1;
   for (const stmt of src.statements) {
     if (!ts.isVariableStatement(stmt)) {
-      throw new Error(`line ${lineOf(stmt)}: only \`let name = value;\` lines belong in the parameters cell, found \`${stmt.getText(src).split("\n")[0]}\``);
+      throw new Error(
+        `line ${lineOf(stmt)}: only \`let name = value;\` lines belong in the parameters cell, found \`${stmt.getText(src).split("\n")[0]}\``,
+      );
     }
     if (!(stmt.declarationList.flags & ts.NodeFlags.Let)) {
-      throw new Error(`line ${lineOf(stmt)}: declare parameters with \`let\` so the runner can override them (found \`${stmt.getText(src).split("\n")[0]}\`)`);
+      throw new Error(
+        `line ${lineOf(stmt)}: declare parameters with \`let\` so the runner can override them (found \`${stmt.getText(src).split("\n")[0]}\`)`,
+      );
     }
     for (const decl of stmt.declarationList.declarations) {
-      if (!ts.isIdentifier(decl.name)) throw new Error(`line ${lineOf(decl)}: destructuring is not supported in the parameters cell`);
+      if (!ts.isIdentifier(decl.name))
+        throw new Error(`line ${lineOf(decl)}: destructuring is not supported in the parameters cell`);
       const name = decl.name.text;
       if (!decl.initializer) throw new Error(`line ${lineOf(decl)}: parameter "${name}" needs a default value`);
       let type: ParamType | undefined;
@@ -146,11 +159,22 @@ export function parseParametersCell(code: string): ParamSpec[] {
       if (!type) {
         const lit = literalValue(decl.initializer);
         type = lit ? inferType(lit.value) : undefined;
-        if (!type) throw new Error(`line ${lineOf(decl)}: cannot tell the type of parameter "${name}" from \`${decl.initializer.getText(src)}\`; annotate it (\`let ${name}: string = ...\`)`);
+        if (!type)
+          throw new Error(
+            `line ${lineOf(decl)}: cannot tell the type of parameter "${name}" from \`${decl.initializer.getText(src)}\`; annotate it (\`let ${name}: string = ...\`)`,
+          );
       }
       const trailing = ts.getTrailingCommentRanges(code, stmt.getEnd()) ?? [];
-      const doc = trailing.map((r) => code.slice(r.pos, r.end).replace(/^\/\/\s?|^\/\*|\*\/$/g, "").trim()).join(" ");
-      if (specs.some((s) => s.name === name)) throw new Error(`line ${lineOf(decl)}: parameter "${name}" is declared twice`);
+      const doc = trailing
+        .map((r) =>
+          code
+            .slice(r.pos, r.end)
+            .replace(/^\/\/\s?|^\/\*|\*\/$/g, "")
+            .trim(),
+        )
+        .join(" ");
+      if (specs.some((s) => s.name === name))
+        throw new Error(`line ${lineOf(decl)}: parameter "${name}" is declared twice`);
       specs.push({ name, type, defaultSource: decl.initializer.getText(src), doc });
     }
   }

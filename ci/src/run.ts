@@ -77,7 +77,8 @@ export async function main(argv: string[]): Promise<number> {
     summaries.push(line);
     console.log(line);
   }
-  if (entries.length > 1) console.log(`\n${summaries.join("\n")}\n${entries.length - failed}/${entries.length} notebooks ok`);
+  if (entries.length > 1)
+    console.log(`\n${summaries.join("\n")}\n${entries.length - failed}/${entries.length} notebooks ok`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -20,16 +20,23 @@ export interface ImagesOptions {
 
 async function readSource(src: string | Buffer, i: number): Promise<{ bytes: Buffer; label: string }> {
   if (Buffer.isBuffer(src)) return { bytes: src, label: `<${src.length} bytes>` };
-  if (typeof src !== "string") throw new EmbedlabError(`show.images: item ${i} src must be a file path, data: URI or Buffer`);
+  if (typeof src !== "string")
+    throw new EmbedlabError(`show.images: item ${i} src must be a file path, data: URI or Buffer`);
   const m = /^data:[^;,]+;base64,(.*)$/s.exec(src);
   if (m) return { bytes: Buffer.from(m[1], "base64"), label: "<data URI>" };
   if (/^https?:\/\//.test(src)) {
-    throw new EmbedlabError(`show.images: item ${i} is a URL (${src}); images are embedded offline`, "download it into data/cache/ first and pass the file path");
+    throw new EmbedlabError(
+      `show.images: item ${i} is a URL (${src}); images are embedded offline`,
+      "download it into data/cache/ first and pass the file path",
+    );
   }
   try {
     return { bytes: await fs.promises.readFile(src), label: path.basename(src) };
   } catch (err) {
-    throw new EmbedlabError(`show.images: cannot read image ${i} at ${src}: ${(err as Error).message}`, "check the path (relative paths are from the notebook's folder)");
+    throw new EmbedlabError(
+      `show.images: cannot read image ${i} at ${src}: ${(err as Error).message}`,
+      "check the path (relative paths are from the notebook's folder)",
+    );
   }
 }
 
@@ -40,11 +47,20 @@ async function thumbnail(bytes: Buffer, width: number, i: number): Promise<{ uri
     const img = sharp(bytes).rotate();
     const meta = await img.metadata();
     const resized = img.resize({ width: width * 2, withoutEnlargement: true });
-    const out = meta.hasAlpha ? await resized.png().toBuffer({ resolveWithObject: true }) : await resized.jpeg({ quality: 82 }).toBuffer({ resolveWithObject: true });
+    const out = meta.hasAlpha
+      ? await resized.png().toBuffer({ resolveWithObject: true })
+      : await resized.jpeg({ quality: 82 }).toBuffer({ resolveWithObject: true });
     const mime = meta.hasAlpha ? "image/png" : "image/jpeg";
-    return { uri: `data:${mime};base64,${out.data.toString("base64")}`, w: meta.width ?? out.info.width, h: meta.height ?? out.info.height };
+    return {
+      uri: `data:${mime};base64,${out.data.toString("base64")}`,
+      w: meta.width ?? out.info.width,
+      h: meta.height ?? out.info.height,
+    };
   } catch (err) {
-    throw new EmbedlabError(`show.images: item ${i} is not a readable image: ${(err as Error).message}`, "pass PNG, JPEG, WebP, GIF or TIFF data");
+    throw new EmbedlabError(
+      `show.images: item ${i} is not a readable image: ${(err as Error).message}`,
+      "pass PNG, JPEG, WebP, GIF or TIFF data",
+    );
   }
 }
 
@@ -53,8 +69,10 @@ export async function imagesBundle(items: ImageItem[], opts: ImagesOptions = {})
   if (!Array.isArray(items)) throw new EmbedlabError("show.images expects an array of { src, caption? }");
   const columns = opts.columns ?? 4;
   const width = opts.width ?? 160;
-  if (!Number.isInteger(columns) || columns < 1) throw new EmbedlabError(`show.images: columns must be a positive integer, got ${columns}`);
-  if (!(width >= 8 && width <= 4096)) throw new EmbedlabError(`show.images: width must be 8..4096 pixels, got ${width}`);
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new EmbedlabError(`show.images: columns must be a positive integer, got ${columns}`);
+  if (!(width >= 8 && width <= 4096))
+    throw new EmbedlabError(`show.images: width must be 8..4096 pixels, got ${width}`);
   const thumbs = await Promise.all(
     items.map(async (item, i) => {
       const { bytes, label } = await readSource(item.src, i);

@@ -49,7 +49,15 @@ export function kernelSpec(opts: KernelSpecOptions = {}): KernelSpec {
   if (dataDir) env.EMBEDLAB_DATA_DIR = path.resolve(dataDir);
   Object.assign(env, opts.env ?? {});
   return {
-    argv: [opts.node ?? process.execPath, "--require", KERNEL_PRELOAD, tslabBin(root), "kernel", "--config-path", "{connection_file}"],
+    argv: [
+      opts.node ?? process.execPath,
+      "--require",
+      KERNEL_PRELOAD,
+      tslabBin(root),
+      "kernel",
+      "--config-path",
+      "{connection_file}",
+    ],
     display_name: opts.displayName ?? "TypeScript (embedlab)",
     language: "typescript",
     interrupt_mode: "signal",
@@ -63,7 +71,8 @@ export function jupyterDataDir(): string {
   if (process.env.JUPYTER_DATA_DIR) return path.resolve(process.env.JUPYTER_DATA_DIR);
   const home = os.homedir();
   if (process.platform === "darwin") return path.join(home, "Library", "Jupyter");
-  if (process.platform === "win32") return path.join(process.env.APPDATA ?? path.join(home, "AppData", "Roaming"), "jupyter");
+  if (process.platform === "win32")
+    return path.join(process.env.APPDATA ?? path.join(home, "AppData", "Roaming"), "jupyter");
   const xdg = process.env.XDG_DATA_HOME;
   return path.join(xdg ? path.resolve(xdg) : path.join(home, ".local", "share"), "jupyter");
 }
@@ -78,9 +87,12 @@ export interface InstallOptions extends KernelSpecOptions {
 /** Write `<kernels dir>/<name>/kernel.json` atomically; returns the kernel directory. */
 export function installKernelSpec(opts: InstallOptions = {}): string {
   const name = opts.name ?? KERNEL_NAME;
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new EmbedlabError(`bad kernel name "${name}"`, "use letters, digits, '.', '_' or '-'");
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new EmbedlabError(`bad kernel name "${name}"`, "use letters, digits, '.', '_' or '-'");
   const spec = kernelSpec(opts); // validates tslab before anything is written
-  const kernels = opts.prefix ? path.join(path.resolve(opts.prefix), "share", "jupyter", "kernels") : path.join(jupyterDataDir(), "kernels");
+  const kernels = opts.prefix
+    ? path.join(path.resolve(opts.prefix), "share", "jupyter", "kernels")
+    : path.join(jupyterDataDir(), "kernels");
   const dir = path.join(kernels, name);
   writeJsonAtomic(path.join(dir, "kernel.json"), spec);
   return dir;

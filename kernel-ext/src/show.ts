@@ -22,7 +22,11 @@ export const show = {
   async vegalite(spec: VegaLiteSpec, opts: VegaLiteShowOptions = {}): Promise<void> {
     const { bundle, metadata, figure } = await vegaliteBundle(spec, opts);
     if (opts.save) writeFigure(figure, opts.save);
-    displayBundle(opts.pngOnly ? { "image/png": bundle["image/png"], "text/plain": bundle["text/plain"] } : bundle, undefined, metadata);
+    displayBundle(
+      opts.pngOnly ? { "image/png": bundle["image/png"], "text/plain": bundle["text/plain"] } : bundle,
+      undefined,
+      metadata,
+    );
   },
   /** An HTML table + aligned text table, from row objects or a danfo DataFrame. */
   table(rows: TableRows | DataFrameLike, opts: TableOptions = {}): void {

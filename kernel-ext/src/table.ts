@@ -36,13 +36,19 @@ export function toRows(data: TableRows | DataFrameLike): { columns: string[]; ro
     return { columns, rows };
   }
   if (!Array.isArray(data)) {
-    throw new EmbedlabError("show.table expects an array of row objects or a danfo DataFrame", "e.g. show.table([{ model: \"glove\", acc: 0.81 }])");
+    throw new EmbedlabError(
+      "show.table expects an array of row objects or a danfo DataFrame",
+      'e.g. show.table([{ model: "glove", acc: 0.81 }])',
+    );
   }
   const columns: string[] = [];
   const seen = new Set<string>();
   data.forEach((row, i) => {
     if (row === null || typeof row !== "object" || Array.isArray(row)) {
-      throw new EmbedlabError(`show.table: row ${i} is not an object (${row === null ? "null" : Array.isArray(row) ? "array" : typeof row})`, "pass one plain object per row");
+      throw new EmbedlabError(
+        `show.table: row ${i} is not an object (${row === null ? "null" : Array.isArray(row) ? "array" : typeof row})`,
+        "pass one plain object per row",
+      );
     }
     for (const k of Object.keys(row)) {
       if (!seen.has(k)) {
@@ -78,12 +84,15 @@ const isNumeric = (v: unknown) => typeof v === "number" || typeof v === "bigint"
 /** The HTML and aligned plain-text renderings of a table. */
 export function tableBundle(data: TableRows | DataFrameLike, opts: TableOptions = {}): MimeBundle {
   const digits = opts.digits ?? 4;
-  if (!Number.isInteger(digits) || digits < 0 || digits > 20) throw new EmbedlabError(`table digits must be an integer 0..20, got ${digits}`);
+  if (!Number.isInteger(digits) || digits < 0 || digits > 20)
+    throw new EmbedlabError(`table digits must be an integer 0..20, got ${digits}`);
   const maxRows = opts.maxRows ?? 200;
   const { columns, rows } = toRows(data);
   const shown = rows.slice(0, Math.max(0, maxRows));
   const more = rows.length - shown.length;
-  const numericCol = columns.map((c) => shown.some((r) => isNumeric(r[c])) && shown.every((r) => r[c] == null || isNumeric(r[c])));
+  const numericCol = columns.map(
+    (c) => shown.some((r) => isNumeric(r[c])) && shown.every((r) => r[c] == null || isNumeric(r[c])),
+  );
   const cells = shown.map((r) => columns.map((c) => formatCell(r[c], digits)));
 
   // text/plain: numbers right-aligned, everything else left-aligned.

@@ -44,13 +44,16 @@ function plainSpec(spec: unknown): VegaLiteSpec {
   if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
     throw new EmbedlabError(
       `a vega-lite spec must be an object, got ${Array.isArray(spec) ? "an array" : typeof spec}`,
-      "pass e.g. { data: { values: rows }, mark: \"bar\", encoding: { x: {...}, y: {...} } }",
+      'pass e.g. { data: { values: rows }, mark: "bar", encoding: { x: {...}, y: {...} } }',
     );
   }
   try {
     return JSON.parse(JSON.stringify(spec)) as VegaLiteSpec;
   } catch (err) {
-    throw new EmbedlabError(`vega-lite spec is not JSON-serialisable: ${(err as Error).message}`, "use plain objects, arrays, strings and numbers (no BigInt, no cycles)");
+    throw new EmbedlabError(
+      `vega-lite spec is not JSON-serialisable: ${(err as Error).message}`,
+      "use plain objects, arrays, strings and numbers (no BigInt, no cycles)",
+    );
   }
 }
 
@@ -66,7 +69,10 @@ export async function renderVegaLite(spec: VegaLiteSpec, opts: RenderOptions = {
   try {
     vgSpec = vl.compile(clean).spec;
   } catch (err) {
-    throw new EmbedlabError(`invalid vega-lite spec: ${(err as Error).message}`, "check the spec against https://vega.github.io/vega-lite/docs/ (mark, encoding field names and types)");
+    throw new EmbedlabError(
+      `invalid vega-lite spec: ${(err as Error).message}`,
+      "check the spec against https://vega.github.io/vega-lite/docs/ (mark, encoding field names and types)",
+    );
   }
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Warn });
   let svg: string;
@@ -118,7 +124,10 @@ export async function vegaliteBundle(
 ): Promise<{ bundle: MimeBundle; metadata: Record<string, unknown>; figure: RenderedFigure }> {
   const clean = plainSpec(spec);
   const figure = await renderVegaLite(clean, opts);
-  const size = Number.isFinite(figure.width) && Number.isFinite(figure.height) ? { width: figure.width, height: figure.height } : null;
+  const size =
+    Number.isFinite(figure.width) && Number.isFinite(figure.height)
+      ? { width: figure.width, height: figure.height }
+      : null;
   return {
     figure,
     metadata: size ? { "image/png": size } : {},
@@ -134,12 +143,19 @@ export async function vegaliteBundle(
 /** Check a figure name is a plain file stem. */
 export function checkFigureName(name: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.length > 120) {
-    throw new EmbedlabError(`bad figure name "${name}"`, "use letters, digits, '.', '_' or '-' (no slashes, no extension), e.g. \"01_similarity_hist\"");
+    throw new EmbedlabError(
+      `bad figure name "${name}"`,
+      "use letters, digits, '.', '_' or '-' (no slashes, no extension), e.g. \"01_similarity_hist\"",
+    );
   }
 }
 
 /** Render and write `<outputDir()>/figures/<name>.svg` and `.png` (each atomically); returns their paths. */
-export async function saveFigure(spec: VegaLiteSpec, name: string, opts: RenderOptions = {}): Promise<{ svg: string; png: string }> {
+export async function saveFigure(
+  spec: VegaLiteSpec,
+  name: string,
+  opts: RenderOptions = {},
+): Promise<{ svg: string; png: string }> {
   checkFigureName(name);
   const fig = await renderVegaLite(spec, opts);
   return writeFigure(fig, name);

@@ -134,7 +134,9 @@ export function guardTslabSockets(root: string = __dirname): boolean {
   } catch {
     return false;
   }
-  const classes = TSLAB_SOCKET_CLASSES.map((name) => zmq[name]).filter((c): c is SocketClass => typeof c === "function");
+  const classes = TSLAB_SOCKET_CLASSES.map((name) => zmq[name]).filter(
+    (c): c is SocketClass => typeof c === "function",
+  );
   queueSendsWhenBusy(classes);
   if (typeof zmq.Publisher === "function") unboundedPublishers(zmq.Publisher as SocketClass);
   return classes.length === TSLAB_SOCKET_CLASSES.length;

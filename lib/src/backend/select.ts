@@ -39,12 +39,18 @@ function resolvePreference(prefer: BackendPreference | undefined): { pref: Backe
   const env = process.env.EMBEDLAB_BACKEND?.trim();
   if (env) {
     if (!(PREFS as readonly string[]).includes(env)) {
-      throw new EmbedlabError(`EMBEDLAB_BACKEND="${env}" is not a backend embedlab knows`, `use one of: ${PREFS.join(", ")}`);
+      throw new EmbedlabError(
+        `EMBEDLAB_BACKEND="${env}" is not a backend embedlab knows`,
+        `use one of: ${PREFS.join(", ")}`,
+      );
     }
     return { pref: env as BackendPreference, source: "EMBEDLAB_BACKEND" };
   }
   if (prefer && !PREFS.includes(prefer)) {
-    throw new EmbedlabError(`prefer="${String(prefer)}" is not a backend embedlab knows`, `use one of: ${PREFS.join(", ")}`);
+    throw new EmbedlabError(
+      `prefer="${String(prefer)}" is not a backend embedlab knows`,
+      `use one of: ${PREFS.join(", ")}`,
+    );
   }
   return { pref: prefer ?? "auto", source: prefer ? "prefer option" : "auto" };
 }
@@ -58,7 +64,8 @@ function nativeUnavailable(pkg: string): string | undefined {
     return `${pkg} not installed`;
   }
   const name = (JSON.parse(readFileSync(pkgJson, "utf8")) as { name?: string }).name;
-  if (name !== pkg) return `${pkg} resolves to ${name ?? "an unnamed package"} (an npm alias without the native binding)`;
+  if (name !== pkg)
+    return `${pkg} resolves to ${name ?? "an unnamed package"} (an npm alias without the native binding)`;
   return undefined;
 }
 
@@ -98,13 +105,18 @@ async function choose({ pref, source }: { pref: BackendPreference; source: strin
       if (!problem && pkg.endsWith("-gpu") && !gpuVisible()) problem = `${pkg} installed but no GPU visible`;
       if (!problem) problem = await tryTensorflow(pkg);
       if (!problem) {
-        return { name: "tensorflow", reason: `tensorflow (${pkg}, native)${source === "auto" ? "" : `: requested by ${source}`}` };
+        return {
+          name: "tensorflow",
+          reason: `tensorflow (${pkg}, native)${source === "auto" ? "" : `: requested by ${source}`}`,
+        };
       }
       why.push(problem);
     }
     if (pref === "tensorflow") {
-      throw new EmbedlabError(`tensorflow backend requested by ${source} but unavailable: ${why.join("; ")}`,
-        "install @tensorflow/tfjs-node, or set EMBEDLAB_BACKEND=auto");
+      throw new EmbedlabError(
+        `tensorflow backend requested by ${source} but unavailable: ${why.join("; ")}`,
+        "install @tensorflow/tfjs-node, or set EMBEDLAB_BACKEND=auto",
+      );
     }
   }
   if (pref === "auto" || pref === "wasm") {
@@ -115,7 +127,10 @@ async function choose({ pref, source }: { pref: BackendPreference; source: strin
       return { name: "wasm", reason: `${label}: ${because}`, threads: w.threads };
     }
     if (pref === "wasm") {
-      throw new EmbedlabError(`wasm backend requested by ${source} but unavailable: ${w}`, "set EMBEDLAB_BACKEND=cpu to use the slow pure-JS backend");
+      throw new EmbedlabError(
+        `wasm backend requested by ${source} but unavailable: ${w}`,
+        "set EMBEDLAB_BACKEND=cpu to use the slow pure-JS backend",
+      );
     }
     why.push(w);
   }

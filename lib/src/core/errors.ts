@@ -1,6 +1,9 @@
 /** An error a user can act on: `message` says what went wrong, `hint` says what to do. */
 export class EmbedlabError extends Error {
-  constructor(message: string, readonly hint?: string) {
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
     super(hint ? `${message}\n  → ${hint}` : message);
     this.name = "EmbedlabError";
   }
@@ -8,7 +11,11 @@ export class EmbedlabError extends Error {
 
 /** A dataset or model file that is not where we looked. */
 export class DataNotFoundError extends EmbedlabError {
-  constructor(readonly dataset: string, readonly searched: string[], fetchCommand?: string) {
+  constructor(
+    readonly dataset: string,
+    readonly searched: string[],
+    fetchCommand?: string,
+  ) {
     super(
       `dataset "${dataset}" not found; searched: ${searched.join(", ")}`,
       fetchCommand
@@ -21,7 +28,11 @@ export class DataNotFoundError extends EmbedlabError {
 
 /** A file that exists but cannot be parsed (truncated, corrupt, wrong format). */
 export class CorruptDataError extends EmbedlabError {
-  constructor(readonly file: string, detail: string, readonly byteOffset?: number) {
+  constructor(
+    readonly file: string,
+    detail: string,
+    readonly byteOffset?: number,
+  ) {
     super(
       `corrupt data in ${file}${byteOffset !== undefined ? ` at byte ${byteOffset}` : ""}: ${detail}`,
       "delete the file and fetch it again (npm run data -- fetch <name>)",

@@ -12,7 +12,11 @@ export interface ProgressReporter {
 export type ProgressFactory = (total: number, label: string) => ProgressReporter;
 
 function fmtSeconds(s: number): string {
-  return s < 60 ? `${s.toFixed(0)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60).toString().padStart(2, "0")}s`;
+  return s < 60
+    ? `${s.toFixed(0)}s`
+    : `${Math.floor(s / 60)}m${Math.round(s % 60)
+        .toString()
+        .padStart(2, "0")}s`;
 }
 
 /** Render one progress line: `label [#####.....] 50/100 12s<12s info`. */
@@ -25,7 +29,12 @@ export function formatProgress(label: string, done: number, total: number, elaps
 }
 
 /** Text progress: a line at most every `intervalMs` and one at the end (for logs and plain `node`). */
-export function textProgress(total: number, label: string, intervalMs = 5000, write: (line: string) => void = (l) => process.stderr.write(l + "\n")): ProgressReporter {
+export function textProgress(
+  total: number,
+  label: string,
+  intervalMs = 5000,
+  write: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+): ProgressReporter {
   const start = Date.now();
   let done = 0;
   let last = 0;

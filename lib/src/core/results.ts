@@ -31,7 +31,8 @@ export function notebookName(fallback = "notebook"): string {
 /** Write `<outputDir>/<name>.results.json` atomically and return its path. */
 export function saveResults(name: string, results: NotebookResults): string {
   for (const [k, v] of Object.entries(results.metrics)) {
-    if (typeof v === "number" && !Number.isFinite(v)) throw new Error(`metric "${k}" is ${v}: refusing to write results for ${name}`);
+    if (typeof v === "number" && !Number.isFinite(v))
+      throw new Error(`metric "${k}" is ${v}: refusing to write results for ${name}`);
   }
   const file = path.join(outputDir(), `${name}.results.json`);
   writeJsonAtomic(file, {

@@ -13,10 +13,16 @@ export function lmCrossEntropy(logits: tf.Tensor3D, targets: tf.Tensor2D, mask?:
   assertInt32(targets, "targets");
   const [b, t, v] = logits.shape;
   if (targets.shape[0] !== b || targets.shape[1] !== t) {
-    throw new EmbedlabError(`targets shape [${targets.shape.join(", ")}] does not match logits [${b}, ${t}, ·]`, "targets must be [batch, time]");
+    throw new EmbedlabError(
+      `targets shape [${targets.shape.join(", ")}] does not match logits [${b}, ${t}, ·]`,
+      "targets must be [batch, time]",
+    );
   }
   if (mask && (mask.shape[0] !== b || mask.shape[1] !== t)) {
-    throw new EmbedlabError(`mask shape [${mask.shape.join(", ")}] does not match targets [${b}, ${t}]`, "mask must be [batch, time]");
+    throw new EmbedlabError(
+      `mask shape [${mask.shape.join(", ")}] does not match targets [${b}, ${t}]`,
+      "mask must be [batch, time]",
+    );
   }
   return softmaxCrossEntropyRows(
     tf.reshape(logits, [b * t, v]) as tf.Tensor2D,

@@ -6,7 +6,9 @@ export function cosineRegression(pred: tf.Tensor2D, target: tf.Tensor2D): tf.Sca
   assertRank(pred, 2, "pred");
   assertSameShape(pred, target, "cosineRegression");
   const dot = tf.sum(tf.mul(pred, target), -1);
-  const norms = tf.sqrt(tf.mul(tf.add(tf.sum(tf.square(pred), -1), 1e-12), tf.add(tf.sum(tf.square(target), -1), 1e-12)));
+  const norms = tf.sqrt(
+    tf.mul(tf.add(tf.sum(tf.square(pred), -1), 1e-12), tf.add(tf.sum(tf.square(target), -1), 1e-12)),
+  );
   return tf.sub(1, tf.mean(tf.div(dot, norms))) as tf.Scalar;
 }
 

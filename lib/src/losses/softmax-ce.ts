@@ -16,8 +16,13 @@ export function softmaxCrossEntropyRows(logits: tf.Tensor2D, labels: tf.Tensor1D
   assertRank(labels, 1, "labels");
   assertInt32(labels, "labels");
   const [n, c] = logits.shape;
-  if (labels.shape[0] !== n) throw new EmbedlabError(`labels has ${labels.shape[0]} entries but logits has ${n} rows`, "pass one label per row");
-  if (weights && weights.shape[0] !== n) throw new EmbedlabError(`weights has ${weights.shape[0]} entries but logits has ${n} rows`, "pass one weight per row");
+  if (labels.shape[0] !== n)
+    throw new EmbedlabError(`labels has ${labels.shape[0]} entries but logits has ${n} rows`, "pass one label per row");
+  if (weights && weights.shape[0] !== n)
+    throw new EmbedlabError(
+      `weights has ${weights.shape[0]} entries but logits has ${n} rows`,
+      "pass one weight per row",
+    );
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const z = args[0] as tf.Tensor2D;
     const save = args[1] as tf.GradSaveFunc;

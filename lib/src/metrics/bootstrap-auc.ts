@@ -29,7 +29,8 @@ interface SortedScores {
 function sortScores(scores: ArrayLike<number>, what: string): SortedScores {
   const n = scores.length;
   for (let i = 0; i < n; i++) {
-    if (Number.isNaN(scores[i])) throw new EmbedlabError(`${what}: score ${i} is NaN`, "AUC needs comparable scores; drop or fix NaN scores");
+    if (Number.isNaN(scores[i]))
+      throw new EmbedlabError(`${what}: score ${i} is NaN`, "AUC needs comparable scores; drop or fix NaN scores");
   }
   const order = Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]));
   const ends: number[] = [];
@@ -39,9 +40,12 @@ function sortScores(scores: ArrayLike<number>, what: string): SortedScores {
 
 /** AUC of the resample given by `counts` (per item), or NaN when it has one class only. */
 function aucOfCounts({ order, ends }: SortedScores, positive: Uint8Array, counts: Int32Array): number {
-  let u = 0, p = 0, negBelow = 0;
+  let u = 0,
+    p = 0,
+    negBelow = 0;
   for (let g = 0, k = 0; g < ends.length; g++) {
-    let pos = 0, neg = 0;
+    let pos = 0,
+      neg = 0;
     for (const end = ends[g]; k < end; k++) {
       const i = order[k];
       if (positive[i]) pos += counts[i];
@@ -61,13 +65,18 @@ function countDraws(idx: readonly number[], counts: Int32Array): Int32Array {
   return counts;
 }
 
-const positives = (labels: ArrayLike<number | boolean>): Uint8Array => Uint8Array.from(Array.from(labels, (l) => (l ? 1 : 0)));
+const positives = (labels: ArrayLike<number | boolean>): Uint8Array =>
+  Uint8Array.from(Array.from(labels, (l) => (l ? 1 : 0)));
 
 /**
  * Percentile-bootstrap CI of `rocAuc(scores, labels)` (label truthy = positive); a resample with one
  * class only counts as 0.5. Bit-identical to `bootstrapCI` with a statistic calling `rocAuc` per resample.
  */
-export function bootstrapAucCI(scores: ArrayLike<number>, labels: ArrayLike<number | boolean>, opts: BootstrapAucOptions = {}): ConfidenceInterval {
+export function bootstrapAucCI(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number | boolean>,
+  opts: BootstrapAucOptions = {},
+): ConfidenceInterval {
   assertSameLength(scores, labels, "bootstrapAucCI");
   const sorted = sortScores(scores, "bootstrapAucCI");
   const pos = positives(labels);
@@ -85,7 +94,12 @@ export function bootstrapAucCI(scores: ArrayLike<number>, labels: ArrayLike<numb
  * Paired percentile-bootstrap CI of `rocAuc(after, labels) − rocAuc(before, labels)`: each resample
  * draws items once and scores both; a resample with one class only counts as 0.
  */
-export function bootstrapPairedAucCI(after: ArrayLike<number>, before: ArrayLike<number>, labels: ArrayLike<number | boolean>, opts: BootstrapAucOptions = {}): ConfidenceInterval {
+export function bootstrapPairedAucCI(
+  after: ArrayLike<number>,
+  before: ArrayLike<number>,
+  labels: ArrayLike<number | boolean>,
+  opts: BootstrapAucOptions = {},
+): ConfidenceInterval {
   assertSameLength(after, labels, "bootstrapPairedAucCI(after)");
   assertSameLength(before, labels, "bootstrapPairedAucCI(before)");
   const sa = sortScores(after, "bootstrapPairedAucCI(after)");

@@ -21,21 +21,33 @@ export interface ConfidenceInterval {
  * Percentile bootstrap CI. Pass per-example values (the statistic is their mean) or a function
  * `(indices) => statistic` plus `size`; `estimate` is the statistic on the full sample.
  */
-export function bootstrapCI(values: ArrayLike<number> | ((idx: readonly number[]) => number), opts: BootstrapOptions = {}): ConfidenceInterval {
+export function bootstrapCI(
+  values: ArrayLike<number> | ((idx: readonly number[]) => number),
+  opts: BootstrapOptions = {},
+): ConfidenceInterval {
   const reps = opts.n ?? 1000;
   const alpha = opts.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new EmbedlabError(`bootstrapCI: alpha must be in (0, 1), got ${alpha}`);
-  if (!(Number.isInteger(reps) && reps > 0)) throw new EmbedlabError(`bootstrapCI: n must be a positive integer, got ${reps}`);
+  if (!(Number.isInteger(reps) && reps > 0))
+    throw new EmbedlabError(`bootstrapCI: n must be a positive integer, got ${reps}`);
   let stat: (idx: readonly number[]) => number;
   let size: number;
   if (typeof values === "function") {
-    if (opts.size === undefined) throw new EmbedlabError("bootstrapCI: a statistic function needs opts.size (the number of examples)", "pass { size: N }");
+    if (opts.size === undefined)
+      throw new EmbedlabError(
+        "bootstrapCI: a statistic function needs opts.size (the number of examples)",
+        "pass { size: N }",
+      );
     stat = values;
     size = opts.size;
   } else {
     const v = values;
     size = v.length;
-    stat = (idx) => { let s = 0; for (const i of idx) s += v[i]; return s / idx.length; };
+    stat = (idx) => {
+      let s = 0;
+      for (const i of idx) s += v[i];
+      return s / idx.length;
+    };
   }
   if (size < 1) throw new EmbedlabError("bootstrapCI: empty sample", "pass at least one value");
   const rng = new Rng(opts.seed ?? 0);
@@ -54,6 +66,7 @@ export function bootstrapCI(values: ArrayLike<number> | ((idx: readonly number[]
 /** Linear-interpolated quantile of sorted values. */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }

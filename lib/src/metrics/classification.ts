@@ -40,9 +40,13 @@ export function confusionMatrix(pred: ArrayLike<number>, labels: ArrayLike<numbe
   if (numClasses === undefined) for (let i = 0; i < pred.length; i++) c = Math.max(c, pred[i] + 1, labels[i] + 1);
   const m = Array.from({ length: c }, () => new Array<number>(c).fill(0));
   for (let i = 0; i < pred.length; i++) {
-    const t = labels[i], p = pred[i];
+    const t = labels[i],
+      p = pred[i];
     if (!(t >= 0 && t < c && p >= 0 && p < c) || !Number.isInteger(t) || !Number.isInteger(p)) {
-      throw new EmbedlabError(`confusionMatrix: entry ${i} has label ${t} / prediction ${p} outside 0..${c - 1}`, "pass integer class ids and the right numClasses");
+      throw new EmbedlabError(
+        `confusionMatrix: entry ${i} has label ${t} / prediction ${p} outside 0..${c - 1}`,
+        "pass integer class ids and the right numClasses",
+      );
     }
     m[t][p]++;
   }
@@ -59,15 +63,23 @@ export function rocAuc(scores: ArrayLike<number>, labels: ArrayLike<number | boo
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let nPos = 0;
   let rankSumPos = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]] === scores[order[i]]) j++;
     const avgRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (labels[order[t]]) { nPos++; rankSumPos += avgRank; }
+    for (let t = i; t <= j; t++)
+      if (labels[order[t]]) {
+        nPos++;
+        rankSumPos += avgRank;
+      }
     i = j + 1;
   }
   const nNeg = n - nPos;
-  if (nPos === 0 || nNeg === 0) throw new EmbedlabError(`rocAuc needs both classes; got ${nPos} positives and ${nNeg} negatives`, "evaluate on a sample with both labels");
+  if (nPos === 0 || nNeg === 0)
+    throw new EmbedlabError(
+      `rocAuc needs both classes; got ${nPos} positives and ${nNeg} negatives`,
+      "evaluate on a sample with both labels",
+    );
   return (rankSumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 

@@ -62,7 +62,8 @@ export function cosineSimilarityMatrix(a: readonly Vector[], b?: readonly Vector
 /** cos(a_i, b_i) for each pair. */
 export function pairedCosine(a: readonly Vector[], b: readonly Vector[]): number[] {
   assertSameLength(a, b, "pairedCosine");
-  const na = normalizeRows(a), nb = normalizeRows(b);
+  const na = normalizeRows(a),
+    nb = normalizeRows(b);
   return na.map((r, i) => dot(r, nb[i]));
 }
 
@@ -72,7 +73,8 @@ export function pairedCosine(a: readonly Vector[], b: readonly Vector[]): number
 export function meanCosine(a: readonly Vector[], b?: readonly Vector[]): number {
   const na = normalizeRows(a);
   if (b) {
-    assertNonEmpty(a, "meanCosine"); assertNonEmpty(b, "meanCosine");
+    assertNonEmpty(a, "meanCosine");
+    assertNonEmpty(b, "meanCosine");
     const nb = normalizeRows(b);
     // mean over pairs = dot of the mean vectors
     return dot(meanOf(na), meanOf(nb));
@@ -106,10 +108,18 @@ export interface NearestLabelResult {
  * Classify each vector by its most cosine-similar label vector. `candidates` restricts the choice
  * to those label indices (e.g. held-out classes for zero-shot); `k` sets topK's length (default 5).
  */
-export function nearestLabel(vectors: readonly Vector[], labelVectors: readonly Vector[], candidates?: readonly number[], k = 5): NearestLabelResult {
+export function nearestLabel(
+  vectors: readonly Vector[],
+  labelVectors: readonly Vector[],
+  candidates?: readonly number[],
+  k = 5,
+): NearestLabelResult {
   if (candidates) {
-    for (const c of candidates) if (!(Number.isInteger(c) && c >= 0 && c < labelVectors.length)) throw new EmbedlabError(`nearestLabel: candidate ${c} is not a label index (0..${labelVectors.length - 1})`);
-    if (candidates.length === 0) throw new EmbedlabError("nearestLabel: empty candidate list", "pass at least one label index");
+    for (const c of candidates)
+      if (!(Number.isInteger(c) && c >= 0 && c < labelVectors.length))
+        throw new EmbedlabError(`nearestLabel: candidate ${c} is not a label index (0..${labelVectors.length - 1})`);
+    if (candidates.length === 0)
+      throw new EmbedlabError("nearestLabel: empty candidate list", "pass at least one label index");
   }
   const scores = cosineSimilarityMatrix(vectors, labelVectors);
   const topK = scores.map((row) => argTopK(row, k, candidates));
@@ -117,17 +127,34 @@ export function nearestLabel(vectors: readonly Vector[], labelVectors: readonly 
 }
 
 /** Mean cosine between vectors in the same group vs in different groups (over distinct pairs). */
-export function withinAcrossCosine(vectors: readonly Vector[], groups: ArrayLike<string | number>): { within: number; across: number; gap: number } {
+export function withinAcrossCosine(
+  vectors: readonly Vector[],
+  groups: ArrayLike<string | number>,
+): { within: number; across: number; gap: number } {
   assertSameLength(vectors, groups, "withinAcrossCosine");
   const n = normalizeRows(vectors);
-  let ws = 0, wn = 0, as = 0, an = 0;
+  let ws = 0,
+    wn = 0,
+    as = 0,
+    an = 0;
   for (let i = 0; i < n.length; i++) {
     for (let j = i + 1; j < n.length; j++) {
       const c = dot(n[i], n[j]);
-      if (groups[i] === groups[j]) { ws += c; wn++; } else { as += c; an++; }
+      if (groups[i] === groups[j]) {
+        ws += c;
+        wn++;
+      } else {
+        as += c;
+        an++;
+      }
     }
   }
-  if (wn === 0 || an === 0) throw new EmbedlabError(`withinAcrossCosine needs pairs both within and across groups (got ${wn} within, ${an} across)`, "pass at least two groups, one with ≥ 2 members");
-  const within = ws / wn, across = as / an;
+  if (wn === 0 || an === 0)
+    throw new EmbedlabError(
+      `withinAcrossCosine needs pairs both within and across groups (got ${wn} within, ${an} across)`,
+      "pass at least two groups, one with ≥ 2 members",
+    );
+  const within = ws / wn,
+    across = as / an;
   return { within, across, gap: within - across };
 }

@@ -3,7 +3,17 @@
  * statistics, correlations, embedding-quality measures. No tfjs models: anyone's scores go in.
  */
 export { accuracy, topK, argTopK, confusionMatrix, rocAuc, recallAtK } from "./classification";
-export { cosine, cosineSimilarityMatrix, pairedCosine, meanCosine, normalizeRows, l2normalize, meanVector, nearestLabel, withinAcrossCosine } from "./cosine";
+export {
+  cosine,
+  cosineSimilarityMatrix,
+  pairedCosine,
+  meanCosine,
+  normalizeRows,
+  l2normalize,
+  meanVector,
+  nearestLabel,
+  withinAcrossCosine,
+} from "./cosine";
 export type { NearestLabelResult } from "./cosine";
 export { pearson, spearman, averageRanks } from "./correlation";
 export { bootstrapCI, quantile } from "./bootstrap";

@@ -31,7 +31,10 @@ export interface CacheStats {
 }
 
 class VectorStore {
-  constructor(readonly root: string, readonly dim: number) {}
+  constructor(
+    readonly root: string,
+    readonly dim: number,
+  ) {}
   file(key: string): string {
     return path.join(this.root, key.slice(0, 2), `${key}.f32`);
   }
@@ -75,7 +78,8 @@ async function throughCache<T>(
     for (const i of todo) if (!firstOf.has(keys[i])) firstOf.set(keys[i], i);
     const uniq = [...firstOf.values()];
     const vecs = await compute(uniq.map((i) => inputs[i]));
-    if (vecs.length !== uniq.length) throw new Error(`encoder returned ${vecs.length} vectors for ${uniq.length} inputs`);
+    if (vecs.length !== uniq.length)
+      throw new Error(`encoder returned ${vecs.length} vectors for ${uniq.length} inputs`);
     const byKey = new Map<string, Float32Array>();
     uniq.forEach((i, j) => {
       store.put(keys[i], vecs[j]);
@@ -97,7 +101,12 @@ function imageKey(x: ImageInput): string {
     return sha256(fs.readFileSync(x));
   }
   if (Buffer.isBuffer(x)) return sha256(x);
-  return sha256(Buffer.concat([Buffer.from(`raw:${x.width}x${x.height}x${x.channels ?? ""}:`), Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength)]));
+  return sha256(
+    Buffer.concat([
+      Buffer.from(`raw:${x.width}x${x.height}x${x.channels ?? ""}:`),
+      Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength),
+    ]),
+  );
 }
 
 function isImageEncoder(e: TextEncoder | ImageEncoder): e is ImageEncoder {
@@ -110,18 +119,29 @@ function isImageEncoder(e: TextEncoder | ImageEncoder): e is ImageEncoder {
  */
 export function cachedEncoder(enc: TextEncoder, opts?: EmbeddingCacheOptions): CachedTextEncoder;
 export function cachedEncoder(enc: ImageEncoder, opts?: EmbeddingCacheOptions): CachedImageEncoder;
-export function cachedEncoder(enc: TextEncoder | ImageEncoder, opts: EmbeddingCacheOptions = {}): CachedTextEncoder | CachedImageEncoder {
+export function cachedEncoder(
+  enc: TextEncoder | ImageEncoder,
+  opts: EmbeddingCacheOptions = {},
+): CachedTextEncoder | CachedImageEncoder {
   const store = storeFor(enc.id, enc.provenance.id, enc.dim, opts);
   const cacheStats: CacheStats = { hits: 0, misses: 0 };
   const base = { id: enc.id, dim: enc.dim, provenance: enc.provenance, cacheStats, cacheRoot: store.root };
   if (isImageEncoder(enc)) {
     return {
       ...base,
-      embedImages: (images: ImageInput[], eo?: EmbedOptions) => throughCache(store, images, imageKey, (xs) => enc.embedImages(xs, eo), cacheStats),
+      embedImages: (images: ImageInput[], eo?: EmbedOptions) =>
+        throughCache(store, images, imageKey, (xs) => enc.embedImages(xs, eo), cacheStats),
     };
   }
   return {
     ...base,
-    embed: (texts: string[], eo?: EmbedOptions) => throughCache(store, texts, (t) => sha256(t), (xs) => enc.embed(xs, eo), cacheStats),
+    embed: (texts: string[], eo?: EmbedOptions) =>
+      throughCache(
+        store,
+        texts,
+        (t) => sha256(t),
+        (xs) => enc.embed(xs, eo),
+        cacheStats,
+      ),
   };
 }

@@ -24,14 +24,16 @@ export function loadCachedVectors(file: string, opts: LoadOptions = {}): TextEnc
   } catch (err) {
     throw new CorruptDataError(abs, `not valid JSON (${(err as Error).message})`);
   }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new CorruptDataError(abs, "expected an object { text: number[] }");
+  if (!raw || typeof raw !== "object" || Array.isArray(raw))
+    throw new CorruptDataError(abs, "expected an object { text: number[] }");
   const table = new Map<string, Float32Array>();
   let dim = -1;
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!Array.isArray(v) || v.length === 0 || !v.every((x) => typeof x === "number" && Number.isFinite(x)))
       throw new CorruptDataError(abs, `entry "${k}" is not a non-empty array of finite numbers`);
     if (dim === -1) dim = v.length;
-    else if (v.length !== dim) throw new CorruptDataError(abs, `entry "${k}" has ${v.length} numbers, others have ${dim}`);
+    else if (v.length !== dim)
+      throw new CorruptDataError(abs, `entry "${k}" has ${v.length} numbers, others have ${dim}`);
     table.set(k, Float32Array.from(v as number[]));
   }
   if (dim === -1) throw new CorruptDataError(abs, "file has no vectors");
@@ -44,10 +46,16 @@ export function loadCachedVectors(file: string, opts: LoadOptions = {}): TextEnc
     async embed(texts: string[]): Promise<Float32Array[]> {
       const missing = texts.filter((t) => !table.has(t));
       if (missing.length > 0) {
-        const shown = [...new Set(missing)].slice(0, 10).map((t) => JSON.stringify(t)).join(", ");
+        const shown = [...new Set(missing)]
+          .slice(0, 10)
+          .map((t) => JSON.stringify(t))
+          .join(", ");
         throw new EmbedlabError(
           `${missing.length} text(s) not in ${abs}: ${shown}${missing.length > 10 ? ", …" : ""}`,
-          `this file has ${table.size} keys (e.g. ${[...table.keys()].slice(0, 3).map((k) => JSON.stringify(k)).join(", ")}); ask only for those, or use an encoder that computes vectors`,
+          `this file has ${table.size} keys (e.g. ${[...table.keys()]
+            .slice(0, 3)
+            .map((k) => JSON.stringify(k))
+            .join(", ")}); ask only for those, or use an encoder that computes vectors`,
         );
       }
       return texts.map((t) => {

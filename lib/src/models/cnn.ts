@@ -20,7 +20,10 @@ export type SmallCnnOptions = {
 };
 
 /** He-normal for the relu layers, Glorot-uniform for the linear output; each call a new seed derived from `seed`. */
-function seededInitializers(seed: number | undefined): { he: () => ReturnType<typeof tf.initializers.heNormal> | "heNormal"; glorot: () => ReturnType<typeof tf.initializers.glorotUniform> | "glorotUniform" } {
+function seededInitializers(seed: number | undefined): {
+  he: () => ReturnType<typeof tf.initializers.heNormal> | "heNormal";
+  glorot: () => ReturnType<typeof tf.initializers.glorotUniform> | "glorotUniform";
+} {
   if (seed !== undefined && !Number.isInteger(seed)) throw new EmbedlabError(`seed must be an integer, got ${seed}`);
   let k = 0;
   const next = () => (seed as number) * 7919 + ++k;
@@ -32,11 +35,16 @@ function seededInitializers(seed: number | undefined): { he: () => ReturnType<ty
 
 function checkCommon(name: string, inputShape: unknown, outputs: unknown): void {
   if (!Array.isArray(inputShape) || inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new EmbedlabError(`${name}: inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(inputShape)}`,
-      "pass e.g. inputShape: [32, 32, 3]");
+    throw new EmbedlabError(
+      `${name}: inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(inputShape)}`,
+      "pass e.g. inputShape: [32, 32, 3]",
+    );
   }
   if (!Number.isInteger(outputs) || (outputs as number) <= 0) {
-    throw new EmbedlabError(`${name}: outputs must be a positive integer, got ${String(outputs)}`, "pass the number of classes or the target embedding size");
+    throw new EmbedlabError(
+      `${name}: outputs must be a positive integer, got ${String(outputs)}`,
+      "pass the number of classes or the target embedding size",
+    );
   }
 }
 
@@ -50,20 +58,31 @@ export function smallCnn(opts: SmallCnnOptions): tf.LayersModel {
   const widths = opts.widths ?? [32, 64, 128];
   const dense = opts.dense ?? 128;
   if (widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0)) {
-    throw new EmbedlabError(`smallCnn: widths must be positive integers, got ${JSON.stringify(widths)}`, "e.g. widths: [32, 64, 128]");
+    throw new EmbedlabError(
+      `smallCnn: widths must be positive integers, got ${JSON.stringify(widths)}`,
+      "e.g. widths: [32, 64, 128]",
+    );
   }
   const minSide = Math.min(inputShape[0], inputShape[1]);
   if (minSide < 2 ** widths.length) {
-    throw new EmbedlabError(`smallCnn: a ${inputShape[0]}×${inputShape[1]} input is too small for ${widths.length} pooling stages`,
-      `use at most ${Math.floor(Math.log2(minSide))} widths`);
+    throw new EmbedlabError(
+      `smallCnn: a ${inputShape[0]}×${inputShape[1]} input is too small for ${widths.length} pooling stages`,
+      `use at most ${Math.floor(Math.log2(minSide))} widths`,
+    );
   }
   const init = seededInitializers(opts.seed);
   const model = tf.sequential({ name: "small_cnn" });
   widths.forEach((filters, i) => {
-    model.add(tf.layers.conv2d({
-      ...(i === 0 ? { inputShape } : {}),
-      filters, kernelSize: 3, padding: "same", activation: "relu", kernelInitializer: init.he(),
-    }));
+    model.add(
+      tf.layers.conv2d({
+        ...(i === 0 ? { inputShape } : {}),
+        filters,
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        kernelInitializer: init.he(),
+      }),
+    );
     model.add(tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   });
   model.add(tf.layers.flatten());
@@ -83,14 +102,35 @@ export type ResNet18Options = {
 
 type Inits = ReturnType<typeof seededInitializers>;
 
-function convBn(init: Inits, x: tf.SymbolicTensor, filters: number, kernelSize: number, strides: number, name: string): tf.SymbolicTensor {
-  const c = tf.layers.conv2d({
-    filters, kernelSize, strides, padding: "same", useBias: false, kernelInitializer: init.he(), name: `${name}_conv`,
-  }).apply(x) as tf.SymbolicTensor;
+function convBn(
+  init: Inits,
+  x: tf.SymbolicTensor,
+  filters: number,
+  kernelSize: number,
+  strides: number,
+  name: string,
+): tf.SymbolicTensor {
+  const c = tf.layers
+    .conv2d({
+      filters,
+      kernelSize,
+      strides,
+      padding: "same",
+      useBias: false,
+      kernelInitializer: init.he(),
+      name: `${name}_conv`,
+    })
+    .apply(x) as tf.SymbolicTensor;
   return tf.layers.batchNormalization({ name: `${name}_bn` }).apply(c) as tf.SymbolicTensor;
 }
 
-function basicBlock(init: Inits, x: tf.SymbolicTensor, filters: number, strides: number, name: string): tf.SymbolicTensor {
+function basicBlock(
+  init: Inits,
+  x: tf.SymbolicTensor,
+  filters: number,
+  strides: number,
+  name: string,
+): tf.SymbolicTensor {
   const inC = x.shape[x.shape.length - 1];
   let y = convBn(init, x, filters, 3, strides, `${name}_a`);
   y = tf.layers.reLU({ name: `${name}_a_relu` }).apply(y) as tf.SymbolicTensor;
@@ -118,6 +158,8 @@ export function resnet18(opts: ResNet18Options): tf.LayersModel {
     x = basicBlock(init, x, w, 1, `s${stage + 1}b2`);
   });
   x = tf.layers.globalAveragePooling2d({ name: "gap" }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: outputs, name: "logits", kernelInitializer: init.glorot() }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({ units: outputs, name: "logits", kernelInitializer: init.glorot() })
+    .apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: "resnet18" });
 }

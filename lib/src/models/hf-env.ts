@@ -55,7 +55,8 @@ export async function hfLoad<T>(modelId: string, opts: LoadOptions, load: () => 
     return await load();
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
-    if (!remoteAllowed(opts) && /allowRemoteModels|not found locally|local_files_only|Could not locate file/i.test(msg)) throw missingHfModel(modelId, msg);
+    if (!remoteAllowed(opts) && /allowRemoteModels|not found locally|local_files_only|Could not locate file/i.test(msg))
+      throw missingHfModel(modelId, msg);
     throw err;
   }
 }

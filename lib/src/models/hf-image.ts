@@ -9,14 +9,19 @@ import type { EmbedOptions, ImageEncoder, ImageInput } from "./types";
 export async function loadHfClipImageEncoder(modelId: string, opts: HfOptions = {}): Promise<ImageEncoder> {
   const t = transformersFor(opts);
   const [processor, model] = await hfLoad(modelId, opts, () =>
-    Promise.all([t.AutoProcessor.from_pretrained(modelId), t.CLIPVisionModelWithProjection.from_pretrained(modelId, { dtype: opts.dtype ?? "fp32" })]),
+    Promise.all([
+      t.AutoProcessor.from_pretrained(modelId),
+      t.CLIPVisionModelWithProjection.from_pretrained(modelId, { dtype: opts.dtype ?? "fp32" }),
+    ]),
   );
   const normalize = opts.normalize !== false;
   const run = async (images: ImageInput[]): Promise<Float32Array[]> => {
-    const raws = await Promise.all(images.map(async (img) => {
-      const rgb = await decodeRgb(img);
-      return new t.RawImage(rgb.data, rgb.width, rgb.height, 3);
-    }));
+    const raws = await Promise.all(
+      images.map(async (img) => {
+        const rgb = await decodeRgb(img);
+        return new t.RawImage(rgb.data, rgb.width, rgb.height, 3);
+      }),
+    );
     const inputs = await processor(raws);
     const { image_embeds } = (await model(inputs)) as { image_embeds: TensorLike };
     return rows(image_embeds, images.length).map((v) => (normalize ? l2normalize(v) : v));

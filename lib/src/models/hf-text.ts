@@ -20,19 +20,26 @@ export interface TensorLike {
 /** The rows of a [n, dim] output tensor, as separate Float32Arrays. */
 export function rows(t: TensorLike, n: number): Float32Array[] {
   const dim = t.dims[t.dims.length - 1];
-  if (t.dims.length !== 2 || t.dims[0] !== n) throw new EmbedlabError(`unexpected output shape [${t.dims.join(", ")}] for ${n} inputs`);
+  if (t.dims.length !== 2 || t.dims[0] !== n)
+    throw new EmbedlabError(`unexpected output shape [${t.dims.join(", ")}] for ${n} inputs`);
   const data = Float32Array.from(t.data);
   return Array.from({ length: n }, (_, i) => data.slice(i * dim, (i + 1) * dim));
 }
 
 function hfProvenance(modelId: string) {
-  return { id: modelId, source: "Hugging Face hub via @huggingface/transformers@3.8.1", url: `https://huggingface.co/${modelId}` };
+  return {
+    id: modelId,
+    source: "Hugging Face hub via @huggingface/transformers@3.8.1",
+    url: `https://huggingface.co/${modelId}`,
+  };
 }
 
 /** A transformers.js feature-extraction model (e.g. Xenova/all-MiniLM-L6-v2), mean-pooled and normalised. */
 export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
   const t = transformersFor(opts);
-  const extractor = await hfLoad(modelId, opts, () => t.pipeline("feature-extraction", modelId, { dtype: opts.dtype ?? "fp32" }));
+  const extractor = await hfLoad(modelId, opts, () =>
+    t.pipeline("feature-extraction", modelId, { dtype: opts.dtype ?? "fp32" }),
+  );
   const normalize = opts.normalize !== false;
   const pooling = opts.pooling ?? "mean";
   const probe = (await extractor(["probe"], { pooling, normalize })) as unknown as TensorLike;
@@ -43,7 +50,8 @@ export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): 
     provenance: hfProvenance(modelId),
     async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
       return embedInBatches(texts, eo.batchSize ?? 32, modelId, async (chunk) =>
-        rows((await extractor(chunk, { pooling, normalize })) as unknown as TensorLike, chunk.length));
+        rows((await extractor(chunk, { pooling, normalize })) as unknown as TensorLike, chunk.length),
+      );
     },
   };
 }
@@ -52,7 +60,10 @@ export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): 
 export async function loadHfClipTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
   const t = transformersFor(opts);
   const [tokenizer, model] = await hfLoad(modelId, opts, () =>
-    Promise.all([t.AutoTokenizer.from_pretrained(modelId), t.CLIPTextModelWithProjection.from_pretrained(modelId, { dtype: opts.dtype ?? "fp32" })]),
+    Promise.all([
+      t.AutoTokenizer.from_pretrained(modelId),
+      t.CLIPTextModelWithProjection.from_pretrained(modelId, { dtype: opts.dtype ?? "fp32" }),
+    ]),
   );
   const normalize = opts.normalize !== false;
   const run = async (texts: string[]): Promise<Float32Array[]> => {

@@ -12,21 +12,30 @@ interface ZsOutput {
  * Xenova/bart-large-mnli or Xenova/nli-deberta-v3-xsmall). Hub only: needs remote access or a local copy.
  * `labels` maps each label to its candidate phrasings; a label's score is the best of its phrasings.
  */
-export async function hfZeroShot(modelId: string, labels: Record<string, string[]>, opts: HfOptions & { hypothesisTemplate?: string } = {}): Promise<ZeroShotClassifier> {
+export async function hfZeroShot(
+  modelId: string,
+  labels: Record<string, string[]>,
+  opts: HfOptions & { hypothesisTemplate?: string } = {},
+): Promise<ZeroShotClassifier> {
   const t = transformersFor(opts);
-  const clf = await hfLoad(modelId, opts, () => t.pipeline("zero-shot-classification", modelId, { dtype: opts.dtype ?? "fp32" }));
+  const clf = await hfLoad(modelId, opts, () =>
+    t.pipeline("zero-shot-classification", modelId, { dtype: opts.dtype ?? "fp32" }),
+  );
   const phrases: string[] = [];
   const owner = new Map<string, string>();
-  for (const [label, ps] of Object.entries(labels)) for (const p of ps.length ? ps : [label]) {
-    phrases.push(p);
-    owner.set(p, label);
-  }
+  for (const [label, ps] of Object.entries(labels))
+    for (const p of ps.length ? ps : [label]) {
+      phrases.push(p);
+      owner.set(p, label);
+    }
   return {
     labels: Object.keys(labels),
     async classify(texts: string[]): Promise<ZeroShotResult[]> {
       const out: ZeroShotResult[] = [];
       for (const text of texts) {
-        const r = (await clf(text, phrases, { hypothesis_template: opts.hypothesisTemplate ?? "This example is {}." })) as unknown as ZsOutput;
+        const r = (await clf(text, phrases, {
+          hypothesis_template: opts.hypothesisTemplate ?? "This example is {}.",
+        })) as unknown as ZsOutput;
         const scores: Record<string, number> = {};
         for (const l of Object.keys(labels)) scores[l] = -Infinity;
         r.labels.forEach((p, i) => {

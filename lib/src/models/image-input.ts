@@ -21,7 +21,10 @@ export async function decodeRgb(img: ImageInput, size?: number): Promise<RgbImag
   } else {
     const channels = img.channels ?? img.data.length / (img.width * img.height);
     if (![1, 2, 3, 4].includes(channels) || img.data.length !== img.width * img.height * channels)
-      throw new EmbedlabError(`raw image has ${img.data.length} bytes, which is not width·height·channels for ${img.width}x${img.height}`, "pass { data, width, height } with 1, 3 or 4 bytes per pixel");
+      throw new EmbedlabError(
+        `raw image has ${img.data.length} bytes, which is not width·height·channels for ${img.width}x${img.height}`,
+        "pass { data, width, height } with 1, 3 or 4 bytes per pixel",
+      );
     pipeline = sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), {
       raw: { width: img.width, height: img.height, channels: channels as 1 | 2 | 3 | 4 },
     });
@@ -31,9 +34,17 @@ export async function decodeRgb(img: ImageInput, size?: number): Promise<RgbImag
   try {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+    };
   } catch (err) {
-    const what = typeof img === "string" ? img : Buffer.isBuffer(img) ? `a ${img.byteLength}-byte buffer` : "raw pixels";
-    throw new EmbedlabError(`cannot decode image ${what}: ${(err as Error).message}`, "pass a JPEG/PNG/WebP file or buffer, or raw RGB pixels");
+    const what =
+      typeof img === "string" ? img : Buffer.isBuffer(img) ? `a ${img.byteLength}-byte buffer` : "raw pixels";
+    throw new EmbedlabError(
+      `cannot decode image ${what}: ${(err as Error).message}`,
+      "pass a JPEG/PNG/WebP file or buffer, or raw RGB pixels",
+    );
   }
 }

@@ -15,7 +15,14 @@ export { loadHfClipImageEncoder } from "./hf-image";
 export { hfModelRoot, hfLocalModelPath, missingHfModel } from "./hf-env";
 export { hfZeroShot } from "./hf-zero-shot";
 export { loadOpenAIEncoder, type OpenAIOptions } from "./openai";
-export { cachedEncoder, sha256, type EmbeddingCacheOptions, type CacheStats, type CachedTextEncoder, type CachedImageEncoder } from "./cache";
+export {
+  cachedEncoder,
+  sha256,
+  type EmbeddingCacheOptions,
+  type CacheStats,
+  type CachedTextEncoder,
+  type CachedImageEncoder,
+} from "./cache";
 export {
   loadMobileNetV2,
   mobilenetFeatureMaps,

@@ -10,7 +10,14 @@ import type { ImageEncoder, TextEncoder } from "./types";
 
 export type TextEncoderOptions = GloveOptions & HfOptions & OpenAIOptions;
 
-const TEXT_IDS = ['"use-lite"', '"glove-100d"', '"cached:<file.json>"', '"hf:<model id>"', '"hf-clip-text:<model id>"', '"openai:<model>"'];
+const TEXT_IDS = [
+  '"use-lite"',
+  '"glove-100d"',
+  '"cached:<file.json>"',
+  '"hf:<model id>"',
+  '"hf-clip-text:<model id>"',
+  '"openai:<model>"',
+];
 
 /**
  * Text encoder by id: "use-lite" (offline, 512-d), "glove-100d" (offline, 100-d), "cached:<file.json>",
@@ -45,10 +52,17 @@ export type ImageEncoderOptions = MobileNetOptions & HfOptions;
 export async function loadImageEncoder(id: string, opts: ImageEncoderOptions = {}): Promise<ImageEncoder> {
   if (id === "mobilenet-v2") return loadMobileNetV2(opts);
   if (id.startsWith("hf:")) return loadHfClipImageEncoder(need(id.slice(3), id), opts);
-  throw new EmbedlabError(`unknown image encoder "${id}"`, 'use "mobilenet-v2" or "hf:<clip model id>" (e.g. hf:Xenova/clip-vit-base-patch32)');
+  throw new EmbedlabError(
+    `unknown image encoder "${id}"`,
+    'use "mobilenet-v2" or "hf:<clip model id>" (e.g. hf:Xenova/clip-vit-base-patch32)',
+  );
 }
 
 function need(rest: string, id: string): string {
-  if (!rest) throw new EmbedlabError(`encoder id "${id}" is missing its argument`, `write it as ${id}<name>, e.g. hf:Xenova/all-MiniLM-L6-v2 or cached:llm_labels/cifar10_ada-001.json`);
+  if (!rest)
+    throw new EmbedlabError(
+      `encoder id "${id}" is missing its argument`,
+      `write it as ${id}<name>, e.g. hf:Xenova/all-MiniLM-L6-v2 or cached:llm_labels/cifar10_ada-001.json`,
+    );
   return rest;
 }

@@ -56,7 +56,8 @@ async function loadBackbone(): Promise<{ model: LayersModel; layerNames: string[
   const topo = JSON.parse(JSON.stringify(json.modelTopology)) as KerasTopology;
   const cfg = topo.model_config.config;
   const cut = cfg.layers.findIndex((l) => l.config.name === MOBILENET_FEATURE_LAYER);
-  if (cut < 0) throw new EmbedlabError(`MobileNetV2 bundle has no layer "${MOBILENET_FEATURE_LAYER}"`, "reinstall nsfwjs@4.4.0");
+  if (cut < 0)
+    throw new EmbedlabError(`MobileNetV2 bundle has no layer "${MOBILENET_FEATURE_LAYER}"`, "reinstall nsfwjs@4.4.0");
   cfg.layers = cfg.layers.slice(0, cut + 1);
   cfg.layers[0].config.batch_input_shape = [null, null, null, 3];
   cfg.output_layers = [[MOBILENET_FEATURE_LAYER, 0, 0]];
@@ -69,7 +70,12 @@ async function loadBackbone(): Promise<{ model: LayersModel; layerNames: string[
   const encoded = await tf.io.encodeWeights(Object.fromEntries(keep.map((s) => [s.name, tensors[s.name]])));
   Object.values(tensors).forEach((t) => t.dispose());
   const model = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: topo, weightSpecs: encoded.specs, weightData: encoded.data, format: "layers-model" }),
+    tf.io.fromMemory({
+      modelTopology: topo,
+      weightSpecs: encoded.specs,
+      weightData: encoded.data,
+      format: "layers-model",
+    }),
   );
   return { model, layerNames: model.layers.map((l) => l.name) };
 }
@@ -88,7 +94,11 @@ export interface MobileNetOptions extends LoadOptions {
 }
 
 function checkSize(size: number): number {
-  if (!Number.isInteger(size) || size < 96) throw new EmbedlabError(`MobileNetV2 input size ${size} is too small or not an integer`, "use an integer inputSize ≥ 96 (default 224)");
+  if (!Number.isInteger(size) || size < 96)
+    throw new EmbedlabError(
+      `MobileNetV2 input size ${size} is too small or not an integer`,
+      "use an integer inputSize ≥ 96 (default 224)",
+    );
   return size;
 }
 
@@ -117,7 +127,8 @@ export async function loadMobileNetV2(opts: MobileNetOptions = {}): Promise<Imag
     dim: 1280,
     provenance: {
       id: "mobilenet_v2 (nsfwjs)",
-      source: "npm:nsfwjs@4.4.0 bundled Keras MobileNetV2 (ImageNet-initialised, fine-tuned on NSFW classes); pooled out_relu features",
+      source:
+        "npm:nsfwjs@4.4.0 bundled Keras MobileNetV2 (ImageNet-initialised, fine-tuned on NSFW classes); pooled out_relu features",
       license: "MIT",
       url: "https://github.com/infinitered/nsfwjs",
     },
@@ -161,9 +172,16 @@ export async function mobilenetFeatureMaps(
   const size = checkSize(opts.inputSize ?? 224);
   const { model, layerNames } = await backbone();
   const unknown = layers.filter((l) => !layerNames.includes(l));
-  if (unknown.length) throw new EmbedlabError(`unknown MobileNetV2 layer(s): ${unknown.join(", ")}`, `choose from e.g. ${MOBILENET_DEFAULT_MAP_LAYERS.join(", ")} (mobilenetLayerNames() lists all)`);
+  if (unknown.length)
+    throw new EmbedlabError(
+      `unknown MobileNetV2 layer(s): ${unknown.join(", ")}`,
+      `choose from e.g. ${MOBILENET_DEFAULT_MAP_LAYERS.join(", ")} (mobilenetLayerNames() lists all)`,
+    );
   const tf = await getTf();
-  const sub = tf.model({ inputs: model.inputs, outputs: layers.map((l) => model.getLayer(l).output as import("@tensorflow/tfjs").SymbolicTensor) });
+  const sub = tf.model({
+    inputs: model.inputs,
+    outputs: layers.map((l) => model.getLayer(l).output as import("@tensorflow/tfjs").SymbolicTensor),
+  });
   const x = await batchTensor(images, size);
   const outs = tf.tidy(() => {
     const r = sub.predict(x);
@@ -173,7 +191,11 @@ export async function mobilenetFeatureMaps(
   const maps: FeatureMap[] = [];
   for (let i = 0; i < layers.length; i++) {
     const t = outs[i];
-    maps.push({ layer: layers[i], shape: t.shape as [number, number, number, number], data: (await t.data()) as Float32Array });
+    maps.push({
+      layer: layers[i],
+      shape: t.shape as [number, number, number, number],
+      data: (await t.data()) as Float32Array,
+    });
     t.dispose();
   }
   return maps;

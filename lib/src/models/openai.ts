@@ -33,11 +33,15 @@ export function loadOpenAIEncoder(model: string, opts: OpenAIOptions = {}): Text
   if (!key)
     throw new EmbedlabError(
       `openai:${model} needs an API key and none is set`,
-      "export OPENAI_API_KEY=sk-... (and network access), or use an offline encoder such as \"use-lite\" or \"cached:<file.json>\"",
+      'export OPENAI_API_KEY=sk-... (and network access), or use an offline encoder such as "use-lite" or "cached:<file.json>"',
     );
   const base = (opts.baseUrl ?? process.env.OPENAI_BASE_URL ?? "https://api.openai.com/v1").replace(/\/$/, "");
   const dim = opts.dimensions ?? DIMS[model];
-  if (!dim) throw new EmbedlabError(`unknown dimension for OpenAI model "${model}"`, `pass { dimensions } or use one of ${Object.keys(DIMS).join(", ")}`);
+  if (!dim)
+    throw new EmbedlabError(
+      `unknown dimension for OpenAI model "${model}"`,
+      `pass { dimensions } or use one of ${Object.keys(DIMS).join(", ")}`,
+    );
   const normalize = opts.normalize !== false;
   const inner: TextEncoder = {
     id: `openai:${model}`,
@@ -54,7 +58,10 @@ export function loadOpenAIEncoder(model: string, opts: OpenAIOptions = {}): Text
         });
         if (!res.ok) {
           const text = await res.text().catch(() => "");
-          throw new EmbedlabError(`OpenAI embeddings request failed: HTTP ${res.status} ${text.slice(0, 300)}`, "check OPENAI_API_KEY, the model name and your network");
+          throw new EmbedlabError(
+            `OpenAI embeddings request failed: HTTP ${res.status} ${text.slice(0, 300)}`,
+            "check OPENAI_API_KEY, the model name and your network",
+          );
         }
         const json = (await res.json()) as OpenAIResponse;
         const sorted = [...json.data].sort((x, y) => x.index - y.index);

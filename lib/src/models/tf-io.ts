@@ -34,7 +34,11 @@ export function artifactsFromDisk(modelJsonPath: string, name: string): tfTypes.
 }
 
 /** Model artefacts from a parsed model.json object and its concatenated weight bytes. */
-export function artifactsFromParts(json: ModelJson, specs: tfTypes.io.WeightsManifestEntry[], weights: Uint8Array): tfTypes.io.ModelArtifacts {
+export function artifactsFromParts(
+  json: ModelJson,
+  specs: tfTypes.io.WeightsManifestEntry[],
+  weights: Uint8Array,
+): tfTypes.io.ModelArtifacts {
   const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
   return {
     modelTopology: json.modelTopology,

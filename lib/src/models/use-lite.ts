@@ -27,7 +27,9 @@ async function loadShared(): Promise<{ model: GraphModel; tokenizer: UseTokenize
   const tf = await getTf();
   const dir = useLiteModelDir();
   const vocab = JSON.parse(fs.readFileSync(path.join(dir, "vocab.json"), "utf8")) as UseVocabulary;
-  const model = await tf.loadGraphModel(tf.io.fromMemory(artifactsFromDisk(path.join(dir, "model.json"), "USE-lite model")));
+  const model = await tf.loadGraphModel(
+    tf.io.fromMemory(artifactsFromDisk(path.join(dir, "model.json"), "USE-lite model")),
+  );
   return { model, tokenizer: new UseTokenizer(vocab) };
 }
 
@@ -65,7 +67,8 @@ export async function loadUseLite(opts: LoadOptions = {}): Promise<TextEncoder> 
         if (x.length > 0) byLength.set(x.length, [...(byLength.get(x.length) ?? []), i]);
       });
       const chunks: number[][] = [];
-      for (const [, pos] of [...byLength].sort((a, b) => a[0] - b[0])) for (let s = 0; s < pos.length; s += bs) chunks.push(pos.slice(s, s + bs));
+      for (const [, pos] of [...byLength].sort((a, b) => a[0] - b[0]))
+        for (let s = 0; s < pos.length; s += bs) chunks.push(pos.slice(s, s + bs));
       const out = texts.map(() => new Float32Array(512));
       const bar = texts.length > bs ? progress(texts.length, "USE-lite") : undefined;
       for (const chunk of chunks) {

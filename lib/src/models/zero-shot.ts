@@ -19,8 +19,17 @@ export interface ZeroShotClassifier {
  */
 export function zeroShotClassifier(encoder: TextEncoder, labels: Record<string, string[]>): ZeroShotClassifier {
   const names = Object.keys(labels);
-  if (names.length < 2) throw new EmbedlabError(`zero-shot needs at least two labels, got ${names.length}`, "pass { label: [prompt, …], … } with two or more labels");
-  for (const n of names) if (!Array.isArray(labels[n]) || labels[n].length === 0) throw new EmbedlabError(`label "${n}" has no prompts`, "give each label at least one prompt, e.g. { positive: [\"a positive review\"] }");
+  if (names.length < 2)
+    throw new EmbedlabError(
+      `zero-shot needs at least two labels, got ${names.length}`,
+      "pass { label: [prompt, …], … } with two or more labels",
+    );
+  for (const n of names)
+    if (!Array.isArray(labels[n]) || labels[n].length === 0)
+      throw new EmbedlabError(
+        `label "${n}" has no prompts`,
+        'give each label at least one prompt, e.g. { positive: ["a positive review"] }',
+      );
   let centroids: Promise<Float32Array[]> | undefined;
   const getCentroids = () =>
     (centroids ??= (async () => {

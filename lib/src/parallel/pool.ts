@@ -26,7 +26,11 @@ export function workerCount(jobs: number, opts: ParallelOptions = {}): number {
   let n = opts.workers;
   if (n === undefined && env) {
     n = Number(env);
-    if (!(Number.isInteger(n) && n >= 1)) throw new EmbedlabError(`EMBEDLAB_WORKERS must be a positive integer, got "${env}"`, "unset it, or set e.g. EMBEDLAB_WORKERS=2 (1 = no worker threads)");
+    if (!(Number.isInteger(n) && n >= 1))
+      throw new EmbedlabError(
+        `EMBEDLAB_WORKERS must be a positive integer, got "${env}"`,
+        "unset it, or set e.g. EMBEDLAB_WORKERS=2 (1 = no worker threads)",
+      );
   }
   if (n === undefined) {
     const backend = backendInfo()?.name ?? "wasm";
@@ -35,7 +39,6 @@ export function workerCount(jobs: number, opts: ParallelOptions = {}): number {
   if (!(Number.isInteger(n) && n >= 1)) throw new EmbedlabError(`workers must be a positive integer, got ${n}`);
   return Math.max(1, Math.min(n, jobs));
 }
-
 
 /**
  * Run `jobs` on a pool of worker threads (queue order; each worker takes the next job when it is free)
@@ -86,16 +89,39 @@ export async function runParallel<A, R>(jobs: readonly Job<A, R>[], opts: Parall
         if (m.type === "ready") take();
         else if (m.type === "progress-start") bars.set(m.bar, progress(m.total, m.label));
         else if (m.type === "progress-tick") bars.get(m.bar)?.tick(m.n, m.info);
-        else if (m.type === "progress-done") { bars.get(m.bar)?.done(m.info); bars.delete(m.bar); }
-        else if (m.type === "result") { results[m.job] = m.value as R; take(); }
-        else if (m.type === "error") {
-          const what = m.job >= 0 ? `${jobs[m.job].task.export} (job ${m.job + 1} of ${jobs.length})` : "starting a worker thread";
-          fail(new EmbedlabError(`${what} failed in a worker thread: ${m.message}`, "rerun with EMBEDLAB_WORKERS=1 to run the jobs in this process"));
+        else if (m.type === "progress-done") {
+          bars.get(m.bar)?.done(m.info);
+          bars.delete(m.bar);
+        } else if (m.type === "result") {
+          results[m.job] = m.value as R;
+          take();
+        } else if (m.type === "error") {
+          const what =
+            m.job >= 0 ? `${jobs[m.job].task.export} (job ${m.job + 1} of ${jobs.length})` : "starting a worker thread";
+          fail(
+            new EmbedlabError(
+              `${what} failed in a worker thread: ${m.message}`,
+              "rerun with EMBEDLAB_WORKERS=1 to run the jobs in this process",
+            ),
+          );
         }
       });
-      w.on("error", (e) => fail(new EmbedlabError(`worker thread crashed${current >= 0 ? ` while running job ${current + 1} of ${jobs.length}` : ""}: ${e.message}`, "rerun with EMBEDLAB_WORKERS=1 to run the jobs in this process")));
+      w.on("error", (e) =>
+        fail(
+          new EmbedlabError(
+            `worker thread crashed${current >= 0 ? ` while running job ${current + 1} of ${jobs.length}` : ""}: ${e.message}`,
+            "rerun with EMBEDLAB_WORKERS=1 to run the jobs in this process",
+          ),
+        ),
+      );
       w.on("exit", (code) => {
-        if (!stopping) fail(new EmbedlabError(`worker thread exited (code ${code})${current >= 0 ? ` while running job ${current + 1} of ${jobs.length}` : ""}`, "out of memory? rerun with EMBEDLAB_WORKERS=1"));
+        if (!stopping)
+          fail(
+            new EmbedlabError(
+              `worker thread exited (code ${code})${current >= 0 ? ` while running job ${current + 1} of ${jobs.length}` : ""}`,
+              "out of memory? rerun with EMBEDLAB_WORKERS=1",
+            ),
+          );
       });
     };
     for (let i = 0; i < n; i++) startWorker();

@@ -25,11 +25,17 @@ export function resolveTask(ref: TaskRef): (args: unknown) => Promise<unknown> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(ref.module) as Record<string, unknown>;
   } catch (e) {
-    throw new EmbedlabError(`parallel task module ${ref.module} cannot be loaded: ${(e as Error).message}`, "pass the defining module's __filename to parallel.job");
+    throw new EmbedlabError(
+      `parallel task module ${ref.module} cannot be loaded: ${(e as Error).message}`,
+      "pass the defining module's __filename to parallel.job",
+    );
   }
   const fn = mod[ref.export];
   if (typeof fn !== "function") {
-    throw new EmbedlabError(`parallel task "${ref.export}" is not a function exported by ${ref.module}`, "export the function from the module passed to parallel.job, under the name given");
+    throw new EmbedlabError(
+      `parallel task "${ref.export}" is not a function exported by ${ref.module}`,
+      "export the function from the module passed to parallel.job, under the name given",
+    );
   }
   return fn as (args: unknown) => Promise<unknown>;
 }
@@ -42,7 +48,10 @@ export function resolveTask(ref: TaskRef): (args: unknown) => Promise<unknown> {
 export function job<A, R>(module: string, exportName: string, fn: (args: A) => Promise<R>, args: A): Job<A, R> {
   const ref = { module, export: exportName };
   if (resolveTask(ref) !== (fn as unknown)) {
-    throw new EmbedlabError(`parallel.job: ${module} exports "${exportName}", but not as the function given`, "name the export that is the job's function");
+    throw new EmbedlabError(
+      `parallel.job: ${module} exports "${exportName}", but not as the function given`,
+      "name the export that is the job's function",
+    );
   }
   return { task: ref, args, local: fn };
 }

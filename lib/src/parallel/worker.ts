@@ -16,7 +16,10 @@ let bars = 0;
 setProgressFactory((total, label) => {
   const bar = bars++;
   send({ type: "progress-start", bar, total, label });
-  return { tick: (n, info) => send({ type: "progress-tick", bar, n, info }), done: (info) => send({ type: "progress-done", bar, info }) };
+  return {
+    tick: (n, info) => send({ type: "progress-tick", bar, n, info }),
+    done: (info) => send({ type: "progress-done", bar, info }),
+  };
 });
 
 port.on("message", async (m: ToWorker) => {

@@ -6,7 +6,8 @@ import { EmbedlabError, Rng } from "../core";
  */
 export function batches(n: number, batchSize: number, rng?: Rng, dropLast = false): number[][] {
   if (!(Number.isInteger(n) && n >= 0)) throw new EmbedlabError(`batches: n must be a non-negative integer, got ${n}`);
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new EmbedlabError(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(batchSize) && batchSize > 0))
+    throw new EmbedlabError(`batches: batchSize must be a positive integer, got ${batchSize}`);
   const order = rng ? rng.permutation(n) : Array.from({ length: n }, (_, i) => i);
   const out: number[][] = [];
   for (let i = 0; i < n; i += batchSize) {

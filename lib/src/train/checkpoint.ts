@@ -22,7 +22,10 @@ function concat(arrays: Float32Array[]): Uint8Array {
   const total = arrays.reduce((s, a) => s + a.length, 0);
   const out = new Float32Array(total);
   let o = 0;
-  for (const a of arrays) { out.set(a, o); o += a.length; }
+  for (const a of arrays) {
+    out.set(a, o);
+    o += a.length;
+  }
   return new Uint8Array(out.buffer);
 }
 
@@ -32,7 +35,10 @@ function split(buf: Buffer, sizes: number[], file: string): Float32Array[] {
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   const out: Float32Array[] = [];
   let o = 0;
-  for (const n of sizes) { out.push(all.slice(o, o + n)); o += n; }
+  for (const n of sizes) {
+    out.push(all.slice(o, o + n));
+    o += n;
+  }
   return out;
 }
 
@@ -41,7 +47,12 @@ function split(buf: Buffer, sizes: number[], file: string): Float32Array[] {
  * (atomic: a reader sees the previous checkpoint until the pointer is replaced). Older checkpoint
  * folders are removed after the pointer moves. Returns the checkpoint folder.
  */
-export function saveCheckpoint(dir: string, weights: Float32Array[], optimizer: Float32Array[], meta: CheckpointMeta): string {
+export function saveCheckpoint(
+  dir: string,
+  weights: Float32Array[],
+  optimizer: Float32Array[],
+  meta: CheckpointMeta,
+): string {
   const name = `ckpt-${String(meta.step).padStart(8, "0")}`;
   const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
   const final = path.join(dir, name);
@@ -50,7 +61,12 @@ export function saveCheckpoint(dir: string, weights: Float32Array[], optimizer: 
   try {
     writeFileAtomic(path.join(tmp, "weights.bin"), concat(weights));
     writeFileAtomic(path.join(tmp, "optimizer.bin"), concat(optimizer));
-    const stored: StoredMeta = { format: "embedlab-checkpoint-1", ...meta, weights: weights.map((w) => w.length), optimizer: optimizer.map((w) => w.length) };
+    const stored: StoredMeta = {
+      format: "embedlab-checkpoint-1",
+      ...meta,
+      weights: weights.map((w) => w.length),
+      optimizer: optimizer.map((w) => w.length),
+    };
     writeJsonAtomic(path.join(tmp, "meta.json"), stored);
     fs.rmSync(final, { recursive: true, force: true });
     fs.renameSync(tmp, final);
@@ -79,7 +95,11 @@ export function hasCheckpoint(dir: string): boolean {
 /** Load the checkpoint `dir/latest.json` points at. */
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
   const latest = path.join(dir, "latest.json");
-  if (!fs.existsSync(latest)) throw new EmbedlabError(`no checkpoint in ${dir} (latest.json missing)`, "train with { checkpointDir } first, or point at the right folder");
+  if (!fs.existsSync(latest))
+    throw new EmbedlabError(
+      `no checkpoint in ${dir} (latest.json missing)`,
+      "train with { checkpointDir } first, or point at the right folder",
+    );
   let name: string;
   try {
     name = (JSON.parse(fs.readFileSync(latest, "utf8")) as { checkpoint: string }).checkpoint;
@@ -94,7 +114,8 @@ export function loadCheckpoint(dir: string): LoadedCheckpoint {
   } catch (err) {
     throw new CorruptDataError(metaFile, String(err));
   }
-  if (meta.format !== "embedlab-checkpoint-1") throw new CorruptDataError(metaFile, `unknown format ${String(meta.format)}`);
+  if (meta.format !== "embedlab-checkpoint-1")
+    throw new CorruptDataError(metaFile, `unknown format ${String(meta.format)}`);
   const wFile = path.join(folder, "weights.bin");
   const oFile = path.join(folder, "optimizer.bin");
   return {

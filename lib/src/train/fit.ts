@@ -129,14 +129,21 @@ export interface FitStepsResult<E = unknown> {
 export async function fitSteps<B, E = unknown>(o: FitStepsOptions<B, E>): Promise<FitStepsResult<E>> {
   const { variables: vars, optimizer } = o;
   const label = o.label ?? "training";
-  if (!(Number.isInteger(o.steps) && o.steps >= 0)) throw new EmbedlabError(`${label}: steps must be a non-negative integer, got ${o.steps}`);
-  if (vars.length === 0) throw new EmbedlabError(`${label}: no variables to train`, "pass the variables to update (e.g. model.variables() or adapter.variables())");
+  if (!(Number.isInteger(o.steps) && o.steps >= 0))
+    throw new EmbedlabError(`${label}: steps must be a non-negative integer, got ${o.steps}`);
+  if (vars.length === 0)
+    throw new EmbedlabError(
+      `${label}: no variables to train`,
+      "pass the variables to update (e.g. model.variables() or adapter.variables())",
+    );
   const start = optimizer.step;
   const end = start + o.steps;
   const total = o.totalSteps ?? end;
   const lrS: Schedule = typeof o.lr === "function" ? o.lr : constant(o.lr ?? 1e-3);
   const evalAt = new Set(o.evalSteps ?? []);
-  const due = (done: number) => evalAt.has(done) || (o.evalEvery !== undefined && o.evalEvery > 0 && done > start && (done % o.evalEvery === 0 || done === end));
+  const due = (done: number) =>
+    evalAt.has(done) ||
+    (o.evalEvery !== undefined && o.evalEvery > 0 && done > start && (done % o.evalEvery === 0 || done === end));
   const tickInfo = o.tickInfo ?? ((r: StepRecord) => `loss ${r.loss.toFixed(3)}`);
   const history: StepRecord[] = [];
   const evals: FitStepsResult<E>["evals"] = [];
@@ -156,7 +163,10 @@ export async function fitSteps<B, E = unknown>(o: FitStepsOptions<B, E>): Promis
         const gs = vars.map((v) => grads[v.name]);
         if (gs.some((g) => g === undefined)) {
           const missing = vars.filter((v) => !grads[v.name]).map((v) => v.name);
-          throw new EmbedlabError(`${label}: no gradient for ${missing.join(", ")}`, "make the loss use every trainable variable, or list only the used ones");
+          throw new EmbedlabError(
+            `${label}: no gradient for ${missing.join(", ")}`,
+            "make the loss use every trainable variable, or list only the used ones",
+          );
         }
         optimizer.apply(gs, lr, mom);
       } finally {
@@ -168,7 +178,10 @@ export async function fitSteps<B, E = unknown>(o: FitStepsOptions<B, E>): Promis
     }
     if (!Number.isFinite(loss)) {
       o.bar?.done(`loss ${loss}`);
-      throw new EmbedlabError(`${label}: loss became ${loss} at step ${step + 1}`, o.nonFiniteHint ?? "lower the learning rate or clip gradients (clipNorm)");
+      throw new EmbedlabError(
+        `${label}: loss became ${loss} at step ${step + 1}`,
+        o.nonFiniteHint ?? "lower the learning rate or clip gradients (clipNorm)",
+      );
     }
     const record: StepRecord = { step: step + 1, loss, lr };
     history.push(record);
@@ -181,11 +194,18 @@ export async function fitSteps<B, E = unknown>(o: FitStepsOptions<B, E>): Promis
 }
 
 function checkOptions(o: FitOptions<Trainable>, data: BatchSource): void {
-  if (!(Number.isInteger(o.epochs) && o.epochs > 0)) throw new EmbedlabError(`fit: epochs must be a positive integer, got ${o.epochs}`);
-  if (!(Number.isInteger(o.batchSize) && o.batchSize > 0)) throw new EmbedlabError(`fit: batchSize must be a positive integer, got ${o.batchSize}`);
-  if (typeof o.loss !== "function") throw new EmbedlabError("fit: opts.loss is required", "pass loss: (model, x, y) => scalar, e.g. (m, x, y) => losses.oneHotCrossEntropy(y, m.apply(x, {training: true}))");
+  if (!(Number.isInteger(o.epochs) && o.epochs > 0))
+    throw new EmbedlabError(`fit: epochs must be a positive integer, got ${o.epochs}`);
+  if (!(Number.isInteger(o.batchSize) && o.batchSize > 0))
+    throw new EmbedlabError(`fit: batchSize must be a positive integer, got ${o.batchSize}`);
+  if (typeof o.loss !== "function")
+    throw new EmbedlabError(
+      "fit: opts.loss is required",
+      "pass loss: (model, x, y) => scalar, e.g. (m, x, y) => losses.oneHotCrossEntropy(y, m.apply(x, {training: true}))",
+    );
   if (!(data.size > 0)) throw new EmbedlabError("fit: the data source is empty");
-  if (o.dropLast && data.size < o.batchSize) throw new EmbedlabError(`fit: ${data.size} examples < batchSize ${o.batchSize} with dropLast`, "lower batchSize");
+  if (o.dropLast && data.size < o.batchSize)
+    throw new EmbedlabError(`fit: ${data.size} examples < batchSize ${o.batchSize} with dropLast`, "lower batchSize");
 }
 
 /**
@@ -193,15 +213,26 @@ function checkOptions(o: FitOptions<Trainable>, data: BatchSource): void {
  * optimizer/schedule (clipping optional), optional evaluate(), history record, checkpoint,
  * early stopping. Tensors are freed every step (tf.memory().numTensors stays flat).
  */
-export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSource | { x: tf.Tensor; y: tf.Tensor }, opts: FitOptions<M>): Promise<FitResult> {
-  const data: BatchSource = "batch" in dataOrTensors && typeof dataOrTensors.batch === "function" ? dataOrTensors : tensorSource((dataOrTensors as { x: tf.Tensor }).x, (dataOrTensors as { y: tf.Tensor }).y);
+export async function fit<M extends Trainable>(
+  model: M,
+  dataOrTensors: BatchSource | { x: tf.Tensor; y: tf.Tensor },
+  opts: FitOptions<M>,
+): Promise<FitResult> {
+  const data: BatchSource =
+    "batch" in dataOrTensors && typeof dataOrTensors.batch === "function"
+      ? dataOrTensors
+      : tensorSource((dataOrTensors as { x: tf.Tensor }).x, (dataOrTensors as { y: tf.Tensor }).y);
   checkOptions(opts as FitOptions<Trainable>, data);
   const vars = trainableVariables(model);
   if (vars.length === 0) throw new EmbedlabError("fit: the model has no trainable variables");
   const seed = opts.seed ?? 0;
   const lrS: Schedule = typeof opts.lr === "function" ? opts.lr : constant(opts.lr ?? 1e-3);
   const config = opts.optimizer ?? { type: "adamw" };
-  const optimizer = makeOptimizer(vars, opts.clipNorm !== undefined ? { ...config, clipNorm: opts.clipNorm } : config, opts.decay);
+  const optimizer = makeOptimizer(
+    vars,
+    opts.clipNorm !== undefined ? { ...config, clipNorm: opts.clipNorm } : config,
+    opts.decay,
+  );
   const perEpoch = Math.min(
     opts.dropLast ? Math.floor(data.size / opts.batchSize) : Math.ceil(data.size / opts.batchSize),
     opts.maxStepsPerEpoch ?? Infinity,
@@ -229,9 +260,13 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
     let stoppedEarly = false;
     for (let epoch = startEpoch; epoch < opts.epochs; epoch++) {
       const t0 = Date.now();
-      const order = batches(data.size, opts.batchSize, new Rng(deriveSeed(seed, epoch, 1)), opts.dropLast).slice(0, perEpoch);
+      const order = batches(data.size, opts.batchSize, new Rng(deriveSeed(seed, epoch, 1)), opts.dropLast).slice(
+        0,
+        perEpoch,
+      );
       const batchRng = new Rng(deriveSeed(seed, epoch, 2));
-      const bar = opts.progress === false ? undefined : progress(order.length, `${label} epoch ${epoch + 1}/${opts.epochs}`);
+      const bar =
+        opts.progress === false ? undefined : progress(order.length, `${label} epoch ${epoch + 1}/${opts.epochs}`);
       const first = optimizer.step;
       const run = await fitSteps({
         variables: vars,
@@ -254,22 +289,41 @@ export async function fit<M extends Trainable>(model: M, dataOrTensors: BatchSou
       for (const r of run.history) lossSum += r.loss;
       const lr = run.history.length ? run.history[run.history.length - 1].lr : 0;
       const trainSeconds = (Date.now() - t0) / 1000;
-      const record: EpochRecord = { epoch: epoch + 1, step: optimizer.step, loss: lossSum / order.length, lr, seconds: trainSeconds };
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        step: optimizer.step,
+        loss: lossSum / order.length,
+        lr,
+        seconds: trainSeconds,
+      };
       if (opts.evaluate) {
         const te = Date.now();
         const m = await opts.evaluate(model, epoch + 1);
         for (const [k, v] of Object.entries(m)) {
-          if (k in record) throw new EmbedlabError(`evaluate() returned "${k}", which clashes with a history field`, "rename the metric (e.g. test_loss)");
+          if (k in record)
+            throw new EmbedlabError(
+              `evaluate() returned "${k}", which clashes with a history field`,
+              "rename the metric (e.g. test_loss)",
+            );
           record[k] = v;
         }
         record.evalSeconds = (Date.now() - te) / 1000;
       }
       history.push(record);
-      bar?.done(Object.entries(record).filter(([k]) => k !== "epoch" && k !== "step").map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`).join(" "));
+      bar?.done(
+        Object.entries(record)
+          .filter(([k]) => k !== "epoch" && k !== "step")
+          .map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`)
+          .join(" "),
+      );
 
       if (es) {
         const v = record[es.metric];
-        if (v === undefined) throw new EmbedlabError(`earlyStopping.metric "${es.metric}" is not in the history record`, `use one of: ${Object.keys(record).join(", ")}`);
+        if (v === undefined)
+          throw new EmbedlabError(
+            `earlyStopping.metric "${es.metric}" is not in the history record`,
+            `use one of: ${Object.keys(record).join(", ")}`,
+          );
         const d = es.minDelta ?? 0;
         const better = !best || (es.mode === "max" ? v > best.value + d : v < best.value - d);
         if (better) {

@@ -27,7 +27,10 @@ export interface ImageTensorOptions {
 function checkImages(images: ImageArray): void {
   const [n, h, w, c] = images.shape;
   if (images.shape.length !== 4 || n * h * w * c !== images.data.length) {
-    throw new EmbedlabError(`image array shape [${images.shape.join(", ")}] does not match its ${images.data.length} values`, "pass {data, shape: [N, H, W, C]} in NHWC order");
+    throw new EmbedlabError(
+      `image array shape [${images.shape.join(", ")}] does not match its ${images.data.length} values`,
+      "pass {data, shape: [N, H, W, C]} in NHWC order",
+    );
   }
 }
 
@@ -35,11 +38,16 @@ function checkImages(images: ImageArray): void {
  * Gather `indices` from `images` into a float32 NHWC array, optionally randomly cropped (zero padding
  * `pad`) and flipped, and normalised `(v/255 − mean)/std` per channel — one pass over typed arrays.
  */
-export function imageBatchArray(images: ImageArray, indices: readonly number[], opts: ImageTensorOptions = {}): Float32Array {
+export function imageBatchArray(
+  images: ImageArray,
+  indices: readonly number[],
+  opts: ImageTensorOptions = {},
+): Float32Array {
   checkImages(images);
   const [n, h, w, c] = images.shape;
   const scale0 = images.data instanceof Uint8Array ? 1 / 255 : 1;
-  const a = new Float64Array(c), b = new Float64Array(c);
+  const a = new Float64Array(c),
+    b = new Float64Array(c);
   for (let ch = 0; ch < c; ch++) {
     const m = opts.mean ? opts.mean[ch % opts.mean.length] : 0;
     const s = opts.std ? opts.std[ch % opts.std.length] : 1;
@@ -49,18 +57,23 @@ export function imageBatchArray(images: ImageArray, indices: readonly number[], 
   }
   const aug = opts.augment ? opts.augment : undefined;
   if (aug && !opts.rng) throw new EmbedlabError("image augmentation needs a seeded rng", "pass { rng: new Rng(seed) }");
-  const pad = aug ? aug.pad ?? 4 : 0;
-  const flipOn = aug ? aug.flip ?? true : false;
+  const pad = aug ? (aug.pad ?? 4) : 0;
+  const flipOn = aug ? (aug.flip ?? true) : false;
   const src = images.data;
   const out = new Float32Array(indices.length * h * w * c);
   const img = h * w * c;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     if (!(i >= 0 && i < n)) throw new EmbedlabError(`image index ${i} out of range 0..${n - 1}`);
-    let dy = 0, dx = 0, flip = false;
+    let dy = 0,
+      dx = 0,
+      flip = false;
     if (aug) {
       const rng = opts.rng as Rng;
-      if (pad > 0) { dy = rng.int(2 * pad + 1) - pad; dx = rng.int(2 * pad + 1) - pad; }
+      if (pad > 0) {
+        dy = rng.int(2 * pad + 1) - pad;
+        dx = rng.int(2 * pad + 1) - pad;
+      }
       if (flipOn) flip = rng.next() < 0.5;
     }
     const sBase = i * img;
@@ -89,7 +102,11 @@ export function imageBatchArray(images: ImageArray, indices: readonly number[], 
 }
 
 /** `imageBatchArray` as a [B, H, W, C] float32 tensor. */
-export function toTensorImages(images: ImageArray, indices: readonly number[], opts: ImageTensorOptions = {}): tf.Tensor4D {
+export function toTensorImages(
+  images: ImageArray,
+  indices: readonly number[],
+  opts: ImageTensorOptions = {},
+): tf.Tensor4D {
   const [, h, w, c] = images.shape;
   return tf.tensor4d(imageBatchArray(images, indices, opts), [indices.length, h, w, c]);
 }

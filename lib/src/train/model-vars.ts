@@ -11,7 +11,10 @@ export function trainableVariables(model: Trainable): tf.Variable[] {
     return model.trainableWeights.map((w) => w.read() as tf.Variable);
   }
   if (!model || !Array.isArray(model.trainableVariables)) {
-    throw new EmbedlabError("fit: model has no trainable variables", "pass a tf.LayersModel or an object { trainableVariables: tf.Variable[] }");
+    throw new EmbedlabError(
+      "fit: model has no trainable variables",
+      "pass a tf.LayersModel or an object { trainableVariables: tf.Variable[] }",
+    );
   }
   return model.trainableVariables;
 }
@@ -23,9 +26,17 @@ export function snapshot(vars: tf.Variable[]): Float32Array[] {
 
 /** Assign saved values back (same order and sizes). */
 export function restoreValues(vars: tf.Variable[], values: Float32Array[], what = "weights"): void {
-  if (values.length !== vars.length) throw new EmbedlabError(`${what}: ${values.length} tensors saved, model has ${vars.length}`, "load a checkpoint made for this model");
+  if (values.length !== vars.length)
+    throw new EmbedlabError(
+      `${what}: ${values.length} tensors saved, model has ${vars.length}`,
+      "load a checkpoint made for this model",
+    );
   vars.forEach((v, i) => {
-    if (values[i].length !== v.size) throw new EmbedlabError(`${what}: tensor ${i} (${v.name}) has ${values[i].length} values, expected ${v.size} [${v.shape.join(", ")}]`, "load a checkpoint made for this model");
+    if (values[i].length !== v.size)
+      throw new EmbedlabError(
+        `${what}: tensor ${i} (${v.name}) has ${values[i].length} values, expected ${v.size} [${v.shape.join(", ")}]`,
+        "load a checkpoint made for this model",
+      );
     tf.tidy(() => v.assign(tf.tensor(values[i], v.shape, v.dtype)));
   });
 }

@@ -73,8 +73,16 @@ export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: 
  * Make an optimizer for `vars`. `decay(v)` picks which variables get weight decay (default: all, as
  * PyTorch does when given one parameter group; the GPT trainings decay only matrices, `v.rank >= 2`).
  */
-export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, decay: (v: tf.Variable) => boolean = () => true): Optimizer {
-  if (vars.length === 0) throw new EmbedlabError("makeOptimizer got no variables to train", "pass the variables to update (e.g. model.variables() or adapter.variables())");
+export function makeOptimizer(
+  vars: tf.Variable[],
+  config: OptimizerConfig,
+  decay: (v: tf.Variable) => boolean = () => true,
+): Optimizer {
+  if (vars.length === 0)
+    throw new EmbedlabError(
+      "makeOptimizer got no variables to train",
+      "pass the variables to update (e.g. model.variables() or adapter.variables())",
+    );
   const wdMask = vars.map(decay);
   // tf.variable keeps its initial tensor alive: dispose that tensor so no state leaks per optimizer.
   const zerosLike = () =>
@@ -87,7 +95,10 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
   const checkGrads = (grads: tf.Tensor[]) => {
     if (grads.length !== vars.length || grads.some((g) => g === undefined)) {
       const missing = vars.filter((_, i) => !grads[i]).map((v) => v.name);
-      throw new EmbedlabError(`no gradient for ${missing.join(", ") || `${vars.length - grads.length} variables`}`, "make the loss use every trainable variable, or list only the used ones");
+      throw new EmbedlabError(
+        `no gradient for ${missing.join(", ") || `${vars.length - grads.length} variables`}`,
+        "make the loss use every trainable variable, or list only the used ones",
+      );
     }
   };
   /** The norm (when clipping) and the scale to apply to the gradients. */
@@ -133,12 +144,18 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
     return opt;
   }
   if (config.type !== "adam" && config.type !== "adamw") {
-    throw new EmbedlabError(`unknown optimizer type "${(config as { type: string }).type}"`, 'use "sgd", "adam" or "adamw"');
+    throw new EmbedlabError(
+      `unknown optimizer type "${(config as { type: string }).type}"`,
+      'use "sgd", "adam" or "adamw"',
+    );
   }
-  const b1d = config.beta1 ?? 0.9, b2 = config.beta2 ?? 0.999, eps = config.epsilon ?? 1e-8;
+  const b1d = config.beta1 ?? 0.9,
+    b2 = config.beta2 ?? 0.999,
+    eps = config.epsilon ?? 1e-8;
   const wd = config.weightDecay ?? 0;
   const decoupled = config.type === "adamw";
-  const m = zerosLike(), v = zerosLike();
+  const m = zerosLike(),
+    v = zerosLike();
   // β1^t as a running product, so a momentum schedule (varying β1) gets the right bias correction;
   // while β1 has stayed constant the power itself is used (the same float32 value, see the tests).
   let b1Prod = 1;
@@ -152,7 +169,8 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
       const t = opt.step + 1;
       b1Prod *= b1;
       if (b1 !== b1d) b1Varied = true;
-      const c1 = b1Varied ? 1 - b1Prod : 1 - b1d ** t, c2 = 1 - b2 ** t;
+      const c1 = b1Varied ? 1 - b1Prod : 1 - b1d ** t,
+        c2 = 1 - b2 ** t;
       const { norm, scale } = clipping(grads);
       tf.tidy(() => {
         vars.forEach((p, i) => {
@@ -186,9 +204,17 @@ export function makeOptimizer(vars: tf.Variable[], config: OptimizerConfig, deca
 }
 
 function restore(slots: tf.Variable[], values: Float32Array[]): void {
-  if (values.length !== slots.length) throw new EmbedlabError(`optimizer state has ${values.length} tensors, expected ${slots.length}`, "the checkpoint was made for a different model or optimizer");
+  if (values.length !== slots.length)
+    throw new EmbedlabError(
+      `optimizer state has ${values.length} tensors, expected ${slots.length}`,
+      "the checkpoint was made for a different model or optimizer",
+    );
   slots.forEach((s, i) => {
-    if (values[i].length !== s.size) throw new EmbedlabError(`optimizer slot ${i} has ${values[i].length} values, expected ${s.size}`, "the checkpoint was made for a different model");
+    if (values[i].length !== s.size)
+      throw new EmbedlabError(
+        `optimizer slot ${i} has ${values[i].length} values, expected ${s.size}`,
+        "the checkpoint was made for a different model",
+      );
     s.assign(tf.tensor(values[i], s.shape));
   });
 }

@@ -42,8 +42,13 @@ export function oneCycle(o: OneCycleOptions): Schedule {
 }
 
 /** Momentum cycled inversely to one-cycle's lr: max → base while lr rises, back to max as it falls. */
-export function oneCycleMomentum(o: { base?: number; max?: number; pctStart?: number; anneal?: "cos" | "linear" } = {}): Schedule {
-  const base = o.base ?? 0.85, max = o.max ?? 0.95, pct = o.pctStart ?? 0.3, how = o.anneal ?? "cos";
+export function oneCycleMomentum(
+  o: { base?: number; max?: number; pctStart?: number; anneal?: "cos" | "linear" } = {},
+): Schedule {
+  const base = o.base ?? 0.85,
+    max = o.max ?? 0.95,
+    pct = o.pctStart ?? 0.3,
+    how = o.anneal ?? "cos";
   return (step, total) => {
     const up = Math.max(1, Math.floor(pct * total) - 1);
     if (step <= up) return interp(max, base, step / up, how);

@@ -15,12 +15,22 @@ export interface HeatmapOptions extends ChartOptions {
 }
 
 function checkLabels(labels: readonly string[], n: number, what: string): void {
-  if (labels.length !== n) throw new EmbedlabError(`heatmap: ${labels.length} ${what} labels for ${n} ${what}s`, `pass one label per ${what}`);
-  if (new Set(labels).size !== labels.length) throw new EmbedlabError(`heatmap: duplicate ${what} labels`, "labels must be unique (they are the axis categories)");
+  if (labels.length !== n)
+    throw new EmbedlabError(`heatmap: ${labels.length} ${what} labels for ${n} ${what}s`, `pass one label per ${what}`);
+  if (new Set(labels).size !== labels.length)
+    throw new EmbedlabError(
+      `heatmap: duplicate ${what} labels`,
+      "labels must be unique (they are the axis categories)",
+    );
 }
 
 /** A labelled matrix (e.g. cosine similarities, a confusion matrix), rows top to bottom in the given order. */
-export function heatmap(matrix: readonly ArrayLike<number>[], rowLabels: readonly string[], colLabels: readonly string[], opts: HeatmapOptions = {}): VegaLiteSpec {
+export function heatmap(
+  matrix: readonly ArrayLike<number>[],
+  rowLabels: readonly string[],
+  colLabels: readonly string[],
+  opts: HeatmapOptions = {},
+): VegaLiteSpec {
   checkLabels(rowLabels, matrix.length, "row");
   const nCols = matrix[0]?.length ?? 0;
   checkLabels(colLabels, nCols, "column");
@@ -32,13 +42,23 @@ export function heatmap(matrix: readonly ArrayLike<number>[], rowLabels: readonl
   const fmt = opts.valueFormat ?? ".2f";
   const showValues = opts.showValues ?? values.length <= 400;
   const cell = Math.max(12, Math.min(40, Math.floor(480 / Math.max(nCols, matrix.length, 1))));
-  const color: Record<string, unknown> = { field: "value", type: "quantitative", scale: { scheme: opts.colorScheme ?? "viridis", ...(opts.domain ? { domain: opts.domain } : {}) } };
+  const color: Record<string, unknown> = {
+    field: "value",
+    type: "quantitative",
+    scale: { scheme: opts.colorScheme ?? "viridis", ...(opts.domain ? { domain: opts.domain } : {}) },
+  };
   const enc = {
     x: { field: "col", type: "nominal", sort: [...colLabels], title: opts.xTitle ?? null, axis: { labelAngle: -45 } },
     y: { field: "row", type: "nominal", sort: [...rowLabels], title: opts.yTitle ?? null },
   };
   const layers: Record<string, unknown>[] = [
-    { mark: "rect", encoding: { color, tooltip: [{ field: "row" }, { field: "col" }, { field: "value", type: "quantitative", format: fmt }] } },
+    {
+      mark: "rect",
+      encoding: {
+        color,
+        tooltip: [{ field: "row" }, { field: "col" }, { field: "value", type: "quantitative", format: fmt }],
+      },
+    },
   ];
   if (showValues) {
     // text colour flips at the middle of the domain for contrast
@@ -52,5 +72,10 @@ export function heatmap(matrix: readonly ArrayLike<number>[], rowLabels: readonl
       },
     });
   }
-  return { ...base(opts, { width: cell * nCols, height: cell * matrix.length }), data: { values }, encoding: enc, layer: layers };
+  return {
+    ...base(opts, { width: cell * nCols, height: cell * matrix.length }),
+    data: { values },
+    encoding: enc,
+    layer: layers,
+  };
 }

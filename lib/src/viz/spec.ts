@@ -11,7 +11,11 @@ export interface ChartOptions {
 }
 
 export function base(opts: ChartOptions, defaults: { width: number; height: number }): VegaLiteSpec {
-  const s: VegaLiteSpec = { $schema: VEGA_LITE_SCHEMA, width: opts.width ?? defaults.width, height: opts.height ?? defaults.height };
+  const s: VegaLiteSpec = {
+    $schema: VEGA_LITE_SCHEMA,
+    width: opts.width ?? defaults.width,
+    height: opts.height ?? defaults.height,
+  };
   if (opts.title) s.title = opts.title;
   return s;
 }

@@ -13,7 +13,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 /** A copy of t with its last two axes swapped (per batch). */
 function swapLastTwo(backend: BackendWasm, t: tf.TensorInfo): tf.TensorInfo {
   const r = t.shape.length;
-  const rows = t.shape[r - 2], cols = t.shape[r - 1];
+  const rows = t.shape[r - 2],
+    cols = t.shape[r - 1];
   const batch = t.shape.slice(0, r - 2).reduce((a, b) => a * b, 1);
   const out = alloc(backend, [...t.shape.slice(0, r - 2), cols, rows]);
   const src = backend.typedArrayFromHeap(t) as Float32Array;
@@ -36,23 +37,33 @@ const size = (shape: number[]): number => shape.reduce((p, q) => p * q, 1);
 
 /** Plain (no flags) batched product as per-entry 2-D products; undefined if batch dims don't fit. */
 function perBatch(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo | undefined {
-  const ra = a.shape.length, rb = b.shape.length;
-  const outerA = a.shape.slice(0, ra - 2), outerB = b.shape.slice(0, rb - 2);
-  const batchA = size(outerA), batchB = size(outerB);
+  const ra = a.shape.length,
+    rb = b.shape.length;
+  const outerA = a.shape.slice(0, ra - 2),
+    outerB = b.shape.slice(0, rb - 2);
+  const batchA = size(outerA),
+    batchB = size(outerB);
   const batch = Math.max(batchA, batchB);
   if (batch <= 1 || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return undefined;
   const outer = batchA >= batchB ? outerA : outerB;
   if (batchA === batchB && outerA.join() !== outerB.join()) return undefined;
-  const m = a.shape[ra - 2], k = a.shape[ra - 1], n = b.shape[rb - 1];
+  const m = a.shape[ra - 2],
+    k = a.shape[ra - 1],
+    n = b.shape[rb - 1];
   if (b.shape[rb - 2] !== k) return undefined; // let wasm's kernel report the mismatch
   const out = alloc(backend, [...outer, m, n]);
   for (let i = 0; i < batch; i++) {
     // fresh tensors per entry: wasm caches XNNPACK's packed right operand by tensor id
     const ai = alloc(backend, [m, k]);
     const bi = alloc(backend, [k, n]);
-    const aOff = (batchA === 1 ? 0 : i) * m * k, bOff = (batchB === 1 ? 0 : i) * k * n;
-    (backend.typedArrayFromHeap(ai) as Float32Array).set((backend.typedArrayFromHeap(a) as Float32Array).subarray(aOff, aOff + m * k));
-    (backend.typedArrayFromHeap(bi) as Float32Array).set((backend.typedArrayFromHeap(b) as Float32Array).subarray(bOff, bOff + k * n));
+    const aOff = (batchA === 1 ? 0 : i) * m * k,
+      bOff = (batchB === 1 ? 0 : i) * k * n;
+    (backend.typedArrayFromHeap(ai) as Float32Array).set(
+      (backend.typedArrayFromHeap(a) as Float32Array).subarray(aOff, aOff + m * k),
+    );
+    (backend.typedArrayFromHeap(bi) as Float32Array).set(
+      (backend.typedArrayFromHeap(b) as Float32Array).subarray(bOff, bOff + k * n),
+    );
     const oi = matMul2d(backend, ai, bi);
     (backend.typedArrayFromHeap(out) as Float32Array).set(backend.typedArrayFromHeap(oi) as Float32Array, i * m * n);
     free(backend, oi);
@@ -74,8 +85,13 @@ export function batchMatMul(args: WasmKernelArgs): tf.TensorInfo {
   if (a2 !== a) temps.push(a2);
   const b2 = attrs.transposeB ? swapLastTwo(backend, b) : b;
   if (b2 !== b) temps.push(b2);
-  const out = (batched ? perBatch(backend, a2, b2) : undefined)
-    ?? (original({ inputs: { a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } } as never) as tf.TensorInfo);
+  const out =
+    (batched ? perBatch(backend, a2, b2) : undefined) ??
+    (original({
+      inputs: { a: a2, b: b2 },
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    } as never) as tf.TensorInfo);
   for (const t of temps) free(backend, t);
   return out;
 }

@@ -3,32 +3,58 @@ import * as tf from "@tensorflow/tfjs";
 import { asPair } from "./heap";
 
 export type ConvGeometry = {
-  n: number; inH: number; inW: number; inC: number;
-  outH: number; outW: number; outC: number;
-  fh: number; fw: number; sh: number; sw: number; dh: number; dw: number;
-  padTop: number; padLeft: number;
+  n: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  fh: number;
+  fw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  padTop: number;
+  padLeft: number;
 };
 
 /** Geometry of a conv2d (depthwise=false) or depthwise conv (depthwise=true), from tfjs's own rules. */
 export function convGeometry(
-  xShape: number[], filterShape: number[], attrs: tf.NamedAttrMap, depthwise: boolean,
+  xShape: number[],
+  filterShape: number[],
+  attrs: tf.NamedAttrMap,
+  depthwise: boolean,
 ): ConvGeometry {
   const strides = asPair(attrs.strides, "strides");
   const dilations = asPair(attrs.dilations, "dilations");
   const info = tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
-    strides, dilations,
+    strides,
+    dilations,
     attrs.pad as "same" | "valid" | number,
     attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
-    depthwise, "channelsLast",
+    depthwise,
+    "channelsLast",
   );
   return {
-    n: info.batchSize, inH: info.inHeight, inW: info.inWidth, inC: info.inChannels,
-    outH: info.outHeight, outW: info.outWidth, outC: info.outChannels,
-    fh: info.filterHeight, fw: info.filterWidth,
-    sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
-    padTop: info.padInfo.top, padLeft: info.padInfo.left,
+    n: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    fh: info.filterHeight,
+    fw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
   };
 }
 
@@ -73,7 +99,10 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
         const rowInside = dw === 1 && iw0 >= 0 && iw0 + fw <= inW;
         for (let i = 0; i < fh; i++) {
           const ih = oh * sh + i * dh - padTop;
-          if (ih < 0 || ih >= inH) { o += rowLen; continue; }
+          if (ih < 0 || ih >= inH) {
+            o += rowLen;
+            continue;
+          }
           if (rowInside) {
             const dst = xb + (ih * inW + iw0) * inC;
             for (let k = 0; k < rowLen; k++) dx[dst + k] += cols[o + k];
@@ -97,7 +126,13 @@ export function col2im(cols: Float32Array, g: ConvGeometry, dx: Float32Array): v
  * positions, K = fh·fw·inC ordered like the filter's [fh, fw, inC] — written to
  * colsT[0 .. K·(rowEnd-rowStart)). Each run of output columns is a strided copy of x.
  */
-export function im2colTRows(x: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number): void {
+export function im2colTRows(
+  x: Float32Array,
+  g: ConvGeometry,
+  colsT: Float32Array,
+  rowStart: number,
+  rowEnd: number,
+): void {
   im2colTRowsStrided(x, g, colsT, rowStart, rowEnd, g.inC, 1);
 }
 
@@ -105,13 +140,26 @@ export function im2colTRows(x: Float32Array, g: ConvGeometry, colsT: Float32Arra
  * As im2colTRows, reading from xT = x transposed to [inC, n·inH·inW] (channel planes): each run
  * is then a (stride-sw) walk along one plane row, cache-friendly whatever inC is.
  */
-export function im2colTRowsFromPlanes(xT: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number): void {
+export function im2colTRowsFromPlanes(
+  xT: Float32Array,
+  g: ConvGeometry,
+  colsT: Float32Array,
+  rowStart: number,
+  rowEnd: number,
+): void {
   im2colTRowsStrided(xT, g, colsT, rowStart, rowEnd, 1, g.n * g.inH * g.inW);
 }
 
 /** Shared loop: element (b, ih, iw, c) of x lives at ((b·inH + ih)·inW + iw)·pixelStride + c·channelStride. */
-function im2colTRowsStrided(x: Float32Array, g: ConvGeometry, colsT: Float32Array, rowStart: number, rowEnd: number,
-  pixelStride: number, channelStride: number): void {
+function im2colTRowsStrided(
+  x: Float32Array,
+  g: ConvGeometry,
+  colsT: Float32Array,
+  rowStart: number,
+  rowEnd: number,
+  pixelStride: number,
+  channelStride: number,
+): void {
   const { inH, inW, inC, outH, outW, fh, fw, sh, sw, dh, dw, padTop, padLeft } = g;
   const perImage = outH * outW;
   const xStep = sw * pixelStride;
@@ -125,15 +173,18 @@ function im2colTRowsStrided(x: Float32Array, g: ConvGeometry, colsT: Float32Arra
       for (let c = 0; c < inC; c++) {
         let row = rowStart;
         while (row < rowEnd) {
-          const b = Math.floor(row / perImage), rem = row - b * perImage;
-          const oh = Math.floor(rem / outW), ow0 = rem - oh * outW;
+          const b = Math.floor(row / perImage),
+            rem = row - b * perImage;
+          const oh = Math.floor(rem / outW),
+            ow0 = rem - oh * outW;
           const ow1 = Math.min(outW, ow0 + (rowEnd - row));
           const ih = oh * sh + i * dh - padTop;
           if (ih < 0 || ih >= inH) {
             colsT.fill(0, o, o + (ow1 - ow0));
             o += ow1 - ow0;
           } else {
-            const lo = Math.max(ow0, owLo), hi = Math.min(ow1, owHi);
+            const lo = Math.max(ow0, owLo),
+              hi = Math.min(ow1, owHi);
             let ow = ow0;
             for (; ow < lo && ow < ow1; ow++) colsT[o++] = 0;
             let xi = ((b * inH + ih) * inW + ow * sw + shift) * pixelStride + c * channelStride;

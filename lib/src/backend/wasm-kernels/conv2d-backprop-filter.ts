@@ -24,9 +24,16 @@ const SHIFTED_ROWS = 4096;
  * (shifted-planes.ts), ~5x cheaper to build than a gather, for ~6–13 % more multiply-adds on
  * the padding positions (where dy is zero).
  */
-function viaShiftedPlanes(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, L: ShiftedLayout,
-  filterShape: number[]): tf.TensorInfo {
-  const K = g.fh * g.fw * g.inC, C = g.outC;
+function viaShiftedPlanes(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+  L: ShiftedLayout,
+  filterShape: number[],
+): tf.TensorInfo {
+  const K = g.fh * g.fw * g.inC,
+    C = g.outC;
   const planes = toShiftedPlanes(view(backend, x), g, L);
   const rowsPer = Math.min(L.P, Math.max(256, Math.min(SHIFTED_ROWS, Math.floor((1 << 22) / K))));
   const acc = chunkedColsTDy(backend, K, C, L.P, rowsPer, (a, b, p0, p1) => {
@@ -41,8 +48,14 @@ function viaShiftedPlanes(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorI
  * summed in float64 ([K, C], the filter's layout). `fill(a, b, r0, r1)` writes the chunk's colsᵀ
  * into `a` [K, rows] and its dy rows into `b` [rows, C] (views taken after the chunk's allocations).
  */
-function chunkedColsTDy(backend: BackendWasm, K: number, C: number, total: number, rowsPer: number,
-  fill: (a: Float32Array, b: Float32Array, r0: number, r1: number) => void): Float64Array {
+function chunkedColsTDy(
+  backend: BackendWasm,
+  K: number,
+  C: number,
+  total: number,
+  rowsPer: number,
+  fill: (a: Float32Array, b: Float32Array, r0: number, r1: number) => void,
+): Float64Array {
   const acc = new Float64Array(K * C);
   for (let r0 = 0; r0 < total; r0 += rowsPer) {
     const rows = Math.min(rowsPer, total - r0);
@@ -78,9 +91,18 @@ const SIMD_MAX_K = 320;
  * packs nothing. Measured on the CIFAR CNN: the RGB first layer 17 → 8 ms (wasm's matMul is slow
  * for 27-row outputs), the 32→64 layer 40 → ~30 ms.
  */
-function viaSimdRows(backend: BackendWasm, simd: SimdKernels, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, L: ShiftedLayout,
-  filterShape: number[]): tf.TensorInfo {
-  const K = g.fh * g.fw * g.inC, C = g.outC, tiles = Math.ceil(K / 6);
+function viaSimdRows(
+  backend: BackendWasm,
+  simd: SimdKernels,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+  L: ShiftedLayout,
+  filterShape: number[],
+): tf.TensorInfo {
+  const K = g.fh * g.fw * g.inC,
+    C = g.outC,
+    tiles = Math.ceil(K / 6);
   const stride = L.P + 2 * L.guard;
   const perImage = g.outH * g.outW;
   const imgsPer = Math.max(1, Math.floor(SIMD_ROWS / perImage));
@@ -88,15 +110,19 @@ function viaSimdRows(backend: BackendWasm, simd: SimdKernels, x: tf.TensorInfo, 
   const table = alloc(backend, [tiles * 6], "int32");
   const part = alloc(backend, [tiles * 6, C]);
   view(backend, planesT).set(toShiftedPlanes(view(backend, x), g, L));
-  const planes0 = heapOffset(backend, planesT.dataId), dy0 = heapOffset(backend, dy.dataId);
-  const tableOff = heapOffset(backend, table.dataId), partOff = heapOffset(backend, part.dataId);
-  const skipRow = 4 * (L.PW - g.outW), skipImg = 4 * (L.PH - g.outH) * L.PW;
+  const planes0 = heapOffset(backend, planesT.dataId),
+    dy0 = heapOffset(backend, dy.dataId);
+  const tableOff = heapOffset(backend, table.dataId),
+    partOff = heapOffset(backend, part.dataId);
+  const skipRow = 4 * (L.PW - g.outW),
+    skipImg = 4 * (L.PH - g.outH) * L.PW;
   const acc = new Float64Array(K * C);
   for (let i0 = 0; i0 < g.n; i0 += imgsPer) {
     const imgs = Math.min(imgsPer, g.n - i0);
     const tv = backend.typedArrayFromHeap(table) as Int32Array;
     let r = 0;
-    for (const s of L.tapOffsets) for (let c = 0; c < g.inC; c++) tv[r++] = planes0 + 4 * (c * stride + L.guard + i0 * L.S + s);
+    for (const s of L.tapOffsets)
+      for (let c = 0; c < g.inC; c++) tv[r++] = planes0 + 4 * (c * stride + L.guard + i0 * L.S + s);
     for (; r < tiles * 6; r++) tv[r] = tv[0]; // padding rows of the last tile: outputs ignored
     simd.gemmRows6x8(tableOff, tiles, dy0 + 4 * i0 * perImage * C, C, imgs, g.outH, g.outW, skipRow, skipImg, partOff);
     addInto(acc, view(backend, part));

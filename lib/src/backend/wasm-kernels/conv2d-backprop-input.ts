@@ -11,21 +11,43 @@ import { originalKernel } from "./originals";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** Stride-1 backprop-input as a forward conv; undefined when the padding it needs is negative. */
-function viaForwardConv(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo | undefined {
-  const effH = (g.fh - 1) * g.dh + 1, effW = (g.fw - 1) * g.dw + 1;
-  const top = effH - 1 - g.padTop, left = effW - 1 - g.padLeft;
-  const bottom = g.inH - 1 + effH - g.outH - top, right = g.inW - 1 + effW - g.outW - left;
+function viaForwardConv(
+  backend: BackendWasm,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  g: ConvGeometry,
+): tf.TensorInfo | undefined {
+  const effH = (g.fh - 1) * g.dh + 1,
+    effW = (g.fw - 1) * g.dw + 1;
+  const top = effH - 1 - g.padTop,
+    left = effW - 1 - g.padLeft;
+  const bottom = g.inH - 1 + effH - g.outH - top,
+    right = g.inW - 1 + effW - g.outW - left;
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return undefined;
   const { fh, fw, inC, outC } = g;
   const rot = alloc(backend, [fh, fw, outC, inC]);
-  const w = view(backend, filter), r = view(backend, rot);
-  for (let i = 0; i < fh; i++) for (let j = 0; j < fw; j++) {
-    const src = ((fh - 1 - i) * fw + (fw - 1 - j)) * inC * outC, dst = (i * fw + j) * outC * inC;
-    for (let c = 0; c < inC; c++) for (let o = 0; o < outC; o++) r[dst + o * inC + c] = w[src + c * outC + o];
-  }
+  const w = view(backend, filter),
+    r = view(backend, rot);
+  for (let i = 0; i < fh; i++)
+    for (let j = 0; j < fw; j++) {
+      const src = ((fh - 1 - i) * fw + (fw - 1 - j)) * inC * outC,
+        dst = (i * fw + j) * outC * inC;
+      for (let c = 0; c < inC; c++) for (let o = 0; o < outC; o++) r[dst + o * inC + c] = w[src + c * outC + o];
+    }
   const dx = originalKernel("Conv2D")({
-    inputs: { x: dy, filter: rot }, backend,
-    attrs: { strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: "NHWC", dilations: [g.dh, g.dw] },
+    inputs: { x: dy, filter: rot },
+    backend,
+    attrs: {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: "NHWC",
+      dilations: [g.dh, g.dw],
+    },
   } as never) as tf.TensorInfo;
   free(backend, rot);
   return dx;

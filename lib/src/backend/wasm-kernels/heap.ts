@@ -69,6 +69,8 @@ export function asPair(v: unknown, name: string): [number, number] {
 
 export function requireNhwc(kernel: string, dataFormat: unknown): void {
   if (dataFormat != null && dataFormat !== "NHWC" && dataFormat !== "channelsLast") {
-    throw new Error(`${kernel} on wasm (embedlab kernel) supports NHWC only, got ${String(dataFormat)}; use dataFormat "channelsLast"`);
+    throw new Error(
+      `${kernel} on wasm (embedlab kernel) supports NHWC only, got ${String(dataFormat)}; use dataFormat "channelsLast"`,
+    );
   }
 }

@@ -14,19 +14,29 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   if (input.dtype !== "float32") return originalKernel("MaxPoolGrad")(args as never) as tf.TensorInfo;
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number],
-    asPair(attrs.filterSize, "filterSize"), asPair(attrs.strides, "strides"), 1,
+    asPair(attrs.filterSize, "filterSize"),
+    asPair(attrs.strides, "strides"),
+    1,
     attrs.pad as "same" | "valid" | number,
     attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
   );
   const { batchSize: n, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-  const pt = info.padInfo.top, pl = info.padInfo.left;
+  const pt = info.padInfo.top,
+    pl = info.padInfo.left;
   const dx = alloc(backend, input.shape);
   const exact2x2 = fh === 2 && fw === 2 && sh === 2 && sw === 2 && pt === 0 && pl === 0 && 2 * OH === H && 2 * OW === W;
   const simd = exact2x2 && C % 4 === 0 ? simdKernels(backend) : undefined;
   if (simd) {
     // windows tile the input exactly, so every dx element is written (no zero fill needed)
-    simd.maxPool2x2Grad(heapOffset(backend, input.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, dx.dataId), n * OH, OW, C);
+    simd.maxPool2x2Grad(
+      heapOffset(backend, input.dataId),
+      heapOffset(backend, dy.dataId),
+      heapOffset(backend, dx.dataId),
+      n * OH,
+      OW,
+      C,
+    );
     return dx;
   }
   const dxv = view(backend, dx);
@@ -56,7 +66,10 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
             const base = xb + (ih * W + iw) * C;
             for (let c = 0; c < C; c++) {
               const v = xv[base + c];
-              if (v > best[c]) { best[c] = v; where[c] = base + c; }
+              if (v > best[c]) {
+                best[c] = v;
+                where[c] = base + c;
+              }
             }
           }
         }
@@ -69,20 +82,41 @@ export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
 }
 
 /** The common 2×2 / stride-2 / unpadded case: windows do not overlap, so no bookkeeping arrays. */
-function pool2x2Grad(xv: Float32Array, dyv: Float32Array, dxv: Float32Array,
-  n: number, H: number, W: number, C: number, OH: number, OW: number): void {
+function pool2x2Grad(
+  xv: Float32Array,
+  dyv: Float32Array,
+  dxv: Float32Array,
+  n: number,
+  H: number,
+  W: number,
+  C: number,
+  OH: number,
+  OW: number,
+): void {
   const rowStride = W * C;
   for (let b = 0; b < n; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
-        const p00 = ((b * H + 2 * oh) * W + 2 * ow) * C, p01 = p00 + C, p10 = p00 + rowStride, p11 = p10 + C;
+        const p00 = ((b * H + 2 * oh) * W + 2 * ow) * C,
+          p01 = p00 + C,
+          p10 = p00 + rowStride,
+          p11 = p10 + C;
         const dyBase = ((b * OH + oh) * OW + ow) * C;
         for (let c = 0; c < C; c++) {
           // first strictly-largest in row-major order, as the cpu backend picks
-          let best = xv[p00 + c], at = p00 + c;
-          if (xv[p01 + c] > best) { best = xv[p01 + c]; at = p01 + c; }
-          if (xv[p10 + c] > best) { best = xv[p10 + c]; at = p10 + c; }
-          if (xv[p11 + c] > best) { at = p11 + c; }
+          let best = xv[p00 + c],
+            at = p00 + c;
+          if (xv[p01 + c] > best) {
+            best = xv[p01 + c];
+            at = p01 + c;
+          }
+          if (xv[p10 + c] > best) {
+            best = xv[p10 + c];
+            at = p10 + c;
+          }
+          if (xv[p11 + c] > best) {
+            at = p11 + c;
+          }
           dxv[at] = dyv[dyBase + c];
         }
       }

@@ -18,6 +18,9 @@ export function captureOriginal(name: string): tf.KernelConfig | undefined {
 /** wasm's own kernel function for `name`; throws if tfjs-backend-wasm did not register one. */
 export function originalKernel(name: string): tf.KernelFunc {
   const k = saved.get(name) ?? captureOriginal(name);
-  if (!k) throw new Error(`tfjs-backend-wasm has no "${name}" kernel to delegate to; load @tensorflow/tfjs-backend-wasm first`);
+  if (!k)
+    throw new Error(
+      `tfjs-backend-wasm has no "${name}" kernel to delegate to; load @tensorflow/tfjs-backend-wasm first`,
+    );
   return k.kernelFunc;
 }

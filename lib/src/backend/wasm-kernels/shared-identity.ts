@@ -22,7 +22,8 @@ export function identity(args: WasmKernelArgs): tf.TensorInfo {
 
 export function cast(args: WasmKernelArgs): tf.TensorInfo {
   const { x } = args.inputs as { x: tf.TensorInfo };
-  if (x.dtype === "string" || x.dtype !== args.attrs?.dtype) return originalKernel("Cast")(args as never) as tf.TensorInfo;
+  if (x.dtype === "string" || x.dtype !== args.attrs?.dtype)
+    return originalKernel("Cast")(args as never) as tf.TensorInfo;
   return share(args);
 }
 

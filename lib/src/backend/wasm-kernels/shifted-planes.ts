@@ -9,7 +9,10 @@ import type { ConvGeometry } from "./conv-geometry";
 
 export type ShiftedLayout = {
   /** Padded grid: PH rows × PW columns per image; S = PH·PW; P = n·S flat positions. */
-  PH: number; PW: number; S: number; P: number;
+  PH: number;
+  PW: number;
+  S: number;
+  P: number;
   /** Zero guard before (and after) the n·S positions of each plane. */
   guard: number;
   /** Flat offset of each filter tap (i, j) in row-major order. */
@@ -19,12 +22,17 @@ export type ShiftedLayout = {
 /** The layout for g, or undefined when g is not a stride-1, size-preserving convolution. */
 export function shiftedLayout(g: ConvGeometry): ShiftedLayout | undefined {
   if (g.sh !== 1 || g.sw !== 1 || g.outH !== g.inH || g.outW !== g.inW) return undefined;
-  const padBottom = (g.fh - 1) * g.dh - g.padTop, padRight = (g.fw - 1) * g.dw - g.padLeft;
+  const padBottom = (g.fh - 1) * g.dh - g.padTop,
+    padRight = (g.fw - 1) * g.dw - g.padLeft;
   if (g.padTop < 0 || g.padLeft < 0 || padBottom < 0 || padRight < 0) return undefined;
-  const zr = Math.max(g.padTop, padBottom), zc = Math.max(g.padLeft, padRight);
-  const PH = g.inH + zr, PW = g.inW + zc, S = PH * PW;
+  const zr = Math.max(g.padTop, padBottom),
+    zc = Math.max(g.padLeft, padRight);
+  const PH = g.inH + zr,
+    PW = g.inW + zc,
+    S = PH * PW;
   const tapOffsets: number[] = [];
-  for (let i = 0; i < g.fh; i++) for (let j = 0; j < g.fw; j++) tapOffsets.push((i * g.dh - g.padTop) * PW + (j * g.dw - g.padLeft));
+  for (let i = 0; i < g.fh; i++)
+    for (let j = 0; j < g.fw; j++) tapOffsets.push((i * g.dh - g.padTop) * PW + (j * g.dw - g.padLeft));
   return { PH, PW, S, P: g.n * S, guard: zr * PW + zc, tapOffsets };
 }
 
@@ -47,8 +55,16 @@ export function toShiftedPlanes(x: Float32Array, g: ConvGeometry, L: ShiftedLayo
 }
 
 /** colsT[K, p1-p0] for positions [p0, p1): row (tap, c) = plane c shifted by the tap's offset. */
-export function shiftedColsT(planes: Float32Array, g: ConvGeometry, L: ShiftedLayout, colsT: Float32Array, p0: number, p1: number): void {
-  const stride = L.P + 2 * L.guard, rows = p1 - p0;
+export function shiftedColsT(
+  planes: Float32Array,
+  g: ConvGeometry,
+  L: ShiftedLayout,
+  colsT: Float32Array,
+  p0: number,
+  p1: number,
+): void {
+  const stride = L.P + 2 * L.guard,
+    rows = p1 - p0;
   let o = 0;
   for (const s of L.tapOffsets) {
     for (let c = 0; c < g.inC; c++, o += rows) {
@@ -59,13 +75,22 @@ export function shiftedColsT(planes: Float32Array, g: ConvGeometry, L: ShiftedLa
 }
 
 /** dy rows for padded positions [p0, p1) → out[(p1-p0), outC]: dy where the position is real, else 0. */
-export function shiftedDyRows(dy: Float32Array, g: ConvGeometry, L: ShiftedLayout, out: Float32Array, p0: number, p1: number): void {
+export function shiftedDyRows(
+  dy: Float32Array,
+  g: ConvGeometry,
+  L: ShiftedLayout,
+  out: Float32Array,
+  p0: number,
+  p1: number,
+): void {
   const { outH: H, outW: W, outC: C } = g;
   out.fill(0, 0, (p1 - p0) * C);
   let p = p0;
   while (p < p1) {
-    const b = Math.floor(p / L.S), rem = p - b * L.S;
-    const r = Math.floor(rem / L.PW), c = rem - r * L.PW;
+    const b = Math.floor(p / L.S),
+      rem = p - b * L.S;
+    const r = Math.floor(rem / L.PW),
+      c = rem - r * L.PW;
     const rowEnd = Math.min(p1, p - c + L.PW);
     if (r < H && c < W) {
       const end = Math.min(W, c + (rowEnd - p));

@@ -20,22 +20,42 @@ export type SimdKernels = {
    * rows of b ([q, cols], cols % 8 == 0). Row pointer A_r is the int32 at rowTable + 4r (byte
    * offset); it advances 4 bytes per q, plus skipRow bytes after every w and skipImg after every h·w.
    */
-  gemmRows6x8(rowTable: number, tiles: number, b: number, cols: number, imgs: number, h: number, w: number,
-    skipRow: number, skipImg: number, out: number): void;
+  gemmRows6x8(
+    rowTable: number,
+    tiles: number,
+    b: number,
+    cols: number,
+    imgs: number,
+    h: number,
+    w: number,
+    skipRow: number,
+    skipImg: number,
+    out: number,
+  ): void;
 };
 
 // ---- a minimal wasm binary writer ----
-const I32 = 0x7f, V128 = 0x7b;
+const I32 = 0x7f,
+  V128 = 0x7b;
 function uleb(n: number): number[] {
   const out: number[] = [];
-  do { let b = n & 0x7f; n >>>= 7; if (n !== 0) b |= 0x80; out.push(b); } while (n !== 0);
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
   return out;
 }
 function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
-    const b = n & 0x7f; n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
     out.push(b | 0x80);
   }
 }
@@ -45,16 +65,31 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 
 /** Instruction helpers (each returns bytes). */
 const op = {
-  get: (i: number) => [0x20, ...uleb(i)], set: (i: number) => [0x21, ...uleb(i)],
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
   i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a], sub: [0x6b], mul: [0x6c], ltU: [0x49], shl: [0x74],
-  block: [0x02, 0x40], loop: [0x03, 0x40], end: [0x0b], brIf: (d: number) => [0x0d, ...uleb(d)], br: (d: number) => [0x0c, ...uleb(d)],
+  add: [0x6a],
+  sub: [0x6b],
+  mul: [0x6c],
+  ltU: [0x49],
+  shl: [0x74],
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  brIf: (d: number) => [0x0d, ...uleb(d)],
+  br: (d: number) => [0x0c, ...uleb(d)],
   simd: (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm],
 };
 const load = (offset = 0) => op.simd(0x00, 0, ...uleb(offset)); // v128.load align=1 (unaligned ok)
 const store = (offset = 0) => op.simd(0x0b, 0, ...uleb(offset));
-const f32x4Gt = op.simd(0x44), vAnd = op.simd(0x4e), vAndNot = op.simd(0x4f), vOr = op.simd(0x50), vNot = op.simd(0x4d);
-const bitselect = op.simd(0x52), f32x4Add = op.simd(0xe4), f32x4Mul = op.simd(0xe6);
+const f32x4Gt = op.simd(0x44),
+  vAnd = op.simd(0x4e),
+  vAndNot = op.simd(0x4f),
+  vOr = op.simd(0x50),
+  vNot = op.simd(0x4d);
+const bitselect = op.simd(0x52),
+  f32x4Add = op.simd(0xe4),
+  f32x4Mul = op.simd(0xe6);
 const load32Splat = (offset = 0) => op.simd(0x09, 0, ...uleb(offset));
 const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
 const zero128 = op.simd(0x0c, ...new Array(16).fill(0));
@@ -64,9 +99,22 @@ const inc = (i: number, step: number[]) => [...op.get(i), ...step, ...op.add, ..
 /** A counted loop: body runs while (i < n), i from 0 (locals i, n already set up). */
 function forLoop(i: number, n: number, body: number[]): number[] {
   return [
-    ...op.i32(0), ...op.set(i),
-    ...op.block, ...op.get(i), ...op.get(n), ...op.ltU, 0x45 /* i32.eqz */, ...op.brIf(0),
-    ...op.loop, ...body, ...inc(i, op.i32(1)), ...op.get(i), ...op.get(n), ...op.ltU, ...op.brIf(0), ...op.end,
+    ...op.i32(0),
+    ...op.set(i),
+    ...op.block,
+    ...op.get(i),
+    ...op.get(n),
+    ...op.ltU,
+    0x45 /* i32.eqz */,
+    ...op.brIf(0),
+    ...op.loop,
+    ...body,
+    ...inc(i, op.i32(1)),
+    ...op.get(i),
+    ...op.get(n),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
     ...op.end,
   ];
 }
@@ -80,33 +128,132 @@ function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
   const [a, b, cc, d, m1, m2, m3, best, g] = [14, 15, 16, 17, 18, 19, 20, 21, 22];
   const inner = [
     // a, b: top-left/right; cc, d: bottom-left/right (offset px / px+pix / px+row / px+row+pix)
-    ...op.get(px), ...op.get(x), ...op.add, ...load(), ...op.set(a),
-    ...op.get(px), ...op.get(x), ...op.add, ...op.get(pixBytes), ...op.add, ...load(), ...op.set(b),
-    ...op.get(px), ...op.get(x), ...op.add, ...op.get(rowBytes), ...op.add, ...load(), ...op.set(cc),
-    ...op.get(px), ...op.get(x), ...op.add, ...op.get(rowBytes), ...op.add, ...op.get(pixBytes), ...op.add, ...load(), ...op.set(d),
-    ...op.get(pd), ...op.get(dy), ...op.add, ...load(), ...op.set(g),
+    ...op.get(px),
+    ...op.get(x),
+    ...op.add,
+    ...load(),
+    ...op.set(a),
+    ...op.get(px),
+    ...op.get(x),
+    ...op.add,
+    ...op.get(pixBytes),
+    ...op.add,
+    ...load(),
+    ...op.set(b),
+    ...op.get(px),
+    ...op.get(x),
+    ...op.add,
+    ...op.get(rowBytes),
+    ...op.add,
+    ...load(),
+    ...op.set(cc),
+    ...op.get(px),
+    ...op.get(x),
+    ...op.add,
+    ...op.get(rowBytes),
+    ...op.add,
+    ...op.get(pixBytes),
+    ...op.add,
+    ...load(),
+    ...op.set(d),
+    ...op.get(pd),
+    ...op.get(dy),
+    ...op.add,
+    ...load(),
+    ...op.set(g),
     // first strictly-largest in row-major order
-    ...op.get(b), ...op.get(a), ...f32x4Gt, ...op.set(m1),
-    ...op.get(b), ...op.get(a), ...op.get(m1), ...bitselect, ...op.set(best),
-    ...op.get(cc), ...op.get(best), ...f32x4Gt, ...op.set(m2),
-    ...op.get(cc), ...op.get(best), ...op.get(m2), ...bitselect, ...op.set(best),
-    ...op.get(d), ...op.get(best), ...f32x4Gt, ...op.set(m3),
+    ...op.get(b),
+    ...op.get(a),
+    ...f32x4Gt,
+    ...op.set(m1),
+    ...op.get(b),
+    ...op.get(a),
+    ...op.get(m1),
+    ...bitselect,
+    ...op.set(best),
+    ...op.get(cc),
+    ...op.get(best),
+    ...f32x4Gt,
+    ...op.set(m2),
+    ...op.get(cc),
+    ...op.get(best),
+    ...op.get(m2),
+    ...bitselect,
+    ...op.set(best),
+    ...op.get(d),
+    ...op.get(best),
+    ...f32x4Gt,
+    ...op.set(m3),
     // winner masks: w3 = m3, w2 = m2 & ~m3, w1 = m1 & ~(m2|m3), w0 = ~(m1|m2|m3)
-    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(g),
-    ...op.get(m1), ...op.get(m2), ...vOr, ...op.get(m3), ...vOr, ...vNot, ...vAnd, ...store(),
-    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(pixBytes), ...op.add, ...op.get(g),
-    ...op.get(m1), ...op.get(m2), ...op.get(m3), ...vOr, ...vAndNot, ...vAnd, ...store(),
-    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(rowBytes), ...op.add, ...op.get(g),
-    ...op.get(m2), ...op.get(m3), ...vAndNot, ...vAnd, ...store(),
-    ...op.get(px), ...op.get(dx), ...op.add, ...op.get(rowBytes), ...op.add, ...op.get(pixBytes), ...op.add, ...op.get(g),
-    ...op.get(m3), ...vAnd, ...store(),
-    ...inc(px, op.i32(16)), ...inc(pd, op.i32(16)),
+    ...op.get(px),
+    ...op.get(dx),
+    ...op.add,
+    ...op.get(g),
+    ...op.get(m1),
+    ...op.get(m2),
+    ...vOr,
+    ...op.get(m3),
+    ...vOr,
+    ...vNot,
+    ...vAnd,
+    ...store(),
+    ...op.get(px),
+    ...op.get(dx),
+    ...op.add,
+    ...op.get(pixBytes),
+    ...op.add,
+    ...op.get(g),
+    ...op.get(m1),
+    ...op.get(m2),
+    ...op.get(m3),
+    ...vOr,
+    ...vAndNot,
+    ...vAnd,
+    ...store(),
+    ...op.get(px),
+    ...op.get(dx),
+    ...op.add,
+    ...op.get(rowBytes),
+    ...op.add,
+    ...op.get(g),
+    ...op.get(m2),
+    ...op.get(m3),
+    ...vAndNot,
+    ...vAnd,
+    ...store(),
+    ...op.get(px),
+    ...op.get(dx),
+    ...op.add,
+    ...op.get(rowBytes),
+    ...op.add,
+    ...op.get(pixBytes),
+    ...op.add,
+    ...op.get(g),
+    ...op.get(m3),
+    ...vAnd,
+    ...store(),
+    ...inc(px, op.i32(16)),
+    ...inc(pd, op.i32(16)),
   ];
   const code = [
-    ...op.get(c), ...op.i32(2), 0x76 /* i32.shr_u */, ...op.set(cq),
-    ...op.get(c), ...op.i32(2), ...op.shl, ...op.set(pixBytes),
-    ...op.get(ow), ...op.get(pixBytes), ...op.mul, ...op.i32(1), ...op.shl, ...op.set(rowBytes),
-    ...op.i32(0), ...op.set(px), ...op.i32(0), ...op.set(pd),
+    ...op.get(c),
+    ...op.i32(2),
+    0x76 /* i32.shr_u */,
+    ...op.set(cq),
+    ...op.get(c),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.set(pixBytes),
+    ...op.get(ow),
+    ...op.get(pixBytes),
+    ...op.mul,
+    ...op.i32(1),
+    ...op.shl,
+    ...op.set(rowBytes),
+    ...op.i32(0),
+    ...op.set(px),
+    ...op.i32(0),
+    ...op.set(pd),
     ...forLoop(r, rows, [
       ...forLoop(j, ow, [
         ...forLoop(k, cq, inner),
@@ -125,22 +272,52 @@ function colSumBody(): { params: number; locals: number[]; code: number[] } {
   const [nb, bi, k, cq, r, rowBytes, pIn, p, po] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
   const acc = 14;
   const code = [
-    ...op.get(rows), ...op.get(block), 0x6e /* i32.div_u */, ...op.set(nb),
-    ...op.get(cols), ...op.i32(2), 0x76, ...op.set(cq),
-    ...op.get(cols), ...op.i32(2), ...op.shl, ...op.set(rowBytes),
-    ...op.get(x), ...op.set(pIn), ...op.get(out), ...op.set(po),
+    ...op.get(rows),
+    ...op.get(block),
+    0x6e /* i32.div_u */,
+    ...op.set(nb),
+    ...op.get(cols),
+    ...op.i32(2),
+    0x76,
+    ...op.set(cq),
+    ...op.get(cols),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.set(rowBytes),
+    ...op.get(x),
+    ...op.set(pIn),
+    ...op.get(out),
+    ...op.set(po),
     ...forLoop(bi, nb, [
       ...forLoop(k, cq, [
-        ...zero128, ...op.set(acc),
+        ...zero128,
+        ...op.set(acc),
         // p = pIn + 16k
-        ...op.get(pIn), ...op.get(k), ...op.i32(4), ...op.shl, ...op.add, ...op.set(p),
+        ...op.get(pIn),
+        ...op.get(k),
+        ...op.i32(4),
+        ...op.shl,
+        ...op.add,
+        ...op.set(p),
         ...forLoop(r, block, [
-          ...op.get(acc), ...op.get(p), ...load(), ...f32x4Add, ...op.set(acc),
+          ...op.get(acc),
+          ...op.get(p),
+          ...load(),
+          ...f32x4Add,
+          ...op.set(acc),
           ...inc(p, op.get(rowBytes)),
         ]),
-        ...op.get(po), ...op.get(acc), ...store(), ...inc(po, op.i32(16)),
+        ...op.get(po),
+        ...op.get(acc),
+        ...store(),
+        ...inc(po, op.i32(16)),
       ]),
-      ...op.get(pIn), ...op.get(rowBytes), ...op.get(block), ...op.mul, ...op.add, ...op.set(pIn),
+      ...op.get(pIn),
+      ...op.get(rowBytes),
+      ...op.get(block),
+      ...op.mul,
+      ...op.add,
+      ...op.set(pIn),
     ]),
   ];
   return { params: 5, locals: [...new Array(9).fill(I32), V128], code };
@@ -152,18 +329,32 @@ function gemmBody(): { params: number; locals: number[]; code: number[] } {
   // v128 locals: 26..37 acc, 38 b0, 39 b1, 40 s
   const [table, tiles, b, cols, imgs, h, w, skipRow, skipImg, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [t, ct, cq, p, pa, pb, rowBytes] = [10, 11, 12, 13, 14, 15, 16];
-  const rp = [17, 18, 19, 20, 21, 22], po = 23, img = 24, r = 25;
+  const rp = [17, 18, 19, 20, 21, 22],
+    po = 23,
+    img = 24,
+    r = 25;
   const acc = Array.from({ length: 12 }, (_, i) => 26 + i);
   const [b0, b1, sp] = [38, 39, 40];
-  const step: number[] = [
-    ...op.get(pb), ...load(), ...op.set(b0),
-    ...op.get(pb), ...load(16), ...op.set(b1),
-  ];
+  const step: number[] = [...op.get(pb), ...load(), ...op.set(b0), ...op.get(pb), ...load(16), ...op.set(b1)];
   for (let i = 0; i < 6; i++) {
     step.push(
-      ...op.get(rp[i]), ...op.get(pa), ...op.add, ...load32Splat(), ...op.set(sp),
-      ...op.get(acc[2 * i]), ...op.get(sp), ...op.get(b0), ...f32x4Mul, ...f32x4Add, ...op.set(acc[2 * i]),
-      ...op.get(acc[2 * i + 1]), ...op.get(sp), ...op.get(b1), ...f32x4Mul, ...f32x4Add, ...op.set(acc[2 * i + 1]),
+      ...op.get(rp[i]),
+      ...op.get(pa),
+      ...op.add,
+      ...load32Splat(),
+      ...op.set(sp),
+      ...op.get(acc[2 * i]),
+      ...op.get(sp),
+      ...op.get(b0),
+      ...f32x4Mul,
+      ...f32x4Add,
+      ...op.set(acc[2 * i]),
+      ...op.get(acc[2 * i + 1]),
+      ...op.get(sp),
+      ...op.get(b1),
+      ...f32x4Mul,
+      ...f32x4Add,
+      ...op.set(acc[2 * i + 1]),
     );
   }
   step.push(...inc(pb, op.get(rowBytes)), ...inc(pa, op.i32(4)));
@@ -171,30 +362,70 @@ function gemmBody(): { params: number; locals: number[]; code: number[] } {
   for (let i = 0; i < 6; i++) {
     // out + ((6t + i)·cols + 8ct)·4 = po + i·rowBytes
     stores.push(
-      ...op.get(po), ...op.get(rowBytes), ...op.i32(i), ...op.mul, ...op.add, ...op.get(acc[2 * i]), ...store(),
-      ...op.get(po), ...op.get(rowBytes), ...op.i32(i), ...op.mul, ...op.add, ...op.get(acc[2 * i + 1]), ...store(16),
+      ...op.get(po),
+      ...op.get(rowBytes),
+      ...op.i32(i),
+      ...op.mul,
+      ...op.add,
+      ...op.get(acc[2 * i]),
+      ...store(),
+      ...op.get(po),
+      ...op.get(rowBytes),
+      ...op.i32(i),
+      ...op.mul,
+      ...op.add,
+      ...op.get(acc[2 * i + 1]),
+      ...store(16),
     );
   }
   const zeroAcc = acc.flatMap((a) => [...zero128, ...op.set(a)]);
   const loadRows = rp.flatMap((r, i) => [
-    ...op.get(table), ...op.get(t), ...op.i32(24), ...op.mul, ...op.add, ...i32Load(4 * i), ...op.set(r),
+    ...op.get(table),
+    ...op.get(t),
+    ...op.i32(24),
+    ...op.mul,
+    ...op.add,
+    ...i32Load(4 * i),
+    ...op.set(r),
   ]);
   const code = [
-    ...op.get(cols), ...op.i32(3), 0x76, ...op.set(cq),
-    ...op.get(cols), ...op.i32(2), ...op.shl, ...op.set(rowBytes),
+    ...op.get(cols),
+    ...op.i32(3),
+    0x76,
+    ...op.set(cq),
+    ...op.get(cols),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.set(rowBytes),
     ...forLoop(t, tiles, [
       ...loadRows,
       ...forLoop(ct, cq, [
         ...zeroAcc,
-        ...op.get(b), ...op.get(ct), ...op.i32(5), ...op.shl, ...op.add, ...op.set(pb),
-        ...op.i32(0), ...op.set(pa),
+        ...op.get(b),
+        ...op.get(ct),
+        ...op.i32(5),
+        ...op.shl,
+        ...op.add,
+        ...op.set(pb),
+        ...op.i32(0),
+        ...op.set(pa),
         ...forLoop(img, imgs, [
           ...forLoop(r, h, [...forLoop(p, w, step), ...inc(pa, op.get(skipRow))]),
           ...inc(pa, op.get(skipImg)),
         ]),
         // po = out + (6t·cols + 8ct)·4
-        ...op.get(out), ...op.get(t), ...op.i32(6), ...op.mul, ...op.get(rowBytes), ...op.mul, ...op.add,
-        ...op.get(ct), ...op.i32(5), ...op.shl, ...op.add, ...op.set(po),
+        ...op.get(out),
+        ...op.get(t),
+        ...op.i32(6),
+        ...op.mul,
+        ...op.get(rowBytes),
+        ...op.mul,
+        ...op.add,
+        ...op.get(ct),
+        ...op.i32(5),
+        ...op.shl,
+        ...op.add,
+        ...op.set(po),
         ...stores,
       ]),
     ]),
@@ -209,14 +440,27 @@ function moduleBytes(): Uint8Array {
   const imports = vec([[...str("env"), ...str("memory"), 0x02, 0x00, 0x00]]);
   const funcs = vec(fns.map((_, i) => uleb(i)));
   const exports = vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)]));
-  const bodies = vec(fns.map((f) => {
-    const locals = vec(f.locals.map((t) => [1, t]));
-    const body = [...locals, ...f.code, 0x0b];
-    return [...uleb(body.length), ...body];
-  }));
+  const bodies = vec(
+    fns.map((f) => {
+      const locals = vec(f.locals.map((t) => [1, t]));
+      const body = [...locals, ...f.code, 0x0b];
+      return [...uleb(body.length), ...body];
+    }),
+  );
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types), ...section(2, imports), ...section(3, funcs), ...section(7, exports), ...section(10, bodies),
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, types),
+    ...section(2, imports),
+    ...section(3, funcs),
+    ...section(7, exports),
+    ...section(10, bodies),
   ]);
 }
 
@@ -242,7 +486,8 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
 
 /** Byte offset of a tensor's data in the backend's heap. */
 export function heapOffset(backend: BackendWasm, dataId: object): number {
-  const store = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } }).dataIdMap;
+  const store = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } })
+    .dataIdMap;
   const d = store.get(dataId);
   if (!d) throw new Error("tensor is not on the wasm heap");
   return d.memoryOffset;

@@ -25,7 +25,13 @@ export function sumLeadingAxes(args: WasmKernelArgs): tf.TensorInfo {
     // float32 sums of SIMD_BLOCK-row blocks in wasm SIMD, then the blocks combined in float64
     const blocks = Math.floor(rows / SIMD_BLOCK);
     const part = alloc(backend, [blocks, cols]);
-    simd.colSumBlocks(heapOffset(backend, x.dataId), heapOffset(backend, part.dataId), blocks * SIMD_BLOCK, cols, SIMD_BLOCK);
+    simd.colSumBlocks(
+      heapOffset(backend, x.dataId),
+      heapOffset(backend, part.dataId),
+      blocks * SIMD_BLOCK,
+      cols,
+      SIMD_BLOCK,
+    );
     const xv = view(backend, x);
     const acc = columnSums(view(backend, part), blocks, cols);
     const tail = columnSums(xv.subarray(blocks * SIMD_BLOCK * cols, rows * cols), rows - blocks * SIMD_BLOCK, cols);
@@ -49,12 +55,24 @@ export function columnSums(xv: Float32Array, rows: number, cols: number): Float6
   const acc = new Float64Array(cols);
   const blockRows = Math.max(1, Math.floor(16384 / cols));
   for (let r0 = 0; r0 < rows; r0 += blockRows) {
-    const start = r0 * cols, end = Math.min(rows, r0 + blockRows) * cols;
+    const start = r0 * cols,
+      end = Math.min(rows, r0 + blockRows) * cols;
     let c = 0;
     for (; c + 4 <= cols; c += 4) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let o = start + c; o < end; o += cols) { s0 += xv[o]; s1 += xv[o + 1]; s2 += xv[o + 2]; s3 += xv[o + 3]; }
-      acc[c] += s0; acc[c + 1] += s1; acc[c + 2] += s2; acc[c + 3] += s3;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
+      for (let o = start + c; o < end; o += cols) {
+        s0 += xv[o];
+        s1 += xv[o + 1];
+        s2 += xv[o + 2];
+        s3 += xv[o + 3];
+      }
+      acc[c] += s0;
+      acc[c + 1] += s1;
+      acc[c + 2] += s2;
+      acc[c + 3] += s3;
     }
     for (; c < cols; c++) {
       let s = 0;

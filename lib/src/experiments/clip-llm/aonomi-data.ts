@@ -16,11 +16,18 @@ export interface AonomiData {
 export const AONOMI_GRAMMAR_SEED = AONOMI_DEFAULTS.seed;
 
 /** Load the instruction pairs, check them against the grammar that generated them, split train / held-out. */
-export function loadAonomi(o: { aonomiFile: string; grammarFile: string; heldoutFraction: number; seed: number }): AonomiData {
+export function loadAonomi(o: {
+  aonomiFile: string;
+  grammarFile: string;
+  heldoutFraction: number;
+  seed: number;
+}): AonomiData {
   const pairs = aonomi.loadInstructionJsonl(o.aonomiFile);
   const grammar = aonomi.loadGrammar(o.grammarFile);
   const regenerated = aonomi.generateInstructionPairs(grammar, { count: pairs.length, seed: AONOMI_GRAMMAR_SEED });
-  const sameAsGrammar = regenerated.every((p, i) => p.instruction === pairs[i].instruction && p.response === pairs[i].response);
+  const sameAsGrammar = regenerated.every(
+    (p, i) => p.instruction === pairs[i].instruction && p.response === pairs[i].response,
+  );
   const byTopic: Record<string, number> = {};
   for (const p of regenerated) byTopic[p.topic ?? "?"] = (byTopic[p.topic ?? "?"] ?? 0) + 1;
   const split = aonomi.splitTrainHeldout(pairs, o.heldoutFraction, o.seed);

@@ -47,8 +47,17 @@ export interface Params {
 /** Every profile default in one place: what "" / 0 in the parameters cell become. */
 export const PROFILE_DEFAULTS = {
   quick: { textModel: "use-lite", clipModel: "clip-lite", cifarPerClass: 50, lmModel: "tinygpt-brown", loraSteps: 400 },
-  full: { textModel: "hf:Xenova/bert-base-uncased", clipModel: "hf:Xenova/clip-vit-base-patch32", cifarPerClass: 1000, lmModel: "gpt2", loraSteps: 1000 },
-} as const satisfies Record<Profile, Pick<Params, "textModel" | "clipModel" | "cifarPerClass" | "lmModel" | "loraSteps">>;
+  full: {
+    textModel: "hf:Xenova/bert-base-uncased",
+    clipModel: "hf:Xenova/clip-vit-base-patch32",
+    cifarPerClass: 1000,
+    lmModel: "gpt2",
+    loraSteps: 1000,
+  },
+} as const satisfies Record<
+  Profile,
+  Pick<Params, "textModel" | "clipModel" | "cifarPerClass" | "lmModel" | "loraSteps">
+>;
 
 /** The parameters with every default filled in; `ckpt1` is the step of checkpoint 1, `root` the data root used. */
 export interface Config extends Omit<Params, "loraCkpt1"> {
@@ -124,4 +133,3 @@ export function savedParams(c: Config): Record<string, unknown> {
     seed: c.seed,
   };
 }
-

@@ -38,14 +38,23 @@ export interface CheckpointedFinetuneResult {
  * the loop yields to the event loop after every step, so a notebook kernel can send its live progress
  * updates and answer heartbeats.
  */
-export async function finetuneWithCheckpoints(model: GPT, tok: GptTokenizer, records: readonly { text: string }[], opts: CheckpointedFinetuneOptions, evaluate: (step: number) => void = () => undefined): Promise<CheckpointedFinetuneResult> {
+export async function finetuneWithCheckpoints(
+  model: GPT,
+  tok: GptTokenizer,
+  records: readonly { text: string }[],
+  opts: CheckpointedFinetuneOptions,
+  evaluate: (step: number) => void = () => undefined,
+): Promise<CheckpointedFinetuneResult> {
   const { steps } = opts;
-  if (!(Number.isInteger(steps) && steps > 0)) throw new EmbedlabError(`steps must be a positive integer, got ${steps}`);
+  if (!(Number.isInteger(steps) && steps > 0))
+    throw new EmbedlabError(`steps must be a positive integer, got ${steps}`);
   for (const s of [...opts.evalSteps, ...opts.checkpointSteps]) {
-    if (!(Number.isInteger(s) && s > 0 && s <= steps)) throw new EmbedlabError(`evaluation/checkpoint step ${s} is outside 1..${steps}`);
+    if (!(Number.isInteger(s) && s > 0 && s <= steps))
+      throw new EmbedlabError(`evaluation/checkpoint step ${s} is outside 1..${steps}`);
   }
   if (records.length === 0) throw new EmbedlabError("no training records", "pass at least one {text} record");
-  if (opts.variables.length === 0) throw new EmbedlabError("no variables to train", "pass LoRA adapters' variables() and/or model.variables(filter)");
+  if (opts.variables.length === 0)
+    throw new EmbedlabError("no variables to train", "pass LoRA adapters' variables() and/or model.variables(filter)");
   const keepAt = new Set([...opts.checkpointSteps, steps]);
   const checkpoints = new Map<number, Float32Array[]>();
   const { history } = await finetuneGpt(model, tok, records, {

@@ -47,9 +47,22 @@ export async function loadImageTextModel(o: {
     clipLite.labelledFromImageDataset(cifar, { perClass: o.cifarPerClass, seed: o.seed, name: "cifar10" }),
   ];
   const set = await clipLite.buildClipLiteTrainingSet(sources, imageEncoder, useLite);
-  const trained = await clipLite.trainClipLite(set.data, { dim: o.headDim, epochs: o.headEpochs, temperature: o.headTemperature, lr: o.headLr, seed: o.seed });
+  const trained = await clipLite.trainClipLite(set.data, {
+    dim: o.headDim,
+    epochs: o.headEpochs,
+    temperature: o.headTemperature,
+    lr: o.headLr,
+    seed: o.seed,
+  });
   const history = trained.history;
-  const trainingSummary = { ...set.perSource, classes: set.classNames.length, captions_per_class: set.captions[0].length };
-  const chart = trainingCurves(history.map((h) => ({ epoch: h.epoch, loss: h.loss })), { title: "clip-lite: symmetric InfoNCE per epoch", series: ["loss"] });
+  const trainingSummary = {
+    ...set.perSource,
+    classes: set.classNames.length,
+    captions_per_class: set.captions[0].length,
+  };
+  const chart = trainingCurves(
+    history.map((h) => ({ epoch: h.epoch, loss: h.loss })),
+    { title: "clip-lite: symmetric InfoNCE per epoch", series: ["loss"] },
+  );
   return { dual: clipLite.clipLiteDualEncoder(trained.model, imageEncoder, useLite), history, trainingSummary, chart };
 }

@@ -38,7 +38,10 @@ export function evaluationSteps(steps: number, evalPoints: number, ckpt1: number
 }
 
 /** The language model of the profile: the tiny Brown-corpus GPT or GPT-2 weights. */
-export async function loadLanguageModel(o: { lmModel: string; profile: Profile }): Promise<{ model: gpt.GPT; tokenizer: gpt.GptTokenizer }> {
+export async function loadLanguageModel(o: {
+  lmModel: string;
+  profile: Profile;
+}): Promise<{ model: gpt.GPT; tokenizer: gpt.GptTokenizer }> {
   return o.lmModel === "tinygpt-brown" ? await gpt.loadTinyGpt() : await gpt.loadGpt2({ profile: o.profile });
 }
 
@@ -73,13 +76,30 @@ export async function loraFinetune(
   const evalHeldTexts = split.heldout.slice(0, o.evalPairs).map(fmt);
   const evalSteps = evaluationSteps(o.loraSteps, o.evalPoints, o.ckpt1);
   const lossAt: LossPoint[] = [];
-  const adapters = new gpt.LoraAdapters(model, { rank: o.loraRank, alpha: o.loraAlpha, dropout: 0.05, targets: o.loraTargets as gpt.LoraTarget[] }, o.seed);
+  const adapters = new gpt.LoraAdapters(
+    model,
+    { rank: o.loraRank, alpha: o.loraAlpha, dropout: 0.05, targets: o.loraTargets as gpt.LoraTarget[] },
+    o.seed,
+  );
   const extraVars = o.loraTrainEmbeddings ? model.variables((n) => /^(wte|wpe)\.|\.ln_|^ln_f\./.test(n)) : [];
   const trainedVars = [...adapters.variables(), ...extraVars];
   const records = split.train.map((p) => ({ text: fmt(p) }));
-  const opts = { steps: o.loraSteps, evalSteps, checkpointSteps: [o.ckpt1, o.loraSteps], variables: trainedVars, batchSize: o.loraBatch, lr: o.loraLr, maskPrompt: true, seed: o.seed };
+  const opts = {
+    steps: o.loraSteps,
+    evalSteps,
+    checkpointSteps: [o.ckpt1, o.loraSteps],
+    variables: trainedVars,
+    batchSize: o.loraBatch,
+    lr: o.loraLr,
+    maskPrompt: true,
+    seed: o.seed,
+  };
   const ft = await finetuneWithCheckpoints(model, tokenizer, records, opts, (step) => {
-    lossAt.push({ step, train: responseLoss(model, tokenizer, evalTrainTexts).loss, heldout: responseLoss(model, tokenizer, evalHeldTexts).loss });
+    lossAt.push({
+      step,
+      train: responseLoss(model, tokenizer, evalTrainTexts).loss,
+      heldout: responseLoss(model, tokenizer, evalHeldTexts).loss,
+    });
   });
   const at = (s: number) => lossAt.find((r) => r.step === s) as LossPoint;
   return {
@@ -119,15 +139,28 @@ export function lossChart(ft: LoraFinetune, o: { ckpt1: number; loraSteps: numbe
       {
         data: { values: smooth },
         mark: { type: "line", opacity: 0.5 },
-        encoding: { x, y: { field: "train batch (moving avg 20)", type: "quantitative", title: "loss" }, color: { datum: "train batches (moving avg)", legend: { labelLimit: 300 } } },
+        encoding: {
+          x,
+          y: { field: "train batch (moving avg 20)", type: "quantitative", title: "loss" },
+          color: { datum: "train batches (moving avg)", legend: { labelLimit: 300 } },
+        },
       },
       {
         data: { values: evaluated },
         mark: { type: "line", point: true },
-        encoding: { x, y: { field: "loss", type: "quantitative" }, color: { field: "set", type: "nominal", legend: { labelLimit: 300 } } },
+        encoding: {
+          x,
+          y: { field: "loss", type: "quantitative" },
+          color: { field: "set", type: "nominal", legend: { labelLimit: 300 } },
+        },
       },
       {
-        data: { values: [{ step: o.ckpt1, label: "checkpoint 1" }, { step: o.loraSteps, label: "checkpoint 2" }] },
+        data: {
+          values: [
+            { step: o.ckpt1, label: "checkpoint 1" },
+            { step: o.loraSteps, label: "checkpoint 2" },
+          ],
+        },
         mark: { type: "rule", strokeDash: [4, 4] },
         encoding: { x },
       },
@@ -136,10 +169,18 @@ export function lossChart(ft: LoraFinetune, o: { ckpt1: number; loraSteps: numbe
 }
 
 /** The loss table: start, checkpoint 1, checkpoint 2 (3 decimals). */
-export function lossTable(ft: LoraFinetune, o: { ckpt1: number; loraSteps: number }): { point: string; step: number; train: number; "held-out": number }[] {
+export function lossTable(
+  ft: LoraFinetune,
+  o: { ckpt1: number; loraSteps: number },
+): { point: string; step: number; train: number; "held-out": number }[] {
   return [
     { point: "start", step: 0, l: ft.start },
     { point: "checkpoint 1", step: o.ckpt1, l: ft.ckpt1 },
     { point: "checkpoint 2", step: o.loraSteps, l: ft.ckpt2 },
-  ].map((r) => ({ point: r.point, step: r.step, train: Number(r.l.train.toFixed(3)), "held-out": Number(r.l.heldout.toFixed(3)) }));
+  ].map((r) => ({
+    point: r.point,
+    step: r.step,
+    train: Number(r.l.train.toFixed(3)),
+    "held-out": Number(r.l.heldout.toFixed(3)),
+  }));
 }

@@ -15,11 +15,18 @@ export interface CaptionedPhotos {
 }
 
 /** The photos with one caption each (every photo must have one) and our ratings of every pair. */
-export function loadCaptionedPhotos(o: { photosRoot: string; captionsFile: string; ratingsFile: string }): CaptionedPhotos {
+export function loadCaptionedPhotos(o: {
+  photosRoot: string;
+  captionsFile: string;
+  ratingsFile: string;
+}): CaptionedPhotos {
   const photos = loadPhotos({ root: o.photosRoot, captionsFile: o.captionsFile });
   const missing = photos.filter((p) => !p.caption).map((p) => p.id);
   if (missing.length) throw new EmbedlabError(`no caption for ${missing.join(", ")} in ${o.captionsFile}`);
-  const ratings = clipLite.loadSimilarityRatings(o.ratingsFile, photos.map((p) => path.basename(p.path)));
+  const ratings = clipLite.loadSimilarityRatings(
+    o.ratingsFile,
+    photos.map((p) => path.basename(p.path)),
+  );
   return {
     photos,
     names: photos.map((p) => p.id),

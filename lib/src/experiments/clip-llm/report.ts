@@ -21,11 +21,20 @@ const join = (parts: readonly string[]) => parts.filter(Boolean).join("\n\n");
 
 /** "strong" / "moderate" / "weak" / "little" agreement for a Spearman ρ. */
 export function agreementStrength(rho: number): string {
-  return rho >= STRONG_AGREEMENT ? "strong" : rho >= MODERATE_AGREEMENT ? "moderate" : rho >= WEAK_AGREEMENT ? "weak" : "little";
+  return rho >= STRONG_AGREEMENT
+    ? "strong"
+    : rho >= MODERATE_AGREEMENT
+      ? "moderate"
+      : rho >= WEAK_AGREEMENT
+        ? "weak"
+        : "little";
 }
 
 /** Text–text: agreement with our ratings, and why the largest disagreements happen (shared content words). */
-export function textConclusion(text: { encoderId: string; comparison: clipLite.MatrixComparison }, set: { names: readonly string[]; captions: readonly string[] }): string {
+export function textConclusion(
+  text: { encoderId: string; comparison: clipLite.MatrixComparison },
+  set: { names: readonly string[]; captions: readonly string[] },
+): string {
   const cmp = text.comparison;
   const s = cmp.spearman;
   const modelHigher = cmp.disagreements.filter((p) => p.rankGap > 0);
@@ -63,7 +72,11 @@ export function imageTextConclusion(
 }
 
 /** LPIPS: the sanity ordering, the closest pairs and its (low) agreement with semantic ratings. */
-export function lpipsConclusion(o: { sanity: lpips.LpipsSanity; closest: readonly string[]; spearmanWithHuman: number }): string {
+export function lpipsConclusion(o: {
+  sanity: lpips.LpipsSanity;
+  closest: readonly string[];
+  spearmanWithHuman: number;
+}): string {
   const s = o.sanity;
   return join([
     `**Result.** Sanity ordering ${s.orderingHolds ? "holds" : "FAILS"}: identical = ${s.identical}, noise = ${s.smallNoise.toFixed(4)}, nearest different photo = ${s.differentMin.toFixed(4)} (noise/different = ${s.noiseToDifferentRatio.toFixed(3)}).`,
@@ -72,7 +85,10 @@ export function lpipsConclusion(o: { sanity: lpips.LpipsSanity; closest: readonl
 }
 
 /** Retrieval on the test split: recall/precision, the best and worst class queries. */
-export function retrievalConclusion(o: { metrics: clipLite.ClassRetrievalMetrics; testImages: number; classNames: readonly string[] }, clipModel: string): string {
+export function retrievalConclusion(
+  o: { metrics: clipLite.ClassRetrievalMetrics; testImages: number; classNames: readonly string[] },
+  clipModel: string,
+): string {
   const m = o.metrics;
   const best = o.classNames.filter((_, q) => m.hitsInTop5[q] === ALL_RIGHT_IN_TOP5).map(prettyClassName);
   const worst = o.classNames.filter((_, q) => m.hitsInTop5[q] <= MOSTLY_WRONG_IN_TOP5).map(prettyClassName);
@@ -91,7 +107,14 @@ interface Losses {
 
 /** Fine-tuning: held-out and train loss at start and both checkpoints, the generalisation gap, the model's size. */
 export function finetuneConclusion(
-  ft: { start: Losses; ckpt1: Losses; ckpt2: Losses; model: { numParams: number }; loraParams: number; extraParams: number },
+  ft: {
+    start: Losses;
+    ckpt1: Losses;
+    ckpt2: Losses;
+    model: { numParams: number };
+    loraParams: number;
+    extraParams: number;
+  },
   o: { ckpt1: number; loraSteps: number; lmModel: string },
 ): string {
   const [L0, L1, L2] = [ft.start, ft.ckpt1, ft.ckpt2];
@@ -106,14 +129,20 @@ interface Judged {
 }
 
 /** Hallucination: the share of probe answers at checkpoint 2 (and 1) that break the rule; quotes of those that pass. */
-export function hallucinationConclusion(o: { judged: { "checkpoint 2": readonly Judged[] }; hallucinationRate: Record<"checkpoint 1" | "checkpoint 2", number> }): string {
+export function hallucinationConclusion(o: {
+  judged: { "checkpoint 2": readonly Judged[] };
+  hallucinationRate: Record<"checkpoint 1" | "checkpoint 2", number>;
+}): string {
   const last = o.judged["checkpoint 2"];
   const rate = o.hallucinationRate;
   const grounded = last.filter((j) => !j.hallucinated && j.answer.trim());
   return join([
     `**Result.** With the rule above, ${(100 * rate["checkpoint 2"]).toFixed(0)} % of the ${last.length} probe answers at checkpoint 2 are hallucinations (checkpoint 1: ${(100 * rate["checkpoint 1"]).toFixed(0)} %).`,
     grounded.length
-      ? `Answers that pass the rule: ${grounded.slice(0, GROUNDED_QUOTED).map((g) => `"${g.answer.slice(0, QUOTE_CHARS)}" (${g.probe})`).join("; ")}.`
+      ? `Answers that pass the rule: ${grounded
+          .slice(0, GROUNDED_QUOTED)
+          .map((g) => `"${g.answer.slice(0, QUOTE_CHARS)}" (${g.probe})`)
+          .join("; ")}.`
       : "No probe answer denies the premise or admits not knowing: like the original's LLaMA-2, the fine-tuned model answers every question in the style of the training data, whether or not the data says anything about it.",
   ]);
 }

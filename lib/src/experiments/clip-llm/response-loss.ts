@@ -1,6 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../../core";
-import { buildExample, packExamples, RESPONSE_MARKER, weightedLmLoss, type GPT, type GptTokenizer } from "../../models/gpt";
+import {
+  buildExample,
+  packExamples,
+  RESPONSE_MARKER,
+  weightedLmLoss,
+  type GPT,
+  type GptTokenizer,
+} from "../../models/gpt";
 
 export interface ResponseLossOptions {
   /** Examples per forward pass (default 16). */
@@ -13,7 +20,12 @@ export interface ResponseLossOptions {
  * Mean next-token cross-entropy (nats/token) of `model` on instruction texts, over the response tokens
  * (and the closing <|endoftext|>) only by default. Deterministic: no dropout, no sampling.
  */
-export function responseLoss(model: GPT, tok: GptTokenizer, texts: readonly string[], opts: ResponseLossOptions = {}): { loss: number; tokens: number } {
+export function responseLoss(
+  model: GPT,
+  tok: GptTokenizer,
+  texts: readonly string[],
+  opts: ResponseLossOptions = {},
+): { loss: number; tokens: number } {
   if (texts.length === 0) throw new EmbedlabError("responseLoss: no texts to evaluate");
   const T = model.config.block_size;
   const mask = opts.maskPrompt ?? true;
@@ -30,6 +42,10 @@ export function responseLoss(model: GPT, tok: GptTokenizer, texts: readonly stri
     count += n;
     l.dispose();
   }
-  if (count === 0) throw new EmbedlabError("responseLoss: no response tokens in the texts", 'texts must contain "### Output:" followed by a response');
+  if (count === 0)
+    throw new EmbedlabError(
+      "responseLoss: no response tokens in the texts",
+      'texts must contain "### Output:" followed by a response',
+    );
   return { loss: sum / count, tokens: count };
 }

@@ -22,7 +22,10 @@ export async function embedFoodGallery(dual: clipLite.DualEncoder, o: { foodRoot
 }
 
 function topImages(g: FoodGallery, top: { index: number; score: number }[]): QueryResult["images"] {
-  return top.map((t) => ({ src: g.food.items[t.index].path, caption: `${prettyClassName(g.food.items[t.index].className)} · ${t.score.toFixed(3)}` }));
+  return top.map((t) => ({
+    src: g.food.items[t.index].path,
+    caption: `${prettyClassName(g.food.items[t.index].className)} · ${t.score.toFixed(3)}`,
+  }));
 }
 
 export interface ClassRetrieval {
@@ -33,7 +36,11 @@ export interface ClassRetrieval {
 }
 
 /** The top-k gallery images for each class-name query, with how many are of the queried class. */
-export async function retrieveClassNames(dual: clipLite.DualEncoder, g: FoodGallery, o: { retrievalK: number }): Promise<ClassRetrieval> {
+export async function retrieveClassNames(
+  dual: clipLite.DualEncoder,
+  g: FoodGallery,
+  o: { retrievalK: number },
+): Promise<ClassRetrieval> {
   const classNames = g.food.classNames;
   const queries = classNames.map((c) => clipLite.classQuery(c, "food"));
   const queryVecs = await dual.embedTexts(queries);
@@ -51,7 +58,11 @@ export async function retrieveClassNames(dual: clipLite.DualEncoder, g: FoodGall
 }
 
 /** The top-k gallery images for each free-form query. */
-export async function retrieveFreeQueries(dual: clipLite.DualEncoder, g: FoodGallery, o: { freeQueries: string[]; retrievalK: number }): Promise<QueryResult[]> {
+export async function retrieveFreeQueries(
+  dual: clipLite.DualEncoder,
+  g: FoodGallery,
+  o: { freeQueries: string[]; retrievalK: number },
+): Promise<QueryResult[]> {
   const vecs = await dual.embedTexts(o.freeQueries);
   const top = clipLite.retrieveTopK(vecs, g.vecs, o.retrievalK);
   return o.freeQueries.map((query, q) => ({
@@ -75,7 +86,11 @@ export interface TestSplitRetrieval {
 }
 
 /** Class-name retrieval measured on the test split only (images the heads never saw). */
-export function testSplitRetrieval(g: FoodGallery, classes: ClassRetrieval, o: { foodRoot: string }): TestSplitRetrieval {
+export function testSplitRetrieval(
+  g: FoodGallery,
+  classes: ClassRetrieval,
+  o: { foodRoot: string },
+): TestSplitRetrieval {
   const testPaths = new Set(loadFood101({ root: o.foodRoot, split: "test" }).items.map((it) => it.path));
   const testIdx = g.food.items.flatMap((it, i) => (testPaths.has(it.path) ? [i] : []));
   const classNames = g.food.classNames;

@@ -16,12 +16,18 @@ export function settingLabel(s: SamplingSetting): string {
 }
 
 /** Every (temperature, top-p) pair with every repetition penalty. */
-export function samplingGrid(pairs: ReadonlyArray<readonly [number, number]>, penalties: readonly number[]): SamplingSetting[] {
+export function samplingGrid(
+  pairs: ReadonlyArray<readonly [number, number]>,
+  penalties: readonly number[],
+): SamplingSetting[] {
   for (const [t, p] of pairs) {
-    if (!(t > 0) || !(p > 0 && p <= 1)) throw new EmbedlabError(`bad sampling pair temperature ${t} / top-p ${p}`, "temperature > 0 and 0 < top-p ≤ 1");
+    if (!(t > 0) || !(p > 0 && p <= 1))
+      throw new EmbedlabError(`bad sampling pair temperature ${t} / top-p ${p}`, "temperature > 0 and 0 < top-p ≤ 1");
   }
   for (const r of penalties) if (!(r >= 1)) throw new EmbedlabError(`repetition penalty ${r} must be ≥ 1 (1 = off)`);
-  return pairs.flatMap(([temperature, topP]) => penalties.map((repetitionPenalty) => ({ temperature, topP, repetitionPenalty })));
+  return pairs.flatMap(([temperature, topP]) =>
+    penalties.map((repetitionPenalty) => ({ temperature, topP, repetitionPenalty })),
+  );
 }
 
 export interface SampledAnswer {
@@ -35,7 +41,13 @@ export interface SampledAnswer {
  * Answer each instruction under each setting: the prompt is `### Instruction: … ### Output:`, generation
  * stops at <|endoftext|> or at the next "###". Seeded: the same model, seed and inputs give the same table.
  */
-export async function sampleAnswers(model: GPT, tok: GptTokenizer, instructions: readonly string[], settings: readonly SamplingSetting[], opts: { maxNewTokens?: number; seed?: number; label?: string } = {}): Promise<SampledAnswer[]> {
+export async function sampleAnswers(
+  model: GPT,
+  tok: GptTokenizer,
+  instructions: readonly string[],
+  settings: readonly SamplingSetting[],
+  opts: { maxNewTokens?: number; seed?: number; label?: string } = {},
+): Promise<SampledAnswer[]> {
   const rows: SampledAnswer[] = [];
   const bar = progress(instructions.length * settings.length, opts.label ?? "sample answers");
   for (const [i, instruction] of instructions.entries()) {

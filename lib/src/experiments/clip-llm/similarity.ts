@@ -13,7 +13,12 @@ export type PairRow = {
 };
 
 function pairRow(p: clipLite.PairComparison): PairRow {
-  return { pair: `${p.a} – ${p.b}`, human: p.human, model: Number(p.model.toFixed(3)), "rank gap": Number(p.rankGap.toFixed(2)) };
+  return {
+    pair: `${p.a} – ${p.b}`,
+    human: p.human,
+    model: Number(p.model.toFixed(3)),
+    "rank gap": Number(p.rankGap.toFixed(2)),
+  };
 }
 
 export interface TextVsHuman {
@@ -29,7 +34,10 @@ export interface TextVsHuman {
 }
 
 /** Embed the captions with the sentence encoder and compare its cosine matrix with our ratings (Spearman over pairs). */
-export async function textVsHuman(set: CaptionedPhotos, o: { textModel: string; profile: Profile; seed: number }): Promise<TextVsHuman> {
+export async function textVsHuman(
+  set: CaptionedPhotos,
+  o: { textModel: string; profile: Profile; seed: number },
+): Promise<TextVsHuman> {
   const encoder = cachedEncoder(await loadTextEncoder(o.textModel, { profile: o.profile }));
   const vecs = await encoder.embed(set.captions);
   const similarity = cosineSimilarityMatrix(vecs).map((r) => Array.from(r));
@@ -76,7 +84,11 @@ export interface PhotoCaptionMatch {
 }
 
 /** Every photo against every caption with the image–text model, raw and relative to the own caption. */
-export async function photoCaptionMatch(dual: clipLite.DualEncoder, set: CaptionedPhotos, o: { clipModel: string }): Promise<PhotoCaptionMatch> {
+export async function photoCaptionMatch(
+  dual: clipLite.DualEncoder,
+  set: CaptionedPhotos,
+  o: { clipModel: string },
+): Promise<PhotoCaptionMatch> {
   const names = set.names;
   const img = await dual.embedImages(set.photos.map((p) => p.path));
   const txt = await dual.embedTexts(set.captions);
@@ -86,8 +98,16 @@ export async function photoCaptionMatch(dual: clipLite.DualEncoder, set: Caption
   const maxAbsRel = Math.max(...relative.flat().map(Math.abs));
   const chart = {
     hconcat: [
-      heatmap(matrix, names, names, { title: `${o.clipModel}: image (row) × caption (column)`, yTitle: "photo", xTitle: "caption" }),
-      heatmap(relative, names, names, { title: "relative to own caption", colorScheme: "redblue", domain: [-maxAbsRel, maxAbsRel] }),
+      heatmap(matrix, names, names, {
+        title: `${o.clipModel}: image (row) × caption (column)`,
+        yTitle: "photo",
+        xTitle: "caption",
+      }),
+      heatmap(relative, names, names, {
+        title: "relative to own caption",
+        colorScheme: "redblue",
+        domain: [-maxAbsRel, maxAbsRel],
+      }),
     ],
     resolve: { scale: { color: "independent" } },
   };
@@ -114,15 +134,29 @@ export interface LpipsResult {
 }
 
 /** LPIPS between every pair of photos, and its sanity checks on the first photo (itself, Gaussian noise σ = 5). */
-export async function lpipsSimilarity(set: CaptionedPhotos, o: { lpipsSize: number; seed: number }): Promise<LpipsResult> {
+export async function lpipsSimilarity(
+  set: CaptionedPhotos,
+  o: { lpipsSize: number; seed: number },
+): Promise<LpipsResult> {
   const names = set.names;
-  const matrix = await lpips.lpipsDistanceMatrix(set.photos.map((p) => p.path), undefined, { inputSize: o.lpipsSize });
-  const chart = heatmap(matrix, names, names, { title: "LPIPS (uniform weights, MobileNetV2) — 0 = identical", colorScheme: "viridis" });
+  const matrix = await lpips.lpipsDistanceMatrix(
+    set.photos.map((p) => p.path),
+    undefined,
+    { inputSize: o.lpipsSize },
+  );
+  const chart = heatmap(matrix, names, names, {
+    title: "LPIPS (uniform weights, MobileNetV2) — 0 = identical",
+    colorScheme: "viridis",
+  });
   const ref = await decodeRgb(set.photos[0].path, o.lpipsSize);
   const refRaw = { data: ref.data, width: ref.width, height: ref.height, channels: 3 as const };
   const noisy = lpips.addPixelNoise(refRaw, 5, o.seed + 1);
   const row = (await lpips.lpipsDistanceMatrix([refRaw], [refRaw, noisy], { inputSize: o.lpipsSize }))[0];
-  const sanity = lpips.lpipsSanity(row[0], row[1], matrix[0].filter((_, j) => j !== 0));
+  const sanity = lpips.lpipsSanity(
+    row[0],
+    row[1],
+    matrix[0].filter((_, j) => j !== 0),
+  );
   const sanityRows = [
     { check: `${names[0]} vs itself`, distance: sanity.identical },
     { check: `${names[0]} vs itself + noise σ=5`, distance: Number(sanity.smallNoise.toFixed(4)) },
@@ -131,6 +165,9 @@ export async function lpipsSimilarity(set: CaptionedPhotos, o: { lpipsSize: numb
   ];
   const pairs = clipLite.upperTriangle(matrix).sort((a, b) => a.v - b.v);
   const closest = pairs.slice(0, 3).map((p) => `${names[p.i]}–${names[p.j]} (${p.v.toFixed(3)})`);
-  const spearmanWithHuman = spearman(clipLite.upperTriangle(matrix).map((p) => -p.v), clipLite.upperTriangle(set.ratings.matrix).map((p) => p.v));
+  const spearmanWithHuman = spearman(
+    clipLite.upperTriangle(matrix).map((p) => -p.v),
+    clipLite.upperTriangle(set.ratings.matrix).map((p) => p.v),
+  );
   return { matrix, sanity, sanityRows, closest, spearmanWithHuman, chart };
 }

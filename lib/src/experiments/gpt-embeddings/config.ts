@@ -113,7 +113,10 @@ export function resolveConfig(p: Params): Config {
     encoderId: p.encoderId || DEFAULT_ENCODER[p.profile],
     baselineId: p.baselineId,
     ftPooling: p.ftPooling,
-    pairSources: p.pairSources.split(",").map((x) => x.trim()).filter(Boolean),
+    pairSources: p.pairSources
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
     brownPairs: p.brownPairs,
     nFolds: p.nFolds,
     nUnrelated: p.nUnrelated,
@@ -125,10 +128,28 @@ export function resolveConfig(p: Params): Config {
 }
 
 /** The parameters the results file records: the resolved ones, the train file used ("" = none), each fold's steps. */
-export function paramsRecord(c: Config, o: { haveTrain: boolean; steps: readonly number[]; folds: number }): Record<string, unknown> {
+export function paramsRecord(
+  c: Config,
+  o: { haveTrain: boolean; steps: readonly number[]; folds: number },
+): Record<string, unknown> {
   return {
-    profile: c.profile, pairSources: c.pairSources.join(","), dataRoot: c.root, evalFile: c.evalFile, trainFile: o.haveTrain ? c.trainPath : "",
-    gpt: c.gptName, encoder: c.encoderId, baseline: c.baselineId, ftPooling: c.ftPooling, ftSteps: o.steps, ftBatch: c.finetune.batch,
-    temperature: c.finetune.temperature, lr: c.finetune.lr, brownPairs: c.brownPairs, nFolds: o.folds, nUnrelated: c.nUnrelated, bootstrap: c.bootstrap, seed: c.seed,
+    profile: c.profile,
+    pairSources: c.pairSources.join(","),
+    dataRoot: c.root,
+    evalFile: c.evalFile,
+    trainFile: o.haveTrain ? c.trainPath : "",
+    gpt: c.gptName,
+    encoder: c.encoderId,
+    baseline: c.baselineId,
+    ftPooling: c.ftPooling,
+    ftSteps: o.steps,
+    ftBatch: c.finetune.batch,
+    temperature: c.finetune.temperature,
+    lr: c.finetune.lr,
+    brownPairs: c.brownPairs,
+    nFolds: o.folds,
+    nUnrelated: c.nUnrelated,
+    bootstrap: c.bootstrap,
+    seed: c.seed,
   };
 }

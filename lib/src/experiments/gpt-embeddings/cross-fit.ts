@@ -8,7 +8,13 @@
  */
 import { EmbedlabError } from "../../core";
 import type { WikiQAQuestion } from "../../data/types";
-import { evaluateOnQa, qaEvalSet, type EmbedFn, type QaEmbeddingReport, type QaEvalSet } from "../../metrics/embedding-quality";
+import {
+  evaluateOnQa,
+  qaEvalSet,
+  type EmbedFn,
+  type QaEmbeddingReport,
+  type QaEvalSet,
+} from "../../metrics/embedding-quality";
 import type { GptTokenizer } from "../../models/gpt/bpe";
 import { embed } from "../../models/gpt/embed";
 import { loadGptSpec, type GptSpec } from "../../models/gpt/load";
@@ -76,15 +82,23 @@ export interface FinetuneFoldResult {
 }
 
 async function runFold(model: GPT, tokenizer: GptTokenizer, a: FinetuneFoldArgs): Promise<FinetuneFoldResult> {
-  const fn = (texts: string[]) => embed(model, tokenizer, texts, { pooling: a.finetune.pooling ?? "mean-hidden", batchSize: 32, warn: () => {} });
+  const fn = (texts: string[]) =>
+    embed(model, tokenizer, texts, { pooling: a.finetune.pooling ?? "mean-hidden", batchSize: 32, warn: () => {} });
   const before = a.measureBefore ? await evaluateOnQa(`fold ${a.fold}, before`, fn, a.set, a.unrelated) : undefined;
-  const ft = await contrastiveFinetune(model, tokenizer, a.pairs, { ...a.finetune, steps: a.steps, label: `fine-tune fold ${a.fold}/${a.folds}` });
+  const ft = await contrastiveFinetune(model, tokenizer, a.pairs, {
+    ...a.finetune,
+    steps: a.steps,
+    label: `fine-tune fold ${a.fold}/${a.folds}`,
+  });
   const after = await evaluateOnQa(`fold ${a.fold}, after`, fn, a.set, a.unrelated, a.extraTexts);
   return { ft, before, after };
 }
 
 /** Fine-tune and measure one fold on a fresh copy from `load`, disposed afterwards. */
-async function runFoldOnCopy(load: () => Promise<{ model: GPT; tokenizer: GptTokenizer }>, a: FinetuneFoldArgs): Promise<FinetuneFoldResult> {
+async function runFoldOnCopy(
+  load: () => Promise<{ model: GPT; tokenizer: GptTokenizer }>,
+  a: FinetuneFoldArgs,
+): Promise<FinetuneFoldResult> {
   const { model, tokenizer } = await load();
   try {
     return await runFold(model, tokenizer, a);
@@ -101,15 +115,27 @@ export async function finetuneFold(a: FinetuneFoldArgs): Promise<FinetuneFoldRes
 }
 
 export async function crossFitFinetune(o: CrossFitOptions): Promise<CrossFitFold[]> {
-  if (!o.gpt === !o.load) throw new EmbedlabError("crossFitFinetune needs exactly one of gpt (a GptSpec) and load", 'pass gpt: { id: "tinygpt-brown" }');
+  if (!o.gpt === !o.load)
+    throw new EmbedlabError(
+      "crossFitFinetune needs exactly one of gpt (a GptSpec) and load",
+      'pass gpt: { id: "tinygpt-brown" }',
+    );
   const prepared = o.folds.map((fold) => {
     const set = qaEvalSet(fold.evaluate);
     const evalTexts = new Set([...set.questions, ...set.pairs.map((p) => p.sentence)]);
     const candidates = o.buildPairs(fold.tune);
     const pairs = candidates.filter((p) => !evalTexts.has(p.a) && !evalTexts.has(p.b));
     const args: FinetuneFoldArgs = {
-      gpt: o.gpt, fold: fold.fold, folds: o.folds.length, pairs, steps: o.stepsFor(fold.fold), finetune: o.finetune, set,
-      unrelated: o.unrelated, extraTexts: o.extraTexts ?? [], measureBefore: !o.embedBefore,
+      gpt: o.gpt,
+      fold: fold.fold,
+      folds: o.folds.length,
+      pairs,
+      steps: o.stepsFor(fold.fold),
+      finetune: o.finetune,
+      set,
+      unrelated: o.unrelated,
+      extraTexts: o.extraTexts ?? [],
+      measureBefore: !o.embedBefore,
     };
     return { fold, set, evalTexts, candidates, pairs, args };
   });
@@ -123,10 +149,17 @@ export async function crossFitFinetune(o: CrossFitOptions): Promise<CrossFitFold
   const out: CrossFitFold[] = [];
   for (const [i, p] of prepared.entries()) {
     const r = results[i];
-    const before = r.before ?? await evaluateOnQa(`fold ${p.fold.fold}, before`, o.embedBefore as EmbedFn, p.set, o.unrelated);
+    const before =
+      r.before ?? (await evaluateOnQa(`fold ${p.fold.fold}, before`, o.embedBefore as EmbedFn, p.set, o.unrelated));
     out.push({
-      ...r.ft, fold: p.fold.fold, steps: p.args.steps, tuneQuestions: p.fold.tune.length, dropped: p.candidates.length - p.pairs.length,
-      leaked: p.pairs.filter((q) => p.evalTexts.has(q.a) || p.evalTexts.has(q.b)).length, before, after: r.after,
+      ...r.ft,
+      fold: p.fold.fold,
+      steps: p.args.steps,
+      tuneQuestions: p.fold.tune.length,
+      dropped: p.candidates.length - p.pairs.length,
+      leaked: p.pairs.filter((q) => p.evalTexts.has(q.a) || p.evalTexts.has(q.b)).length,
+      before,
+      after: r.after,
     });
   }
   return out;

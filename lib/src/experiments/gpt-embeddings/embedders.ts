@@ -26,7 +26,12 @@ export interface Models {
 }
 
 /** Load a fresh copy of the GPT (`gpt`), then the encoder and the baseline. */
-export async function loadModels(o: { gpt: GptSpec; encoderId: string; baselineId: string; profile: string }): Promise<Models> {
+export async function loadModels(o: {
+  gpt: GptSpec;
+  encoderId: string;
+  baselineId: string;
+  profile: string;
+}): Promise<Models> {
   const g = await loadGptSpec(o.gpt);
   const encoder = await loadTextEncoder(o.encoderId, { profile: o.profile });
   const baseline = await loadTextEncoder(o.baselineId, { profile: o.profile });
@@ -48,7 +53,8 @@ export function memoizeEmbed(fn: EmbedFn): EmbedFn {
     const missing = [...new Set(texts.filter((t) => !cache.has(t)))];
     if (missing.length) {
       const vecs = await fn(missing);
-      if (vecs.length !== missing.length) throw new EmbedlabError(`embedding returned ${vecs.length} vectors for ${missing.length} texts`);
+      if (vecs.length !== missing.length)
+        throw new EmbedlabError(`embedding returned ${vecs.length} vectors for ${missing.length} texts`);
       missing.forEach((t, i) => cache.set(t, vecs[i]));
     }
     return texts.map((t) => cache.get(t) as Vector);
@@ -59,7 +65,10 @@ export function memoizeEmbed(fn: EmbedFn): EmbedFn {
 export type PretrainedPoolings = Record<"last-token-hidden" | "mean-hidden", EmbedFn>;
 
 export function pretrainedPoolings(gpt: GPT, tokenizer: GptTokenizer): PretrainedPoolings {
-  return { "last-token-hidden": memoizeEmbed(gptEmbed(gpt, tokenizer, "last-token-hidden")), "mean-hidden": memoizeEmbed(gptEmbed(gpt, tokenizer, "mean-hidden")) };
+  return {
+    "last-token-hidden": memoizeEmbed(gptEmbed(gpt, tokenizer, "last-token-hidden")),
+    "mean-hidden": memoizeEmbed(gptEmbed(gpt, tokenizer, "mean-hidden")),
+  };
 }
 
 /** A named embedding, with the short label its charts use. */
@@ -76,7 +85,11 @@ export function embeddingsToCompare(m: Models, pretrained: PretrainedPoolings): 
     { name: "GPT last-token hidden", short: "GPT last hidden", embed: pretrained["last-token-hidden"] },
     { name: "GPT mean hidden", short: "GPT mean hidden", embed: pretrained["mean-hidden"] },
     { name: `${m.encoder.id} (trained encoder)`, short: m.encoder.id, embed: (x) => m.encoder.embed(x) },
-    { name: `${m.baseline.id} (averaged word vectors)`, short: m.baseline.id.replace(/-.*$/, ""), embed: (x) => m.baseline.embed(x) },
+    {
+      name: `${m.baseline.id} (averaged word vectors)`,
+      short: m.baseline.id.replace(/-.*$/, ""),
+      embed: (x) => m.baseline.embed(x),
+    },
   ];
 }
 
@@ -88,16 +101,37 @@ export function modelsTable(m: Models, gptName: string): Record<string, string>[
   const c = m.gpt.config;
   const p = m.pretraining;
   return [
-    { role: "GPT (measured, then fine-tuned)", model: gptName, detail: `${(m.gpt.numParams / 1e6).toFixed(2)}M params, ${c.n_layer} layers × ${c.n_embd}, vocab ${c.vocab_size}` + (p.valLoss ? `, Brown val loss ${p.valLoss.toFixed(2)} nats/token (unigram ${p.unigramValLoss?.toFixed(2)})` : "") },
-    { role: "trained sentence encoder", model: m.encoder.id, detail: `${m.encoder.dim}-d, ${m.encoder.provenance.source}` },
-    { role: "bag-of-words baseline", model: m.baseline.id, detail: `${m.baseline.dim}-d, ${m.baseline.provenance.source}` },
+    {
+      role: "GPT (measured, then fine-tuned)",
+      model: gptName,
+      detail:
+        `${(m.gpt.numParams / 1e6).toFixed(2)}M params, ${c.n_layer} layers × ${c.n_embd}, vocab ${c.vocab_size}` +
+        (p.valLoss
+          ? `, Brown val loss ${p.valLoss.toFixed(2)} nats/token (unigram ${p.unigramValLoss?.toFixed(2)})`
+          : ""),
+    },
+    {
+      role: "trained sentence encoder",
+      model: m.encoder.id,
+      detail: `${m.encoder.dim}-d, ${m.encoder.provenance.source}`,
+    },
+    {
+      role: "bag-of-words baseline",
+      model: m.baseline.id,
+      detail: `${m.baseline.dim}-d, ${m.baseline.provenance.source}`,
+    },
   ];
 }
 
 /** What the results file records about the models. */
 export function modelsRecord(m: Models, gptName: string): Record<string, unknown> {
   return {
-    gpt: { id: gptName, params: m.gpt.numParams, config: m.gpt.config, pretraining: { steps: m.pretraining.steps, valLoss: m.pretraining.valLoss } },
+    gpt: {
+      id: gptName,
+      params: m.gpt.numParams,
+      config: m.gpt.config,
+      pretraining: { steps: m.pretraining.steps, valLoss: m.pretraining.valLoss },
+    },
     encoder: m.encoder.provenance,
     baseline: m.baseline.provenance,
   };

@@ -59,9 +59,15 @@ export interface ContrastiveResult {
  * Fine-tune `model` in place on `pairs`; resolves to the loss history. Yields to the event loop after every
  * step, so a notebook kernel stays responsive (live progress, heartbeats, interrupts).
  */
-export async function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, pairs: readonly TextPair[], opts: ContrastiveOptions): Promise<ContrastiveResult> {
+export async function contrastiveFinetune(
+  model: GPT,
+  tokenizer: GptTokenizer,
+  pairs: readonly TextPair[],
+  opts: ContrastiveOptions,
+): Promise<ContrastiveResult> {
   const steps = opts.steps;
-  if (!(Number.isInteger(steps) && steps >= 0)) throw new EmbedlabError(`steps must be a non-negative integer, got ${steps}`);
+  if (!(Number.isInteger(steps) && steps >= 0))
+    throw new EmbedlabError(`steps must be a non-negative integer, got ${steps}`);
   const batch = opts.batch ?? 32;
   const temperature = opts.temperature ?? 0.05;
   const lr = opts.lr ?? 1e-3;
@@ -76,14 +82,21 @@ export async function contrastiveFinetune(model: GPT, tokenizer: GptTokenizer, p
   if (steps === 0) return { history, seconds: 0, pairs: pairs.length, sources };
   const batches = pairBatches(pairs, batch, steps, seed);
   const vars = model.variables();
-  const opt = makeOptimizer(vars, { type: "adamw", beta1: 0.9, beta2: 0.95, weightDecay: opts.weightDecay ?? 0.01, clipNorm: opts.clipNorm ?? 1.0 }, (v) => v.rank >= 2);
+  const opt = makeOptimizer(
+    vars,
+    { type: "adamw", beta1: 0.9, beta2: 0.95, weightDecay: opts.weightDecay ?? 0.01, clipNorm: opts.clipNorm ?? 1.0 },
+    (v) => v.rank >= 2,
+  );
   const bar = progress(steps, opts.label ?? "contrastive fine-tune");
   try {
     await fitSteps({
       variables: vars,
       optimizer: opt,
       steps,
-      nextBatch: (step) => [...batches[step].map((i) => pairs[i].a), ...batches[step].map((i) => pairs[i].b)].map((t) => firstWords(t, maxWords)),
+      nextBatch: (step) =>
+        [...batches[step].map((i) => pairs[i].a), ...batches[step].map((i) => pairs[i].b)].map((t) =>
+          firstWords(t, maxWords),
+        ),
       loss: (texts) => {
         const pooled = embedTensor(model, tokenizer, texts, { pooling, training: !!opts.dropout });
         const [a, b] = tf.split(pooled, 2, 0) as [tf.Tensor2D, tf.Tensor2D];

@@ -10,7 +10,10 @@ import { heatmap } from "../../viz";
 import { hfLastTokenLogits } from "./hf-last-token";
 
 export const QUESTIONS = ["Where is the headquarter of OpenAI?", "What is GPU?"];
-export const ANSWERS = ["OpenAI is based at San Francisco.", "A graphics processing unit (GPU) is an electronic circuit that can perform mathematical calculations quickly"];
+export const ANSWERS = [
+  "OpenAI is based at San Francisco.",
+  "A graphics processing unit (GPU) is an electronic circuit that can perform mathematical calculations quickly",
+];
 /** The four texts, questions first: what each fold's fine-tuned model also embeds. */
 export const FOUR = [...QUESTIONS, ...ANSWERS];
 export const Q_LABELS = ["Q: OpenAI HQ?", "Q: What is GPU?"];
@@ -51,7 +54,14 @@ export interface FourPairDemo {
  * The demo for the full profile's chat LM (hub, last-token logits of the chat-templated text), the GPT's
  * last-token logits and the trained encoder.
  */
-export async function fourPairDemo(o: { full: boolean; chatLmId: string; profile: string; gptName: string; gptLogits: EmbedFn; encoder: TextEncoder }): Promise<FourPairDemo> {
+export async function fourPairDemo(o: {
+  full: boolean;
+  chatLmId: string;
+  profile: string;
+  gptName: string;
+  gptLogits: EmbedFn;
+  encoder: TextEncoder;
+}): Promise<FourPairDemo> {
   const matrices: Record<string, FourPairMatrix> = {};
   if (o.full) {
     const chat = await hfLastTokenLogits(o.chatLmId, { profile: o.profile });
@@ -83,9 +93,19 @@ export function finetunedHeatmap(m: FourPairMatrix): VegaLiteSpec {
 
 /** One heatmap per matrix, with the figure name it is saved under (`03_four_pair_<i>`). */
 export function fourPairFigures(demo: FourPairDemo): { spec: VegaLiteSpec; save: string }[] {
-  return Object.entries(demo.matrices).map(([name, m], i) => ({ spec: fourPairHeatmap(m, name), save: `03_four_pair_${i}` }));
+  return Object.entries(demo.matrices).map(([name, m], i) => ({
+    spec: fourPairHeatmap(m, name),
+    save: `03_four_pair_${i}`,
+  }));
 }
 
 export function fourPairTable(demo: FourPairDemo): Record<string, string | number>[] {
-  return Object.entries(demo.matrices).map(([name, m]) => ({ embedding: name, "OpenAI↔SF": m[0][0], "GPU↔circuit": m[1][1], "OpenAI↔circuit": m[0][1], "GPU↔SF": m[1][0], "relevant − irrelevant": demoGap(m) }));
+  return Object.entries(demo.matrices).map(([name, m]) => ({
+    embedding: name,
+    "OpenAI↔SF": m[0][0],
+    "GPU↔circuit": m[1][1],
+    "OpenAI↔circuit": m[0][1],
+    "GPU↔SF": m[1][0],
+    "relevant − irrelevant": demoGap(m),
+  }));
 }

@@ -26,10 +26,16 @@ interface TensorLike {
 }
 
 /** Load `modelId` (e.g. "onnx-community/Qwen2.5-0.5B-Instruct") as a last-token-logits embedder. */
-export async function hfLastTokenLogits(modelId: string, opts: LastTokenLogitsOptions = {}): Promise<LastTokenLogitsEmbedder> {
+export async function hfLastTokenLogits(
+  modelId: string,
+  opts: LastTokenLogitsOptions = {},
+): Promise<LastTokenLogitsEmbedder> {
   const t = transformersFor(opts);
   const [tokenizer, model] = await hfLoad(modelId, opts, () =>
-    Promise.all([t.AutoTokenizer.from_pretrained(modelId), t.AutoModelForCausalLM.from_pretrained(modelId, { dtype: opts.dtype ?? "q8" })]),
+    Promise.all([
+      t.AutoTokenizer.from_pretrained(modelId),
+      t.AutoModelForCausalLM.from_pretrained(modelId, { dtype: opts.dtype ?? "q8" }),
+    ]),
   );
   const useChat = opts.chatTemplate ?? true;
   return {
@@ -39,12 +45,16 @@ export async function hfLastTokenLogits(modelId: string, opts: LastTokenLogitsOp
       const out: Float32Array[] = [];
       for (const text of texts) {
         const prompt = useChat
-          ? (tokenizer.apply_chat_template([{ role: "user", content: text }], { add_generation_prompt: true, tokenize: false }) as string)
+          ? (tokenizer.apply_chat_template([{ role: "user", content: text }], {
+              add_generation_prompt: true,
+              tokenize: false,
+            }) as string)
           : text;
         const inputs = tokenizer(prompt, { add_special_tokens: !useChat });
         const res = (await model(inputs)) as { logits?: TensorLike };
         const logits = res.logits;
-        if (!logits || logits.dims.length !== 3) throw new EmbedlabError(`${modelId} returned no [1, T, vocab] logits`, "use a causal language model");
+        if (!logits || logits.dims.length !== 3)
+          throw new EmbedlabError(`${modelId} returned no [1, T, vocab] logits`, "use a causal language model");
         const [, T, V] = logits.dims;
         out.push(Float32Array.from({ length: V }, (_, j) => Number(logits.data[(T - 1) * V + j])));
         bar.tick(1);

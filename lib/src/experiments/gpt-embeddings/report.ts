@@ -21,7 +21,14 @@ export const TARGET_GAIN = 0.05;
 export const GAIN_CI_LO_ABOVE = 0;
 
 /** Keys of `metrics().per_embedding`, in the order of the reports (§2's five, then the fine-tuned GPT). */
-export const EMBEDDING_KEYS = ["gpt_logits", "gpt_last_hidden", "gpt_mean_hidden", "encoder", "glove", "gpt_finetuned"] as const;
+export const EMBEDDING_KEYS = [
+  "gpt_logits",
+  "gpt_last_hidden",
+  "gpt_mean_hidden",
+  "encoder",
+  "glove",
+  "gpt_finetuned",
+] as const;
 const LOGITS = 0;
 const MEAN_HIDDEN = 2;
 const ENCODER = 3;
@@ -46,8 +53,14 @@ export interface ReportInput {
 /** The per-embedding summary in `metrics().per_embedding`. */
 export function flatReport(r: QaEmbeddingReport): Record<string, number> {
   return {
-    auc: r.sameArticle.auc, auc_lo: r.sameArticle.aucCI?.lo ?? NaN, auc_hi: r.sameArticle.aucCI?.hi ?? NaN, mean_relevant: r.sameArticle.meanRelevant,
-    mean_irrelevant: r.sameArticle.meanIrrelevant, cross_question_auc: r.crossQuestion.auc, anisotropy: r.anisotropy.raw, anisotropy_centered: r.anisotropy.centered,
+    auc: r.sameArticle.auc,
+    auc_lo: r.sameArticle.aucCI?.lo ?? NaN,
+    auc_hi: r.sameArticle.aucCI?.hi ?? NaN,
+    mean_relevant: r.sameArticle.meanRelevant,
+    mean_irrelevant: r.sameArticle.meanIrrelevant,
+    cross_question_auc: r.crossQuestion.auc,
+    anisotropy: r.anisotropy.raw,
+    anisotropy_centered: r.anisotropy.centered,
     auc_centered: r.sameArticleCentered.auc,
   };
 }
@@ -91,9 +104,14 @@ const f3 = (x: number): string => x.toFixed(3);
 
 /** The conclusion, one markdown bullet per finding, written from this run's numbers. */
 export function conclusion(o: ReportInput): string {
-  const logits = o.reports[LOGITS], meanHidden = o.reports[MEAN_HIDDEN], enc = o.reports[ENCODER], glove = o.reports[GLOVE];
+  const logits = o.reports[LOGITS],
+    meanHidden = o.reports[MEAN_HIDDEN],
+    enc = o.reports[ENCODER],
+    glove = o.reports[GLOVE];
   const { before, after, gainCI, foldGains } = o.comparison;
-  const dLogits = diagOff(o.demo.logits), dEnc = diagOff(o.demo.encoder), dFt = diagOff(finetunedDemo(o));
+  const dLogits = diagOff(o.demo.logits),
+    dEnc = diagOff(o.demo.encoder),
+    dFt = diagOff(finetunedDemo(o));
   const gain = after.sameArticle.auc - before.sameArticle.auc;
   const pairsPerFold = o.runs.map((f) => f.pairs).join(" / ");
   return [
@@ -101,7 +119,9 @@ export function conclusion(o: ReportInput): string {
       `${o.encoderId} gives ${f3(dEnc.relevant)} vs ${f3(dEnc.irrelevant)} (gap ${f3(dEnc.relevant - dEnc.irrelevant)}). The post reported gaps of ${f3(POST_LOGITS_GAP)} (Mistral logits) and ${f3(POST_E5_GAP)} (e5-mistral).`,
     `- **At scale.** On ${o.evalPairs} held-out WikiQA pairs the logits' same-article AUC is ${aucWithCI(logits.sameArticle)} and cross-question AUC ${aucWithCI(logits.crossQuestion)}; ` +
       `${o.encoderId} reaches ${aucWithCI(enc.sameArticle)} and ${aucWithCI(enc.crossQuestion)}, averaged GloVe ${f3(glove.sameArticle.auc)} / ${f3(glove.crossQuestion.auc)}. ` +
-      (enc.sameArticle.auc > logits.sameArticle.auc ? "The trained encoder separates relevant from irrelevant pairs better than the logits, as the post claims." : "Here the trained encoder does **not** beat the logits on the same-article pairs."),
+      (enc.sameArticle.auc > logits.sameArticle.auc
+        ? "The trained encoder separates relevant from irrelevant pairs better than the logits, as the post claims."
+        : "Here the trained encoder does **not** beat the logits on the same-article pairs."),
     `- **Why.** Unrelated sentences have mean cosine ${f3(logits.anisotropy.raw)} under the logits (${f3(meanHidden.anisotropy.raw)} for mean hidden states, ${f3(enc.anisotropy.raw)} for ${o.encoderId}): ` +
       `the logit vectors mostly share one direction (‖mean unit vector‖ = ${f3(logits.anisotropy.meanDirectionNorm)}). Removing it drops that to ${f3(logits.anisotropy.centered)} and moves the same-article AUC from ${f3(logits.sameArticle.auc)} to ${f3(logits.sameArticleCentered.auc)}` +
       (logits.sameArticleCentered.auc < CENTERED_NEAR_CHANCE_AUC
@@ -112,22 +132,41 @@ export function conclusion(o: ReportInput): string {
       `(${signed(gain, 3)}), cross-question from ${f3(before.crossQuestion.auc)} to ${f3(after.crossQuestion.auc)}, and anisotropy from ${f3(before.anisotropy.raw)} to ${f3(after.anisotropy.raw)}; ` +
       `in the four-pair demo its gap becomes ${f3(dFt.relevant - dFt.irrelevant)}.` +
       ` The paired 95 % interval of the gain is ${f3(gainCI.lo)} … ${f3(gainCI.hi)}` +
-      (gainCI.lo > GAIN_CI_LO_ABOVE ? ", so it is not a resampling accident." : ", so on this few held-out pairs it is not distinguishable from zero.") +
+      (gainCI.lo > GAIN_CI_LO_ABOVE
+        ? ", so it is not a resampling accident."
+        : ", so on this few held-out pairs it is not distinguishable from zero.") +
       ` Per fold: ${foldGains.map((g) => `${f3(g.before)} → ${f3(g.after)}`).join(", ")}.` +
       (gain < TARGET_GAIN
         ? ` That is short of the ${signed(TARGET_GAIN, 2)} this notebook set out to show: the step counts were fixed on inner splits of each fold's fine-tune questions, and ${pairsPerFold} pairs (mostly crops of the same sentences) is a small budget.`
         : ` That meets the ${signed(TARGET_GAIN, 2)} this notebook set out to show.`) +
-      (after.sameArticle.auc < enc.sameArticle.auc ? ` It still trails ${o.encoderId} (${f3(enc.sameArticle.auc)}), which was trained on far more pairs than the ${pairsPerFold} per fold used here.` : ""),
+      (after.sameArticle.auc < enc.sameArticle.auc
+        ? ` It still trails ${o.encoderId} (${f3(enc.sameArticle.auc)}), which was trained on far more pairs than the ${pairsPerFold} per fold used here.`
+        : ""),
   ].join("\n");
 }
 
 /** The results file's `extra`: the logits' top tokens, the demo matrices, the loss histories and the histograms' cosines. */
-export function extraRecord(o: { topTokens: readonly string[]; demo: Record<string, FourPairMatrix>; runs: readonly CrossFitFold[]; reports: readonly QaEmbeddingReport[] }): Record<string, unknown> {
+export function extraRecord(o: {
+  topTokens: readonly string[];
+  demo: Record<string, FourPairMatrix>;
+  runs: readonly CrossFitFold[];
+  reports: readonly QaEmbeddingReport[];
+}): Record<string, unknown> {
   return {
     meanLogitTopTokens: o.topTokens,
     demo: o.demo,
-    finetune: o.runs.map((f) => ({ fold: f.fold, steps: f.steps, seconds: f.seconds, history: f.history, sources: f.sources })),
-    histograms: Object.fromEntries(o.reports.map((r, i) => [EMBEDDING_KEYS[i], { relevant: r.sameArticle.relevant, irrelevant: r.sameArticle.irrelevant }])),
+    finetune: o.runs.map((f) => ({
+      fold: f.fold,
+      steps: f.steps,
+      seconds: f.seconds,
+      history: f.history,
+      sources: f.sources,
+    })),
+    histograms: Object.fromEntries(
+      o.reports.map((r, i) => [
+        EMBEDDING_KEYS[i],
+        { relevant: r.sameArticle.relevant, irrelevant: r.sameArticle.irrelevant },
+      ]),
+    ),
   };
 }
-

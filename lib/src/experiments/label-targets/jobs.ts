@@ -35,7 +35,8 @@ export async function trainAndRead(a: TrainReadArgs): Promise<TrainReadResult> {
   const { model, history, seconds } = await trainTargetModel(a.train);
   try {
     const read: ModelReading[] = [];
-    for (const r of a.read) read.push(await readModel(model, r.ds, { scores: r.scores, features: r.features, labelVectors: r.labelVectors }));
+    for (const r of a.read)
+      read.push(await readModel(model, r.ds, { scores: r.scores, features: r.features, labelVectors: r.labelVectors }));
     return { history, seconds, classes: model.classes, read };
   } finally {
     model.dispose();

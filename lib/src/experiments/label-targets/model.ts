@@ -1,9 +1,24 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, progress, yieldToEventLoop } from "../../core";
 import type { ImageDataset } from "../../data";
-import { cosineRegression, embeddingCrossEntropy, mseRegression, oneHotCrossEntropy, projectionHead, type ProjectionHead } from "../../losses";
+import {
+  cosineRegression,
+  embeddingCrossEntropy,
+  mseRegression,
+  oneHotCrossEntropy,
+  projectionHead,
+  type ProjectionHead,
+} from "../../losses";
 import { resnet18, smallCnn } from "../../models";
-import { fit, imageSource, originalOneCycleRecipe, warmupLinear, type EpochRecord, type OptimizerConfig, type Schedule } from "../../train";
+import {
+  fit,
+  imageSource,
+  originalOneCycleRecipe,
+  warmupLinear,
+  type EpochRecord,
+  type OptimizerConfig,
+  type Schedule,
+} from "../../train";
 
 /** What the CNN is trained to output. */
 export type TargetKind = "onehot" | "cosine" | "mse" | "emb_ce";
@@ -26,19 +41,29 @@ export function parseRunSpec(spec: string): TargetRunSpec {
   if (lrText !== undefined || extraAt !== undefined) {
     peakLr = Number(lrText);
     if (extraAt !== undefined || !lrText || !(Number.isFinite(peakLr) && peakLr > 0)) {
-      throw new EmbedlabError(`bad learning rate in target run "${spec}"`, "write a positive number after @, e.g. onehot@0.004");
+      throw new EmbedlabError(
+        `bad learning rate in target run "${spec}"`,
+        "write a positive number after @, e.g. onehot@0.004",
+      );
     }
   }
   const [kind, source, extra] = body.split(":");
   if (!TARGET_KINDS.includes(kind as TargetKind) || extra !== undefined) {
-    throw new EmbedlabError(`bad target run "${spec}"`, `write one of ${TARGET_KINDS.join(", ")}, embedding kinds as kind:source (e.g. emb_ce:gpt3-davinci), optionally @lr`);
+    throw new EmbedlabError(
+      `bad target run "${spec}"`,
+      `write one of ${TARGET_KINDS.join(", ")}, embedding kinds as kind:source (e.g. emb_ce:gpt3-davinci), optionally @lr`,
+    );
   }
   const lr = peakLr === undefined ? {} : { peakLr };
   if (kind === "onehot") {
     if (source) throw new EmbedlabError(`"${spec}": one-hot targets take no label source`, 'write just "onehot"');
     return { kind: "onehot", name: "onehot", ...lr };
   }
-  if (!source) throw new EmbedlabError(`"${spec}": ${kind} needs a label source`, `write ${kind}:gpt3-davinci or ${kind}:use-lite`);
+  if (!source)
+    throw new EmbedlabError(
+      `"${spec}": ${kind} needs a label source`,
+      `write ${kind}:gpt3-davinci or ${kind}:use-lite`,
+    );
   return { kind: kind as TargetKind, source, name: `${kind}:${source}`, ...lr };
 }
 
@@ -94,7 +119,9 @@ export interface TargetModel {
 }
 
 function buildNet(arch: "small" | "resnet18", outputs: number, seed: number): tf.LayersModel {
-  return arch === "small" ? smallCnn({ inputShape: [32, 32, 3], outputs, seed }) : resnet18({ inputShape: [32, 32, 3], outputs, seed });
+  return arch === "small"
+    ? smallCnn({ inputShape: [32, 32, 3], outputs, seed })
+    : resnet18({ inputShape: [32, 32, 3], outputs, seed });
 }
 
 function featureModel(net: tf.LayersModel): tf.LayersModel {
@@ -107,8 +134,13 @@ function optimizerFor(o: TrainTargetOptions): { optimizer: OptimizerConfig; lr: 
     const r = originalOneCycleRecipe();
     return { optimizer: r.optimizer, lr: r.lr, batchSize: o.batchSize };
   }
-  if (o.schedule !== "adam-warmup") throw new EmbedlabError(`unknown schedule "${String(o.schedule)}"`, 'use "adam-warmup" or "sgd-onecycle"');
-  return { optimizer: { type: "adam" }, lr: warmupLinear({ peakLr: o.peakLr ?? 2e-3, warmup: o.warmup ?? 0.15, finalFrac: 0 }), batchSize: o.batchSize };
+  if (o.schedule !== "adam-warmup")
+    throw new EmbedlabError(`unknown schedule "${String(o.schedule)}"`, 'use "adam-warmup" or "sgd-onecycle"');
+  return {
+    optimizer: { type: "adam" },
+    lr: warmupLinear({ peakLr: o.peakLr ?? 2e-3, warmup: o.warmup ?? 0.15, finalFrac: 0 }),
+    batchSize: o.batchSize,
+  };
 }
 
 /**
@@ -117,7 +149,9 @@ function optimizerFor(o: TrainTargetOptions): { optimizer: OptimizerConfig; lr: 
  * `projection` method: CNN output → learned linear map → softmax over cosines to the training classes'
  * targets / temperature). Labels are remapped to positions in `classes`; other images must be filtered out first.
  */
-export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: TargetModel; history: EpochRecord[]; seconds: number }> {
+export async function trainTargetModel(
+  o: TrainTargetOptions,
+): Promise<{ model: TargetModel; history: EpochRecord[]; seconds: number }> {
   const t0 = Date.now();
   const classes = [...o.classes];
   const pos = new Map(classes.map((c, i) => [c, i]));
@@ -125,11 +159,16 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
   const y = new Int32Array(ds.n);
   for (let i = 0; i < ds.n; i++) {
     const p = pos.get(ds.labels[i]);
-    if (p === undefined) throw new EmbedlabError(`image ${i} has class ${ds.labels[i]}, which is not among the training classes`, "filter the dataset to the training classes first (data.filterByClasses)");
+    if (p === undefined)
+      throw new EmbedlabError(
+        `image ${i} has class ${ds.labels[i]}, which is not among the training classes`,
+        "filter the dataset to the training classes first (data.filterByClasses)",
+      );
     y[i] = p;
   }
   if (o.kind !== "onehot") {
-    if (!o.targets) throw new EmbedlabError(`${o.kind} training needs targets`, "pass targets: targetMatrix(labelVectors, ...)");
+    if (!o.targets)
+      throw new EmbedlabError(`${o.kind} training needs targets`, "pass targets: targetMatrix(labelVectors, ...)");
     for (const c of classes) if (!o.targets[c]) throw new EmbedlabError(`no target for class ${c}`);
   }
   const dim = o.kind === "onehot" ? classes.length : o.targets![classes[0]].length;
@@ -159,9 +198,16 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
     }
   };
   const opt = optimizerFor(o);
-  const trainable = { trainableVariables: [...net.trainableWeights.map((w) => w.read() as tf.Variable), ...(head ? head.trainableVariables : [])] };
+  const trainable = {
+    trainableVariables: [
+      ...net.trainableWeights.map((w) => w.read() as tf.Variable),
+      ...(head ? head.trainableVariables : []),
+    ],
+  };
   const source = imageSource({ data: ds.images, shape: [ds.n, ds.height, ds.width, ds.channels] }, y, {
-    mean: CIFAR_MEAN, std: CIFAR_STD, augment: o.augment === false ? false : { pad: 4, flip: true },
+    mean: CIFAR_MEAN,
+    std: CIFAR_STD,
+    augment: o.augment === false ? false : { pad: 4, flip: true },
   });
   // One progress update per epoch: a minutes-long run needs no per-step bar (fit yields to the event loop
   // every step, so a notebook kernel sends it live).
@@ -169,14 +215,23 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
   let result;
   try {
     result = await fit(trainable, source, {
-      loss, epochs: o.epochs, batchSize: opt.batchSize, optimizer: opt.optimizer, lr: opt.lr,
-      seed: o.seed ?? 0, label: o.label ?? o.kind, maxStepsPerEpoch: o.maxStepsPerEpoch, progress: false,
+      loss,
+      epochs: o.epochs,
+      batchSize: opt.batchSize,
+      optimizer: opt.optimizer,
+      lr: opt.lr,
+      seed: o.seed ?? 0,
+      label: o.label ?? o.kind,
+      maxStepsPerEpoch: o.maxStepsPerEpoch,
+      progress: false,
       onEpochEnd: (r) => bar.tick(1, `loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s/epoch)`),
     });
   } finally {
     targetRows?.dispose();
   }
-  bar.done(`loss ${result.history[result.history.length - 1].loss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  bar.done(
+    `loss ${result.history[result.history.length - 1].loss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
+  );
   await yieldToEventLoop(); // let pending display messages go out before the next phase
   const feat = head ? undefined : featureModel(net);
   const model: TargetModel = {
@@ -185,8 +240,10 @@ export async function trainTargetModel(o: TrainTargetOptions): Promise<{ model: 
     head,
     classes,
     forward: (x) => forward(x, false),
-    features: (x) => (head ? (net.apply(x, { training: false }) as tf.Tensor2D) : (feat!.apply(x, { training: false }) as tf.Tensor2D)),
-    outputOf: (f) => (head ? head.apply(f) : (net.layers[net.layers.length - 1].apply(f, { training: false }) as tf.Tensor2D)),
+    features: (x) =>
+      head ? (net.apply(x, { training: false }) as tf.Tensor2D) : (feat!.apply(x, { training: false }) as tf.Tensor2D),
+    outputOf: (f) =>
+      head ? head.apply(f) : (net.layers[net.layers.length - 1].apply(f, { training: false }) as tf.Tensor2D),
     dispose() {
       net.dispose();
       head?.dispose();

@@ -6,14 +6,25 @@ import { toTensorImages } from "../../train";
 import { CIFAR_MEAN, CIFAR_STD, type TargetModel } from "./model";
 
 /** Run `fn` over `ds` in batches of normalised images and collect one row per image. */
-async function mapBatches(ds: ImageDataset, batch: number, label: string, fn: (x: tf.Tensor4D) => tf.Tensor2D): Promise<Float32Array[]> {
+async function mapBatches(
+  ds: ImageDataset,
+  batch: number,
+  label: string,
+  fn: (x: tf.Tensor4D) => tf.Tensor2D,
+): Promise<Float32Array[]> {
   return (await mapBatchesMulti(ds, batch, label, (x) => [fn(x)]))[0];
 }
 
 /** Like mapBatches for a function with several outputs per batch: one list of rows per output. */
-async function mapBatchesMulti(ds: ImageDataset, batch: number, label: string, fn: (x: tf.Tensor4D) => tf.Tensor2D[]): Promise<Float32Array[][]> {
+async function mapBatchesMulti(
+  ds: ImageDataset,
+  batch: number,
+  label: string,
+  fn: (x: tf.Tensor4D) => tf.Tensor2D[],
+): Promise<Float32Array[][]> {
   await yieldToEventLoop();
-  if (!(Number.isInteger(batch) && batch > 0)) throw new EmbedlabError(`batch must be a positive integer, got ${batch}`);
+  if (!(Number.isInteger(batch) && batch > 0))
+    throw new EmbedlabError(`batch must be a positive integer, got ${batch}`);
   const arr = { data: ds.images, shape: [ds.n, ds.height, ds.width, ds.channels] as [number, number, number, number] };
   const rows: Float32Array[][] = [];
   const bar = progress(Math.ceil(ds.n / batch), label);
@@ -39,7 +50,12 @@ async function mapBatchesMulti(ds: ImageDataset, batch: number, label: string, f
  * Embedding models: cosine of the output to every row of `labelVectors` (default: none → error), so the
  * scores can cover classes the model never saw (zero-shot).
  */
-export async function classScores(model: TargetModel, ds: ImageDataset, labelVectors?: readonly Float32Array[], batch = 250): Promise<Float32Array[]> {
+export async function classScores(
+  model: TargetModel,
+  ds: ImageDataset,
+  labelVectors?: readonly Float32Array[],
+  batch = 250,
+): Promise<Float32Array[]> {
   return withScorer(model, labelVectors, (score) => mapBatches(ds, batch, "predict", (x) => score(model.forward(x))));
 }
 
@@ -47,9 +63,14 @@ export async function classScores(model: TargetModel, ds: ImageDataset, labelVec
  * Run `fn` with the function that turns model outputs into class scores: the logits themselves (one-hot), or
  * their cosines to every row of `labelVectors` (embedding models; the normalised rows are freed afterwards).
  */
-async function withScorer<T>(model: TargetModel, labelVectors: readonly Float32Array[] | undefined, fn: (score: (out: tf.Tensor2D) => tf.Tensor2D) => Promise<T>): Promise<T> {
+async function withScorer<T>(
+  model: TargetModel,
+  labelVectors: readonly Float32Array[] | undefined,
+  fn: (score: (out: tf.Tensor2D) => tf.Tensor2D) => Promise<T>,
+): Promise<T> {
   if (model.kind === "onehot") return fn((out) => out);
-  if (!labelVectors || labelVectors.length === 0) throw new EmbedlabError(`${model.kind} model: class scores need labelVectors (one per class)`);
+  if (!labelVectors || labelVectors.length === 0)
+    throw new EmbedlabError(`${model.kind} model: class scores need labelVectors (one per class)`);
   const Ln = tf.tidy(() => l2NormalizeRows(tf.tensor2d(labelVectors.map((v) => Array.from(v)))));
   try {
     return await fn((out) => tf.matMul(l2NormalizeRows(out), Ln, false, true) as tf.Tensor2D);
@@ -71,7 +92,12 @@ export interface ModelReading {
 }
 
 /** Class scores and/or features of every image in one pass over `ds` (the features feed the model's last linear map). */
-export async function readModel(model: TargetModel, ds: ImageDataset, what: { scores?: boolean; features?: boolean; labelVectors?: readonly Float32Array[] }, batch = 250): Promise<ModelReading> {
+export async function readModel(
+  model: TargetModel,
+  ds: ImageDataset,
+  what: { scores?: boolean; features?: boolean; labelVectors?: readonly Float32Array[] },
+  batch = 250,
+): Promise<ModelReading> {
   if (!what.scores) return what.features ? { features: await imageFeatures(model, ds, batch) } : {};
   if (!what.features) return { scores: await classScores(model, ds, what.labelVectors, batch) };
   return withScorer(model, what.labelVectors, async (score) => {

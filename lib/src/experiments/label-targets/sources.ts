@@ -1,5 +1,11 @@
 import { EmbedlabError } from "../../core";
-import { CIFAR100_CLASSES, CIFAR10_CLASSES, loadCifar100Descriptions, loadLabelEmbeddings, prettyClassName } from "../../data";
+import {
+  CIFAR100_CLASSES,
+  CIFAR10_CLASSES,
+  loadCifar100Descriptions,
+  loadLabelEmbeddings,
+  prettyClassName,
+} from "../../data";
 import { cachedEncoder, loadTextEncoder } from "../../models";
 import { parseList } from "./config";
 
@@ -33,7 +39,11 @@ export const CONTROL_SOURCE = "onehot-vectors";
  * "onehot-vectors" is the control source: class i's vector is the i-th unit vector (no language model,
  * all classes equally far apart), so an embedding loss can be run on targets without semantic structure.
  */
-export function parseSourceId(id: string): { family: "gpt3" | "use-lite" | "glove-100d" | "onehot-vectors"; size?: string; texts: "names" | "descriptions" } {
+export function parseSourceId(id: string): {
+  family: "gpt3" | "use-lite" | "glove-100d" | "onehot-vectors";
+  size?: string;
+  texts: "names" | "descriptions";
+} {
   const desc = id.endsWith("-desc");
   const base = desc ? id.slice(0, -5) : id;
   const texts = desc ? "descriptions" : "names";
@@ -43,17 +53,28 @@ export function parseSourceId(id: string): { family: "gpt3" | "use-lite" | "glov
   }
   if (base.startsWith("gpt3-")) {
     const size = base.slice(5);
-    if (!GPT3.includes(size)) throw new EmbedlabError(`unknown GPT-3 size in label source "${id}"`, `use gpt3-${GPT3.join(" / gpt3-")} (add -desc for descriptions)`);
+    if (!GPT3.includes(size))
+      throw new EmbedlabError(
+        `unknown GPT-3 size in label source "${id}"`,
+        `use gpt3-${GPT3.join(" / gpt3-")} (add -desc for descriptions)`,
+      );
     return { family: "gpt3", size, texts };
   }
   if (base === "use-lite" || base === "glove-100d") return { family: base, texts };
-  throw new EmbedlabError(`unknown label source "${id}"`, 'use "gpt3-<ada|babbage|curie|davinci>", "use-lite" or "glove-100d", each optionally with "-desc", or the control "onehot-vectors"');
+  throw new EmbedlabError(
+    `unknown label source "${id}"`,
+    'use "gpt3-<ada|babbage|curie|davinci>", "use-lite" or "glove-100d", each optionally with "-desc", or the control "onehot-vectors"',
+  );
 }
 
 /** The texts a local encoder embeds: class names with spaces ("aquarium fish"), or the CIFAR-100 descriptions. */
 export function labelTexts(dataset: CifarName, texts: "names" | "descriptions", root?: string): string[] {
   if (texts === "descriptions") {
-    if (dataset !== "cifar100") throw new EmbedlabError(`descriptions exist only for CIFAR-100, not ${dataset}`, "use a names source (drop -desc)");
+    if (dataset !== "cifar100")
+      throw new EmbedlabError(
+        `descriptions exist only for CIFAR-100, not ${dataset}`,
+        "use a names source (drop -desc)",
+      );
     return loadCifar100Descriptions(root).descriptions;
   }
   return (dataset === "cifar10" ? CIFAR10_CLASSES : CIFAR100_CLASSES).map(prettyClassName);
@@ -63,26 +84,52 @@ export function labelTexts(dataset: CifarName, texts: "names" | "descriptions", 
  * Label vectors for `dataset` from one source: the original's cached GPT-3 vectors (`llm_labels/`, paired
  * to classes BY NAME), or a local encoder (USE-lite, GloVe) run through the on-disk embedding cache.
  */
-export async function loadLabelSource(id: string, dataset: CifarName, opts: LabelSourceOptions = {}): Promise<LabelSource> {
+export async function loadLabelSource(
+  id: string,
+  dataset: CifarName,
+  opts: LabelSourceOptions = {},
+): Promise<LabelSource> {
   const p = parseSourceId(id);
   if (p.family === CONTROL_SOURCE) {
     const k = (dataset === "cifar10" ? CIFAR10_CLASSES : CIFAR100_CLASSES).length;
     const vectors = Array.from({ length: k }, (_, i) => Float32Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
-    return { id, texts: "names", vectors, dim: k, provenance: "control: class i's vector is the i-th unit vector (no language model)" };
+    return {
+      id,
+      texts: "names",
+      vectors,
+      dim: k,
+      provenance: "control: class i's vector is the i-th unit vector (no language model)",
+    };
   }
   if (p.family === "gpt3") {
     const file = `${dataset}_${p.texts === "descriptions" ? "desc_" : ""}${p.size}-001`;
     const le = loadLabelEmbeddings(file, { root: opts.root, pairing: "by-name" });
-    return { id, texts: p.texts, vectors: le.vectors, dim: le.dim, provenance: `text-similarity-${p.size}-001 (cached, ${le.source.note ?? file})` };
+    return {
+      id,
+      texts: p.texts,
+      vectors: le.vectors,
+      dim: le.dim,
+      provenance: `text-similarity-${p.size}-001 (cached, ${le.source.note ?? file})`,
+    };
   }
   const texts = labelTexts(dataset, p.texts, opts.root);
   const enc = cachedEncoder(await loadTextEncoder(p.family));
   const vectors = await enc.embed(texts);
-  return { id, texts: p.texts, vectors, dim: enc.dim, provenance: `${enc.id} (${enc.provenance.source}); cache ${enc.cacheStats.hits} hits / ${enc.cacheStats.misses} computed` };
+  return {
+    id,
+    texts: p.texts,
+    vectors,
+    dim: enc.dim,
+    provenance: `${enc.id} (${enc.provenance.source}); cache ${enc.cacheStats.hits} hits / ${enc.cacheStats.misses} computed`,
+  };
 }
 
 /** Load several sources; ids that do not exist for this dataset (e.g. GPT-3 davinci for CIFAR-100 here) are reported, not thrown. */
-export async function loadLabelSources(ids: readonly string[], dataset: CifarName, opts: LabelSourceOptions = {}): Promise<{ sources: LabelSource[]; missing: { id: string; reason: string }[] }> {
+export async function loadLabelSources(
+  ids: readonly string[],
+  dataset: CifarName,
+  opts: LabelSourceOptions = {},
+): Promise<{ sources: LabelSource[]; missing: { id: string; reason: string }[] }> {
   const sources: LabelSource[] = [];
   const missing: { id: string; reason: string }[] = [];
   for (const id of ids) {
@@ -97,7 +144,11 @@ export async function loadLabelSources(ids: readonly string[], dataset: CifarNam
 }
 
 /** The notebook's form of loadLabelSources: a comma-separated list of ids and its `dataRoot` parameter ("" = the default data root). */
-export function labelSources(ids: string, dataset: CifarName, dataRoot = ""): Promise<{ sources: LabelSource[]; missing: { id: string; reason: string }[] }> {
+export function labelSources(
+  ids: string,
+  dataset: CifarName,
+  dataRoot = "",
+): Promise<{ sources: LabelSource[]; missing: { id: string; reason: string }[] }> {
   return loadLabelSources(parseList(ids), dataset, { root: dataRoot || undefined });
 }
 
@@ -109,10 +160,14 @@ export interface PairingCheck {
 }
 
 /** The original pairs vectors with classes in file order (CIFAR-100: sorted by superclass); count the classes that get a foreign vector. */
-export function pairingCheck(dataRoot = "", files: readonly string[] = ["cifar100_ada-001", "cifar10_ada-001"]): PairingCheck[] {
+export function pairingCheck(
+  dataRoot = "",
+  files: readonly string[] = ["cifar100_ada-001", "cifar10_ada-001"],
+): PairingCheck[] {
   const root = dataRoot || undefined;
   return files.map((f) => {
-    const a = loadLabelEmbeddings(f, { root, pairing: "by-name" }), b = loadLabelEmbeddings(f, { root, pairing: "file-order" });
+    const a = loadLabelEmbeddings(f, { root, pairing: "by-name" }),
+      b = loadLabelEmbeddings(f, { root, pairing: "file-order" });
     const foreign = a.vectors.filter((v, i) => v.some((x, j) => x !== b.vectors[i][j])).length;
     return { file: f, classes: a.vectors.length, classes_with_foreign_vector_in_original: foreign };
   });

@@ -21,11 +21,16 @@ export interface EmbeddingStructure {
 export function embeddingStructure(vectors: readonly Float32Array[], groups: readonly string[]): EmbeddingStructure {
   const wa = withinAcrossCosine(vectors, groups);
   const m = cosineSimilarityMatrix(vectors);
-  let s = 0, n = 0, lo = Infinity, hi = -Infinity;
+  let s = 0,
+    n = 0,
+    lo = Infinity,
+    hi = -Infinity;
   for (let i = 0; i < m.length; i++) {
     for (let j = i + 1; j < m.length; j++) {
-      s += m[i][j]; n++;
-      lo = Math.min(lo, m[i][j]); hi = Math.max(hi, m[i][j]);
+      s += m[i][j];
+      n++;
+      lo = Math.min(lo, m[i][j]);
+      hi = Math.max(hi, m[i][j]);
     }
   }
   return { within: wa.within, across: wa.across, gap: wa.gap, offDiagMean: s / n, offDiagMin: lo, offDiagMax: hi };
@@ -48,6 +53,10 @@ export interface LabelStructure {
 export async function labelStructure(dataset: CifarName, ids: string, dataRoot = ""): Promise<LabelStructure> {
   const { sources, missing } = await labelSources(ids, dataset, dataRoot);
   const groups = dataset === "cifar100" ? cifar100Groups() : cifar10Groups();
-  const rows = sources.map((s) => (dataset === "cifar100" ? { source: s.id, texts: s.texts, dim: s.dim, ...embeddingStructure(s.vectors, groups) } : { source: s.id, dim: s.dim, ...embeddingStructure(s.vectors, groups) }));
+  const rows = sources.map((s) =>
+    dataset === "cifar100"
+      ? { source: s.id, texts: s.texts, dim: s.dim, ...embeddingStructure(s.vectors, groups) }
+      : { source: s.id, dim: s.dim, ...embeddingStructure(s.vectors, groups) },
+  );
   return { sources, missing, rows };
 }

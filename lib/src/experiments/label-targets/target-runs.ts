@@ -25,8 +25,14 @@ export interface TargetRunResult {
 }
 
 /** The section-2 jobs (one CNN per run spec) and how to turn their results into TargetRunResults. */
-export function targetJobs(cfg: Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>): {
-  jobs: Job<TrainReadArgs, TrainReadResult>[]; assemble: (results: readonly TrainReadResult[]) => TargetRunResult[];
+export function targetJobs(
+  cfg: Config,
+  train: ImageDataset,
+  test: ImageDataset,
+  sources: ReadonlyMap<string, LabelSource>,
+): {
+  jobs: Job<TrainReadArgs, TrainReadResult>[];
+  assemble: (results: readonly TrainReadResult[]) => TargetRunResult[];
 } {
   const classes = train.classNames.map((_, i) => i);
   const unitTargets: (Float32Array[] | undefined)[] = [];
@@ -34,26 +40,52 @@ export function targetJobs(cfg: Config, train: ImageDataset, test: ImageDataset,
     let targets: Float32Array[] | undefined;
     if (run.source) {
       const s = sources.get(run.source);
-      if (!s) throw new EmbedlabError(`no label source "${run.source}" loaded for run ${run.name}`, "load it with loadLabelSources first");
+      if (!s)
+        throw new EmbedlabError(
+          `no label source "${run.source}" loaded for run ${run.name}`,
+          "load it with loadLabelSources first",
+        );
       targets = targetMatrix(s.vectors, { center: cfg.center, seen: classes });
       unitTargets[i] = targets;
-      if ((run.kind === "cosine" || run.kind === "mse") && cfg.regressionSpace === "span") targets = targetsInSpan(targets);
+      if ((run.kind === "cosine" || run.kind === "mse") && cfg.regressionSpace === "span")
+        targets = targetsInSpan(targets);
     }
     return trainReadJob({
       train: {
-        kind: run.kind, arch: cfg.arch, train, classes, targets, epochs: cfg.epochs, batchSize: cfg.batchSize, schedule: cfg.schedule,
-        peakLr: run.peakLr ?? cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + i,
-        label: run.name, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
+        kind: run.kind,
+        arch: cfg.arch,
+        train,
+        classes,
+        targets,
+        epochs: cfg.epochs,
+        batchSize: cfg.batchSize,
+        schedule: cfg.schedule,
+        peakLr: run.peakLr ?? cfg.peakLr,
+        warmup: cfg.warmup,
+        augment: cfg.augment,
+        temperature: cfg.temperature,
+        seed: cfg.seed + i,
+        label: run.name,
+        maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
       },
       read: [{ ds: test, scores: true, labelVectors: targets }],
     });
   });
-  const assemble = (results: readonly TrainReadResult[]) => results.map((r, i) => {
-    const run = cfg.runs[i];
-    const pred = argmaxClasses(r.read[0].scores!, run.kind === "onehot" ? r.classes : undefined);
-    return { run: run.name, kind: run.kind, source: run.source ?? "one-hot", accuracy: accuracyCI(pred, test.labels, { seed: cfg.seed }),
-      perClass: perClassAccuracy(pred, test.labels, classes.length), targets: unitTargets[i], history: r.history, trainSeconds: r.seconds };
-  });
+  const assemble = (results: readonly TrainReadResult[]) =>
+    results.map((r, i) => {
+      const run = cfg.runs[i];
+      const pred = argmaxClasses(r.read[0].scores!, run.kind === "onehot" ? r.classes : undefined);
+      return {
+        run: run.name,
+        kind: run.kind,
+        source: run.source ?? "one-hot",
+        accuracy: accuracyCI(pred, test.labels, { seed: cfg.seed }),
+        perClass: perClassAccuracy(pred, test.labels, classes.length),
+        targets: unitTargets[i],
+        history: r.history,
+        trainSeconds: r.seconds,
+      };
+    });
   return { jobs, assemble };
 }
 
@@ -65,15 +97,25 @@ export function targetJobs(cfg: Config, train: ImageDataset, test: ImageDataset,
  * The runs train in parallel worker threads (`parallel.runParallel`); each is seeded, so the results
  * are the same as one after the other.
  */
-export async function compareTargets(cfg: Config, train: ImageDataset, test: ImageDataset, sources: ReadonlyMap<string, LabelSource>, opts: ParallelOptions = {}): Promise<TargetRunResult[]> {
+export async function compareTargets(
+  cfg: Config,
+  train: ImageDataset,
+  test: ImageDataset,
+  sources: ReadonlyMap<string, LabelSource>,
+  opts: ParallelOptions = {},
+): Promise<TargetRunResult[]> {
   const t = targetJobs(cfg, train, test, sources);
   return t.assemble(await runParallel(t.jobs, opts));
 }
 
 /** Accuracy of the predictions of each class's images (0 for a class with no images). */
 export function perClassAccuracy(pred: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number[] {
-  const hit = new Array<number>(classes).fill(0), n = new Array<number>(classes).fill(0);
-  for (let i = 0; i < labels.length; i++) { n[labels[i]]++; if (pred[i] === labels[i]) hit[labels[i]]++; }
+  const hit = new Array<number>(classes).fill(0),
+    n = new Array<number>(classes).fill(0);
+  for (let i = 0; i < labels.length; i++) {
+    n[labels[i]]++;
+    if (pred[i] === labels[i]) hit[labels[i]]++;
+  }
   return hit.map((h, c) => (n[c] ? h / n[c] : 0));
 }
 
@@ -91,24 +133,40 @@ export interface ClassGap {
 
 /** Per class of an embedding run: its nearest other target and its test accuracy minus one-hot's (where a target run loses). */
 export function classGaps(run: TargetRunResult, onehot: TargetRunResult): ClassGap[] {
-  if (!run.targets) throw new EmbedlabError(`run ${run.run} has no targets`, "compare an embedding-target run (cosine, mse, emb_ce) with one-hot");
+  if (!run.targets)
+    throw new EmbedlabError(
+      `run ${run.run} has no targets`,
+      "compare an embedding-target run (cosine, mse, emb_ce) with one-hot",
+    );
   const t = run.targets;
   return t.map((a, c) => {
-    let best = -1, cos = -Infinity;
+    let best = -1,
+      cos = -Infinity;
     t.forEach((b, k) => {
       if (k === c) return;
       let d = 0;
       for (let j = 0; j < a.length; j++) d += a[j] * b[j];
-      if (d > cos) { cos = d; best = k; }
+      if (d > cos) {
+        cos = d;
+        best = k;
+      }
     });
-    return { classIndex: c, nearestClass: best, nearestCosine: cos, runAccuracy: run.perClass[c], onehotAccuracy: onehot.perClass[c], diff: run.perClass[c] - onehot.perClass[c] };
+    return {
+      classIndex: c,
+      nearestClass: best,
+      nearestCosine: cos,
+      runAccuracy: run.perClass[c],
+      onehotAccuracy: onehot.perClass[c],
+      diff: run.perClass[c] - onehot.perClass[c],
+    };
   });
 }
 
 /** The per-class gaps of every embedding run (not one-hot, not the control) against the one-hot run. */
 export function classGapsByRun(results: readonly TargetRunResult[]): { run: string; gaps: ClassGap[] }[] {
   const onehot = results.find((r) => r.kind === "onehot");
-  if (!onehot) throw new EmbedlabError("classGapsByRun: no one-hot run among the results", "include onehot in targetRuns");
+  if (!onehot)
+    throw new EmbedlabError("classGapsByRun: no one-hot run among the results", "include onehot in targetRuns");
   return results.filter((r) => r.targets && !isControlRun(r)).map((r) => ({ run: r.run, gaps: classGaps(r, onehot) }));
 }
 
@@ -137,11 +195,19 @@ export interface TargetEffect {
 export function targetEffects(results: readonly TargetRunResult[]): TargetEffect[] {
   const oh = results.find((r) => r.kind === "onehot");
   if (!oh) throw new EmbedlabError("targetEffects: no one-hot run among the results", "include onehot in targetRuns");
-  return results.filter((r) => r.kind !== "onehot" && !isControlRun(r)).map((r) => {
-    const ctl = results.find((c) => isControlRun(c) && c.kind === r.kind);
-    const vsOnehot = r.accuracy.estimate - oh.accuracy.estimate;
-    return ctl
-      ? { run: r.run, kind: r.kind, vsOnehot, lossEffect: ctl.accuracy.estimate - oh.accuracy.estimate, targetEffect: r.accuracy.estimate - ctl.accuracy.estimate }
-      : { run: r.run, kind: r.kind, vsOnehot };
-  });
+  return results
+    .filter((r) => r.kind !== "onehot" && !isControlRun(r))
+    .map((r) => {
+      const ctl = results.find((c) => isControlRun(c) && c.kind === r.kind);
+      const vsOnehot = r.accuracy.estimate - oh.accuracy.estimate;
+      return ctl
+        ? {
+            run: r.run,
+            kind: r.kind,
+            vsOnehot,
+            lossEffect: ctl.accuracy.estimate - oh.accuracy.estimate,
+            targetEffect: r.accuracy.estimate - ctl.accuracy.estimate,
+          }
+        : { run: r.run, kind: r.kind, vsOnehot };
+    });
 }

@@ -21,13 +21,15 @@ export function targetMatrix(vectors: readonly Float32Array[], opts: TargetMatri
   vectors.forEach((v, i) => {
     if (v.length !== d) throw new EmbedlabError(`targetMatrix: vector ${i} has ${v.length} dims, others ${d}`);
   });
-  if (opts.center !== "none" && opts.center !== "seen") throw new EmbedlabError(`unknown centering "${String(opts.center)}"`, 'use "none" or "seen"');
+  if (opts.center !== "none" && opts.center !== "seen")
+    throw new EmbedlabError(`unknown centering "${String(opts.center)}"`, 'use "none" or "seen"');
   const seen = opts.seen ?? vectors.map((_, i) => i);
   const mean = new Float64Array(d);
   if (opts.center === "seen") {
     if (seen.length === 0) throw new EmbedlabError("targetMatrix: no seen classes to centre on");
     for (const c of seen) {
-      if (!(Number.isInteger(c) && c >= 0 && c < vectors.length)) throw new EmbedlabError(`targetMatrix: seen class ${c} is not in 0..${vectors.length - 1}`);
+      if (!(Number.isInteger(c) && c >= 0 && c < vectors.length))
+        throw new EmbedlabError(`targetMatrix: seen class ${c} is not in 0..${vectors.length - 1}`);
       const v = vectors[c];
       for (let j = 0; j < d; j++) mean[j] += v[j] / seen.length;
     }
@@ -39,7 +41,11 @@ export function targetMatrix(vectors: readonly Float32Array[], opts: TargetMatri
       out[j] = v[j] - mean[j];
       s += out[j] * out[j];
     }
-    if (!(s > 0)) throw new EmbedlabError(`targetMatrix: class ${i}'s target is zero after centring`, 'use center: "none" (a class equal to the seen mean has no direction)');
+    if (!(s > 0))
+      throw new EmbedlabError(
+        `targetMatrix: class ${i}'s target is zero after centring`,
+        'use center: "none" (a class equal to the seen mean has no direction)',
+      );
     const inv = 1 / Math.sqrt(s);
     for (let j = 0; j < d; j++) out[j] *= inv;
     return out;

@@ -25,7 +25,13 @@ export interface ZeroShotData {
 /** Hold out every `every`-th class: train on the seen classes of `train`; evaluate unseen images pooled from train + test. */
 export function zeroShotData(train: ImageDataset, test: ImageDataset, every: number): ZeroShotData {
   const { seen, unseen } = heldOutSplit(train.classNames.length, every);
-  return { seen, unseen, trainSeen: filterByClasses(train, seen), unseenImages: zeroShotSplit(train, test, every).unseen, test };
+  return {
+    seen,
+    unseen,
+    trainSeen: filterByClasses(train, seen),
+    unseenImages: zeroShotSplit(train, test, every).unseen,
+    test,
+  };
 }
 
 /** Zero-shot numbers for one way of scoring images (an end-to-end CNN or a probe on its features). */
@@ -42,7 +48,13 @@ export interface ZeroShotRun {
   confusion: number[][];
 }
 
-function summarize(source: string, d: ZeroShotData, unseenScores: Float32Array[], testScores: Float32Array[], seed: number): ZeroShotRun {
+function summarize(
+  source: string,
+  d: ZeroShotData,
+  unseenScores: Float32Array[],
+  testScores: Float32Array[],
+  seed: number,
+): ZeroShotRun {
   const predAll = argmaxClasses(testScores);
   const seenSet = new Set(d.seen);
   const seenIdx: number[] = [];
@@ -59,13 +71,30 @@ function summarize(source: string, d: ZeroShotData, unseenScores: Float32Array[]
     unseen: zeroShotReport(unseenScores, d.unseenImages.labels, d.unseen, { seed }),
     generalized: accuracyCI(predAll, d.test.labels, { seed }),
     generalizedUnseen: unseenIdx.length ? genUnseenHits / unseenIdx.length : 0,
-    seenOnly: accuracyCI(seenPred, seenIdx.map((i) => d.test.labels[i]), { seed }),
+    seenOnly: accuracyCI(
+      seenPred,
+      seenIdx.map((i) => d.test.labels[i]),
+      { seed },
+    ),
     confusion: confusionMatrix(predAll, d.test.labels, d.test.classNames.length),
   };
 }
 
 /** The settings the end-to-end zero-shot CNN trains with. */
-export type ZeroShotSettings = Pick<Config, "arch" | "zeroShotEpochs" | "batchSize" | "schedule" | "peakLr" | "warmup" | "augment" | "temperature" | "seed" | "maxStepsPerEpoch" | "center">;
+export type ZeroShotSettings = Pick<
+  Config,
+  | "arch"
+  | "zeroShotEpochs"
+  | "batchSize"
+  | "schedule"
+  | "peakLr"
+  | "warmup"
+  | "augment"
+  | "temperature"
+  | "seed"
+  | "maxStepsPerEpoch"
+  | "center"
+>;
 
 /** The end-to-end zero-shot run's result, with the trained CNN's frozen features for the probes. */
 export interface ZeroShotEndToEnd {
@@ -77,19 +106,41 @@ export interface ZeroShotEndToEnd {
 }
 
 /** The end-to-end zero-shot CNN as a parallel job (see zeroShotEndToEnd), and how to read its result. */
-export function zeroShotJob(cfg: ZeroShotSettings, d: ZeroShotData, source: LabelSource): { job: Job<TrainReadArgs, TrainReadResult>; assemble: (r: TrainReadResult) => ZeroShotEndToEnd } {
+export function zeroShotJob(
+  cfg: ZeroShotSettings,
+  d: ZeroShotData,
+  source: LabelSource,
+): { job: Job<TrainReadArgs, TrainReadResult>; assemble: (r: TrainReadResult) => ZeroShotEndToEnd } {
   const targets = targetMatrix(source.vectors, { center: cfg.center, seen: d.seen });
   const job = trainReadJob({
     train: {
-      kind: "emb_ce", arch: cfg.arch, train: d.trainSeen, classes: d.seen, targets, epochs: cfg.zeroShotEpochs, batchSize: cfg.batchSize,
-      schedule: cfg.schedule, peakLr: cfg.peakLr, warmup: cfg.warmup, augment: cfg.augment, temperature: cfg.temperature, seed: cfg.seed + 100,
-      label: `zero-shot emb_ce:${source.id}`, maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
+      kind: "emb_ce",
+      arch: cfg.arch,
+      train: d.trainSeen,
+      classes: d.seen,
+      targets,
+      epochs: cfg.zeroShotEpochs,
+      batchSize: cfg.batchSize,
+      schedule: cfg.schedule,
+      peakLr: cfg.peakLr,
+      warmup: cfg.warmup,
+      augment: cfg.augment,
+      temperature: cfg.temperature,
+      seed: cfg.seed + 100,
+      label: `zero-shot emb_ce:${source.id}`,
+      maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
     },
-    read: [{ ds: d.trainSeen, features: true }, { ds: d.unseenImages, features: true, scores: true, labelVectors: targets }, { ds: d.test, features: true, scores: true, labelVectors: targets }],
+    read: [
+      { ds: d.trainSeen, features: true },
+      { ds: d.unseenImages, features: true, scores: true, labelVectors: targets },
+      { ds: d.test, features: true, scores: true, labelVectors: targets },
+    ],
   });
   const assemble = (r: TrainReadResult): ZeroShotEndToEnd => ({
     result: summarize(source.id, d, r.read[1].scores!, r.read[2].scores!, cfg.seed),
-    history: r.history, trainSeconds: r.seconds, targets,
+    history: r.history,
+    trainSeconds: r.seconds,
+    targets,
     features: { trainSeen: r.read[0].features!, unseenImages: r.read[1].features!, test: r.read[2].features! },
   });
   return { job, assemble };
@@ -101,7 +152,12 @@ export function zeroShotJob(cfg: ZeroShotSettings, d: ZeroShotData, source: Labe
  * then every image classified by its nearest label target. Also returns the CNN's frozen features of the
  * three image sets (for zeroShotProbes / oneHotOnUnseen).
  */
-export async function zeroShotEndToEnd(cfg: ZeroShotSettings, d: ZeroShotData, source: LabelSource, opts: ParallelOptions = {}): Promise<ZeroShotEndToEnd> {
+export async function zeroShotEndToEnd(
+  cfg: ZeroShotSettings,
+  d: ZeroShotData,
+  source: LabelSource,
+  opts: ParallelOptions = {},
+): Promise<ZeroShotEndToEnd> {
   const z = zeroShotJob(cfg, d, source);
   return z.assemble((await runParallel([z.job], opts))[0]);
 }
@@ -145,18 +201,33 @@ export type ProbeOptions = Pick<Config, "center" | "temperature" | "seed"> & { e
  * features of the seen training images (CNN untouched), then the same zero-shot evaluation. The probes
  * run in parallel worker threads, widest label space first (its head costs the most).
  */
-export async function zeroShotProbes(d: ZeroShotData, f: ZeroShotFeatures, sources: readonly LabelSource[], o: ProbeOptions, opts: ParallelOptions = {}): Promise<ZeroShotRun[]> {
+export async function zeroShotProbes(
+  d: ZeroShotData,
+  f: ZeroShotFeatures,
+  sources: readonly LabelSource[],
+  o: ProbeOptions,
+  opts: ParallelOptions = {},
+): Promise<ZeroShotRun[]> {
   const { epochs = 10, center, temperature, seed } = o;
   const y = seenPositions(d);
   const targets = sources.map((s) => targetMatrix(s.vectors, { center, seen: d.seen }));
   const jobs: Job<ProbeArgs, Float32Array[][]>[] = sources.map((s, i) =>
     job(__filename, "fitAndScoreProbe", fitAndScoreProbe, {
-      features: f.trainSeen, labels: y, targets: d.seen.map((c) => targets[i][c]), head: { kind: "emb_ce", epochs, temperature, seed },
-      score: [{ features: f.unseenImages, labelVectors: targets[i] }, { features: f.test, labelVectors: targets[i] }],
+      features: f.trainSeen,
+      labels: y,
+      targets: d.seen.map((c) => targets[i][c]),
+      head: { kind: "emb_ce", epochs, temperature, seed },
+      score: [
+        { features: f.unseenImages, labelVectors: targets[i] },
+        { features: f.test, labelVectors: targets[i] },
+      ],
     }),
   );
   const byCost = sources.map((_, i) => i).sort((a, b) => sources[b].dim - sources[a].dim || a - b);
-  const done = await runParallel(byCost.map((i) => jobs[i]), opts);
+  const done = await runParallel(
+    byCost.map((i) => jobs[i]),
+    opts,
+  );
   const scores = new Array<Float32Array[][]>(sources.length);
   byCost.forEach((i, k) => (scores[i] = done[k]));
   return sources.map((s, i) => summarize(s.id, d, scores[i][0], scores[i][1], seed));
@@ -176,7 +247,11 @@ export interface OneHotOnUnseen {
  * frozen features. Returns, per unseen class, how its images spread over the seen classes (it can never
  * name an unseen class), and the seen-only test accuracy.
  */
-export async function oneHotOnUnseen(d: ZeroShotData, f: ZeroShotFeatures, o: { epochs?: number; seed: number }): Promise<OneHotOnUnseen> {
+export async function oneHotOnUnseen(
+  d: ZeroShotData,
+  f: ZeroShotFeatures,
+  o: { epochs?: number; seed: number },
+): Promise<OneHotOnUnseen> {
   const { epochs = 10, seed } = o;
   const head = await fitFeatureHead(f.trainSeen, seenPositions(d), undefined, { kind: "onehot", epochs, seed });
   try {
@@ -184,13 +259,26 @@ export async function oneHotOnUnseen(d: ZeroShotData, f: ZeroShotFeatures, o: { 
     const spread: { unseenClass: number; predicted: number; fraction: number }[] = [];
     for (const u of d.unseen) {
       const idx = [...d.unseenImages.labels.keys()].filter((i) => d.unseenImages.labels[i] === u);
-      for (const c of d.seen) spread.push({ unseenClass: u, predicted: c, fraction: idx.filter((i) => pred[i] === c).length / Math.max(1, idx.length) });
+      for (const c of d.seen)
+        spread.push({
+          unseenClass: u,
+          predicted: c,
+          fraction: idx.filter((i) => pred[i] === c).length / Math.max(1, idx.length),
+        });
     }
     const unseenAccuracy = [...pred.keys()].filter((i) => pred[i] === d.unseenImages.labels[i]).length / pred.length;
     const seenSet = new Set(d.seen);
     const ti = [...d.test.labels.keys()].filter((i) => seenSet.has(d.test.labels[i]));
     const tp = argmaxClasses(head.scores(ti.map((i) => f.test[i])), d.seen);
-    return { unseenAccuracy, spread, seenOnly: accuracyCI(tp, ti.map((i) => d.test.labels[i]), { seed }) };
+    return {
+      unseenAccuracy,
+      spread,
+      seenOnly: accuracyCI(
+        tp,
+        ti.map((i) => d.test.labels[i]),
+        { seed },
+      ),
+    };
   } finally {
     head.dispose();
   }

@@ -21,8 +21,14 @@ export interface ZeroShotReport {
  * Classify unseen images by their nearest unseen label vector: `scores[i]` has one score per class
  * (all classes, dataset index order), `labels` are dataset class indices, `unseen` the held-out classes.
  */
-export function zeroShotReport(scores: readonly Float32Array[], labels: ArrayLike<number>, unseen: readonly number[], opts: { seed?: number; n?: number } = {}): ZeroShotReport {
-  if (scores.length !== labels.length) throw new EmbedlabError(`${scores.length} score rows for ${labels.length} labels`);
+export function zeroShotReport(
+  scores: readonly Float32Array[],
+  labels: ArrayLike<number>,
+  unseen: readonly number[],
+  opts: { seed?: number; n?: number } = {},
+): ZeroShotReport {
+  if (scores.length !== labels.length)
+    throw new EmbedlabError(`${scores.length} score rows for ${labels.length} labels`);
   if (unseen.length < 2) throw new EmbedlabError("zero-shot needs at least 2 unseen classes");
   const pos = new Map(unseen.map((c, i) => [c, i]));
   const hit1 = new Float64Array(scores.length);
@@ -31,7 +37,11 @@ export function zeroShotReport(scores: readonly Float32Array[], labels: ArrayLik
   const truePos: number[] = [];
   for (let i = 0; i < scores.length; i++) {
     const t = pos.get(labels[i]);
-    if (t === undefined) throw new EmbedlabError(`image ${i} has class ${labels[i]}, which is not unseen`, "pass only unseen-class images");
+    if (t === undefined)
+      throw new EmbedlabError(
+        `image ${i} has class ${labels[i]}, which is not unseen`,
+        "pass only unseen-class images",
+      );
     const top = argTopK(scores[i], Math.min(5, unseen.length), unseen);
     hit1[i] = top[0] === labels[i] ? 1 : 0;
     hit5[i] = top.includes(labels[i]) ? 1 : 0;
@@ -73,11 +83,18 @@ export interface FeatureHead {
  * Fit a linear head on frozen image features of the training classes (labels = positions 0..k−1).
  * emb_ce: `targets` are the training classes' unit targets (k × D). Cheap: it never touches the CNN.
  */
-export async function fitFeatureHead(features: readonly Float32Array[], labels: Int32Array, targets: readonly Float32Array[] | undefined, o: FeatureHeadOptions): Promise<FeatureHead> {
-  if (features.length !== labels.length || features.length === 0) throw new EmbedlabError(`fitFeatureHead: ${features.length} feature rows for ${labels.length} labels`);
+export async function fitFeatureHead(
+  features: readonly Float32Array[],
+  labels: Int32Array,
+  targets: readonly Float32Array[] | undefined,
+  o: FeatureHeadOptions,
+): Promise<FeatureHead> {
+  if (features.length !== labels.length || features.length === 0)
+    throw new EmbedlabError(`fitFeatureHead: ${features.length} feature rows for ${labels.length} labels`);
   const k = Math.max(...labels) + 1;
   const inDim = features[0].length;
-  if (o.kind === "emb_ce" && (!targets || targets.length !== k)) throw new EmbedlabError(`fitFeatureHead: emb_ce needs ${k} targets (one per training class)`);
+  if (o.kind === "emb_ce" && (!targets || targets.length !== k))
+    throw new EmbedlabError(`fitFeatureHead: emb_ce needs ${k} targets (one per training class)`);
   const outDim = o.kind === "emb_ce" ? targets![0].length : k;
   const head = projectionHead(inDim, outDim, { seed: o.seed ?? 0, bias: o.kind === "onehot", name: `probe_${o.kind}` });
   const X = tf.tensor2d(features.map((f) => Array.from(f)));
@@ -86,11 +103,16 @@ export async function fitFeatureHead(features: readonly Float32Array[], labels: 
   const temperature = o.temperature ?? 0.1;
   try {
     await fit(head, tensorSource(X, Y), {
-      epochs: o.epochs ?? 10, batchSize: o.batchSize ?? 128, seed: o.seed ?? 0, optimizer: { type: "adam" },
-      lr: warmupLinear({ peakLr: o.lr ?? 3e-3, warmup: 0.1 }), progress: false,
-      loss: (_m, x, y) => (o.kind === "emb_ce"
-        ? embeddingCrossEntropy(head.apply(x as tf.Tensor2D), y as tf.Tensor1D, T!, temperature)
-        : oneHotCrossEntropy(y as tf.Tensor1D, head.apply(x as tf.Tensor2D))),
+      epochs: o.epochs ?? 10,
+      batchSize: o.batchSize ?? 128,
+      seed: o.seed ?? 0,
+      optimizer: { type: "adam" },
+      lr: warmupLinear({ peakLr: o.lr ?? 3e-3, warmup: 0.1 }),
+      progress: false,
+      loss: (_m, x, y) =>
+        o.kind === "emb_ce"
+          ? embeddingCrossEntropy(head.apply(x as tf.Tensor2D), y as tf.Tensor1D, T!, temperature)
+          : oneHotCrossEntropy(y as tf.Tensor1D, head.apply(x as tf.Tensor2D)),
     });
   } finally {
     tf.dispose([X, Y]);
@@ -105,7 +127,12 @@ export async function fitFeatureHead(features: readonly Float32Array[], labels: 
         if (o.kind === "onehot") s = out;
         else {
           if (!labelVectors) throw new EmbedlabError("emb_ce head: scores needs labelVectors");
-          s = tf.matMul(l2NormalizeRows(out), l2NormalizeRows(tf.tensor2d(labelVectors.map((v) => Array.from(v)))), false, true) as tf.Tensor2D;
+          s = tf.matMul(
+            l2NormalizeRows(out),
+            l2NormalizeRows(tf.tensor2d(labelVectors.map((v) => Array.from(v)))),
+            false,
+            true,
+          ) as tf.Tensor2D;
         }
         const flat = s.dataSync() as Float32Array;
         const w = s.shape[1];

@@ -22,5 +22,10 @@ export interface SmokeConfig {
 }
 
 export function resolveConfig(p: SmokeParams): SmokeConfig {
-  return { profile: p.profile, steps: p.steps > 0 ? p.steps : DEFAULT_STEPS[p.profile], seed: p.seed, dataRoot: p.dataRoot || dataDir() };
+  return {
+    profile: p.profile,
+    steps: p.steps > 0 ? p.steps : DEFAULT_STEPS[p.profile],
+    seed: p.seed,
+    dataRoot: p.dataRoot || dataDir(),
+  };
 }

@@ -21,6 +21,8 @@ export function conclusion(o: SmokeOutcome, backend: string): string {
   return (
     `**${ok ? "The stack works" : "Training fell short"}.** On the ${backend} backend the tiny CNN reached ` +
     `${pct(o.trainAcc)} training and ${pct(o.testAcc)} test accuracy after ${o.steps} steps (final loss ${o.finalLoss.toFixed(3)}); ` +
-    (ok ? `at least ${pct(MIN_TRAIN_ACC)} on training images, as required.` : `below the required ${pct(MIN_TRAIN_ACC)} on training images.`)
+    (ok
+      ? `at least ${pct(MIN_TRAIN_ACC)} on training images, as required.`
+      : `below the required ${pct(MIN_TRAIN_ACC)} on training images.`)
   );
 }

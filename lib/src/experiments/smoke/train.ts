@@ -19,7 +19,14 @@ export async function trainSmokeCnn(train: ShapeImages, steps: number, seed: num
   const init = (s: number) => tf.initializers.glorotUniform({ seed: seed * 100 + s });
   const model = tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [SIZE, SIZE, 1], filters: 8, kernelSize: 3, activation: "relu", padding: "same", kernelInitializer: init(1) }),
+      tf.layers.conv2d({
+        inputShape: [SIZE, SIZE, 1],
+        filters: 8,
+        kernelSize: 3,
+        activation: "relu",
+        padding: "same",
+        kernelInitializer: init(1),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: "relu", padding: "same", kernelInitializer: init(2) }),
       tf.layers.globalMaxPooling2d({}),
@@ -39,7 +46,10 @@ export async function trainSmokeCnn(train: ShapeImages, steps: number, seed: num
       const idx = tf.tensor1d(order.slice(start, start + batch), "int32");
       const xb = tf.gather(xTrain, idx);
       const yb = tf.gather(yTrain, idx);
-      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb) as tf.Tensor) as tf.Scalar, true)!;
+      const loss = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(yb, model.apply(xb) as tf.Tensor) as tf.Scalar,
+        true,
+      )!;
       const value = (await loss.data())[0];
       tf.dispose([idx, xb, yb, loss]);
       losses.push({ step: step + 1, loss: value });

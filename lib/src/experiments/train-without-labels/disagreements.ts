@@ -50,11 +50,29 @@ export function disagreements(
   }
   const total = rows.length;
   const teacherRight = rows.filter((r) => r.right === "teacher").length;
-  rows.sort((a, b) => Math.abs(b.studentP1 - 0.5) - Math.abs(a.studentP1 - 0.5) || Math.abs(b.teacherMargin) - Math.abs(a.teacherMargin));
+  rows.sort(
+    (a, b) =>
+      Math.abs(b.studentP1 - 0.5) - Math.abs(a.studentP1 - 0.5) ||
+      Math.abs(b.teacherMargin) - Math.abs(a.teacherMargin),
+  );
   return { rows: rows.slice(0, limit), total, teacherRight, studentRight: total - teacherRight };
 }
 
 export function disagreementTable(d: Disagreements, evalSize: number): TableView {
-  const rows = d.rows.map((r) => ({ sentence: r.sentence, gold: r.gold, teacher: r.teacher, "teacher margin": r.teacherMargin, student: r.student, "student P(positive)": r.studentP1, right: r.right }));
-  return [rows, { caption: `${d.total} of ${evalSize} dev sentences disagree: teacher right on ${d.teacherRight}, student on ${d.studentRight}`, digits: 3 }];
+  const rows = d.rows.map((r) => ({
+    sentence: r.sentence,
+    gold: r.gold,
+    teacher: r.teacher,
+    "teacher margin": r.teacherMargin,
+    student: r.student,
+    "student P(positive)": r.studentP1,
+    right: r.right,
+  }));
+  return [
+    rows,
+    {
+      caption: `${d.total} of ${evalSize} dev sentences disagree: teacher right on ${d.teacherRight}, student on ${d.studentRight}`,
+      digits: 3,
+    },
+  ];
 }

@@ -22,8 +22,11 @@ export interface LoadedTeacher {
 
 /** Number of weight values listed in a tfjs model.json's weightsManifest. */
 export function tfjsModelParamCount(modelJson: string): number {
-  const doc = JSON.parse(fs.readFileSync(modelJson, "utf8")) as { weightsManifest?: Array<{ weights: Array<{ shape: number[] }> }> };
-  if (!Array.isArray(doc.weightsManifest)) throw new EmbedlabError(`${modelJson} has no weightsManifest`, "pass a tfjs graph/layers model.json");
+  const doc = JSON.parse(fs.readFileSync(modelJson, "utf8")) as {
+    weightsManifest?: Array<{ weights: Array<{ shape: number[] }> }>;
+  };
+  if (!Array.isArray(doc.weightsManifest))
+    throw new EmbedlabError(`${modelJson} has no weightsManifest`, "pass a tfjs graph/layers model.json");
   let n = 0;
   for (const g of doc.weightsManifest) for (const w of g.weights) n += w.shape.reduce((a, b) => a * b, 1);
   return n;
@@ -34,12 +37,21 @@ export function tfjsModelParamCount(modelJson: string): number {
  * cosine to the prompt-ensemble means; "nli:<model id>" runs transformers.js zero-shot-classification
  * (an MNLI model: Xenova/bart-large-mnli, Xenova/nli-deberta-v3-xsmall, …; hub or local copy needed).
  */
-export async function loadTeacher(id: string, prompts: Record<string, string[]>, opts: { profile?: string } = {}): Promise<LoadedTeacher> {
+export async function loadTeacher(
+  id: string,
+  prompts: Record<string, string[]>,
+  opts: { profile?: string } = {},
+): Promise<LoadedTeacher> {
   if (!id) throw new EmbedlabError("empty teacher id", 'use "use-lite" or "nli:Xenova/bart-large-mnli"');
   if (id.startsWith("nli:")) {
     const model = id.slice(4);
     const clf = await hfZeroShot(model, prompts, { profile: opts.profile });
-    return { id, classifier: clf, uncached: clf, provenance: { id, kind: "NLI zero-shot-classification (transformers.js)", model, prompts } };
+    return {
+      id,
+      classifier: clf,
+      uncached: clf,
+      provenance: { id, kind: "NLI zero-shot-classification (transformers.js)", model, prompts },
+    };
   }
   const raw = await loadTextEncoder(id, { profile: opts.profile });
   const enc = cachedEncoder(raw);
@@ -47,7 +59,13 @@ export async function loadTeacher(id: string, prompts: Record<string, string[]>,
     id,
     classifier: zeroShotClassifier(enc, prompts),
     uncached: zeroShotClassifier(raw, prompts),
-    provenance: { id, kind: "embedding similarity to prompt-ensemble means", encoder: raw.provenance, prompts, cache: enc.cacheRoot },
+    provenance: {
+      id,
+      kind: "embedding similarity to prompt-ensemble means",
+      encoder: raw.provenance,
+      prompts,
+      cache: enc.cacheRoot,
+    },
     cacheStats: enc.cacheStats,
     params: id === "use-lite" ? tfjsModelParamCount(path.join(useLiteModelDir(), "model.json")) : undefined,
   };

@@ -6,9 +6,19 @@ import { STUDENT_VARIANTS, type StudentVariant } from "./config";
 import { accuracyCI, type AccuracyWithCI } from "../../metrics";
 
 /** Training settings per variant, fixed before any run (not tuned on the evaluation set). */
-export function variantOptions(variant: StudentVariant, wordVectors: WordVectorTable | undefined, epochs: number, seed: number, minSteps = 300): TrainStudentOptions {
+export function variantOptions(
+  variant: StudentVariant,
+  wordVectors: WordVectorTable | undefined,
+  epochs: number,
+  seed: number,
+  minSteps = 300,
+): TrainStudentOptions {
   const needWv = variant !== "bag";
-  if (needWv && !wordVectors) throw new EmbedlabError(`student variant "${variant}" needs word vectors`, "load them with models.student.wordVectorsFor(texts)");
+  if (needWv && !wordVectors)
+    throw new EmbedlabError(
+      `student variant "${variant}" needs word vectors`,
+      "load them with models.student.wordVectorsFor(texts)",
+    );
   switch (variant) {
     case "word-vectors":
       return { embedDim: 0, wordVectors, epochs, minSteps, lr: 1e-2, batchSize: 32, seed };
@@ -17,7 +27,10 @@ export function variantOptions(variant: StudentVariant, wordVectors: WordVectorT
     case "word-vectors+bag":
       return { embedDim: 32, wordVectors, epochs, minSteps, lr: 3e-3, batchSize: 32, seed };
     default:
-      throw new EmbedlabError(`unknown student variant "${String(variant)}"`, `use one of ${STUDENT_VARIANTS.join(", ")}`);
+      throw new EmbedlabError(
+        `unknown student variant "${String(variant)}"`,
+        `use one of ${STUDENT_VARIANTS.join(", ")}`,
+      );
   }
 }
 
@@ -51,7 +64,17 @@ export async function trainAndScore(
   try {
     const probs = await st.model.predictProba(evalTexts);
     const pred = binaryDecisions(probs);
-    const run: StudentRun = { name, trainSize: texts.length, accuracy: accuracyCI(pred, evalGold, { seed: opts.ciSeed ?? 0 }), probs, pred, trainSeconds: st.seconds, epochs: st.fit.history.length, finalLoss: Number(st.fit.history[st.fit.history.length - 1]?.loss ?? NaN), params: st.model.paramCount() };
+    const run: StudentRun = {
+      name,
+      trainSize: texts.length,
+      accuracy: accuracyCI(pred, evalGold, { seed: opts.ciSeed ?? 0 }),
+      probs,
+      pred,
+      trainSeconds: st.seconds,
+      epochs: st.fit.history.length,
+      finalLoss: Number(st.fit.history[st.fit.history.length - 1]?.loss ?? NaN),
+      params: st.model.paramCount(),
+    };
     if (opts.keepModel) run.model = st.model;
     return run;
   } finally {

@@ -19,8 +19,14 @@ export interface ScoringTeacher {
 }
 
 /** Label `texts` with a zero-shot teacher; `classes` fixes the class-id order (default the teacher's labels). */
-export async function teacherLabels(teacher: ScoringTeacher, texts: readonly string[], classes: readonly string[] = teacher.labels): Promise<TeacherLabels> {
-  for (const c of classes) if (!teacher.labels.includes(c)) throw new EmbedlabError(`class "${c}" is not one of the teacher's labels (${teacher.labels.join(", ")})`);
+export async function teacherLabels(
+  teacher: ScoringTeacher,
+  texts: readonly string[],
+  classes: readonly string[] = teacher.labels,
+): Promise<TeacherLabels> {
+  for (const c of classes)
+    if (!teacher.labels.includes(c))
+      throw new EmbedlabError(`class "${c}" is not one of the teacher's labels (${teacher.labels.join(", ")})`);
   const res = await teacher.classify([...texts]);
   const k = classes.length;
   const labels = new Int32Array(texts.length);
@@ -34,7 +40,9 @@ export async function teacherLabels(teacher: ScoringTeacher, texts: readonly str
     });
     labels[i] = best;
     let second = -Infinity;
-    classes.forEach((c, j) => { if (j !== best) second = Math.max(second, r.scores[c]); });
+    classes.forEach((c, j) => {
+      if (j !== best) second = Math.max(second, r.scores[c]);
+    });
     margin[i] = r.scores[classes[best]] - second;
   });
   return { classes: [...classes], labels, scores, margin };

@@ -10,7 +10,11 @@ export interface Throughput {
  * Sentences per second of `run(texts)` (one call over all texts, after `warmup` texts once so that
  * model loading and first-call compilation are not counted). Repeats until `minSeconds` have passed.
  */
-export async function measureThroughput(run: (texts: string[]) => Promise<unknown>, texts: readonly string[], opts: { warmup?: number; minSeconds?: number } = {}): Promise<Throughput> {
+export async function measureThroughput(
+  run: (texts: string[]) => Promise<unknown>,
+  texts: readonly string[],
+  opts: { warmup?: number; minSeconds?: number } = {},
+): Promise<Throughput> {
   if (texts.length === 0) throw new EmbedlabError("measureThroughput: no texts");
   const warm = texts.slice(0, Math.min(texts.length, opts.warmup ?? 16));
   await run([...warm]);

@@ -35,19 +35,28 @@ export interface TrainedStudent {
  * Train a student on `texts` with `targets`: class ids (hard labels) or rows of class probabilities
  * (soft labels, [n, classes] row-major). Only these texts and targets are seen.
  */
-export async function trainStudent(texts: readonly string[], targets: ArrayLike<number>, opts: TrainStudentOptions = {}): Promise<TrainedStudent> {
+export async function trainStudent(
+  texts: readonly string[],
+  targets: ArrayLike<number>,
+  opts: TrainStudentOptions = {},
+): Promise<TrainedStudent> {
   const t0 = Date.now();
   const classes = opts.classes ?? 2;
   const n = texts.length;
   if (n === 0) throw new EmbedlabError("trainStudent: no training texts");
   const soft = targets.length === n * classes && classes !== 1 && targets.length !== n;
-  if (!soft && targets.length !== n) throw new EmbedlabError(`trainStudent: ${n} texts but ${targets.length} targets`, `pass one class id per text or ${classes} probabilities per text`);
+  if (!soft && targets.length !== n)
+    throw new EmbedlabError(
+      `trainStudent: ${n} texts but ${targets.length} targets`,
+      `pass one class id per text or ${classes} probabilities per text`,
+    );
   const y = new Float32Array(n * classes);
   for (let i = 0; i < n; i++) {
     if (soft) for (let c = 0; c < classes; c++) y[i * classes + c] = targets[i * classes + c];
     else {
       const c = targets[i];
-      if (!(Number.isInteger(c) && c >= 0 && c < classes)) throw new EmbedlabError(`trainStudent: target ${i} is ${c}, not a class id in 0..${classes - 1}`);
+      if (!(Number.isInteger(c) && c >= 0 && c < classes))
+        throw new EmbedlabError(`trainStudent: target ${i} is ${c}, not a class id in 0..${classes - 1}`);
       y[i * classes + c] = 1;
     }
   }

@@ -29,7 +29,8 @@ export function centerRows(rows: readonly Vector[], mean: Vector = meanRow(rows)
 
 /** Mean cosine over all distinct pairs of `vectors` (texts that are unrelated to each other). */
 export function anisotropy(vectors: readonly Vector[]): number {
-  if (vectors.length < 2) throw new EmbedlabError("anisotropy needs at least 2 vectors", "pass embeddings of several unrelated texts");
+  if (vectors.length < 2)
+    throw new EmbedlabError("anisotropy needs at least 2 vectors", "pass embeddings of several unrelated texts");
   return meanCosine(vectors);
 }
 
@@ -48,5 +49,9 @@ export function anisotropyReport(vectors: readonly Vector[], reference: readonly
   const m = meanRow(unit);
   let norm = 0;
   for (const x of m) norm += x * x;
-  return { raw: anisotropy(vectors), centered: anisotropy(centerRows(vectors, meanRow(reference))), meanDirectionNorm: Math.sqrt(norm) };
+  return {
+    raw: anisotropy(vectors),
+    centered: anisotropy(centerRows(vectors, meanRow(reference))),
+    meanDirectionNorm: Math.sqrt(norm),
+  };
 }

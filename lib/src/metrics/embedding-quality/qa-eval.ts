@@ -26,7 +26,11 @@ export interface QaEvalSet {
 /** Pairs of `questions` that have at least one correct candidate (questions without one are dropped). */
 export function qaEvalSet(questions: readonly WikiQAQuestion[]): QaEvalSet {
   const qs = questions.filter((q) => q.candidates.some((c) => c.label === 1));
-  if (qs.length < 2) throw new EmbedlabError(`need at least 2 questions with a correct answer, got ${qs.length}`, "evaluate on more WikiQA questions");
+  if (qs.length < 2)
+    throw new EmbedlabError(
+      `need at least 2 questions with a correct answer, got ${qs.length}`,
+      "evaluate on more WikiQA questions",
+    );
   return {
     questions: qs.map((q) => q.question),
     pairs: qs.flatMap((q, i) => q.candidates.map((c) => ({ q: i, sentence: c.sentence, label: c.label }))),
@@ -37,7 +41,8 @@ export function qaEvalSet(questions: readonly WikiQAQuestion[]): QaEvalSet {
 export async function embedUnique(fn: EmbedFn, texts: readonly string[]): Promise<Map<string, Vector>> {
   const uniq = [...new Set(texts)].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
   const vecs = await fn(uniq);
-  if (vecs.length !== uniq.length) throw new EmbedlabError(`embedding returned ${vecs.length} vectors for ${uniq.length} texts`);
+  if (vecs.length !== uniq.length)
+    throw new EmbedlabError(`embedding returned ${vecs.length} vectors for ${uniq.length} texts`);
   return new Map(uniq.map((t, i) => [t, vecs[i]]));
 }
 
@@ -55,9 +60,21 @@ export interface QaEmbeddingReport {
 }
 
 /** Measure one embedding on `set`, with `unrelated` texts for anisotropy and `extraTexts` to return vectors for. */
-export async function evaluateOnQa(name: string, fn: EmbedFn, set: QaEvalSet, unrelated: readonly string[], extraTexts: readonly string[] = [], opts: SeparationOptions = {}): Promise<QaEmbeddingReport> {
+export async function evaluateOnQa(
+  name: string,
+  fn: EmbedFn,
+  set: QaEvalSet,
+  unrelated: readonly string[],
+  extraTexts: readonly string[] = [],
+  opts: SeparationOptions = {},
+): Promise<QaEmbeddingReport> {
   const t0 = Date.now();
-  const vec = await embedUnique(fn, [...set.questions, ...set.pairs.map((p) => p.sentence), ...unrelated, ...extraTexts]);
+  const vec = await embedUnique(fn, [
+    ...set.questions,
+    ...set.pairs.map((p) => p.sentence),
+    ...unrelated,
+    ...extraTexts,
+  ]);
   const get = (t: string): Vector => vec.get(t) as Vector;
   const qv = set.questions.map(get);
   const a = set.pairs.map((p) => qv[p.q]);
@@ -66,16 +83,27 @@ export async function evaluateOnQa(name: string, fn: EmbedFn, set: QaEvalSet, un
   const sameArticle = pairSeparation(a, b, labels, opts);
   // cross-question: every question against every correct sentence
   const correct = set.pairs.filter((p) => p.label === 1);
-  const sim = cosineSimilarityMatrix(qv, correct.map((p) => get(p.sentence)));
+  const sim = cosineSimilarityMatrix(
+    qv,
+    correct.map((p) => get(p.sentence)),
+  );
   const scores: number[] = [];
   const same: number[] = [];
-  sim.forEach((row, qi) => row.forEach((s, j) => { scores.push(s); same.push(correct[j].q === qi ? 1 : 0); }));
+  sim.forEach((row, qi) =>
+    row.forEach((s, j) => {
+      scores.push(s);
+      same.push(correct[j].q === qi ? 1 : 0);
+    }),
+  );
   const crossQuestion = separationOfScores(scores, same, opts);
   const uv = unrelated.map(get);
   const mu = meanRow(uv);
   const sameArticleCentered = pairSeparation(centerRows(a, mu), centerRows(b, mu), labels, opts);
   return {
-    name, sameArticle, crossQuestion, sameArticleCentered,
+    name,
+    sameArticle,
+    crossQuestion,
+    sameArticleCentered,
     anisotropy: anisotropyReport(uv),
     extra: extraTexts.map(get),
     dim: qv[0].length,

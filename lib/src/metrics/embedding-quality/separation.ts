@@ -34,16 +34,30 @@ export interface Separation {
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 /** Separation of the scores `cosines[i]` by `labels[i]` (1 = relevant). */
-export function separationOfScores(cosines: readonly number[], labels: ArrayLike<number | boolean>, opts: SeparationOptions = {}): Separation {
+export function separationOfScores(
+  cosines: readonly number[],
+  labels: ArrayLike<number | boolean>,
+  opts: SeparationOptions = {},
+): Separation {
   assertSameLength(cosines, labels, "separation");
   const relevant: number[] = [];
   const irrelevant: number[] = [];
   for (let i = 0; i < cosines.length; i++) (labels[i] ? relevant : irrelevant).push(cosines[i]);
   if (relevant.length === 0 || irrelevant.length === 0) {
-    throw new EmbedlabError(`separation needs relevant and irrelevant pairs; got ${relevant.length} relevant, ${irrelevant.length} irrelevant`, "evaluate on pairs with both labels");
+    throw new EmbedlabError(
+      `separation needs relevant and irrelevant pairs; got ${relevant.length} relevant, ${irrelevant.length} irrelevant`,
+      "evaluate on pairs with both labels",
+    );
   }
   const auc = rocAuc(cosines, labels);
-  const out: Separation = { auc, meanRelevant: mean(relevant), meanIrrelevant: mean(irrelevant), gap: mean(relevant) - mean(irrelevant), relevant, irrelevant };
+  const out: Separation = {
+    auc,
+    meanRelevant: mean(relevant),
+    meanIrrelevant: mean(irrelevant),
+    gap: mean(relevant) - mean(irrelevant),
+    relevant,
+    irrelevant,
+  };
   const reps = opts.bootstrap ?? 0;
   if (reps > 0) {
     // a resample with one class only carries no AUC information: it counts as chance (0.5)
@@ -53,7 +67,12 @@ export function separationOfScores(cosines: readonly number[], labels: ArrayLike
 }
 
 /** Separation of cos(a_i, b_i) by `labels[i]`: `a` and `b` are the two sides of each pair. */
-export function pairSeparation(a: readonly Vector[], b: readonly Vector[], labels: ArrayLike<number | boolean>, opts: SeparationOptions = {}): Separation {
+export function pairSeparation(
+  a: readonly Vector[],
+  b: readonly Vector[],
+  labels: ArrayLike<number | boolean>,
+  opts: SeparationOptions = {},
+): Separation {
   assertSameLength(a, b, "pairSeparation");
   assertSameLength(a, labels, "pairSeparation labels");
   return separationOfScores(pairedCosine(a, b), labels, opts);
@@ -63,9 +82,16 @@ export function pairSeparation(a: readonly Vector[], b: readonly Vector[], label
  * AUC(after) − AUC(before) for two embeddings scored on the **same** pairs (e.g. before and after
  * fine-tuning), with a paired percentile-bootstrap CI: each resample draws pairs once and scores both.
  */
-export function pairedAucDifference(after: Separation, before: Separation, opts: SeparationOptions = {}): ConfidenceInterval {
+export function pairedAucDifference(
+  after: Separation,
+  before: Separation,
+  opts: SeparationOptions = {},
+): ConfidenceInterval {
   if (after.relevant.length !== before.relevant.length || after.irrelevant.length !== before.irrelevant.length) {
-    throw new EmbedlabError(`pairedAucDifference needs the same pairs: ${after.relevant.length}+${after.irrelevant.length} vs ${before.relevant.length}+${before.irrelevant.length}`, "evaluate both embeddings on the same evaluation set");
+    throw new EmbedlabError(
+      `pairedAucDifference needs the same pairs: ${after.relevant.length}+${after.irrelevant.length} vs ${before.relevant.length}+${before.irrelevant.length}`,
+      "evaluate both embeddings on the same evaluation set",
+    );
   }
   const labels = [...after.relevant.map(() => 1), ...after.irrelevant.map(() => 0)];
   const sa = [...after.relevant, ...after.irrelevant];

@@ -1,7 +1,6 @@
 /** Caption templates that turn a class label into training captions for the contrastive model. */
 import { prettyClassName } from "../../data";
 
-
 export type CaptionDomain = "food" | "object";
 
 const TEMPLATES: Record<CaptionDomain, string[]> = {

@@ -14,22 +14,50 @@ export interface LabelledImages {
 }
 
 /** Food-101 (or any image folder collection) as labelled image paths; captions use the food templates. */
-export function labelledFromCollection(coll: ImageCollection, name = coll.source.dataset, domain: CaptionDomain = "food"): LabelledImages {
-  return { name, images: coll.items.map((it) => it.path), labels: coll.items.map((it) => it.label), classNames: coll.classNames, domain };
+export function labelledFromCollection(
+  coll: ImageCollection,
+  name = coll.source.dataset,
+  domain: CaptionDomain = "food",
+): LabelledImages {
+  return {
+    name,
+    images: coll.items.map((it) => it.path),
+    labels: coll.items.map((it) => it.label),
+    classNames: coll.classNames,
+    domain,
+  };
 }
 
 /** CIFAR-style NHWC uint8 images as RawImages, optionally a seeded class-balanced subset of `perClass` each. */
-export function labelledFromImageDataset(ds: ImageDataset, opts: { perClass?: number; seed?: number; name?: string } = {}): LabelledImages {
+export function labelledFromImageDataset(
+  ds: ImageDataset,
+  opts: { perClass?: number; seed?: number; name?: string } = {},
+): LabelledImages {
   const size = ds.height * ds.width * ds.channels;
   let idx = Array.from({ length: ds.n }, (_, i) => i);
   if (opts.perClass !== undefined) {
-    if (!(Number.isInteger(opts.perClass) && opts.perClass > 0)) throw new EmbedlabError(`perClass must be a positive integer, got ${opts.perClass}`);
+    if (!(Number.isInteger(opts.perClass) && opts.perClass > 0))
+      throw new EmbedlabError(`perClass must be a positive integer, got ${opts.perClass}`);
     const rng = new Rng(opts.seed ?? 0);
     const taken = new Array<number>(ds.classNames.length).fill(0);
-    idx = rng.permutation(ds.n).filter((i) => taken[ds.labels[i]]++ < opts.perClass!).sort((a, b) => a - b);
+    idx = rng
+      .permutation(ds.n)
+      .filter((i) => taken[ds.labels[i]]++ < opts.perClass!)
+      .sort((a, b) => a - b);
   }
-  const images: RawImage[] = idx.map((i) => ({ data: ds.images.subarray(i * size, (i + 1) * size), width: ds.width, height: ds.height, channels: ds.channels }));
-  return { name: opts.name ?? ds.source.dataset, images, labels: idx.map((i) => ds.labels[i]), classNames: ds.classNames, domain: "object" };
+  const images: RawImage[] = idx.map((i) => ({
+    data: ds.images.subarray(i * size, (i + 1) * size),
+    width: ds.width,
+    height: ds.height,
+    channels: ds.channels,
+  }));
+  return {
+    name: opts.name ?? ds.source.dataset,
+    images,
+    labels: idx.map((i) => ds.labels[i]),
+    classNames: ds.classNames,
+    domain: "object",
+  };
 }
 
 /** The merged training set: frozen image features, merged class list, and caption features per class. */
@@ -42,7 +70,12 @@ export interface ClipLiteTrainingSet {
 }
 
 /** Embed every source's images and every class's captions with the frozen encoders; classes are concatenated. */
-export async function buildClipLiteTrainingSet(sources: readonly LabelledImages[], imageEncoder: ImageEncoder, textEncoder: TextEncoder, batchSize = 32): Promise<ClipLiteTrainingSet> {
+export async function buildClipLiteTrainingSet(
+  sources: readonly LabelledImages[],
+  imageEncoder: ImageEncoder,
+  textEncoder: TextEncoder,
+  batchSize = 32,
+): Promise<ClipLiteTrainingSet> {
   if (sources.length === 0) throw new EmbedlabError("buildClipLiteTrainingSet: no image sources");
   const imageFeatures: Float32Array[] = [];
   const labels: number[] = [];
@@ -50,7 +83,8 @@ export async function buildClipLiteTrainingSet(sources: readonly LabelledImages[
   const captions: string[][] = [];
   const perSource: Record<string, number> = {};
   for (const s of sources) {
-    if (s.images.length !== s.labels.length) throw new EmbedlabError(`source ${s.name}: ${s.images.length} images but ${s.labels.length} labels`);
+    if (s.images.length !== s.labels.length)
+      throw new EmbedlabError(`source ${s.name}: ${s.images.length} images but ${s.labels.length} labels`);
     const offset = classNames.length;
     s.classNames.forEach((c) => {
       classNames.push(`${s.name}/${c}`);

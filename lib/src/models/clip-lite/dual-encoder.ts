@@ -10,10 +10,18 @@ export interface DualEncoder {
 }
 
 /** clip-lite heads on top of the frozen encoders they were trained with. */
-export function clipLiteDualEncoder(model: ClipLite, imageEncoder: ImageEncoder, textEncoder: TextEncoder): DualEncoder {
+export function clipLiteDualEncoder(
+  model: ClipLite,
+  imageEncoder: ImageEncoder,
+  textEncoder: TextEncoder,
+): DualEncoder {
   return {
     id: `clip-lite(${imageEncoder.id} + ${textEncoder.id}, ${model.dim}-d)`,
-    provenance: { image: imageEncoder.provenance, text: textEncoder.provenance, heads: "trained in this notebook (symmetric InfoNCE)" },
+    provenance: {
+      image: imageEncoder.provenance,
+      text: textEncoder.provenance,
+      heads: "trained in this notebook (symmetric InfoNCE)",
+    },
     async embedImages(images) {
       return model.embedImageFeatures(await imageEncoder.embedImages(images));
     },

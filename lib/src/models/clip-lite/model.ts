@@ -15,11 +15,21 @@ export interface ClipLiteWeights {
   textW: number[];
 }
 
-function project(rows: readonly Float32Array[], mean: Float32Array, w: tf.Tensor2D, inDim: number, what: string): Float32Array[] {
+function project(
+  rows: readonly Float32Array[],
+  mean: Float32Array,
+  w: tf.Tensor2D,
+  inDim: number,
+  what: string,
+): Float32Array[] {
   if (rows.length === 0) return [];
   const flat = new Float32Array(rows.length * inDim);
   rows.forEach((r, i) => {
-    if (r.length !== inDim) throw new EmbedlabError(`ClipLite.${what}: expected ${inDim}-d features, got ${r.length}-d`, "use the same frozen encoder the model was trained on");
+    if (r.length !== inDim)
+      throw new EmbedlabError(
+        `ClipLite.${what}: expected ${inDim}-d features, got ${r.length}-d`,
+        "use the same frozen encoder the model was trained on",
+      );
     for (let k = 0; k < inDim; k++) flat[i * inDim + k] = r[k] - mean[k];
   });
   const out = tf.tidy(() => {
@@ -44,7 +54,12 @@ export class ClipLite {
 
   constructor(readonly weights: ClipLiteWeights) {
     const { imageDim, textDim, dim } = weights;
-    if (weights.imageW.length !== imageDim * dim || weights.textW.length !== textDim * dim || weights.imageMean.length !== imageDim || weights.textMean.length !== textDim) {
+    if (
+      weights.imageW.length !== imageDim * dim ||
+      weights.textW.length !== textDim * dim ||
+      weights.imageMean.length !== imageDim ||
+      weights.textMean.length !== textDim
+    ) {
       throw new EmbedlabError("ClipLite: weight sizes do not match imageDim/textDim/dim");
     }
     this.imageW = tf.tensor2d(weights.imageW, [imageDim, dim]);

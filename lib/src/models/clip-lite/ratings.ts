@@ -19,14 +19,18 @@ export function loadSimilarityRatings(file: string, expectedFiles?: readonly str
   }
   const n = r.files.length;
   const m = r.matrix;
-  if (m.length !== n || m.some((row) => !Array.isArray(row) || row.length !== n)) throw new CorruptDataError(file, `matrix must be ${n}×${n} (one row and column per file)`);
+  if (m.length !== n || m.some((row) => !Array.isArray(row) || row.length !== n))
+    throw new CorruptDataError(file, `matrix must be ${n}×${n} (one row and column per file)`);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       const v = m[i][j];
-      if (typeof v !== "number" || !(v >= 0 && v <= 1)) throw new CorruptDataError(file, `matrix[${i}][${j}] = ${v} is not a number in [0, 1]`);
-      if (v !== m[j][i]) throw new CorruptDataError(file, `matrix is not symmetric at (${i}, ${j}): ${v} vs ${m[j][i]}`);
+      if (typeof v !== "number" || !(v >= 0 && v <= 1))
+        throw new CorruptDataError(file, `matrix[${i}][${j}] = ${v} is not a number in [0, 1]`);
+      if (v !== m[j][i])
+        throw new CorruptDataError(file, `matrix is not symmetric at (${i}, ${j}): ${v} vs ${m[j][i]}`);
     }
-    if (m[i][i] !== 1) throw new CorruptDataError(file, `matrix[${i}][${i}] must be 1 (a photo is identical to itself)`);
+    if (m[i][i] !== 1)
+      throw new CorruptDataError(file, `matrix[${i}][${i}] must be 1 (a photo is identical to itself)`);
   }
   if (expectedFiles) {
     const strip = (f: string) => f.replace(/\.[^.]+$/, "");

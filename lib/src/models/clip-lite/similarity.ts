@@ -15,7 +15,8 @@ export function dotMatrix(a: readonly Float32Array[], b: readonly Float32Array[]
 }
 
 function assertSquare(m: readonly number[][], what: string): void {
-  if (m.length === 0 || m.some((r) => r.length !== m.length)) throw new EmbedlabError(`${what}: needs a non-empty square matrix`);
+  if (m.length === 0 || m.some((r) => r.length !== m.length))
+    throw new EmbedlabError(`${what}: needs a non-empty square matrix`);
 }
 
 /**

@@ -58,7 +58,11 @@ function batchTensor(rows: readonly Float32Array[], mean: Float32Array, dim: num
  * `classesPerBatch` distinct classes with one randomly chosen caption of that class, so in-batch
  * negatives are never captions of the image's own class. Deterministic for a seed.
  */
-export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOptions = {}, onEpoch?: (e: ClipLiteEpoch) => void): Promise<{ model: ClipLite; history: ClipLiteEpoch[] }> {
+export async function trainClipLite(
+  data: ClipLiteTrainingData,
+  opts: ClipLiteOptions = {},
+  onEpoch?: (e: ClipLiteEpoch) => void,
+): Promise<{ model: ClipLite; history: ClipLiteEpoch[] }> {
   const n = data.imageFeatures.length;
   const nClasses = data.classTextFeatures.length;
   if (n === 0) throw new EmbedlabError("trainClipLite: no training images");
@@ -66,12 +70,17 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
   if (nClasses < 2) throw new EmbedlabError("trainClipLite: need captions for at least 2 classes (in-batch negatives)");
   const imageDim = data.imageFeatures[0].length;
   const textDim = data.classTextFeatures.find((c) => c.length)?.[0]?.length ?? 0;
-  if (data.classTextFeatures.some((c) => c.length === 0)) throw new EmbedlabError("trainClipLite: every class needs at least one caption feature");
+  if (data.classTextFeatures.some((c) => c.length === 0))
+    throw new EmbedlabError("trainClipLite: every class needs at least one caption feature");
   const byClass: number[][] = Array.from({ length: nClasses }, () => []);
   for (let i = 0; i < n; i++) {
     const c = data.labels[i];
-    if (!(Number.isInteger(c) && c >= 0 && c < nClasses)) throw new EmbedlabError(`trainClipLite: label ${c} of image ${i} is not a class index in [0, ${nClasses})`);
-    if (data.imageFeatures[i].length !== imageDim) throw new EmbedlabError(`trainClipLite: image ${i} has ${data.imageFeatures[i].length}-d features, expected ${imageDim}`);
+    if (!(Number.isInteger(c) && c >= 0 && c < nClasses))
+      throw new EmbedlabError(`trainClipLite: label ${c} of image ${i} is not a class index in [0, ${nClasses})`);
+    if (data.imageFeatures[i].length !== imageDim)
+      throw new EmbedlabError(
+        `trainClipLite: image ${i} has ${data.imageFeatures[i].length}-d features, expected ${imageDim}`,
+      );
     byClass[c].push(i);
   }
   const present = byClass.map((l, c) => (l.length ? c : -1)).filter((c) => c >= 0);
@@ -125,7 +134,10 @@ export async function trainClipLite(data: ClipLiteTrainingData, opts: ClipLiteOp
         }
         const xi = batchTensor(imgRows, imageMean, imageDim);
         const xt = batchTensor(txtRows, textMean, textDim);
-        const { value: loss, grads } = tf.variableGrads(() => infoNCE(imgHead.apply(xi), txtHead.apply(xt), temperature), [...imgVars, ...txtVars]);
+        const { value: loss, grads } = tf.variableGrads(
+          () => infoNCE(imgHead.apply(xi), txtHead.apply(xt), temperature),
+          [...imgVars, ...txtVars],
+        );
         optimizer.applyGradients(imgVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
         if (txtVars.length) textOptimizer.applyGradients(txtVars.map((v) => ({ name: v.name, tensor: grads[v.name] })));
         sum += (await loss.data())[0];

@@ -15,7 +15,11 @@ interface Dims {
 }
 
 /** Where head `h` of batch row `b` lives: its first token row, q/k/v column offsets in qkv, its [T, T] block of p. */
-function headOffsets(b: number, h: number, { T, H, hd }: Dims): { row0: number; qo: number; ko: number; vo: number; pBase: number } {
+function headOffsets(
+  b: number,
+  h: number,
+  { T, H, hd }: Dims,
+): { row0: number; qo: number; ko: number; vo: number; pBase: number } {
   const C = H * hd;
   return { row0: b * T, qo: h * hd, ko: C + h * hd, vo: 2 * C + h * hd, pBase: (b * H + h) * T * T };
 }

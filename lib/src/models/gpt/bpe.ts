@@ -48,7 +48,11 @@ export class BpeTokenizer implements GptTokenizer {
     for (let i = 0; i < 256; i++) this.bytesOf.push(Uint8Array.of(i));
     merges.forEach(([a, b], r) => {
       const id = 256 + r;
-      if (!(a < id && b < id)) throw new EmbedlabError(`BPE merge ${r} refers to token ${Math.max(a, b)} that does not exist yet`, "the tokenizer file is corrupt; retrain it");
+      if (!(a < id && b < id))
+        throw new EmbedlabError(
+          `BPE merge ${r} refers to token ${Math.max(a, b)} that does not exist yet`,
+          "the tokenizer file is corrupt; retrain it",
+        );
       this.ranks.set(pairKey(a, b), r);
       const x = this.bytesOf[a];
       const y = this.bytesOf[b];
@@ -64,7 +68,8 @@ export class BpeTokenizer implements GptTokenizer {
   /** Learn `vocabSize - 257` merges from `texts` (deterministic: ties go to the smallest pair). */
   static train(texts: Iterable<string>, vocabSize: number): BpeTokenizer {
     const nMerges = vocabSize - 257;
-    if (nMerges < 0 || vocabSize > 65536) throw new EmbedlabError(`vocabSize ${vocabSize} is out of range`, "use 257..65536");
+    if (nMerges < 0 || vocabSize > 65536)
+      throw new EmbedlabError(`vocabSize ${vocabSize} is out of range`, "use 257..65536");
     const wordCount = new Map<string, number>();
     for (const t of texts) for (const w of preTokenize(t)) wordCount.set(w, (wordCount.get(w) ?? 0) + 1);
     const words: number[][] = [];
@@ -92,7 +97,8 @@ export class BpeTokenizer implements GptTokenizer {
     for (let m = 0; m < nMerges; m++) {
       let best = -1;
       let bestCount = 0;
-      for (const [k, c] of pairCount) if (c > bestCount || (c === bestCount && c > 0 && k < best)) [best, bestCount] = [k, c];
+      for (const [k, c] of pairCount)
+        if (c > bestCount || (c === bestCount && c > 0 && k < best)) [best, bestCount] = [k, c];
       if (best < 0 || bestCount < 1) break;
       const a = Math.floor(best / 65536);
       const b = best % 65536;
@@ -120,7 +126,8 @@ export class BpeTokenizer implements GptTokenizer {
 
   static fromJSON(json: unknown, file = "tokenizer.json"): BpeTokenizer {
     const j = json as Partial<BpeJson>;
-    if (!j || j.type !== "byte-bpe" || !Array.isArray(j.merges)) throw new CorruptDataError(file, `expected {"type":"byte-bpe","merges":[[a,b],...]}`);
+    if (!j || j.type !== "byte-bpe" || !Array.isArray(j.merges))
+      throw new CorruptDataError(file, `expected {"type":"byte-bpe","merges":[[a,b],...]}`);
     return new BpeTokenizer(j.merges);
   }
 

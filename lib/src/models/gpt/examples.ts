@@ -54,7 +54,11 @@ export function nextExampleBatch<E>(examples: readonly E[], order: number[], rng
 /** The weighted next-token cross-entropy of the model on packed examples (call inside a tidy or a training loss). */
 export function weightedLmLoss(model: GPT, p: PackedExamples, training = false): tf.Scalar {
   const { logits } = model.forward(tf.tensor2d(p.x, [p.rows, p.L], "int32"), { training });
-  return crossEntropy(tf.reshape(logits as tf.Tensor3D, [p.rows * p.L, model.config.vocab_size]) as tf.Tensor2D, tf.tensor1d(p.y, "int32"), tf.tensor1d(p.w));
+  return crossEntropy(
+    tf.reshape(logits as tf.Tensor3D, [p.rows * p.L, model.config.vocab_size]) as tf.Tensor2D,
+    tf.tensor1d(p.y, "int32"),
+    tf.tensor1d(p.w),
+  );
 }
 
 /** Read a JSONL file of `{"text": string}` records (blank lines skipped). */
@@ -78,12 +82,22 @@ export interface Example {
  * prompt ends with the marker). Longer than block_size + 1: the prompt loses its start, then the
  * response its end.
  */
-export function buildExample(tok: GptTokenizer, text: string, blockSize: number, maskPrompt: boolean, marker = RESPONSE_MARKER): Example {
+export function buildExample(
+  tok: GptTokenizer,
+  text: string,
+  blockSize: number,
+  maskPrompt: boolean,
+  marker = RESPONSE_MARKER,
+): Example {
   let promptIds: number[] = [];
   let rest = text;
   if (maskPrompt) {
     const at = text.indexOf(marker);
-    if (at < 0) throw new EmbedlabError(`record has no "${marker}" to split prompt from response: ${JSON.stringify(text.slice(0, 80))}`, "use the template ### Instruction: … ### Output: …, or maskPrompt: false");
+    if (at < 0)
+      throw new EmbedlabError(
+        `record has no "${marker}" to split prompt from response: ${JSON.stringify(text.slice(0, 80))}`,
+        "use the template ### Instruction: … ### Output: …, or maskPrompt: false",
+      );
     promptIds = tok.encode(text.slice(0, at + marker.length));
     rest = text.slice(at + marker.length);
   }

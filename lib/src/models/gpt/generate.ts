@@ -94,16 +94,27 @@ function lastLogits(model: GPT, ids: number[], cache?: KVCache): Float32Array {
 }
 
 /** Left-truncate token ids to at most `max`, warning once if anything was dropped. */
-export function truncateLeft(ids: number[], max: number, what: string, warn: (m: string) => void): { ids: number[]; dropped: number } {
+export function truncateLeft(
+  ids: number[],
+  max: number,
+  what: string,
+  warn: (m: string) => void,
+): { ids: number[]; dropped: number } {
   if (ids.length <= max) return { ids, dropped: 0 };
   const dropped = ids.length - max;
   warn(`${what} has ${ids.length} tokens, more than block_size ${max}: the first ${dropped} were dropped`);
   return { ids: ids.slice(dropped), dropped };
 }
 
-export function generate(model: GPT, tokenizer: GptTokenizer, prompt: string, opts: GenerateOptions = {}): GenerateResult {
+export function generate(
+  model: GPT,
+  tokenizer: GptTokenizer,
+  prompt: string,
+  opts: GenerateOptions = {},
+): GenerateResult {
   const maxNew = opts.maxNewTokens ?? 50;
-  if (!Number.isInteger(maxNew) || maxNew < 0) throw new EmbedlabError(`maxNewTokens must be a non-negative integer, got ${maxNew}`);
+  if (!Number.isInteger(maxNew) || maxNew < 0)
+    throw new EmbedlabError(`maxNewTokens must be a non-negative integer, got ${maxNew}`);
   const T = model.config.block_size;
   const warn = opts.warn ?? ((m: string) => console.warn(m));
   let promptIds = tokenizer.encode(prompt);

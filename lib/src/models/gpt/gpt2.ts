@@ -32,7 +32,11 @@ export function configFromHf(hf: Record<string, unknown>, file = "config.json"):
     return v;
   };
   const act = String(hf.activation_function ?? "gelu_new");
-  if (!["gelu_new", "gelu_pytorch_tanh", "gelu"].includes(act)) throw new EmbedlabError(`${file}: activation_function "${act}" is not supported`, "use a GPT-2 checkpoint (gelu_new)");
+  if (!["gelu_new", "gelu_pytorch_tanh", "gelu"].includes(act))
+    throw new EmbedlabError(
+      `${file}: activation_function "${act}" is not supported`,
+      "use a GPT-2 checkpoint (gelu_new)",
+    );
   return {
     n_layer: num("n_layer"),
     n_head: num("n_head"),
@@ -54,13 +58,20 @@ export function mapGpt2Weights(file: string, config: GptConfig): Record<string, 
     const key = name.replace(/^transformer\./, "");
     const want = shapes[key];
     if (!want) continue;
-    if (t.shape.join() !== want.join()) throw new CorruptDataError(file, `tensor "${name}" has shape [${t.shape}], expected [${want}] for config n_embd=${config.n_embd}`);
+    if (t.shape.join() !== want.join())
+      throw new CorruptDataError(
+        file,
+        `tensor "${name}" has shape [${t.shape}], expected [${want}] for config n_embd=${config.n_embd}`,
+      );
     out[key] = tf.tensor(t.data, t.shape);
   }
   for (const [key, shape] of Object.entries(shapes)) {
     if (!out[key]) {
       tf.dispose(Object.values(out));
-      throw new CorruptDataError(file, `tensor "${key}" (or "transformer.${key}") is missing; expected shape [${shape}]`);
+      throw new CorruptDataError(
+        file,
+        `tensor "${key}" (or "transformer.${key}") is missing; expected shape [${shape}]`,
+      );
     }
   }
   return out;
@@ -70,7 +81,14 @@ export function mapGpt2Weights(file: string, config: GptConfig): Record<string, 
 export class HfGptTokenizer implements GptTokenizer {
   readonly vocabSize: number;
   readonly eotId: number;
-  constructor(private readonly tok: { encode(t: string, o?: object): number[]; decode(ids: number[], o?: object): string; model: { vocab: unknown[] | Map<string, number> } }, vocabSize: number) {
+  constructor(
+    private readonly tok: {
+      encode(t: string, o?: object): number[];
+      decode(ids: number[], o?: object): string;
+      model: { vocab: unknown[] | Map<string, number> };
+    },
+    vocabSize: number,
+  ) {
     this.vocabSize = vocabSize;
     const eot = tok.encode("<|endoftext|>", { add_special_tokens: false });
     this.eotId = eot.length === 1 ? eot[0] : vocabSize - 1;
@@ -84,7 +102,12 @@ export class HfGptTokenizer implements GptTokenizer {
 }
 
 function hubSnapshots(repo: string): string[] {
-  const root = path.join(process.env.HF_HOME ?? path.join(os.homedir(), ".cache", "huggingface"), "hub", `models--${repo.replace("/", "--")}`, "snapshots");
+  const root = path.join(
+    process.env.HF_HOME ?? path.join(os.homedir(), ".cache", "huggingface"),
+    "hub",
+    `models--${repo.replace("/", "--")}`,
+    "snapshots",
+  );
   try {
     return fs.readdirSync(root).map((s) => path.join(root, s));
   } catch {
@@ -115,13 +138,19 @@ async function download(id: string, dir: string): Promise<void> {
 }
 
 /** Load GPT-2 weights and tokenizer into a GPT (throws DataNotFoundError offline when absent). */
-export async function loadGpt2(opts: Gpt2Options = {}): Promise<{ model: GPT; tokenizer: HfGptTokenizer; dir: string }> {
+export async function loadGpt2(
+  opts: Gpt2Options = {},
+): Promise<{ model: GPT; tokenizer: HfGptTokenizer; dir: string }> {
   const candidates = gpt2Candidates(opts);
   let dir = candidates.find((d) => GPT2_FILES.every((f) => fs.existsSync(path.join(d, f))));
   if (!dir) {
     const id = opts.modelId ?? "openai-community/gpt2";
     if (opts.path || !remoteAllowed(opts)) {
-      throw new DataNotFoundError(`GPT-2 weights (${GPT2_FILES.join(", ")})`, candidates, `EMBEDLAB_ALLOW_REMOTE=1 (downloads ${id} into ${hfLocalModelPath(id)})`);
+      throw new DataNotFoundError(
+        `GPT-2 weights (${GPT2_FILES.join(", ")})`,
+        candidates,
+        `EMBEDLAB_ALLOW_REMOTE=1 (downloads ${id} into ${hfLocalModelPath(id)})`,
+      );
     }
     dir = hfLocalModelPath(id);
     await download(id, dir);

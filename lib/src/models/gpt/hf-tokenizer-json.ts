@@ -34,11 +34,31 @@ export function bpeToHfTokenizerJson(tok: BpeTokenizer): Record<string, unknown>
     version: "1.0",
     truncation: null,
     padding: null,
-    added_tokens: [{ id: tok.eotId, content: EOT, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true }],
+    added_tokens: [
+      {
+        id: tok.eotId,
+        content: EOT,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: true,
+        special: true,
+      },
+    ],
     normalizer: null,
     pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: { type: "ByteLevel", add_prefix_space: true, trim_offsets: false, use_regex: true },
     decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: "BPE", dropout: null, unk_token: null, continuing_subword_prefix: "", end_of_word_suffix: "", fuse_unk: false, byte_fallback: false, vocab, merges: tok.merges.map(([a, b]) => `${str(a)} ${str(b)}`) },
+    model: {
+      type: "BPE",
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: "",
+      end_of_word_suffix: "",
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges: tok.merges.map(([a, b]) => `${str(a)} ${str(b)}`),
+    },
   };
 }

@@ -4,17 +4,52 @@
  * and fine-tuning loops are in train (train.pretrainGpt, train.finetuneGpt).
  */
 export { BpeTokenizer, preTokenize, EOT, type GptTokenizer, type BpeJson } from "./bpe";
-export { GPT, KVCache, DEFAULT_CONFIG, paramShapes, validateConfig, type GptConfig, type ForwardOptions, type ForwardResult, type LinearHook } from "./model";
+export {
+  GPT,
+  KVCache,
+  DEFAULT_CONFIG,
+  paramShapes,
+  validateConfig,
+  type GptConfig,
+  type ForwardOptions,
+  type ForwardResult,
+  type LinearHook,
+} from "./model";
 export { crossEntropy, gatherRows, gelu, layerNorm, linear, mm, tiedHead } from "./ops";
 export { causalSelfAttention } from "./attention";
-export { saveGptCheckpoint, loadGptCheckpoint, defaultCheckpointDir, CHECKPOINT_FORMAT, type CheckpointManifest, type LoadedGptCheckpoint, type TrainingRecord } from "./checkpoint";
+export {
+  saveGptCheckpoint,
+  loadGptCheckpoint,
+  defaultCheckpointDir,
+  CHECKPOINT_FORMAT,
+  type CheckpointManifest,
+  type LoadedGptCheckpoint,
+  type TrainingRecord,
+} from "./checkpoint";
 export { loadBrownDocs, detokenizeTagged, brownDir, type BrownDoc } from "./brown";
 export { splitDocs, tokenStream, randomBatch, evalLoss, unigramLoss } from "./lm-data";
 export { generate, sampleNext, truncateLeft, type GenerateOptions, type GenerateResult } from "./generate";
 export { embed, embedTensor, type EmbedOptions, type GptPooling } from "./embed";
 export { LoraAdapters, DEFAULT_LORA, type LoraConfig, type LoraTarget } from "./lora";
-export { buildExample, readTextJsonl, packExamples, nextExampleBatch, weightedLmLoss, RESPONSE_MARKER, type Example, type PackedExamples } from "./examples";
+export {
+  buildExample,
+  readTextJsonl,
+  packExamples,
+  nextExampleBatch,
+  weightedLmLoss,
+  RESPONSE_MARKER,
+  type Example,
+  type PackedExamples,
+} from "./examples";
 export { readSafetensors, writeSafetensors, type SafeTensor } from "./safetensors";
-export { loadGpt2, configFromHf, mapGpt2Weights, gpt2Candidates, HfGptTokenizer, GPT2_FILES, type Gpt2Options } from "./gpt2";
+export {
+  loadGpt2,
+  configFromHf,
+  mapGpt2Weights,
+  gpt2Candidates,
+  HfGptTokenizer,
+  GPT2_FILES,
+  type Gpt2Options,
+} from "./gpt2";
 export { loadTinyGpt, loadGptSpec, type GptSpec } from "./load";
 export { bpeToHfTokenizerJson, bytesToUnicode } from "./hf-tokenizer-json";

@@ -47,7 +47,12 @@ export function randomBatch(stream: Int32Array, b: number, t: number, rng: Rng):
 }
 
 /** Mean next-token loss (nats) over the first `maxWindows` non-overlapping windows of `stream`. */
-export function evalLoss(model: GPT, stream: Int32Array, maxWindows: number, batch = 16): { loss: number; tokens: number } {
+export function evalLoss(
+  model: GPT,
+  stream: Int32Array,
+  maxWindows: number,
+  batch = 16,
+): { loss: number; tokens: number } {
   const t = model.config.block_size;
   const n = Math.min(maxWindows, Math.floor((stream.length - 1) / t));
   let sum = 0;

@@ -17,8 +17,13 @@ export async function loadTinyGpt(dir = defaultCheckpointDir()): Promise<LoadedG
 export type GptSpec = { id: "tinygpt-brown"; dir?: string } | { id: "gpt2"; profile?: string; path?: string };
 
 /** A fresh copy of the GPT `spec` names, with its tokenizer and (checkpoints) training record. */
-export async function loadGptSpec(spec: GptSpec): Promise<{ model: GPT; tokenizer: GptTokenizer; training?: TrainingRecord }> {
+export async function loadGptSpec(
+  spec: GptSpec,
+): Promise<{ model: GPT; tokenizer: GptTokenizer; training?: TrainingRecord }> {
   if (spec.id === "gpt2") return loadGpt2({ profile: spec.profile, path: spec.path });
   if (spec.id === "tinygpt-brown") return loadTinyGpt(spec.dir || defaultCheckpointDir());
-  throw new EmbedlabError(`unknown GPT "${(spec as { id: string }).id}"`, 'use "tinygpt-brown" (offline checkpoint) or "gpt2" (hub)');
+  throw new EmbedlabError(
+    `unknown GPT "${(spec as { id: string }).id}"`,
+    'use "tinygpt-brown" (offline checkpoint) or "gpt2" (hub)',
+  );
 }

@@ -37,8 +37,10 @@ function sites(model: GPT, targets: LoraTarget[]): Site[] {
   for (let l = 0; l < model.config.n_layer; l++) {
     const h = `h.${l}.`;
     for (const t of targets) {
-      if (t === "q" || t === "k" || t === "v") out.push({ key: `${h}${t}`, layer: `${h}attn.c_attn`, col: { q: 0, k: C, v: 2 * C }[t], inDim: C, outDim: C });
-      else if (t === "attn_out") out.push({ key: `${h}attn_out`, layer: `${h}attn.c_proj`, col: 0, inDim: C, outDim: C });
+      if (t === "q" || t === "k" || t === "v")
+        out.push({ key: `${h}${t}`, layer: `${h}attn.c_attn`, col: { q: 0, k: C, v: 2 * C }[t], inDim: C, outDim: C });
+      else if (t === "attn_out")
+        out.push({ key: `${h}attn_out`, layer: `${h}attn.c_proj`, col: 0, inDim: C, outDim: C });
       else if (t === "mlp") {
         out.push({ key: `${h}mlp_fc`, layer: `${h}mlp.c_fc`, col: 0, inDim: C, outDim: 4 * C });
         out.push({ key: `${h}mlp_proj`, layer: `${h}mlp.c_proj`, col: 0, inDim: 4 * C, outDim: C });
@@ -57,18 +59,29 @@ export class LoraAdapters implements LinearHook {
   private seed: number;
 
   /** New adapters (A random, B zero, so the model starts unchanged), attached to `model`. */
-  constructor(readonly model: GPT, config: Partial<LoraConfig> = {}, seed = 0) {
+  constructor(
+    readonly model: GPT,
+    config: Partial<LoraConfig> = {},
+    seed = 0,
+  ) {
     this.config = { ...DEFAULT_LORA, ...config };
     const { rank } = this.config;
-    if (!Number.isInteger(rank) || rank < 1) throw new EmbedlabError(`LoRA rank must be a positive integer, got ${rank}`);
+    if (!Number.isInteger(rank) || rank < 1)
+      throw new EmbedlabError(`LoRA rank must be a positive integer, got ${rank}`);
     this.sites = sites(model, this.config.targets);
     const rng = new Rng(seed);
     this.seed = seed + 1;
     for (const s of this.sites) {
       const bound = 1 / Math.sqrt(s.inDim);
       const a = new Float32Array(s.inDim * rank).map(() => (2 * rng.next() - 1) * bound);
-      this.A.set(s.key, tf.variable(tf.tensor2d(a, [s.inDim, rank]), true, `lora/${s.key}/A/${Math.random().toString(36).slice(2)}`));
-      this.B.set(s.key, tf.variable(tf.zeros([rank, s.outDim]), true, `lora/${s.key}/B/${Math.random().toString(36).slice(2)}`));
+      this.A.set(
+        s.key,
+        tf.variable(tf.tensor2d(a, [s.inDim, rank]), true, `lora/${s.key}/A/${Math.random().toString(36).slice(2)}`),
+      );
+      this.B.set(
+        s.key,
+        tf.variable(tf.zeros([rank, s.outDim]), true, `lora/${s.key}/B/${Math.random().toString(36).slice(2)}`),
+      );
       const list = this.byLayer.get(s.layer) ?? [];
       list.push(s);
       this.byLayer.set(s.layer, list);
@@ -90,7 +103,8 @@ export class LoraAdapters implements LinearHook {
   }
 
   attach(): void {
-    if (this.model.linearHook && this.model.linearHook !== this) throw new EmbedlabError("the model already has other adapters attached", "detach() or merge() them first");
+    if (this.model.linearHook && this.model.linearHook !== this)
+      throw new EmbedlabError("the model already has other adapters attached", "detach() or merge() them first");
     this.model.linearHook = this;
   }
 
@@ -124,7 +138,10 @@ export class LoraAdapters implements LinearHook {
         const w = this.model.params[`${s.layer}.weight`];
         const d = tf.mul(tf.matMul(this.A.get(s.key) as tf.Tensor2D, this.B.get(s.key) as tf.Tensor2D), this.scale);
         const [rows, cols] = w.shape;
-        const padded = tf.pad(d, [[0, 0], [s.col, cols - s.col - s.outDim]]);
+        const padded = tf.pad(d, [
+          [0, 0],
+          [s.col, cols - s.col - s.outDim],
+        ]);
         void rows;
         w.assign(tf.add(w, padded));
       }
@@ -154,7 +171,12 @@ export class LoraAdapters implements LinearHook {
     const tmp = path.join(dir, `.adapter.bin.${process.pid}.tmp`);
     fs.writeFileSync(tmp, new Uint8Array(buf.buffer));
     fs.renameSync(tmp, path.join(dir, "adapter.bin"));
-    writeJsonAtomic(path.join(dir, "adapter.json"), { format: "embedlab-lora/1", config: this.config, base: baseFingerprint(this.model), tensors: entries });
+    writeJsonAtomic(path.join(dir, "adapter.json"), {
+      format: "embedlab-lora/1",
+      config: this.config,
+      base: baseFingerprint(this.model),
+      tensors: entries,
+    });
   }
 
   /** Load adapters saved by `save` onto `model` (which must have the same architecture) and attach them. */
@@ -162,14 +184,23 @@ export class LoraAdapters implements LinearHook {
     const jfile = path.join(dir, "adapter.json");
     const bfile = path.join(dir, "adapter.bin");
     for (const f of [jfile, bfile]) if (!fs.existsSync(f)) throw new DataNotFoundError(path.basename(f), [f]);
-    let meta: { format?: string; config?: LoraConfig; base?: string; tensors?: { key: string; shapeA: number[]; shapeB: number[]; offset: number }[] };
+    let meta: {
+      format?: string;
+      config?: LoraConfig;
+      base?: string;
+      tensors?: { key: string; shapeA: number[]; shapeB: number[]; offset: number }[];
+    };
     try {
       meta = JSON.parse(fs.readFileSync(jfile, "utf8"));
     } catch (err) {
       throw new CorruptDataError(jfile, (err as Error).message);
     }
-    if (meta.format !== "embedlab-lora/1" || !meta.config || !meta.tensors) throw new CorruptDataError(jfile, 'expected {"format":"embedlab-lora/1",…}');
-    if (meta.base !== baseFingerprint(model)) throw new EmbedlabError(`adapters in ${dir} were trained for a model with config ${meta.base}, not ${baseFingerprint(model)}`);
+    if (meta.format !== "embedlab-lora/1" || !meta.config || !meta.tensors)
+      throw new CorruptDataError(jfile, 'expected {"format":"embedlab-lora/1",…}');
+    if (meta.base !== baseFingerprint(model))
+      throw new EmbedlabError(
+        `adapters in ${dir} were trained for a model with config ${meta.base}, not ${baseFingerprint(model)}`,
+      );
     const ad = new LoraAdapters(model, meta.config);
     const bytes = fs.readFileSync(bfile);
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -180,9 +211,16 @@ export class LoraAdapters implements LinearHook {
       const na = t.shapeA[0] * t.shapeA[1];
       const nb = t.shapeB[0] * t.shapeB[1];
       if (a.shape.join() !== t.shapeA.join() || b.shape.join() !== t.shapeB.join()) {
-        throw new CorruptDataError(jfile, `adapter ${t.key} has shapes [${t.shapeA}]/[${t.shapeB}], expected [${a.shape}]/[${b.shape}]`);
+        throw new CorruptDataError(
+          jfile,
+          `adapter ${t.key} has shapes [${t.shapeA}]/[${t.shapeB}], expected [${a.shape}]/[${b.shape}]`,
+        );
       }
-      if (t.offset + na + nb > all.length) throw new CorruptDataError(bfile, `too short for adapter ${t.key} (expected A [${a.shape}] and B [${b.shape}] at float ${t.offset})`);
+      if (t.offset + na + nb > all.length)
+        throw new CorruptDataError(
+          bfile,
+          `too short for adapter ${t.key} (expected A [${a.shape}] and B [${b.shape}] at float ${t.offset})`,
+        );
       a.assign(tf.tensor2d(all.slice(t.offset, t.offset + na), a.shape as [number, number]));
       b.assign(tf.tensor2d(all.slice(t.offset + na, t.offset + na + nb), b.shape as [number, number]));
     }

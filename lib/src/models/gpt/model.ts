@@ -45,12 +45,18 @@ export function paramShapes(c: GptConfig): Record<string, number[]> {
   for (let i = 0; i < c.n_layer; i++) {
     const p = `h.${i}.`;
     Object.assign(s, {
-      [p + "ln_1.weight"]: [C], [p + "ln_1.bias"]: [C],
-      [p + "attn.c_attn.weight"]: [C, 3 * C], [p + "attn.c_attn.bias"]: [3 * C],
-      [p + "attn.c_proj.weight"]: [C, C], [p + "attn.c_proj.bias"]: [C],
-      [p + "ln_2.weight"]: [C], [p + "ln_2.bias"]: [C],
-      [p + "mlp.c_fc.weight"]: [C, 4 * C], [p + "mlp.c_fc.bias"]: [4 * C],
-      [p + "mlp.c_proj.weight"]: [4 * C, C], [p + "mlp.c_proj.bias"]: [C],
+      [p + "ln_1.weight"]: [C],
+      [p + "ln_1.bias"]: [C],
+      [p + "attn.c_attn.weight"]: [C, 3 * C],
+      [p + "attn.c_attn.bias"]: [3 * C],
+      [p + "attn.c_proj.weight"]: [C, C],
+      [p + "attn.c_proj.bias"]: [C],
+      [p + "ln_2.weight"]: [C],
+      [p + "ln_2.bias"]: [C],
+      [p + "mlp.c_fc.weight"]: [C, 4 * C],
+      [p + "mlp.c_fc.bias"]: [4 * C],
+      [p + "mlp.c_proj.weight"]: [4 * C, C],
+      [p + "mlp.c_proj.bias"]: [C],
     });
   }
   s["ln_f.weight"] = [C];
@@ -60,7 +66,8 @@ export function paramShapes(c: GptConfig): Record<string, number[]> {
 
 export function validateConfig(c: GptConfig): void {
   for (const k of ["n_layer", "n_head", "n_embd", "block_size", "vocab_size"] as const) {
-    if (!Number.isInteger(c[k]) || c[k] <= 0) throw new EmbedlabError(`GPT config ${k} must be a positive integer, got ${c[k]}`);
+    if (!Number.isInteger(c[k]) || c[k] <= 0)
+      throw new EmbedlabError(`GPT config ${k} must be a positive integer, got ${c[k]}`);
   }
   if (c.n_embd % c.n_head !== 0) throw new EmbedlabError(`n_embd ${c.n_embd} is not divisible by n_head ${c.n_head}`);
 }
@@ -106,7 +113,11 @@ export class GPT {
   private dropoutSeed = 1;
 
   /** Build with given weights (name → tensor) or with GPT-2 initialisation from `seed`. */
-  constructor(readonly config: GptConfig, weights?: Record<string, tf.Tensor>, seed = 0) {
+  constructor(
+    readonly config: GptConfig,
+    weights?: Record<string, tf.Tensor>,
+    seed = 0,
+  ) {
     validateConfig(config);
     const shapes = paramShapes(config);
     const rng = new Rng(seed);
@@ -116,7 +127,8 @@ export class GPT {
       if (weights) {
         const w = weights[name];
         if (!w) throw new EmbedlabError(`missing weight "${name}" (expected shape [${shape}])`);
-        if (w.shape.join() !== shape.join()) throw new EmbedlabError(`weight "${name}" has shape [${w.shape}], expected [${shape}]`);
+        if (w.shape.join() !== shape.join())
+          throw new EmbedlabError(`weight "${name}" has shape [${w.shape}], expected [${shape}]`);
         init = w;
       } else if (name.endsWith(".bias")) init = tf.zeros(shape);
       else if (shape.length === 1) init = tf.ones(shape);
@@ -137,7 +149,9 @@ export class GPT {
   }
 
   variables(filter?: (name: string) => boolean): tf.Variable[] {
-    return Object.entries(this.params).filter(([n]) => !filter || filter(n)).map(([, v]) => v);
+    return Object.entries(this.params)
+      .filter(([n]) => !filter || filter(n))
+      .map(([, v]) => v);
   }
 
   dispose(): void {
@@ -173,9 +187,16 @@ export class GPT {
     return m;
   }
 
-
   /** Attention with tf ops (KV-cache decoding, attention dropout); same maths as causalSelfAttention. */
-  private attendTf(qkv: tf.Tensor2D, l: number, B: number, T: number, p0: number, training: boolean, cache?: KVCache): tf.Tensor2D {
+  private attendTf(
+    qkv: tf.Tensor2D,
+    l: number,
+    B: number,
+    T: number,
+    p0: number,
+    training: boolean,
+    cache?: KVCache,
+  ): tf.Tensor2D {
     const C = this.config.n_embd;
     const H = this.config.n_head;
     const hd = C / H;
@@ -223,7 +244,10 @@ export class GPT {
     const cache = opts.cache;
     const p0 = cache ? cache.length : 0;
     if (p0 + T > c.block_size) {
-      throw new EmbedlabError(`sequence of ${p0 + T} tokens exceeds block_size ${c.block_size}`, "truncate the input from the left (generate/embed do this for you)");
+      throw new EmbedlabError(
+        `sequence of ${p0 + T} tokens exceeds block_size ${c.block_size}`,
+        "truncate the input from the left (generate/embed do this for you)",
+      );
     }
     const flatIds = tf.reshape(tf.cast(ids, "int32"), [B * T]) as tf.Tensor1D;
     const tok = gatherRows(this.p<tf.Rank.R2>("wte.weight"), flatIds);
@@ -236,12 +260,25 @@ export class GPT {
       if (opts.hidden) hidden.push(tf.reshape(x, [B, T, C]));
       const pre = `h.${l}.`;
       // --- causal self-attention ---
-      const a = layerNorm(x, this.p(pre + "ln_1.weight"), this.p(pre + "ln_1.bias"), c.layer_norm_epsilon) as tf.Tensor2D;
+      const a = layerNorm(
+        x,
+        this.p(pre + "ln_1.weight"),
+        this.p(pre + "ln_1.bias"),
+        c.layer_norm_epsilon,
+      ) as tf.Tensor2D;
       const qkv = this.lin(pre + "attn.c_attn", a, training);
-      const y = !cache && !(training && c.dropout > 0) ? causalSelfAttention(qkv, B, T, H) : this.attendTf(qkv, l, B, T, p0, training, cache);
+      const y =
+        !cache && !(training && c.dropout > 0)
+          ? causalSelfAttention(qkv, B, T, H)
+          : this.attendTf(qkv, l, B, T, p0, training, cache);
       x = tf.add(x, this.drop(this.lin(pre + "attn.c_proj", y, training), training));
       // --- MLP ---
-      const m = layerNorm(x, this.p(pre + "ln_2.weight"), this.p(pre + "ln_2.bias"), c.layer_norm_epsilon) as tf.Tensor2D;
+      const m = layerNorm(
+        x,
+        this.p(pre + "ln_2.weight"),
+        this.p(pre + "ln_2.bias"),
+        c.layer_norm_epsilon,
+      ) as tf.Tensor2D;
       const f = gelu(this.lin(pre + "mlp.c_fc", m, training), c.activation) as tf.Tensor2D;
       x = tf.add(x, this.drop(this.lin(pre + "mlp.c_proj", f, training), training));
     }

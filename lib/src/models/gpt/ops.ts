@@ -17,7 +17,9 @@ function swapLast(x: tf.Tensor): tf.Tensor {
 /** `a @ b` for rank-2 (or same-batch rank-3/4) operands; gradient without transpose flags. */
 /** tf.customGrad with plainly typed arguments. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function custom<T extends tf.Tensor>(f: (...args: any[]) => { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) {
+function custom<T extends tf.Tensor>(
+  f: (...args: any[]) => { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] },
+) {
   return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad<T>>[0]);
 }
 

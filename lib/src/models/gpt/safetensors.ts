@@ -24,12 +24,16 @@ function f16ToF32(h: number): number {
 }
 
 /** Read every tensor (or only those `want` accepts) of a safetensors file. */
-export function readSafetensors(file: string, want: (name: string) => boolean = () => true): Record<string, SafeTensor> {
+export function readSafetensors(
+  file: string,
+  want: (name: string) => boolean = () => true,
+): Record<string, SafeTensor> {
   if (!fs.existsSync(file)) throw new DataNotFoundError("safetensors file", [file]);
   const buf = fs.readFileSync(file);
   if (buf.byteLength < 8) throw new CorruptDataError(file, "shorter than the 8-byte header length");
   const hlen = Number(buf.readBigUInt64LE(0));
-  if (hlen > buf.byteLength - 8) throw new CorruptDataError(file, `header length ${hlen} exceeds the file size ${buf.byteLength}`, 0);
+  if (hlen > buf.byteLength - 8)
+    throw new CorruptDataError(file, `header length ${hlen} exceeds the file size ${buf.byteLength}`, 0);
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
     header = JSON.parse(buf.subarray(8, 8 + hlen).toString("utf8"));
@@ -41,11 +45,16 @@ export function readSafetensors(file: string, want: (name: string) => boolean = 
   for (const [name, h] of Object.entries(header)) {
     if (name === "__metadata__" || !want(name)) continue;
     const size = BYTES[h.dtype];
-    if (!size) throw new CorruptDataError(file, `tensor "${name}" has dtype ${h.dtype}; only F32, F16 and BF16 are supported`);
+    if (!size)
+      throw new CorruptDataError(file, `tensor "${name}" has dtype ${h.dtype}; only F32, F16 and BF16 are supported`);
     const n = h.shape.reduce((a, b) => a * b, 1);
     const [b0, b1] = h.data_offsets;
     if (b1 - b0 !== n * size || base + b1 > buf.byteLength) {
-      throw new CorruptDataError(file, `tensor "${name}" [${h.shape}] ${h.dtype} needs ${n * size} bytes at ${b0}, header says ${b0}..${b1} (file has ${buf.byteLength - base} data bytes)`, base + b0);
+      throw new CorruptDataError(
+        file,
+        `tensor "${name}" [${h.shape}] ${h.dtype} needs ${n * size} bytes at ${b0}, header says ${b0}..${b1} (file has ${buf.byteLength - base} data bytes)`,
+        base + b0,
+      );
     }
     const data = new Float32Array(n);
     const off = base + b0;
@@ -64,7 +73,11 @@ export function readSafetensors(file: string, want: (name: string) => boolean = 
 }
 
 /** Write float32 tensors as a safetensors file (used by tests and for exporting). */
-export function writeSafetensors(file: string, tensors: Record<string, { shape: number[]; data: Float32Array }>, metadata: Record<string, string> = {}): void {
+export function writeSafetensors(
+  file: string,
+  tensors: Record<string, { shape: number[]; data: Float32Array }>,
+  metadata: Record<string, string> = {},
+): void {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let off = 0;
   const names = Object.keys(tensors);

@@ -18,7 +18,10 @@ export interface LpipsImageOptions {
 }
 
 /** MobileNetV2 activations of several layers for `images`, batched, concatenated per layer. */
-export async function lpipsActivations(images: readonly ImageInput[], opts: LpipsImageOptions = {}): Promise<LayerActivations[]> {
+export async function lpipsActivations(
+  images: readonly ImageInput[],
+  opts: LpipsImageOptions = {},
+): Promise<LayerActivations[]> {
   const layers = opts.layers ?? MOBILENET_DEFAULT_MAP_LAYERS;
   const bs = Math.max(1, opts.batchSize ?? 8);
   const parts: LayerActivations[][] = [];
@@ -39,7 +42,11 @@ export async function lpipsActivations(images: readonly ImageInput[], opts: Lpip
 }
 
 /** LPIPS (uniform weights, MobileNetV2 features) between every image of `a` and every image of `b` (default: a). */
-export async function lpipsDistanceMatrix(a: readonly ImageInput[], b?: readonly ImageInput[], opts: LpipsImageOptions = {}): Promise<number[][]> {
+export async function lpipsDistanceMatrix(
+  a: readonly ImageInput[],
+  b?: readonly ImageInput[],
+  opts: LpipsImageOptions = {},
+): Promise<number[][]> {
   const fa = await lpipsActivations(a, opts);
   const fb = b ? await lpipsActivations(b, opts) : fa;
   return lpipsMatrixFromActivations(fa, fb);

@@ -12,7 +12,8 @@ export interface LayerActivations {
 
 /** Read a [N, H, W, C] tensor into `LayerActivations` (one copy; the tensor is not disposed). */
 export function activationsFromTensor(t: tf.Tensor): LayerActivations {
-  if (t.rank !== 4) throw new EmbedlabError(`LPIPS needs [N, H, W, C] feature maps, got rank ${t.rank} [${t.shape.join(", ")}]`);
+  if (t.rank !== 4)
+    throw new EmbedlabError(`LPIPS needs [N, H, W, C] feature maps, got rank ${t.rank} [${t.shape.join(", ")}]`);
   const [n, height, width, channels] = t.shape as [number, number, number, number];
   return { data: t.dataSync() as Float32Array, n, height, width, channels };
 }
@@ -74,7 +75,10 @@ export function lpipsFromNormalized(a: readonly LayerActivations[], b: readonly 
 }
 
 /** LPIPS matrix between two sets of raw (un-normalised) layer activations. */
-export function lpipsMatrixFromActivations(a: readonly LayerActivations[], b: readonly LayerActivations[] = a): number[][] {
+export function lpipsMatrixFromActivations(
+  a: readonly LayerActivations[],
+  b: readonly LayerActivations[] = a,
+): number[][] {
   const na = a.map(normalizeChannels);
   const nb = b === a ? na : b.map(normalizeChannels);
   return lpipsFromNormalized(na, nb);

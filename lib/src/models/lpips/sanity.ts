@@ -13,7 +13,8 @@ export function addPixelNoise(img: RgbPixels, sigma: number, seed: number): RgbP
   if (!(sigma >= 0)) throw new EmbedlabError(`noise sigma must be ≥ 0, got ${sigma}`);
   const rng = new Rng(seed);
   const out = new Uint8Array(img.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(img.data[i] + sigma * rng.normal())));
+  for (let i = 0; i < out.length; i++)
+    out[i] = Math.max(0, Math.min(255, Math.round(img.data[i] + sigma * rng.normal())));
   return { ...img, data: out };
 }
 

@@ -14,10 +14,14 @@ export function featuresOf(text: string, useBigrams: boolean): string[] {
 }
 
 /** Index the words (and bigrams) that occur at least `minCount` times in `texts`. */
-export function buildFeatureIndex(texts: readonly string[], opts: { bigrams?: boolean; minCount?: number } = {}): FeatureIndex {
+export function buildFeatureIndex(
+  texts: readonly string[],
+  opts: { bigrams?: boolean; minCount?: number } = {},
+): FeatureIndex {
   const useBigrams = opts.bigrams ?? true;
   const minCount = opts.minCount ?? 1;
-  if (!(Number.isInteger(minCount) && minCount >= 1)) throw new EmbedlabError(`minCount must be a positive integer, got ${minCount}`);
+  if (!(Number.isInteger(minCount) && minCount >= 1))
+    throw new EmbedlabError(`minCount must be a positive integer, got ${minCount}`);
   const counts = new Map<string, number>();
   for (const t of texts) for (const f of featuresOf(t, useBigrams)) counts.set(f, (counts.get(f) ?? 0) + 1);
   const features = new Map<string, number>();
@@ -26,7 +30,11 @@ export function buildFeatureIndex(texts: readonly string[], opts: { bigrams?: bo
 }
 
 /** Padded feature ids [n, maxLen] (padding = index.size, a row the model masks out) and per-text lengths. */
-export function encodeBags(texts: readonly string[], index: FeatureIndex, maxLen = 96): { ids: Int32Array; lengths: Int32Array; maxLen: number } {
+export function encodeBags(
+  texts: readonly string[],
+  index: FeatureIndex,
+  maxLen = 96,
+): { ids: Int32Array; lengths: Int32Array; maxLen: number } {
   const ids = new Int32Array(texts.length * maxLen).fill(index.size);
   const lengths = new Int32Array(texts.length);
   texts.forEach((t, r) => {

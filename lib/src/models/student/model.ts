@@ -39,14 +39,20 @@ export class StudentModel {
   private readonly w2?: tf.Variable;
   private readonly b2?: tf.Variable;
 
-  constructor(readonly index: FeatureIndex, readonly wordVectors: WordVectorTable | undefined, cfg: StudentConfig = {}) {
+  constructor(
+    readonly index: FeatureIndex,
+    readonly wordVectors: WordVectorTable | undefined,
+    cfg: StudentConfig = {},
+  ) {
     this.embedDim = cfg.embedDim ?? 32;
     this.hidden = cfg.hidden ?? 0;
     this.classes = cfg.classes ?? 2;
     this.maxLen = cfg.maxLen ?? 128;
     this.frozenDim = wordVectors?.dim ?? 0;
-    if (!(this.embedDim >= 0 && this.hidden >= 0 && this.classes >= 2)) throw new EmbedlabError(`bad student config ${JSON.stringify(cfg)}`, "use embedDim ≥ 0, hidden ≥ 0, classes ≥ 2");
-    if (this.embedDim === 0 && this.frozenDim === 0) throw new EmbedlabError("student has no features", "give embedDim > 0 or word vectors");
+    if (!(this.embedDim >= 0 && this.hidden >= 0 && this.classes >= 2))
+      throw new EmbedlabError(`bad student config ${JSON.stringify(cfg)}`, "use embedDim ≥ 0, hidden ≥ 0, classes ≥ 2");
+    if (this.embedDim === 0 && this.frozenDim === 0)
+      throw new EmbedlabError("student has no features", "give embedDim > 0 or word vectors");
     const rng = new Rng(cfg.seed ?? 0);
     const normal = (n: number, sd: number) => Float32Array.from({ length: n }, () => sd * rng.normal());
     const e = Math.max(1, this.embedDim);

