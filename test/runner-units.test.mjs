@@ -209,6 +209,15 @@ test("00_smoke's parameters are what its docs and the CLI promise", () => {
     profile: '"quick" | "full"',
     steps: "number",
     seed: "number",
-    dataDir: "string",
+    dataRoot: "string",
   });
+});
+
+test("every repo notebook names its data-root parameter dataRoot", () => {
+  const { loadNotebook } = dist("notebooks.js");
+  for (const f of fs.readdirSync(path.join(ROOT, "notebooks")).filter((n) => n.endsWith(".ipynb"))) {
+    const names = loadNotebook(path.join(ROOT, "notebooks"), f.replace(/\.ipynb$/, "")).params.map((p) => p.name);
+    assert.ok(names.includes("dataRoot"), `${f} has no dataRoot parameter (${names.join(", ")})`);
+    assert.ok(!names.includes("dataDir"), `${f} still has a dataDir parameter`);
+  }
 });
