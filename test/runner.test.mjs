@@ -35,7 +35,7 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
     PARAMS,
     [
       "code",
-      'console.log("params " + JSON.stringify({ steps: steps, profile: profile, tags: tags }));\nconsole.log("env " + process.env.EMBEDLAB_NOTEBOOK + " " + process.env.EMBEDLAB_OUTPUT_DIR);',
+      'console.log("params " + JSON.stringify({ steps: steps, profile: profile, tags: tags }));\nconsole.log("env " + process.env.EMBEDLAB_NOTEBOOK + " " + process.env.EMBEDLAB_OUTPUT_DIR);\nconsole.log("root " + process.cwd() + " " + process.cwd() + "/data");',
     ],
     [
       "code",
@@ -43,7 +43,7 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
     ],
     [
       "code",
-      'import { saveResults } from "@embedlab/lib";\nsaveResults("01_ok", { metrics: { score: steps / 10 }, params: { steps: steps } });\n6 * 7',
+      'import { saveResults } from "@embedlab/lib";\nsaveResults("01_ok", { metrics: { score: steps / 10 }, params: { steps: steps, out: process.env.EMBEDLAB_OUTPUT_DIR + "/x", here: process.cwd() } });\n6 * 7',
     ],
   ]);
   const yaml = path.join(s.dir, "p.yaml");
@@ -59,7 +59,8 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
   assert.deepEqual(nb.cells[2].outputs, []);
   assert.equal(
     textOf(nb.cells[3].outputs[0]),
-    `params {"steps":9,"profile":"full","tags":["x","y"]}\nenv 01_ok ${s.out}\n`,
+    // Committed outputs carry no machine paths: the output folder is named by its variable, the repo root is ".".
+    `params {"steps":9,"profile":"full","tags":["x","y"]}\nenv 01_ok $EMBEDLAB_OUTPUT_DIR\nroot . data\n`,
   );
   assert.deepEqual(nb.cells[4].outputs.map(textOf), ["bar 100%"]);
   assert.deepEqual(
@@ -70,7 +71,9 @@ test("happy path: executed notebook with outputs, injected parameters reach the 
   assert.equal(nb.cells[5].outputs[0].execution_count, nb.cells[5].execution_count);
   assert.equal(nb.metadata.embedlab.status, "ok");
   assert.deepEqual(nb.metadata.embedlab.parameters, { tags: ["x", "y"], steps: 9, profile: "full" });
-  assert.equal(JSON.parse(fs.readFileSync(path.join(s.out, "01_ok.results.json"), "utf8")).metrics.score, 0.9);
+  const results = JSON.parse(fs.readFileSync(path.join(s.out, "01_ok.results.json"), "utf8"));
+  assert.equal(results.metrics.score, 0.9);
+  assert.deepEqual(results.params, { steps: 9, out: "$EMBEDLAB_OUTPUT_DIR/x", here: "." });
 });
 
 test("bursts of display messages (thousands in one synchronous loop) do not kill the kernel (zeromq EBUSY)", async () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { writeFileAtomic } from "@embedlab/lib";
+import { portablePaths, writeFileAtomic } from "@embedlab/lib";
 import type { CellError } from "./error-text";
 import { CellTimeoutError, Kernel, KernelDiedError } from "./kernel";
 import { sourceText, toLines, type Cell, type Notebook, type Output } from "./nbformat";
@@ -84,9 +84,16 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
     failed_cell: null as string | null,
   };
   nb.metadata = { ...nb.metadata, embedlab: meta };
+  const kernelEnv = {
+    ...opts.env,
+    EMBEDLAB_NOTEBOOK: entry.name,
+    EMBEDLAB_OUTPUT_DIR: opts.outDir,
+    EMBEDLAB_ROOT: opts.root,
+  };
   const save = () => {
     meta.duration_s = Math.round((Date.now() - startedAt) / 100) / 10;
-    writeFileAtomic(executedFile, JSON.stringify(nb, null, 1) + "\n");
+    // The kernel's environment decides which folders are this machine's (root, data, outputs).
+    writeFileAtomic(executedFile, JSON.stringify(portablePaths(nb, kernelEnv), null, 1) + "\n");
   };
   const result = (status: NotebookStatus, failure?: CellFailure): NotebookRun => {
     meta.status = status;
@@ -108,7 +115,7 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
     kernel = await Kernel.start({
       root: opts.root,
       heartbeatTimeoutS: opts.heartbeatS,
-      env: { ...opts.env, EMBEDLAB_NOTEBOOK: entry.name, EMBEDLAB_OUTPUT_DIR: opts.outDir, EMBEDLAB_ROOT: opts.root },
+      env: kernelEnv,
     });
     for (let i = 0; i < nb.cells.length; i++) {
       const cell = nb.cells[i];

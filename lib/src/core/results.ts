@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { writeJsonAtomic } from "./atomic";
-import { outputDir } from "./paths";
+import { outputDir, portablePaths } from "./paths";
 
 /** A headline number, or a small table of them (e.g. one per embedder). */
 export type MetricValue = number | { [key: string]: MetricValue };
@@ -28,18 +28,21 @@ export function notebookName(fallback = "notebook"): string {
   return process.env.EMBEDLAB_NOTEBOOK || fallback;
 }
 
-/** Write `<outputDir>/<name>.results.json` atomically and return its path. */
+/** Write `<outputDir>/<name>.results.json` atomically (machine paths written portably) and return its path. */
 export function saveResults(name: string, results: NotebookResults): string {
   for (const [k, v] of Object.entries(results.metrics)) {
     if (typeof v === "number" && !Number.isFinite(v))
       throw new Error(`metric "${k}" is ${v}: refusing to write results for ${name}`);
   }
   const file = path.join(outputDir(), `${name}.results.json`);
-  writeJsonAtomic(file, {
-    notebook: name,
-    written_at: new Date().toISOString(),
-    node: process.version,
-    ...results,
-  });
+  writeJsonAtomic(
+    file,
+    portablePaths({
+      notebook: name,
+      written_at: new Date().toISOString(),
+      node: process.version,
+      ...results,
+    }),
+  );
   return file;
 }
