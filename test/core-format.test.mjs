@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { points, signed } from "@embedlab/lib";
+import { percent, points, signed } from "@embedlab/lib";
 
 test("signed: explicit sign, typographic minus, ± for what rounds to zero, non-finite as is", () => {
   assert.equal(signed(0.0853, 3), "+0.085");
@@ -16,4 +16,9 @@ test("points: a difference of fractions in signed percentage points", () => {
   assert.equal(points(0.562 - 0.592), "−3.0");
   assert.equal(points(-0.0287), "−2.9");
   assert.equal(points(0.0071, 2), "+0.71");
+});
+
+test("percent writes a fraction as a percentage", () => {
+  assert.equal(percent(0.5917), "59.2 %");
+  assert.equal(percent(0.8819, 2), "88.19 %");
 });

@@ -10,11 +10,15 @@ import { sourceText, toLines, type Notebook } from "./nbformat";
 
 type Prettier = typeof import("prettier");
 
-/** Format one cell's source; throws with the cell's position when it does not parse. */
-export async function formatCellSource(prettier: Prettier, source: string, where: string): Promise<string> {
-  const config = (await prettier.resolveConfig(path.join(repoRoot(), "notebooks", "x.ts"))) ?? {};
+/** Format one cell's source with prettier `options`; throws with the cell's position when it does not parse. */
+export async function formatCellSource(
+  prettier: Prettier,
+  options: import("prettier").Options,
+  source: string,
+  where: string,
+): Promise<string> {
   try {
-    const out = await prettier.format(source, { ...config, parser: "typescript" });
+    const out = await prettier.format(source, { ...options, parser: "typescript" });
     return out.replace(/\n+$/, "");
   } catch (e) {
     throw new Error(`${where}: prettier cannot parse this cell: ${(e as Error).message.split("\n")[0]}`);
@@ -33,12 +37,14 @@ export interface NotebookFormatReport {
 export async function formatNotebook(file: string, check: boolean): Promise<NotebookFormatReport> {
   const prettier: Prettier = await import("prettier");
   const nb = JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+  // The repo's .prettierrc, as it applies to TypeScript under notebooks/ (resolved once per notebook).
+  const options = (await prettier.resolveConfig(path.join(repoRoot(), "notebooks", "x.ts"))) ?? {};
   const report: NotebookFormatReport = { file, changed: [], missingIds: [] };
   for (const [i, cell] of nb.cells.entries()) {
     if (!cell.id) report.missingIds.push(i);
     if (cell.cell_type !== "code") continue;
     const src = sourceText(cell);
-    const formatted = await formatCellSource(prettier, src, `${path.basename(file)} cell ${i + 1}`);
+    const formatted = await formatCellSource(prettier, options, src, `${path.basename(file)} cell ${i + 1}`);
     if (formatted !== src) {
       report.changed.push(i);
       cell.source = toLines(formatted);

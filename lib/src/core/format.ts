@@ -17,3 +17,8 @@ export function signed(x: number, digits = 1): string {
 export function points(diff: number, digits = 1): string {
   return signed(100 * diff, digits);
 }
+
+/** A fraction as a percentage, a space before the sign: percent(0.5917) → "59.2 %", percent(0.8819, 2) → "88.19 %". */
+export function percent(x: number, digits = 1): string {
+  return `${(100 * x).toFixed(digits)} %`;
+}

@@ -1,4 +1,5 @@
 /** Notebook 00's results: the flat metrics `ci/expectations.json` checks, and its one-line verdict. */
+import { percent } from "../../core";
 
 /** Training accuracy the smoke notebook must reach (also its expectation in ci/expectations.json). */
 export const MIN_TRAIN_ACC = 0.9;
@@ -16,13 +17,12 @@ export function metrics(o: SmokeOutcome): Record<string, number> {
 
 /** Markdown verdict from the run's numbers. */
 export function conclusion(o: SmokeOutcome, backend: string): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
   const ok = o.trainAcc >= MIN_TRAIN_ACC;
   return (
     `**${ok ? "The stack works" : "Training fell short"}.** On the ${backend} backend the tiny CNN reached ` +
-    `${pct(o.trainAcc)} training and ${pct(o.testAcc)} test accuracy after ${o.steps} steps (final loss ${o.finalLoss.toFixed(3)}); ` +
+    `${percent(o.trainAcc)} training and ${percent(o.testAcc)} test accuracy after ${o.steps} steps (final loss ${o.finalLoss.toFixed(3)}); ` +
     (ok
-      ? `at least ${pct(MIN_TRAIN_ACC)} on training images, as required.`
-      : `below the required ${pct(MIN_TRAIN_ACC)} on training images.`)
+      ? `at least ${percent(MIN_TRAIN_ACC)} on training images, as required.`
+      : `below the required ${percent(MIN_TRAIN_ACC)} on training images.`)
   );
 }

@@ -1,4 +1,4 @@
-import { points } from "../../core";
+import { percent, points } from "../../core";
 
 /** What the original ("Train without labels", txtai) measured on SST-2 dev: deberta-large-mnli teacher, electra-base student. */
 export const ORIGINAL_TEACHER_ACC = 0.8819;
@@ -87,9 +87,7 @@ export function metrics(s: Summary): Record<string, number> {
   };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const pts = (x: number) => `${points(x)} points`;
-const pct2 = (x: number) => `${(100 * x).toFixed(2)} %`;
 
 /** Does the student match its teacher: at most CLOSE_TO_TEACHER below it, or above it? */
 export function closeToTeacher(gap: number): boolean {
@@ -104,9 +102,9 @@ export function overlap(a: Estimate, b: Estimate): boolean {
 function teacherParagraph(s: Summary): string {
   const why =
     s.teacherId === EMBEDDING_TEACHER_ID
-      ? `, ${(100 * (ORIGINAL_TEACHER_ACC - s.teacher.estimate)).toFixed(1)} points above this one: here the teacher is a ${s.teacherParams !== undefined ? `${(s.teacherParams / 1e6).toFixed(1)}M-weight ` : ""}sentence encoder scoring cosine similarity to a few prompts, not an NLI model trained to judge whether "this example is positive" follows from the text (with the original's single label words it scores ${pct(s.altPromptAccuracy)} on the selection slice)`
+      ? `, ${(100 * (ORIGINAL_TEACHER_ACC - s.teacher.estimate)).toFixed(1)} points above this one: here the teacher is a ${s.teacherParams !== undefined ? `${(s.teacherParams / 1e6).toFixed(1)}M-weight ` : ""}sentence encoder scoring cosine similarity to a few prompts, not an NLI model trained to judge whether "this example is positive" follows from the text (with the original's single label words it scores ${percent(s.altPromptAccuracy)} on the selection slice)`
       : "";
-  return `**Teacher.** ${s.teacherId} zero-shot with the "${s.promptSet}" prompts reaches ${pct(s.teacher.estimate)} on the ${s.evalSize} dev sentences (95 % CI ${pct(s.teacher.lo)}–${pct(s.teacher.hi)}); the original's deberta-large-mnli teacher (400M parameters) reached ${pct2(ORIGINAL_TEACHER_ACC)}${why}. Its labels of the ${s.sampleSize}-sentence sample are ${pct(s.sampleLabelAccuracy)} correct.`;
+  return `**Teacher.** ${s.teacherId} zero-shot with the "${s.promptSet}" prompts reaches ${percent(s.teacher.estimate)} on the ${s.evalSize} dev sentences (95 % CI ${percent(s.teacher.lo)}–${percent(s.teacher.hi)}); the original's deberta-large-mnli teacher (400M parameters) reached ${percent(ORIGINAL_TEACHER_ACC, 2)}${why}. Its labels of the ${s.sampleSize}-sentence sample are ${percent(s.sampleLabelAccuracy)} correct.`;
 }
 
 function studentParagraph(s: Summary): string {
@@ -121,7 +119,7 @@ function studentParagraph(s: Summary): string {
   const verdict = closeToTeacher(s.gap.estimate)
     ? `It is within ${within} of its teacher or better, as in the original.`
     : `It falls more than ${within} short of its teacher.`;
-  return `**Student.** The ${s.arch} student trained on those ${s.sampleSize} pseudo-labels only reaches ${pct(s.student.estimate)}: ${pts(s.gap.estimate)} vs its teacher (paired 95 % CI ${pts(s.gap.lo)} to ${pts(s.gap.hi)}; the original: ${pct2(ORIGINAL_STUDENT_ACC)} vs ${pct2(ORIGINAL_TEACHER_ACC)}, ${pts(ORIGINAL_STUDENT_ACC - ORIGINAL_TEACHER_ACC)}). ${verdict} The same student trained on the *gold* labels of the same sentences reaches ${pct(s.gold.estimate)} (95 % CI ${pct(s.gold.lo)}–${pct(s.gold.hi)}), ${pts(s.gold.estimate - s.student.estimate)} vs pseudo-labels${goldNote}.`;
+  return `**Student.** The ${s.arch} student trained on those ${s.sampleSize} pseudo-labels only reaches ${percent(s.student.estimate)}: ${pts(s.gap.estimate)} vs its teacher (paired 95 % CI ${pts(s.gap.lo)} to ${pts(s.gap.hi)}; the original: ${percent(ORIGINAL_STUDENT_ACC, 2)} vs ${percent(ORIGINAL_TEACHER_ACC, 2)}, ${pts(ORIGINAL_STUDENT_ACC - ORIGINAL_TEACHER_ACC)}). ${verdict} The same student trained on the *gold* labels of the same sentences reaches ${percent(s.gold.estimate)} (95 % CI ${percent(s.gold.lo)}–${percent(s.gold.hi)}), ${pts(s.gold.estimate - s.student.estimate)} vs pseudo-labels${goldNote}.`;
 }
 
 function costParagraph(s: Summary): string {
@@ -130,7 +128,7 @@ function costParagraph(s: Summary): string {
 
 function scalingParagraph(s: Summary): string {
   const largest = s.scaling[s.scaling.length - 1];
-  return `**More unlabelled data.** ${s.scaling.map((p) => `${p.size}: ${pct(p.estimate)}`).join(", ")}. With ${largest.size} pseudo-labelled sentences the student is at ${pts(largest.estimate - s.teacher.estimate)} vs its teacher — ${largest.estimate > s.teacher.estimate ? "it passes its teacher" : "it does not pass its teacher"} (CIs overlap: ${overlap(largest, s.teacher) ? "yes" : "no"}). Keeping only the ${Math.round(s.confidentFraction * 100)} % most confident labels of ${s.poolSize} (label accuracy ${pct(s.confident.labelAccuracy)}) gives ${pct(s.confident.accuracy)}.`;
+  return `**More unlabelled data.** ${s.scaling.map((p) => `${p.size}: ${percent(p.estimate)}`).join(", ")}. With ${largest.size} pseudo-labelled sentences the student is at ${pts(largest.estimate - s.teacher.estimate)} vs its teacher — ${largest.estimate > s.teacher.estimate ? "it passes its teacher" : "it does not pass its teacher"} (CIs overlap: ${overlap(largest, s.teacher) ? "yes" : "no"}). Keeping only the ${Math.round(s.confidentFraction * 100)} % most confident labels of ${s.poolSize} (label accuracy ${percent(s.confident.labelAccuracy)}) gives ${percent(s.confident.accuracy)}.`;
 }
 
 function disagreementParagraph(s: Summary): string {
