@@ -282,3 +282,30 @@ test("embedInBatches (shared by the HF encoders): chunk sizes, order, and the hf
   );
   assert.throws(() => rows({ dims: [3, 2], data: [1, 2, 3, 4, 5, 6] }, 2), /unexpected output shape/);
 });
+
+test("tfjsModelParamCount sums the weight shapes of a model.json it writes", async () => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb02-"));
+  const f = path.join(dir, "model.json");
+  fs.writeFileSync(
+    f,
+    JSON.stringify({
+      weightsManifest: [
+        {
+          paths: ["a"],
+          weights: [
+            { name: "w", shape: [3, 4] },
+            { name: "b", shape: [4] },
+          ],
+        },
+        { paths: ["b"], weights: [{ name: "s", shape: [] }] },
+      ],
+    }),
+  );
+  assert.equal(lib.models.tfjsModelParamCount(f), 17);
+  fs.writeFileSync(f, JSON.stringify({ format: "graph-model" }));
+  assert.throws(() => lib.models.tfjsModelParamCount(f), /no weightsManifest/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -138,30 +138,3 @@ test("trainAndScore returns accuracy against gold and frees the model unless kep
   assert.equal(run2.accuracy.estimate, 0);
   assert.equal(run2.model, undefined);
 });
-
-test("tfjsModelParamCount sums the weight shapes of a model.json it writes", async () => {
-  const fs = await import("node:fs");
-  const os = await import("node:os");
-  const path = await import("node:path");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb02-"));
-  const f = path.join(dir, "model.json");
-  fs.writeFileSync(
-    f,
-    JSON.stringify({
-      weightsManifest: [
-        {
-          paths: ["a"],
-          weights: [
-            { name: "w", shape: [3, 4] },
-            { name: "b", shape: [4] },
-          ],
-        },
-        { paths: ["b"], weights: [{ name: "s", shape: [] }] },
-      ],
-    }),
-  );
-  assert.equal(pl.tfjsModelParamCount(f), 17);
-  fs.writeFileSync(f, JSON.stringify({ format: "graph-model" }));
-  assert.throws(() => pl.tfjsModelParamCount(f), /no weightsManifest/);
-  fs.rmSync(dir, { recursive: true, force: true });
-});

