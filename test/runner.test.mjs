@@ -333,7 +333,10 @@ function sleeper(s, name) {
     ["code", "let ms = 60000;", ["parameters"]],
     ["markdown", "# sleeps"],
     ["code", 'console.log("PID " + process.pid);'],
-    ["code", `import { saveResults } from "@embedlab/lib";\nsaveResults("${name}", { metrics: { score: 1 }, params: {} });`],
+    [
+      "code",
+      `import { saveResults } from "@embedlab/lib";\nsaveResults("${name}", { metrics: { score: 1 }, params: {} });`,
+    ],
     ["code", "// the slow one\nawait new Promise((r) => setTimeout(r, ms));"],
     ["code", 'console.log("never");'],
   ]);

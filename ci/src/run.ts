@@ -122,7 +122,9 @@ async function runAll(plan: Plan, interruption: Interruption): Promise<number> {
   }
   const ran = summaries.length;
   if (interruption.by && !stoppedInNotebook)
-    console.error(`interrupted (${interruption.by}) after ${entries[ran - 1]?.name ?? "start"}, which finished; nothing partial`);
+    console.error(
+      `interrupted (${interruption.by}) after ${entries[ran - 1]?.name ?? "start"}, which finished; nothing partial`,
+    );
   if (entries.length > 1) {
     const notRun = entries.slice(ran).map((e) => e.name);
     const tail = notRun.length ? `; not run: ${notRun.join(", ")}` : "";
