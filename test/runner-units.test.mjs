@@ -1,5 +1,6 @@
 // Unit tests for the runner's pure parts (no kernel): parameters, overrides, selection, outputs, errors, expectations.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -220,4 +221,130 @@ test("every repo notebook names its data-root parameter dataRoot", () => {
     assert.ok(names.includes("dataRoot"), `${f} has no dataRoot parameter (${names.join(", ")})`);
     assert.ok(!names.includes("dataDir"), `${f} still has a dataDir parameter`);
   }
+});
+
+const { firstCodeLine, truncate, cellProgressLine } = dist("progress-log.js");
+const { OutputLogger } = dist("log-output.js");
+const { acquireOutLock, LOCK_FILE } = dist("out-lock.js");
+const { markInterruptedResults } = dist("interrupted-results.js");
+const { signalExitCode } = dist("interruption.js");
+const { parseCli, USAGE } = dist("cli-args.js");
+
+test("progress lines: cell i/N, elapsed, the first line that is not blank or a comment, cut to 80 characters", () => {
+  assert.equal(
+    firstCodeLine("\n// setup\n  \n/* a\n   block */\n  const teacher = await X.loadTeacher(cfg);\nmore"),
+    "const teacher = await X.loadTeacher(cfg);",
+  );
+  assert.equal(firstCodeLine("/* one */ let a = 1;"), "let a = 1;");
+  assert.equal(firstCodeLine("// only\n// comments\n"), "");
+  assert.equal(truncate("x".repeat(80)), "x".repeat(80));
+  assert.equal(truncate("x".repeat(81)), "x".repeat(79) + "…");
+  assert.equal(
+    cellProgressLine("02_train_without_labels", "5", 23, 12.34, "// load\nconst teacher = await X.loadTeacher(...)"),
+    "[02_train_without_labels] cell 5/23 (12.3 s elapsed) const teacher = await X.loadTeacher(...)",
+  );
+  assert.equal(
+    cellProgressLine("00_smoke", "injected-parameters", 9, 0.5, "steps = 9;\n"),
+    "[00_smoke] injected parameters (0.5 s elapsed) steps = 9;",
+  );
+  assert.equal(
+    cellProgressLine("00_smoke", "3", 9, 61, "// nothing but a comment"),
+    "[00_smoke] cell 3/9 (61.0 s elapsed)",
+  );
+  const long = cellProgressLine("n", "1", 1, 0, `const s = "${"z".repeat(200)}";`);
+  assert.equal([...long.slice(long.indexOf("elapsed) ") + 9)].length, 80);
+});
+
+test("--log-output: lines as they complete, prefixed; stderr and errors apart; a display updated in place logged at the end", () => {
+  const got = [];
+  const log = new OutputLogger("03_x", (stream, line) => got.push([stream, line]));
+  const msg = (type, content) => ({ header: { msg_type: type }, parent_header: {}, metadata: {}, content });
+  log.message(msg("stream", { name: "stdout", text: "ep" }));
+  assert.deepEqual(got, []);
+  log.message(msg("stream", { name: "stdout", text: "och 1\nepoch 2\npart" }));
+  log.message(msg("stream", { name: "stderr", text: "warn\n" }));
+  log.message(msg("display_data", { data: { "text/plain": "bar 0%" }, transient: { display_id: "d1" } }));
+  log.message(msg("update_display_data", { data: { "text/plain": "bar 50%" }, transient: { display_id: "d1" } }));
+  log.message(msg("update_display_data", { data: { "text/plain": "bar 100%" }, transient: { display_id: "d1" } }));
+  log.message(msg("display_data", { data: { "image/png": "iVBOR" } }));
+  log.message(msg("execute_result", { data: { "text/plain": "42" }, execution_count: 3 }));
+  log.message(
+    msg("error", { ename: "RangeError", evalue: "bad", traceback: ["RangeError: bad", "    at f (cell:1)"] }),
+  );
+  log.message(msg("status", { execution_state: "idle" }));
+  log.cellEnd();
+  assert.deepEqual(got, [
+    ["stdout", "[03_x] epoch 1"],
+    ["stdout", "[03_x] epoch 2"],
+    ["stderr", "[03_x] warn"],
+    ["stdout", "[03_x] part"],
+    ["stdout", "[03_x] bar 0%"],
+    ["stdout", "[03_x] 42"],
+    ["stderr", "[03_x] RangeError: bad"],
+    ["stderr", "[03_x]     at f (cell:1)"],
+    ["stdout", "[03_x] bar 100%"],
+  ]);
+});
+
+test("--out lock: created exclusively with pid, start and notebooks; a live holder refuses; a dead one is taken over; released only if ours", () => {
+  const out = path.join(tempDir(), "out");
+  const lock = acquireOutLock(out, ["00_smoke", "02_x"]);
+  const file = path.join(out, LOCK_FILE);
+  const info = JSON.parse(fs.readFileSync(file, "utf8"));
+  assert.equal(info.pid, process.pid);
+  assert.deepEqual(info.notebooks, ["00_smoke", "02_x"]);
+  assert.ok(Date.now() - Date.parse(info.started_at) < 60_000);
+  assert.equal(lock.tookOver, null);
+  assert.throws(
+    () => acquireOutLock(out, ["00_smoke"]),
+    (e) =>
+      e.name === "OutDirBusyError" &&
+      e.message.includes(`in use by run pid ${process.pid}`) &&
+      /choose another --out/.test(e.message),
+  );
+  lock.release();
+  assert.equal(fs.existsSync(file), false);
+  lock.release(); // idempotent
+
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+  fs.writeFileSync(file, JSON.stringify({ pid: dead, started_at: "2020-01-01T00:00:00.000Z", notebooks: ["01_y"] }));
+  const taken = acquireOutLock(out, ["01_y"]);
+  assert.equal(taken.tookOver.pid, dead);
+  assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).pid, process.pid);
+  // Someone else's lock (ours was removed by hand and another run took the folder) is not ours to delete.
+  fs.writeFileSync(file, JSON.stringify({ pid: process.ppid, started_at: "x", notebooks: [] }));
+  taken.release();
+  assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).pid, process.ppid);
+  assert.deepEqual(fs.readdirSync(out), [LOCK_FILE]);
+});
+
+test("interrupted run: a results file written during it is marked, an earlier one left alone; exit codes 130 / 143", () => {
+  const out = tempDir();
+  const file = path.join(out, "01_a.results.json");
+  const mark = { interrupted_cell: "7", interrupted_by: "SIGINT" };
+  assert.equal(markInterruptedResults(out, "01_a", Date.now(), mark), null);
+  fs.writeFileSync(file, JSON.stringify({ notebook: "01_a", metrics: { m: 2 } }));
+  const old = new Date(Date.now() - 60_000);
+  fs.utimesSync(file, old, old);
+  assert.equal(markInterruptedResults(out, "01_a", Date.now(), mark), null);
+  assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).status, undefined);
+  fs.utimesSync(file, new Date(), new Date());
+  assert.equal(markInterruptedResults(out, "01_a", Date.now() - 5000, mark), file);
+  const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+  assert.deepEqual(Object.keys(doc).slice(0, 3), ["status", "interrupted_cell", "interrupted_by"]);
+  assert.deepEqual(doc, {
+    status: "interrupted",
+    interrupted_cell: "7",
+    interrupted_by: "SIGINT",
+    notebook: "01_a",
+    metrics: { m: 2 },
+  });
+  assert.equal(signalExitCode("SIGINT"), 130);
+  assert.equal(signalExitCode("SIGTERM"), 143);
+});
+
+test("--log-output is off by default, parsed, and in the usage text", () => {
+  assert.equal(parseCli([], ROOT, "/tmp/o").logOutput, false);
+  assert.equal(parseCli(["00", "--log-output"], ROOT, "/tmp/o").logOutput, true);
+  assert.match(USAGE, /--log-output\s+stream each cell's stdout\/stderr/);
 });

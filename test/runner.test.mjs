@@ -1,5 +1,6 @@
 // The runner against the real tslab kernel, on fixture notebooks written to temp dirs.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -168,6 +169,7 @@ test("a failing cell stops its notebook (partial file kept, cell number reported
   assert.deepEqual(nb.cells[3].outputs, []);
   assert.equal(nb.metadata.embedlab.status, "FAILED");
   assert.equal(readNb(path.join(s.out, "04_after.ipynb")).cells[1].outputs[0].text, "after ran\n");
+  assert.equal(fs.existsSync(path.join(s.out, ".embedlab-run.lock")), false, "lock not released after failures");
 });
 
 test("missing data: a loader throwing lib's DataNotFoundError gives a clear message and a non-zero exit", async () => {
@@ -325,30 +327,153 @@ test("the executed notebook is written atomically: every read parses, no temp fi
   assert.equal(await waitFor(() => !isAlive(pid), 10_000), true, `kernel ${pid} outlived its killed runner`);
 });
 
-test("Ctrl-C (SIGINT) on the runner stops the kernel and exits 130", async () => {
-  const s = setup();
-  writeNb(s.nbDir, "01_sleep", [
+/** A notebook whose cell 5 (id c4) sleeps `ms`, after writing its results in cell 4. */
+function sleeper(s, name) {
+  writeNb(s.nbDir, name, [
     ["code", "let ms = 60000;", ["parameters"]],
+    ["markdown", "# sleeps"],
     ["code", 'console.log("PID " + process.pid);'],
-    ["code", "await new Promise((r) => setTimeout(r, ms));"],
+    [
+      "code",
+      `import { saveResults } from "@embedlab/lib";\nsaveResults("${name}", { metrics: { score: 1 }, params: {} });`,
+    ],
+    ["code", "// the slow one\nawait new Promise((r) => setTimeout(r, ms));"],
+    ["code", 'console.log("never");'],
   ]);
-  const file = path.join(s.out, "01_sleep.ipynb");
-  let child;
-  const done = runRunner(["--notebooks", s.nbDir, "--out", s.out, "--expectations", s.ex], {
-    onSpawn: (c) => (child = c),
-  });
-  const pidText = await waitFor(() => {
+  return path.join(s.out, `${name}.ipynb`);
+}
+
+/** Resolves the kernel's pid once the runner of `file` is inside its slow cell. */
+async function untilSleeping(file) {
+  const ok = await waitFor(() => {
     try {
-      return readNb(file).cells[1].outputs[0]?.text;
+      return readNb(file).cells[3].execution_count > 0;
     } catch {
-      return undefined;
+      return false;
     }
-  }, 60_000);
-  assert.ok(pidText, "kernel never printed its pid");
+  }, 120_000);
+  assert.ok(ok, "the slow cell was never reached");
+  assert.equal(readNb(file).metadata.embedlab.status, "running", "the run ended before its slow cell");
+  await new Promise((r) => setTimeout(r, 300)); // the slow cell has been sent
+  return Number(/PID (\d+)/.exec(readNb(file).cells[2].outputs[0].text)[1]);
+}
+
+test("Ctrl-C (SIGINT): kernel stopped, partial notebook marked interrupted at its cell, results marked, exit 130; a second run into the same --out is refused meanwhile", async () => {
+  const s = setup();
+  const file = sleeper(s, "01_sleep");
+  let child;
+  const done = s.run([], { onSpawn: (c) => (child = c) });
+  const pid = await untilSleeping(file);
+  const lockFile = path.join(s.out, ".embedlab-run.lock");
+  assert.equal(JSON.parse(fs.readFileSync(lockFile, "utf8")).pid, child.pid);
+  const second = await s.run([]);
+  assert.equal(second.code, 2, second.stdout + second.stderr);
+  assert.match(second.stderr, new RegExp(`is in use by run pid ${child.pid} \\(started [^)]*, notebooks 01_sleep\\)`));
+  assert.match(second.stderr, /wait for it to finish, or choose another --out/);
+  assert.equal(second.stdout, "", "the refused run started something");
   child.kill("SIGINT");
   const r = await done;
   assert.equal(r.code, 130, r.stdout + r.stderr);
-  assert.match(r.stderr, /interrupted \(SIGINT\); kernels stopped/);
-  const pid = Number(/PID (\d+)/.exec(pidText)[1]);
+  assert.match(
+    r.stderr,
+    /^interrupted \(SIGINT\): 01_sleep stopped at cell 5 \(id c4\) after \d+\.\d s; kernel stopped; partial notebook: .*01_sleep\.ipynb; .*01_sleep\.results\.json marked "interrupted"$/m,
+  );
+  assert.match(r.stdout, /^interrupted 01_sleep\s/m);
   assert.equal(await waitFor(() => !isAlive(pid), 5000), true, `kernel ${pid} survived Ctrl-C`);
+  const nb = readNb(file);
+  assert.equal(nb.metadata.embedlab.status, "interrupted");
+  assert.equal(nb.metadata.embedlab.interrupted_cell, "5");
+  assert.equal(nb.metadata.embedlab.interrupted_cell_id, "c4");
+  assert.equal(nb.metadata.embedlab.failed_cell, null);
+  assert.deepEqual(
+    nb.cells[4].outputs.map((o) => [o.output_type, o.ename]),
+    [["error", "Interrupted"]],
+  );
+  assert.deepEqual(nb.cells[5].outputs, []);
+  const results = JSON.parse(fs.readFileSync(path.join(s.out, "01_sleep.results.json"), "utf8"));
+  assert.equal(results.status, "interrupted");
+  assert.equal(results.interrupted_cell, "5");
+  assert.equal(results.metrics.score, 1);
+  assert.deepEqual(
+    fs.readdirSync(s.out).filter((f) => f.startsWith(".")),
+    [],
+    "lock or temp files left behind",
+  );
+});
+
+test("SIGTERM: same as Ctrl-C with exit 143; a results file from an earlier run is left as it was", async () => {
+  const s = setup();
+  const file = sleeper(s, "02_term");
+  writeNb(s.nbDir, "03_next", [
+    ["code", "let x = 1;", ["parameters"]],
+    ["code", 'console.log("next ran");'],
+  ]);
+  // Cell 4 writes results before the slow cell; have it write nothing this time.
+  const nb0 = readNb(path.join(s.nbDir, "02_term.ipynb"));
+  nb0.cells[3].source = "1";
+  fs.writeFileSync(path.join(s.nbDir, "02_term.ipynb"), JSON.stringify(nb0));
+  fs.mkdirSync(s.out);
+  const earlier = path.join(s.out, "02_term.results.json");
+  fs.writeFileSync(earlier, '{"metrics":{"score":0.5}}\n');
+  fs.utimesSync(earlier, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  let child;
+  const done = s.run([], { onSpawn: (c) => (child = c) });
+  const pid = await untilSleeping(file);
+  child.kill("SIGTERM");
+  const r = await done;
+  assert.equal(r.code, 143, r.stdout + r.stderr);
+  assert.match(
+    r.stderr,
+    /^interrupted \(SIGTERM\): 02_term stopped at cell 5 \(id c4\) .*partial notebook: .*02_term\.ipynb$/m,
+  );
+  assert.match(r.stdout, /^0\/2 notebooks ok; not run: 03_next$/m);
+  assert.equal(fs.existsSync(path.join(s.out, "03_next.ipynb")), false);
+  assert.equal(await waitFor(() => !isAlive(pid), 5000), true, `kernel ${pid} survived SIGTERM`);
+  assert.equal(readNb(file).metadata.embedlab.status, "interrupted");
+  assert.equal(fs.readFileSync(earlier, "utf8"), '{"metrics":{"score":0.5}}\n');
+  assert.equal(fs.existsSync(path.join(s.out, ".embedlab-run.lock")), false);
+});
+
+test("progress lines per cell when stdout is not a terminal; --log-output streams cell output prefixed; a stale lock is taken over", async () => {
+  const s = setup();
+  writeNb(s.nbDir, "04_log", [
+    ["code", "let n = 2;", ["parameters"]],
+    ["markdown", "# text"],
+    [
+      "code",
+      '// says hello\n\nprocess.stdout.write("hel");\nprocess.stdout.write("lo\\nwor");\nconsole.error("oops");\nn * 21',
+    ],
+    ["code", `const long = "${"y".repeat(120)}";\nconsole.log("second");`],
+  ]);
+  // A lock left by a run that died without releasing it (its pid no longer exists).
+  const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+  fs.mkdirSync(s.out);
+  const lockFile = path.join(s.out, ".embedlab-run.lock");
+  fs.writeFileSync(
+    lockFile,
+    JSON.stringify({ pid: dead, started_at: "2020-01-01T00:00:00.000Z", notebooks: ["04_log"] }),
+  );
+  const r = await s.run(["--log-output"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(
+    r.stderr,
+    new RegExp(`note: took over the stale lock of run pid ${dead} \\(started 2020-01-01T00:00:00.000Z\\)`),
+  );
+  assert.equal(fs.existsSync(lockFile), false, "lock not released");
+  const lines = r.stdout.split("\n");
+  const progress = lines.filter((l) => / elapsed\)/.test(l));
+  assert.equal(progress.length, 3, r.stdout);
+  assert.match(progress[0], /^\[04_log\] cell 1\/4 \(\d+\.\d s elapsed\) let n = 2;$/);
+  assert.match(progress[1], /^\[04_log\] cell 3\/4 \(\d+\.\d s elapsed\) process\.stdout\.write\("hel"\);$/);
+  assert.match(progress[2], /^\[04_log\] cell 4\/4 \(\d+\.\d s elapsed\) const long = "y{60,}…$/);
+  assert.ok(progress[2].length < 140, progress[2]);
+  const logged = lines.filter((l) => l.startsWith("[04_log] ") && !/ elapsed\)/.test(l));
+  assert.deepEqual(logged, ["[04_log] hello", "[04_log] wor", "[04_log] 42", "[04_log] second"]);
+  assert.match(r.stderr, /^\[04_log\] oops$/m);
+  // Without the flag: progress, but no cell output.
+  const quiet = await s.run([]);
+  assert.equal(quiet.code, 0);
+  assert.match(quiet.stdout, /\[04_log\] cell 3\/4/);
+  assert.doesNotMatch(quiet.stdout, /\[04_log\] (hello|42|second)/);
+  assert.doesNotMatch(quiet.stderr, /oops/);
 });

@@ -11,10 +11,13 @@ export interface CliArgs {
   heartbeatS: number;
   notebooksDir: string;
   expectationsFile: string;
+  /** Stream each cell's stdout/stderr/text outputs to the runner's own, prefixed `[notebook]` (papermill's flag). */
+  logOutput: boolean;
   help: boolean;
 }
 
 export const USAGE = `usage: npm run notebooks -- [names…] [--param k=v]… [--params f.yaml] [--out dir] [--timeout s]
+       [--log-output]
   names            notebooks to run (00_smoke, 00_smoke.ipynb or 00); default: all notebooks/NN_*.ipynb
   --param k=v      override a parameter (value parsed as JSON, else a string); repeatable
   --params f.yaml  overrides from a YAML mapping (--param wins)
@@ -22,7 +25,12 @@ export const USAGE = `usage: npm run notebooks -- [names…] [--param k=v]… [-
   --timeout s      per-cell time limit in seconds (default 1200)
   --heartbeat s    a kernel silent on its heartbeat this long (idle, or stopped) is dead (default 30)
   --notebooks dir  notebook folder (default: notebooks/)
-  --expectations f metric bounds (default: ci/expectations.json)`;
+  --expectations f metric bounds (default: ci/expectations.json)
+  --log-output     stream each cell's stdout/stderr/text outputs here as they arrive, prefixed [notebook]
+
+Not on a terminal (CI logs) it prints a line as each cell starts: [notebook] cell i/N (elapsed) first line.
+Ctrl-C / SIGTERM stops the kernel and marks the partial notebook "interrupted" (exit 130 / 143).
+One run at a time per --out folder (lock file .embedlab-run.lock; a second run exits 2).`;
 
 export function parseCli(argv: string[], root: string, defaultOut: string): CliArgs {
   let parsed;
@@ -38,6 +46,7 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
         heartbeat: { type: "string" },
         notebooks: { type: "string" },
         expectations: { type: "string" },
+        "log-output": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -60,6 +69,7 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
     timeoutS,
     notebooksDir: path.resolve(v.notebooks ?? path.join(root, "notebooks")),
     expectationsFile: path.resolve(v.expectations ?? path.join(root, "ci", "expectations.json")),
+    logOutput: v["log-output"] ?? false,
     help: v.help ?? false,
   };
 }

@@ -1,14 +1,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { portablePaths, writeFileAtomic } from "@embedlab/lib";
+import type { CellWatcher } from "./cell-watcher";
 import type { CellError } from "./error-text";
+import { interruptedCellError } from "./interruption";
 import { CellTimeoutError, Kernel, KernelDiedError } from "./kernel";
 import { sourceText, toLines, type Cell, type Notebook, type Output } from "./nbformat";
 import type { NotebookEntry } from "./notebooks";
 import { OutputCollector } from "./output-collector";
 import { injectedCellSource } from "./parameters";
 
-export type NotebookStatus = "ok" | "FAILED" | "TIMEOUT" | "DIED";
+export type NotebookStatus = "ok" | "FAILED" | "TIMEOUT" | "DIED" | "interrupted";
 
 export interface CellFailure {
   /** 1-based position in the source notebook, or "injected-parameters". */
@@ -26,6 +28,8 @@ export interface NotebookRun {
   executedFile: string;
   startedAt: number;
   failure?: CellFailure;
+  /** Where an interrupted run stopped: the cell's label and id (null when it stopped before any cell). */
+  interruptedCell?: { label: string; id: string | null } | null;
 }
 
 /** Mark an executed notebook as failed by its expectations (metadata only; outputs untouched). */
@@ -44,6 +48,10 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   overrides: Record<string, unknown>;
   log: (line: string) => void;
+  /** Aborted by the runner's signal handler (which also stops the kernel): the run ends "interrupted". */
+  interrupt?: AbortSignal;
+  /** Sees each cell start, its messages and its end (progress lines, --log-output). */
+  watch?: CellWatcher;
 }
 
 /** The notebook to execute: a copy with outputs cleared and the injected-parameters cell placed after the parameters cell. */
@@ -97,12 +105,12 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
   };
   const result = (status: NotebookStatus, failure?: CellFailure): NotebookRun => {
     meta.status = status;
-    meta.failed_cell = failure?.cellLabel ?? null;
+    meta.failed_cell = status === "interrupted" ? null : (failure?.cellLabel ?? null);
     save();
     return { name: entry.name, status, seconds: (Date.now() - startedAt) / 1000, executedFile, startedAt, failure };
   };
 
-  const collector = new OutputCollector();
+  const collector = new OutputCollector([], opts.watch);
   let kernel: Kernel | null = null;
   let current = -1;
   const failureAt = (i: number, error: CellError, kernelOutput?: string): CellFailure => ({
@@ -111,6 +119,15 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
     error,
     kernelOutput,
   });
+  const interrupted = (): NotebookRun => {
+    const e = interruptedCellError(opts.interrupt?.reason);
+    const cell = current >= 0 ? nb.cells[current] : null;
+    if (cell) (cell.outputs ??= []).push({ output_type: "error", ...e });
+    const at = cell ? { label: labels[current], id: cell.id ?? null } : null;
+    Object.assign(meta, { interrupted_cell: at?.label ?? null, interrupted_cell_id: at?.id ?? null });
+    const f = cell ? failureAt(current, e) : { cellLabel: "(kernel start)", sourceHead: [], error: e };
+    return { ...result("interrupted", f), interruptedCell: at };
+  };
   try {
     kernel = await Kernel.start({
       root: opts.root,
@@ -122,6 +139,8 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
       const code = sourceText(cell);
       if (cell.cell_type !== "code" || code.trim() === "") continue;
       current = i;
+      if (opts.interrupt?.aborted) throw opts.interrupt.reason;
+      opts.watch?.cellStart?.(labels[i], code);
       const t0 = new Date();
       let reply;
       for (let attempt = 1; ; attempt++) {
@@ -134,6 +153,7 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
         opts.log(`  (${entry.name}: tslab converter glitch in cell ${labels[i]}, retrying)`);
         await new Promise((r) => setTimeout(r, 500));
       }
+      opts.watch?.cellEnd?.();
       cell.execution_count = reply.executionCount;
       cell.metadata = { ...cell.metadata, execution: { start: t0.toISOString(), end: new Date().toISOString() } };
       if (reply.status !== "ok") {
@@ -144,6 +164,8 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
     }
     return result("ok");
   } catch (err) {
+    opts.watch?.cellEnd?.();
+    if (opts.interrupt?.aborted) return interrupted();
     if (err instanceof CellTimeoutError && current >= 0) {
       const e = { ename: "CellTimeout", evalue: err.message, traceback: [err.message] };
       collector.addError(e);

@@ -1,3 +1,4 @@
+import type { CellWatcher } from "./cell-watcher";
 import type { JupyterMessage } from "./jupyter-messages";
 import type { MimeBundle, Output } from "./nbformat";
 import { parseErrorText, type CellError } from "./error-text";
@@ -14,7 +15,11 @@ export class OutputCollector {
   private clearPending = false;
   private sawError: CellError | null = null;
 
-  constructor(private outputs: Output[] = []) {}
+  /** `watch` sees every message first (progress, --log-output); it changes nothing recorded. */
+  constructor(
+    private outputs: Output[] = [],
+    private readonly watch?: CellWatcher,
+  ) {}
 
   /** Start collecting into the outputs array of a new cell. */
   beginCell(outputs: Output[]): void {
@@ -25,6 +30,7 @@ export class OutputCollector {
   }
 
   handle(msg: JupyterMessage): void {
+    this.watch?.message?.(msg);
     const c = msg.content;
     const type = msg.header.msg_type;
     if (type === "clear_output") {

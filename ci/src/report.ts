@@ -22,3 +22,13 @@ export function failureReport(run: NotebookRun): string {
   lines.push(`  executed notebook (partial): ${run.executedFile}`);
   return lines.join("\n");
 }
+
+/** The one line an interrupted run prints: where it stopped and where the partial notebook (and marked results) are. */
+export function interruptedLine(run: NotebookRun, signal: string, markedResults: string | null): string {
+  const c = run.interruptedCell;
+  const where = c
+    ? `${/^\d+$/.test(c.label) ? `cell ${c.label}` : c.label}${c.id ? ` (id ${c.id})` : ""}`
+    : "kernel start";
+  const results = markedResults ? `; ${markedResults} marked "interrupted"` : "";
+  return `interrupted (${signal}): ${run.name} stopped at ${where} after ${run.seconds.toFixed(1)} s; kernel stopped; partial notebook: ${run.executedFile}${results}`;
+}

@@ -2,21 +2,37 @@
  * Headless notebook runner: `npm run notebooks [-- names…] [--param k=v]… [--params f.yaml] [--out dir] [--timeout s]`.
  * Validates everything first (exit 2 on bad input, nothing run), then runs each notebook on a fresh
  * tslab kernel, writes `<out>/<name>.ipynb`, checks `ci/expectations.json`, prints one line per notebook.
- * Exit: 0 all ok, 1 a notebook failed or missed an expectation, 2 bad input, 130/143 interrupted.
+ * Exit: 0 all ok, 1 a notebook failed or missed an expectation, 2 bad input or `--out` in use by another run,
+ * 130/143 interrupted (SIGINT/SIGTERM: the partial notebook is marked "interrupted").
  */
 import { outputDir, repoRoot } from "@embedlab/lib";
-import { parseCli, USAGE } from "./cli-args";
+import { parseCli, USAGE, type CliArgs } from "./cli-args";
+import { allWatchers } from "./cell-watcher";
 import { executeNotebook, markExpectationFailures } from "./execute-notebook";
-import { checkExpectations, loadExpectations } from "./expectations";
+import { checkExpectations, loadExpectations, type Expectations } from "./expectations";
+import { markInterruptedResults } from "./interrupted-results";
+import { Interruption, signalExitCode } from "./interruption";
 import { killAllKernels } from "./kernel";
-import { listNotebooks, loadNotebook, selectNotebooks } from "./notebooks";
+import { OutputLogger } from "./log-output";
+import { listNotebooks, loadNotebook, selectNotebooks, type NotebookEntry } from "./notebooks";
+import { acquireOutLock, type OutLock } from "./out-lock";
 import { parseParamFlag, readParamsFile, resolveOverrides } from "./overrides";
-import { failureReport, summaryLine } from "./report";
+import { progressWatcher } from "./progress-log";
+import { failureReport, interruptedLine, summaryLine } from "./report";
 import { UsageError } from "./usage-error";
+
+interface Plan {
+  root: string;
+  args: CliArgs;
+  entries: NotebookEntry[];
+  perNotebook: Map<string, Record<string, unknown>>;
+  expectations: Expectations;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const root = repoRoot();
-  let plan;
+  let plan: Plan;
+  let lock: OutLock | undefined;
   try {
     const args = parseCli(argv, root, outputDir());
     if (args.help) {
@@ -28,7 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     const overrides = [...(args.paramsFile ? readParamsFile(args.paramsFile) : []), ...args.params.map(parseParamFlag)];
     const perNotebook = resolveOverrides(entries, overrides);
     const expectations = loadExpectations(args.expectationsFile);
-    plan = { args, entries, perNotebook, expectations };
+    plan = { root, args, entries, perNotebook, expectations };
+    // Refused at once (exit 2, nothing run) when another live run writes into the same folder.
+    if (entries.length > 0) lock = acquireOutLock(args.outDir, names);
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`error: ${err.message}`);
@@ -36,23 +54,36 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const { args, entries, perNotebook, expectations } = plan;
-  if (entries.length === 0) {
-    console.error(`error: no notebooks (NN_*.ipynb) in ${args.notebooksDir}`);
+  if (plan.entries.length === 0) {
+    console.error(`error: no notebooks (NN_*.ipynb) in ${plan.args.notebooksDir}`);
     return 2;
   }
-  const onSignal = (sig: NodeJS.Signals) => {
-    killAllKernels();
-    console.error(`\ninterrupted (${sig}); kernels stopped`);
-    process.exit(sig === "SIGINT" ? 130 : 143);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  if (lock?.tookOver)
+    console.error(
+      `note: took over the stale lock of run pid ${lock.tookOver.pid} (started ${lock.tookOver.started_at}), which is no longer running`,
+    );
+  const interruption = new Interruption(() => killAllKernels());
+  try {
+    return await runAll(plan, interruption);
+  } finally {
+    interruption.dispose();
+    lock?.release();
+  }
+}
 
+async function runAll(plan: Plan, interruption: Interruption): Promise<number> {
+  const { root, args, entries, perNotebook, expectations } = plan;
+  // Non-interactive logs (CI) get one line per cell; a terminal keeps the per-notebook lines.
+  const progress = !process.stdout.isTTY;
   const summaries: string[] = [];
   let failed = 0;
+  let stoppedInNotebook = false;
   for (const entry of entries) {
+    if (interruption.by) break;
     console.log(`▶ ${entry.name}`);
+    const t0 = Date.now();
+    const write = (stream: "stdout" | "stderr", line: string) =>
+      (stream === "stdout" ? console.log : console.error)(line);
     const run = await executeNotebook(entry, {
       root,
       outDir: args.outDir,
@@ -61,8 +92,20 @@ export async function main(argv: string[]): Promise<number> {
       env: process.env,
       overrides: perNotebook.get(entry.name) ?? {},
       log: (l) => console.log(l),
+      interrupt: interruption.signal,
+      watch: allWatchers(
+        progress ? progressWatcher(entry.name, entry.notebook.cells.length, t0, (l) => console.log(l)) : null,
+        args.logOutput ? new OutputLogger(entry.name, write) : null,
+      ),
     });
-    if (run.status !== "ok") {
+    if (run.status === "interrupted") {
+      stoppedInNotebook = true;
+      const results = markInterruptedResults(args.outDir, entry.name, run.startedAt, {
+        interrupted_cell: run.interruptedCell?.label ?? null,
+        interrupted_by: interruption.by ?? "signal",
+      });
+      console.error(interruptedLine(run, interruption.by ?? "signal", results));
+    } else if (run.status !== "ok") {
       console.error(failureReport(run));
     } else {
       const problems = checkExpectations(entry.name, expectations[entry.name], args.outDir, run.startedAt);
@@ -77,14 +120,25 @@ export async function main(argv: string[]): Promise<number> {
     summaries.push(line);
     console.log(line);
   }
-  if (entries.length > 1)
-    console.log(`\n${summaries.join("\n")}\n${entries.length - failed}/${entries.length} notebooks ok`);
+  const ran = summaries.length;
+  if (interruption.by && !stoppedInNotebook)
+    console.error(
+      `interrupted (${interruption.by}) after ${entries[ran - 1]?.name ?? "start"}, which finished; nothing partial`,
+    );
+  if (entries.length > 1) {
+    const notRun = entries.slice(ran).map((e) => e.name);
+    const tail = notRun.length ? `; not run: ${notRun.join(", ")}` : "";
+    console.log(`\n${summaries.join("\n")}\n${ran - failed}/${entries.length} notebooks ok${tail}`);
+  }
+  if (interruption.by) return signalExitCode(interruption.by);
   return failed > 0 ? 1 : 0;
 }
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
+      // Interrupted: exit now, whatever a stopped kernel's start may still hold open.
+      if (code > 128) process.exit(code);
       process.exitCode = code;
     },
     (err: unknown) => {
