@@ -83,7 +83,7 @@ export async function imagesBundle(items: ImageItem[], opts: ImagesOptions = {})
   // would collapse into a column of full-size images) and its CSS right-aligns every td, hence the inner div.
   const cells = thumbs.map(
     (t) =>
-      `<td valign="top" width="${width}"><div align="center"><img src="${t.uri}" width="${width}" alt="${escapeHtml(t.caption ?? t.label)}"/>` +
+      `<td valign="top"><div align="center"><img src="${t.uri}" width="${width}" alt="${escapeHtml(t.caption ?? t.label)}"/>` +
       (t.caption ? `<br/><small>${escapeHtml(t.caption)}</small>` : "") +
       "</div></td>",
   );
