@@ -15,14 +15,19 @@ const tmp = (p) => fs.mkdtempSync(path.join(os.tmpdir(), p));
 function checkSpec(spec, dataDir) {
   assert.equal(spec.display_name, "TypeScript (embedlab)");
   assert.equal(spec.language, "typescript");
-  assert.equal(spec.argv.length, 7);
+  assert.equal(spec.argv.length, 8);
   assert.ok(fs.existsSync(spec.argv[0]), `node binary ${spec.argv[0]}`);
-  assert.deepEqual(spec.argv.slice(1, 3), ["--require", path.join(root, "kernel-ext", "dist", "kernel-preload.js")]);
-  assert.ok(fs.existsSync(spec.argv[2]));
-  assert.equal(spec.argv[3], path.join(root, "node_modules", "tslab", "bin", "tslab"));
+  assert.deepEqual(spec.argv.slice(1, 4), [
+    "--enable-source-maps",
+    "--require",
+    path.join(root, "kernel-ext", "dist", "kernel-preload.js"),
+  ]);
   assert.ok(fs.existsSync(spec.argv[3]));
-  assert.deepEqual(spec.argv.slice(4), ["kernel", "--config-path", "{connection_file}"]);
+  assert.equal(spec.argv[4], path.join(root, "node_modules", "tslab", "bin", "tslab"));
+  assert.ok(fs.existsSync(spec.argv[4]));
+  assert.deepEqual(spec.argv.slice(5), ["kernel", "--config-path", "{connection_file}"]);
   assert.equal(spec.env.EMBEDLAB_ROOT, root);
+  assert.equal(spec.env.NODE_PATH, path.join(root, "node_modules"));
   assert.equal(spec.env.EMBEDLAB_DATA_DIR, dataDir);
 }
 
@@ -66,14 +71,14 @@ test("npm run kernel:install (the CLI) honours JUPYTER_DATA_DIR and EMBEDLAB_DAT
   }
 });
 
-test("without EMBEDLAB_DATA_DIR the env carries only EMBEDLAB_ROOT; user dir follows XDG_DATA_HOME", () => {
+test("without EMBEDLAB_DATA_DIR the env carries only EMBEDLAB_ROOT and NODE_PATH; user dir follows XDG_DATA_HOME", () => {
   const prev = { d: process.env.EMBEDLAB_DATA_DIR, j: process.env.JUPYTER_DATA_DIR, x: process.env.XDG_DATA_HOME };
   const xdg = tmp("kx-xdg-");
   try {
     delete process.env.EMBEDLAB_DATA_DIR;
     delete process.env.JUPYTER_DATA_DIR;
     process.env.XDG_DATA_HOME = xdg;
-    assert.deepEqual(kx.kernelSpec({ root }).env, { EMBEDLAB_ROOT: root });
+    assert.deepEqual(kx.kernelSpec({ root }).env, { EMBEDLAB_ROOT: root, NODE_PATH: path.join(root, "node_modules") });
     if (process.platform === "linux") assert.equal(kx.jupyterDataDir(), path.join(xdg, "jupyter"));
   } finally {
     for (const [k, v] of [

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -22,6 +22,7 @@ const {
   globRegExp,
 } = require("@embedlab/kernel-ext/dist/protocol");
 const { isPatched } = require("@embedlab/kernel-ext/dist/tslab-protocol");
+import { pythonWith, run, jupyterEnv, nbconvert, codeNotebook, NO_NBCONVERT } from "./jupyter-helpers.mjs";
 
 // ---- pure parts -------------------------------------------------------------------------------------
 
@@ -153,33 +154,10 @@ test("the kernel preload patches tslab's executor and shell handler when tslab l
 
 // ---- against Jupyter's own tools ---------------------------------------------------------------------
 
-/** The first Python that imports all `modules` (EMBEDLAB_PYTHON, python3, /usr/bin/python3), or null. */
-function pythonWith(modules) {
-  for (const py of [process.env.EMBEDLAB_PYTHON, "python3", "/usr/bin/python3"].filter(Boolean)) {
-    const r = spawnSync(py, ["-c", modules.map((m) => `import ${m}`).join("; ")], { encoding: "utf8" });
-    if (r.status === 0) return py;
-  }
-  return null;
-}
 const kernelTestPython = pythonWith(["jupyter_kernel_test", "jupyter_client"]);
 const nbconvertPython = pythonWith(["nbconvert", "nbclient", "jupyter_client"]);
 const NO_KERNEL_TEST =
   "jupyter_kernel_test not importable: apt-get install python3-jupyter-kernel-test jupyter-client (or pip install jupyter_kernel_test)";
-const NO_NBCONVERT =
-  "nbconvert/nbclient not importable: apt-get install jupyter-nbconvert python3-nbclient jupyter-client (or pip install nbconvert)";
-
-/** Run a command; resolves { code, stdout, stderr }. */
-function run(cmd, args, opts = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => (stdout += b));
-    child.stderr.on("data", (b) => (stderr += b));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 test(
   "Jupyter's conformance suite (jupyter_kernel_test) passes against the embedlab kernel",
@@ -211,19 +189,7 @@ test(
 function nbconvertSetup() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-nbconvert-"));
   const name = "embedlab-nbconvert-test";
-  const inst = spawnSync(
-    process.execPath,
-    [path.join(root, "kernel-ext", "dist", "install.js"), "--prefix", tmp, "--name", name],
-    { encoding: "utf8" },
-  );
-  assert.equal(inst.status, 0, inst.stderr);
-  const env = {
-    ...process.env,
-    JUPYTER_PATH: path.join(tmp, "share", "jupyter"),
-    JUPYTER_DATA_DIR: path.join(tmp, "data"),
-    JUPYTER_RUNTIME_DIR: path.join(tmp, "runtime"),
-    JUPYTER_CONFIG_DIR: path.join(tmp, "config"),
-  };
+  const env = jupyterEnv(tmp, name);
   const cells = [
     "let x = 20;",
     'console.log("before");\nx + 1',
@@ -231,27 +197,13 @@ function nbconvertSetup() {
     'const n: number = "str";',
     'console.log("after " + x);',
   ];
-  const nb = {
-    cells: cells.map((src, i) => ({
-      cell_type: "code",
-      id: `c${i}`,
-      metadata: {},
-      source: src,
-      outputs: [],
-      execution_count: null,
-    })),
-    metadata: { kernelspec: { name, display_name: "TypeScript (embedlab)", language: "typescript" } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
+  const nb = codeNotebook(cells, name);
   const file = path.join(tmp, "tiny.ipynb");
   fs.writeFileSync(file, JSON.stringify(nb, null, 1));
-  const jupyter = spawnSync("jupyter", ["nbconvert", "--version"], { env, encoding: "utf8" }).status === 0;
-  const nbconvert = (args) =>
-    run(
-      jupyter ? "jupyter" : nbconvertPython,
+  const convert = (args) =>
+    nbconvert(
+      nbconvertPython,
       [
-        ...(jupyter ? ["nbconvert"] : ["-m", "nbconvert"]),
         "--to",
         "notebook",
         "--execute",
@@ -270,7 +222,7 @@ function nbconvertSetup() {
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   return {
     tmp,
-    nbconvert,
+    nbconvert: convert,
     cleanup,
     out: path.join(tmp, "out", "tiny.ipynb"),
     partial: path.join(tmp, "partial.ipynb"),

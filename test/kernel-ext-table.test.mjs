@@ -26,10 +26,25 @@ test("text/html: values, caption, header, and HTML is escaped", () => {
     "text/html"
   ];
   assert.match(html, /<caption>A &lt;caption&gt;<\/caption>/);
-  assert.match(html, /<th[^>]*>&lt;th&gt;<\/th>/);
-  assert.match(html, /<td[^>]*>&lt;b&gt;x&lt;\/b&gt; &amp; &#39;y&#39;<\/td>/);
-  assert.match(html, /<td style="text-align:right">1\.5<\/td>/);
+  assert.match(html, /<th[^>]*><div[^>]*>&lt;th&gt;<\/div><\/th>/);
+  assert.match(html, /<td[^>]*><div[^>]*>&lt;b&gt;x&lt;\/b&gt; &amp; &#39;y&#39;<\/div><\/td>/);
+  assert.match(html, /<td align="right">1\.5<\/td>/);
   assert.doesNotMatch(html, /<b>x/);
+});
+
+test("text/html: alignment survives sanitizers that strip style= (classic Notebook, untrusted)", () => {
+  const html = kx.tableBundle(rows, { digits: 3 })["text/html"];
+  assert.doesNotMatch(html, /style=/, "no inline styles: an untrusted classic Notebook strips them");
+  // Front ends right-align every td/th in their CSS; text cells must carry an element of their own that says left.
+  const cells = [...html.matchAll(/<(td|th)\b([^>]*)>(.*?)<\/\1>/g)].map((m) => ({ attrs: m[2], inner: m[3] }));
+  assert.equal(cells.length, 4 * 3);
+  const left = (c) => / align="left"/.test(c.attrs) && /^<div align="left">.*<\/div>$/.test(c.inner);
+  const right = (c) => / align="right"/.test(c.attrs) && !/<div/.test(c.inner);
+  const byColumn = [0, 1, 2, 3].map((j) => cells.filter((_, i) => i % 4 === j));
+  assert.ok(byColumn[0].every(left), "model (text): left");
+  assert.ok(byColumn[1].every(right), "acc (numbers): right");
+  assert.ok(byColumn[2].every(right), "n (numbers): right");
+  assert.ok(byColumn[3].every(left), "note (text, one empty cell): left");
 });
 
 test("cells: null/undefined empty, integers as is, objects as JSON, non-finite kept", () => {

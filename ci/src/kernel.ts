@@ -8,9 +8,12 @@ import { KERNEL_PRELOAD } from "@embedlab/kernel-ext";
 import { decode, encode, newMessage, type JupyterMessage } from "./jupyter-messages";
 import { freePorts } from "./free-ports";
 
-/** Node flags of every kernel the runner starts: kernel-ext's zeromq guard, then the runner's own preload. */
+/**
+ * Node flags of every kernel the runner starts: stacks mapped to the TypeScript sources, kernel-ext's zeromq
+ * guard, then the runner's own preload.
+ */
 export function kernelPreloadArgs(): string[] {
-  return ["--require", KERNEL_PRELOAD, "--require", path.join(__dirname, "kernel-preload.js")];
+  return ["--enable-source-maps", "--require", KERNEL_PRELOAD, "--require", path.join(__dirname, "kernel-preload.js")];
 }
 
 export interface KernelOptions {

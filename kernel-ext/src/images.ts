@@ -79,13 +79,17 @@ export async function imagesBundle(items: ImageItem[], opts: ImagesOptions = {})
       return { ...(await thumbnail(bytes, width, i)), label, caption: item.caption };
     }),
   );
-  const figures = thumbs.map(
+  // A table, with sizes and alignment as attributes: an untrusted classic Notebook strips `style=` (a CSS grid
+  // would collapse into a column of full-size images) and its CSS right-aligns every td, hence the inner div.
+  const cells = thumbs.map(
     (t) =>
-      `<figure style="margin:0;text-align:center"><img src="${t.uri}" style="width:${width}px;max-width:100%;height:auto" alt="${escapeHtml(t.caption ?? t.label)}"/>` +
-      (t.caption ? `<figcaption style="font-size:smaller">${escapeHtml(t.caption)}</figcaption>` : "") +
-      "</figure>",
+      `<td valign="top"><div align="center"><img src="${t.uri}" width="${width}" alt="${escapeHtml(t.caption ?? t.label)}"/>` +
+      (t.caption ? `<br/><small>${escapeHtml(t.caption)}</small>` : "") +
+      "</div></td>",
   );
-  const html = `<div class="embedlab-images" style="display:grid;grid-template-columns:repeat(${columns},${width}px);gap:8px;align-items:start">${figures.join("")}</div>`;
+  const rows: string[] = [];
+  for (let i = 0; i < cells.length; i += columns) rows.push(`<tr>${cells.slice(i, i + columns).join("")}</tr>`);
+  const html = `<table class="embedlab-images">${rows.join("")}</table>`;
   const text = thumbs.map((t, i) => `${i + 1}. ${t.caption ?? "(no caption)"} — ${t.label}, ${t.w}×${t.h}`).join("\n");
   return { "text/html": html, "text/plain": text || "(no images)" };
 }

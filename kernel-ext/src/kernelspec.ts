@@ -40,17 +40,20 @@ export const KERNEL_PRELOAD = path.join(__dirname, "kernel-preload.js");
 
 /**
  * The kernelspec JSON: Node preloads KERNEL_PRELOAD and runs the repo's tslab, with EMBEDLAB_ROOT
- * (and EMBEDLAB_DATA_DIR) set.
+ * (and EMBEDLAB_DATA_DIR) set. `NODE_PATH=<root>/node_modules` lets a notebook in any folder `require` our
+ * packages (the preload does the same for TypeScript's resolver); `--enable-source-maps` makes stacks of
+ * errors thrown inside lib point at its TypeScript sources (`lib/src/...ts`, not `lib/dist/...js`).
  */
 export function kernelSpec(opts: KernelSpecOptions = {}): KernelSpec {
   const root = path.resolve(opts.root ?? repoRoot());
-  const env: Record<string, string> = { EMBEDLAB_ROOT: root };
+  const env: Record<string, string> = { EMBEDLAB_ROOT: root, NODE_PATH: path.join(root, "node_modules") };
   const dataDir = opts.dataDir ?? process.env.EMBEDLAB_DATA_DIR;
   if (dataDir) env.EMBEDLAB_DATA_DIR = path.resolve(dataDir);
   Object.assign(env, opts.env ?? {});
   return {
     argv: [
       opts.node ?? process.execPath,
+      "--enable-source-maps",
       "--require",
       KERNEL_PRELOAD,
       tslabBin(root),

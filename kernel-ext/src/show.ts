@@ -8,14 +8,14 @@ import { vegaliteBundle, writeFigure, type RenderOptions, type VegaLiteSpec } fr
 export interface VegaLiteShowOptions extends RenderOptions {
   /** Also write `<outputDir()>/figures/<save>.{svg,png}`. */
   save?: string;
-  /** Show only the PNG (and the text line): for dense figures whose inline spec and SVG run to megabytes. The saved files are unchanged. */
+  /** Show only the PNG (and the text line), no vega-lite spec: for dense figures whose inline spec runs to megabytes. The saved files are unchanged. */
   pngOnly?: boolean;
 }
 
 /** Rich output for notebooks; outside a kernel each prints its plain-text form on stdout. */
 export const show = {
   /**
-   * One output: the vega-lite spec (object) + SVG + PNG rendered in Node + a text line. Resolves to
+   * One output: the vega-lite spec (object) + a PNG rendered in Node (with its CSS size) + a text line. Resolves to
    * nothing, so `await show.vegalite(spec)` as a cell's last line prints no SVG source; use
    * `renderVegaLite` / `saveFigure` (or `opts.save`) to get the files.
    */

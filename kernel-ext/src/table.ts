@@ -106,13 +106,20 @@ export function tableBundle(data: TableRows | DataFrameLike, opts: TableOptions 
   if (more > 0) lines.push(`… ${more} more rows (${rows.length} in all)`);
   if (rows.length === 0) lines.push("(no rows)");
 
-  const align = (j: number) => (numericCol[j] ? ' style="text-align:right"' : ' style="text-align:left"');
+  // Alignment as `align` attributes, not inline styles: untrusted outputs in the classic Notebook lose every
+  // `style=` (its sanitizer strips them), and its stylesheet (like JupyterLab's) right-aligns every `td`/`th`,
+  // which a cell's own `align` does not override (author CSS beats presentational attributes). So text cells
+  // wrap their content in `<div align="left">`: the div's own alignment wins over the inherited one.
+  const cell = (tag: "th" | "td", s: string, j: number) =>
+    numericCol[j]
+      ? `<${tag} align="right">${escapeHtml(s)}</${tag}>`
+      : `<${tag} align="left"><div align="left">${escapeHtml(s)}</div></${tag}>`;
   const html = [
     '<table class="embedlab-table">',
     opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : "",
-    `<thead><tr>${columns.map((c, j) => `<th${align(j)}>${escapeHtml(c)}</th>`).join("")}</tr></thead>`,
+    `<thead><tr>${columns.map((c, j) => cell("th", c, j)).join("")}</tr></thead>`,
     "<tbody>",
-    ...cells.map((row) => `<tr>${row.map((s, j) => `<td${align(j)}>${escapeHtml(s)}</td>`).join("")}</tr>`),
+    ...cells.map((row) => `<tr>${row.map((s, j) => cell("td", s, j)).join("")}</tr>`),
     "</tbody>",
     "</table>",
     more > 0 ? `<p><em>… ${more} more rows (${rows.length} in all)</em></p>` : "",

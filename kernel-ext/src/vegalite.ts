@@ -115,8 +115,15 @@ function describe(spec: VegaLiteSpec): string {
 }
 
 /**
- * The bundle for one chart: the spec (object) for live renderers, SVG + PNG for everything else, and
+ * The bundle for one chart: the spec (object) for live renderers (JupyterLab), a PNG for everything else, and
  * `metadata` giving the PNG its CSS size (it is rendered at `scale` ×, e.g. 1352×698 for a 676×349 figure).
+ *
+ * No SVG and no `text/html`, on purpose: nbconvert's HTML export (6.5, default settings) prefers
+ * `image/svg+xml` over `image/png` and always passes the SVG through its sanitizer, which leaves a blank
+ * `<svg class="marks">` of loose text; an untrusted classic Notebook ignores the SVG anyway. A `text/html`
+ * copy (an `<img>` data URL) would fix nbconvert but win over vega-lite in JupyterLab (its HTML renderer ranks
+ * 50, vega 57). So every front end shows the PNG at its CSS size, JupyterLab the live chart; the SVG is
+ * still written by `saveFigure` / `show.vegalite(spec, { save })`.
  */
 export async function vegaliteBundle(
   spec: VegaLiteSpec,
@@ -133,7 +140,6 @@ export async function vegaliteBundle(
     metadata: size ? { "image/png": size } : {},
     bundle: {
       [VEGALITE_MIME]: clean,
-      "image/svg+xml": figure.svg,
       "image/png": figure.png.toString("base64"),
       "text/plain": describe(clean),
     },
