@@ -305,14 +305,14 @@ test(
   },
 );
 
-test("markdownToHtml: the prose subset (paragraphs, lists, headings, bold, italic, code, links), everything else escaped", () => {
+test("markdownToHtml (markdown-it): paragraphs, lists, headings, bold, italic, code, links; raw HTML and script URLs escaped", () => {
   const { markdownToHtml } = require("@embedlab/kernel-ext");
   assert.equal(
     markdownToHtml(
       "**Teacher.** use-lite *zero-shot*, `a<b` & [docs](https://example.org).\nsecond line\n\n- **A.** one\n- two\n\n## Next\n1. x\n2. y",
     ),
     '<p><strong>Teacher.</strong> use-lite <em>zero-shot</em>, <code>a&lt;b</code> &amp; <a href="https://example.org">docs</a>.\nsecond line</p>\n' +
-      "<ul><li><strong>A.</strong> one</li><li>two</li></ul>\n<h2>Next</h2>\n<ol><li>x</li><li>y</li></ol>",
+      "<ul>\n<li><strong>A.</strong> one</li>\n<li>two</li>\n</ul>\n<h2>Next</h2>\n<ol>\n<li>x</li>\n<li>y</li>\n</ol>",
   );
   assert.equal(markdownToHtml("2 * 3 * 4, snake_case, <script>"), "<p>2 * 3 * 4, snake_case, &lt;script&gt;</p>");
   assert.equal(markdownToHtml("[x](javascript:alert(1))"), "<p>[x](javascript:alert(1))</p>");
