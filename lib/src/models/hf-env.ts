@@ -1,12 +1,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cacheDir, EmbedlabError } from "../core";
+import { cacheDir, EmbedlabError, noteModel } from "../core";
+import { hfDevice, hfDtype, type HfDtype } from "../backend";
+import { atomicHubCache, type AtomicHubCache } from "./hf-cache";
+import { describeCause, hubDownloadError, hubEndpoint } from "./hub";
 import { remoteAllowed } from "./remote";
 import type { LoadOptions } from "./types";
 
 type Transformers = typeof import("@huggingface/transformers");
 
-/** Folder where transformers.js models live offline, `<cacheDir("hf")>/<model id>/…` (downloads land there too). */
+/**
+ * Folder where transformers.js models live offline, `<cacheDir("hf")>/<model id>/…` (downloads land there too):
+ * `EMBEDLAB_CACHE_DIR/hf`, default `data/cache/hf`.
+ */
 export function hfModelRoot(): string {
   return cacheDir("hf");
 }
@@ -16,18 +22,32 @@ export function hfLocalModelPath(modelId: string): string {
   return path.join(hfModelRoot(), ...modelId.split("/"));
 }
 
+let cache: { key: string; cache: AtomicHubCache } | undefined;
+
+/** The atomic download cache for the current root and endpoint (one per combination, kept across loads). */
+function hubCache(root: string, endpoint: string): AtomicHubCache {
+  const key = `${root}\n${endpoint}`;
+  if (cache?.key !== key) cache = { key, cache: atomicHubCache(root, endpoint) };
+  return cache.cache;
+}
+
 /**
- * transformers.js with the project's settings: local models from `hfModelRoot()`, downloads cached there,
- * and the hub reachable only when remote access is allowed.
+ * transformers.js with the project's settings: local models from `hfModelRoot()`, downloads from `HF_ENDPOINT`
+ * (default https://huggingface.co) stored there atomically, and the hub reachable only when remote access is allowed.
  */
 export function transformersFor(opts: LoadOptions = {}): Transformers {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const t = require("@huggingface/transformers") as Transformers;
   const root = hfModelRoot();
+  const endpoint = hubEndpoint();
   t.env.allowLocalModels = true;
   t.env.localModelPath = root;
   t.env.cacheDir = root;
-  t.env.useFSCache = true;
+  t.env.remoteHost = `${endpoint}/`;
+  t.env.remotePathTemplate = "{model}/resolve/{revision}/";
+  t.env.useFSCache = false;
+  t.env.useCustomCache = true;
+  t.env.customCache = hubCache(root, endpoint);
   t.env.allowRemoteModels = remoteAllowed(opts);
   return t;
 }
@@ -48,15 +68,50 @@ export function assertHfModelReachable(modelId: string, opts: LoadOptions = {}):
   if (!fs.existsSync(path.join(hfLocalModelPath(modelId), "config.json"))) throw missingHfModel(modelId);
 }
 
-/** Run a transformers.js load, turning its "not found locally" errors into `missingHfModel`. */
-export async function hfLoad<T>(modelId: string, opts: LoadOptions, load: () => Promise<T>): Promise<T> {
+/** What every transformers.js model load gets: the device and dtype chosen in `backend/device.ts`. */
+export interface HfLoadSettings {
+  device: "cpu" | "cuda";
+  dtype: HfDtype;
+}
+
+/**
+ * Run a transformers.js load of `modelId` with the project's device and dtype (`opts.dtype`, else
+ * `EMBEDLAB_DTYPE`, else `defaultDtype`): "not found locally" errors become `missingHfModel`, failed downloads
+ * (transformers.js's bare `TypeError: fetch failed`, HTTP errors) an EmbedlabError naming the model, the URL
+ * and the cause; the model's id, revision and commit are noted for the results' `runtime` block.
+ */
+export async function hfLoad<T>(
+  modelId: string,
+  opts: LoadOptions & { dtype?: HfDtype },
+  defaultDtype: HfDtype,
+  load: (settings: HfLoadSettings) => Promise<T>,
+): Promise<T> {
   assertHfModelReachable(modelId, opts);
+  const settings: HfLoadSettings = { device: hfDevice().device, dtype: hfDtype(opts.dtype, defaultDtype) };
+  let out: T;
+  const t = transformersFor(opts);
+  const traffic = (t.env.customCache as AtomicHubCache).traffic(modelId);
   try {
-    return await load();
+    out = await load(settings);
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
     if (!remoteAllowed(opts) && /allowRemoteModels|not found locally|local_files_only|Could not locate file/i.test(msg))
       throw missingHfModel(modelId, msg);
+    if (err instanceof EmbedlabError) throw err;
+    const located = /Could not locate file: "([^"]+)"/.exec(msg);
+    if (located) throw hubDownloadError(modelId, located[1], "HTTP 404 (no such file: check the model id and revision)");
+    const http = /^(.*?(error|access)[^:]*): "(https?:[^"]+)"/i.exec(msg);
+    if (http) throw hubDownloadError(modelId, http[3], http[1]);
+    if (/fetch failed|ECONN|ENOTFOUND|EAI_AGAIN|network|socket/i.test(msg + describeCause(err))) {
+      const url = traffic.pending[traffic.pending.length - 1] ?? `${hubEndpoint()}/${modelId}`;
+      throw hubDownloadError(modelId, url, describeCause(err));
+    }
     throw err;
   }
+  noteModel(
+    traffic.downloaded.length > 0 || traffic.commit
+      ? { id: modelId, revision: "main", commit: traffic.commit, source: `${hubEndpoint()}/${modelId}` }
+      : { id: modelId, revision: "main", source: hfLocalModelPath(modelId) },
+  );
+  return out;
 }
