@@ -44,7 +44,10 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
     if (!m) return undefined;
     const [, id, rev, name] = m;
     const revision = decodeURIComponent(rev);
-    return { id, file: path.join(root, ...id.split("/"), ...(revision === "main" ? [] : [revision]), ...name.split("/")) };
+    return {
+      id,
+      file: path.join(root, ...id.split("/"), ...(revision === "main" ? [] : [revision]), ...name.split("/")),
+    };
   };
   const open = (file: string): Response | undefined => {
     let st: fs.Stats;
@@ -75,7 +78,10 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
       fs.mkdirSync(partial, { recursive: true });
       const tmp = path.join(partial, `${path.basename(remote.file)}.${process.pid}.${Date.now()}.part`);
       try {
-        await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), fs.createWriteStream(tmp));
+        await pipeline(
+          Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+          fs.createWriteStream(tmp),
+        );
         fs.mkdirSync(path.dirname(remote.file), { recursive: true });
         fs.renameSync(tmp, remote.file);
       } catch (err) {

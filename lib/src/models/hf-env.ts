@@ -99,7 +99,8 @@ export async function hfLoad<T>(
       throw missingHfModel(modelId, msg);
     if (err instanceof EmbedlabError) throw err;
     const located = /Could not locate file: "([^"]+)"/.exec(msg);
-    if (located) throw hubDownloadError(modelId, located[1], "HTTP 404 (no such file: check the model id and revision)");
+    if (located)
+      throw hubDownloadError(modelId, located[1], "HTTP 404 (no such file: check the model id and revision)");
     const http = /^(.*?(error|access)[^:]*): "(https?:[^"]+)"/i.exec(msg);
     if (http) throw hubDownloadError(modelId, http[3], http[1]);
     if (/fetch failed|ECONN|ENOTFOUND|EAI_AGAIN|network|socket/i.test(msg + describeCause(err))) {

@@ -9,7 +9,10 @@ import type { EmbedOptions, ImageEncoder, ImageInput } from "./types";
 export async function loadHfClipImageEncoder(modelId: string, opts: HfOptions = {}): Promise<ImageEncoder> {
   const t = transformersFor(opts);
   const [processor, model] = await hfLoad(modelId, opts, "fp32", (s) =>
-    Promise.all([t.AutoProcessor.from_pretrained(modelId), t.CLIPVisionModelWithProjection.from_pretrained(modelId, s)]),
+    Promise.all([
+      t.AutoProcessor.from_pretrained(modelId),
+      t.CLIPVisionModelWithProjection.from_pretrained(modelId, s),
+    ]),
   );
   const normalize = opts.normalize !== false;
   const run = async (images: ImageInput[]): Promise<Float32Array[]> => {

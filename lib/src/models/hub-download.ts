@@ -47,7 +47,10 @@ export async function downloadHubFiles(
       const dest = path.join(staged, ...f.split("/"));
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       try {
-        await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), fs.createWriteStream(dest));
+        await pipeline(
+          Readable.fromWeb(res.body as import("node:stream/web").ReadableStream),
+          fs.createWriteStream(dest),
+        );
       } catch (err) {
         throw hubDownloadError(modelId, url, `download broke off: ${describeCause(err)}`);
       }

@@ -19,15 +19,26 @@ export function hubEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new EmbedlabError(`HF_ENDPOINT="${raw}" is not a URL`, "set it to a hub mirror's base URL, e.g. https://hf-mirror.com, or unset it");
+    throw new EmbedlabError(
+      `HF_ENDPOINT="${raw}" is not a URL`,
+      "set it to a hub mirror's base URL, e.g. https://hf-mirror.com, or unset it",
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new EmbedlabError(`HF_ENDPOINT="${raw}" is not an http(s) URL`, "set it to a hub mirror's base URL, or unset it");
+    throw new EmbedlabError(
+      `HF_ENDPOINT="${raw}" is not an http(s) URL`,
+      "set it to a hub mirror's base URL, or unset it",
+    );
   return raw.replace(/\/+$/, "");
 }
 
 /** `<endpoint>/<id>/resolve/<revision>/<file>`, the hub's file URL scheme. */
-export function hubFileUrl(modelId: string, file: string, revision = "main", env: NodeJS.ProcessEnv = process.env): string {
+export function hubFileUrl(
+  modelId: string,
+  file: string,
+  revision = "main",
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return `${hubEndpoint(env)}/${modelId}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
@@ -39,7 +50,12 @@ export function pythonHubCache(env: NodeJS.ProcessEnv = process.env): string {
 
 /** A network error's cause in a word or two: ECONNREFUSED, ENOTFOUND, a timeout, or the message. */
 export function describeCause(err: unknown): string {
-  const e = err as { name?: string; message?: string; code?: string; cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
+  const e = err as {
+    name?: string;
+    message?: string;
+    code?: string;
+    cause?: { code?: string; message?: string; errors?: { code?: string }[] };
+  };
   if (e?.name === "TimeoutError" || e?.name === "AbortError") return "timed out";
   const code = e?.cause?.code ?? e?.cause?.errors?.[0]?.code ?? e?.code;
   if (code) return code;
@@ -56,7 +72,12 @@ export function hubFix(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The error for a hub model whose download failed: names the model, the URL, the cause and the fix. */
-export function hubDownloadError(modelId: string, url: string, cause: string, env: NodeJS.ProcessEnv = process.env): EmbedlabError {
+export function hubDownloadError(
+  modelId: string,
+  url: string,
+  cause: string,
+  env: NodeJS.ProcessEnv = process.env,
+): EmbedlabError {
   return new EmbedlabError(`could not download hub model "${modelId}" from ${url}: ${cause}`, hubFix(env));
 }
 
