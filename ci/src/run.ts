@@ -7,7 +7,8 @@
 import { outputDir, repoRoot } from "@embedlab/lib";
 import { parseCli, USAGE } from "./cli-args";
 import { executeNotebook, markExpectationFailures } from "./execute-notebook";
-import { checkExpectations, loadExpectations } from "./expectations";
+import { checkExpectations, expectationProfile, loadExpectations } from "./expectations";
+import { notebookProfile, PROFILE_CELL_TIMEOUT_S } from "./cell-timeout";
 import { killAllKernels } from "./kernel";
 import { listNotebooks, loadNotebook, selectNotebooks } from "./notebooks";
 import { parseParamFlag, readParamsFile, resolveOverrides } from "./overrides";
@@ -28,7 +29,10 @@ export async function main(argv: string[]): Promise<number> {
     const overrides = [...(args.paramsFile ? readParamsFile(args.paramsFile) : []), ...args.params.map(parseParamFlag)];
     const perNotebook = resolveOverrides(entries, overrides);
     const expectations = loadExpectations(args.expectationsFile);
-    plan = { args, entries, perNotebook, expectations };
+    const profiles = new Map(
+      entries.map((e) => [e.name, expectationProfile(args.expect, notebookProfile(e, perNotebook.get(e.name) ?? {}))]),
+    );
+    plan = { args, entries, perNotebook, expectations, profiles };
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`error: ${err.message}`);
@@ -36,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const { args, entries, perNotebook, expectations } = plan;
+  const { args, entries, perNotebook, expectations, profiles } = plan;
   if (entries.length === 0) {
     console.error(`error: no notebooks (NN_*.ipynb) in ${args.notebooksDir}`);
     return 2;
@@ -52,11 +56,12 @@ export async function main(argv: string[]): Promise<number> {
   const summaries: string[] = [];
   let failed = 0;
   for (const entry of entries) {
-    console.log(`▶ ${entry.name}`);
+    const profile = profiles.get(entry.name)!;
+    console.log(`▶ ${entry.name} (expectations: ${profile})`);
     const run = await executeNotebook(entry, {
       root,
       outDir: args.outDir,
-      timeoutS: args.timeoutS,
+      timeoutS: args.timeoutS ?? PROFILE_CELL_TIMEOUT_S[profile],
       heartbeatS: args.heartbeatS,
       env: process.env,
       overrides: perNotebook.get(entry.name) ?? {},
@@ -65,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     if (run.status !== "ok") {
       console.error(failureReport(run));
     } else {
-      const problems = checkExpectations(entry.name, expectations[entry.name], args.outDir, run.startedAt);
+      const problems = checkExpectations(entry.name, expectations[profile]?.[entry.name], args.outDir, run.startedAt);
       if (problems.length) {
         run.status = "FAILED";
         markExpectationFailures(run, problems);
