@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { commitOf } from "./hub";
+import { removeIfEmpty } from "./hub-download";
 
 /** A model's downloads as the cache saw them. */
 export interface HubTraffic {
@@ -87,6 +88,8 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
       } catch (err) {
         fs.rmSync(tmp, { force: true });
         throw err;
+      } finally {
+        removeIfEmpty(partial);
       }
       const t = traffic(remote.id);
       t.commit = commitOf(response.headers) ?? t.commit;

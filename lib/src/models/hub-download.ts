@@ -18,6 +18,15 @@ export interface HubDownload {
   commit?: string;
 }
 
+/** Remove a staging folder once nothing is in it (another download may still be using it). */
+export function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    /* not empty, or already gone */
+  }
+}
+
 export async function downloadHubFiles(
   modelId: string,
   files: readonly string[],
@@ -62,6 +71,7 @@ export async function downloadHubFiles(
     }
   } finally {
     fs.rmSync(staged, { recursive: true, force: true });
+    removeIfEmpty(opts.partialDir);
   }
   noteModel({ id: modelId, revision, commit, source: hubFileUrl(modelId, "", revision).replace(/\/resolve\/.*$/, "") });
   return { fetched: todo, commit };
