@@ -47,6 +47,7 @@ const TOKENIZER = {
 const FILES = {
   "test-org/tok/resolve/main/tokenizer.json": JSON.stringify(TOKENIZER),
   "test-org/tok/resolve/main/tokenizer_config.json": JSON.stringify({ tokenizer_class: "BertTokenizer" }),
+  "test-org/tok/resolve/main/config.json": JSON.stringify({ model_type: "bert" }),
   "test-org/gpt2ish/resolve/main/config.json": JSON.stringify({ n_layer: 1 }),
 };
 const TRUNCATED = new Set(["test-org/gpt2ish/resolve/main/model.safetensors"]);
@@ -113,16 +114,37 @@ test("transformers.js downloads from HF_ENDPOINT into the cache, atomically, and
   core.resetRuntime();
   const transformers = require("@huggingface/transformers");
   const tok = await models.hfLoad("test-org/tok", {}, "fp32", () =>
-    transformers.AutoTokenizer.from_pretrained("test-org/tok"),
+    Promise.all([
+      transformers.AutoTokenizer.from_pretrained("test-org/tok"),
+      transformers.AutoConfig.from_pretrained("test-org/tok"),
+    ]).then(([t]) => t),
   );
   assert.deepEqual(Array.from(tok.encode("hello world", { add_special_tokens: false })), [1, 2]);
   assert.ok(requests.includes("GET /test-org/tok/resolve/main/tokenizer.json"), requests.join("\n"));
   const dir = path.join(hfRoot(), "test-org", "tok");
-  assert.deepEqual(fs.readdirSync(dir).sort(), ["tokenizer.json", "tokenizer_config.json"]);
+  assert.deepEqual(fs.readdirSync(dir).sort(), [
+    ".embedlab-commit",
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+  ]);
   assert.deepEqual(filesUnder(path.join(hfRoot(), ".partial")), []);
   const m = core.runtimeRecord().models.find((x) => x.id === "test-org/tok");
   assert.equal(m.commit, COMMIT);
   assert.equal(m.source, `${endpoint}/test-org/tok`);
+  // later, offline: loaded from the cache folder, and the commit it was downloaded at is still reported
+  core.resetRuntime();
+  const n = requests.length;
+  await models.hfLoad("test-org/tok", { allowRemote: false }, "fp32", () =>
+    Promise.all([
+      transformers.AutoTokenizer.from_pretrained("test-org/tok"),
+      transformers.AutoConfig.from_pretrained("test-org/tok"),
+    ]).then(([t]) => t),
+  );
+  assert.equal(requests.length, n, "no request offline");
+  assert.deepEqual(core.runtimeRecord().models, [
+    { id: "test-org/tok", revision: "main", commit: COMMIT, source: dir },
+  ]);
 });
 
 test("transformers.js: a 404 is an EmbedlabError naming the model, the URL and the fix; no model folder is made", async () => {

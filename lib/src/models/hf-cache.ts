@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { commitOf } from "./hub";
+import { commitOf, writeCommitNote } from "./hub";
 import { removeIfEmpty } from "./hub-download";
 
 /** A model's downloads as the cache saw them. */
@@ -93,6 +93,8 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
       }
       const t = traffic(remote.id);
       t.commit = commitOf(response.headers) ?? t.commit;
+      if (t.commit && remote.file.startsWith(path.join(root, ...remote.id.split("/")) + path.sep))
+        writeCommitNote(path.join(root, ...remote.id.split("/")), t.commit);
       t.pending = t.pending.filter((u) => u !== key);
       t.downloaded.push(path.relative(path.join(root, ...remote.id.split("/")), remote.file));
     },

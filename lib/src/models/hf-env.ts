@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { cacheDir, EmbedlabError, noteModel } from "../core";
 import { hfDevice, hfDtype, type HfDtype } from "../backend";
 import { atomicHubCache, type AtomicHubCache } from "./hf-cache";
-import { describeCause, hubDownloadError, hubEndpoint } from "./hub";
+import { describeCause, hubDownloadError, hubEndpoint, readCommitNote } from "./hub";
 import { remoteAllowed } from "./remote";
 import type { LoadOptions } from "./types";
 
@@ -91,6 +91,8 @@ export async function hfLoad<T>(
   let out: T;
   const t = transformersFor(opts);
   const traffic = (t.env.customCache as AtomicHubCache).traffic(modelId);
+  const downloadedBefore = traffic.downloaded.length;
+  traffic.pending = []; // URLs asked for by this load only
   try {
     out = await load(settings);
   } catch (err) {
@@ -110,9 +112,14 @@ export async function hfLoad<T>(
     throw err;
   }
   noteModel(
-    traffic.downloaded.length > 0 || traffic.commit
+    traffic.downloaded.length > downloadedBefore
       ? { id: modelId, revision: "main", commit: traffic.commit, source: `${hubEndpoint()}/${modelId}` }
-      : { id: modelId, revision: "main", source: hfLocalModelPath(modelId) },
+      : {
+          id: modelId,
+          revision: "main",
+          commit: readCommitNote(hfLocalModelPath(modelId)),
+          source: hfLocalModelPath(modelId),
+        },
   );
   return out;
 }

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { noteModel } from "../core";
-import { commitOf, describeCause, hubDownloadError, hubFileUrl } from "./hub";
+import { commitOf, describeCause, hubDownloadError, hubFileUrl, writeCommitNote } from "./hub";
 
 export interface HubDownload {
   /** Files fetched (those already in `dir` are skipped). */
@@ -73,6 +73,7 @@ export async function downloadHubFiles(
     fs.rmSync(staged, { recursive: true, force: true });
     removeIfEmpty(opts.partialDir);
   }
+  if (commit) writeCommitNote(dir, commit);
   noteModel({ id: modelId, revision, commit, source: hubFileUrl(modelId, "", revision).replace(/\/resolve\/.*$/, "") });
   return { fetched: todo, commit };
 }

@@ -5,9 +5,10 @@
  * (`HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`; layout `models--<org>--<name>/snapshots/`)
  * are read, never written.
  */
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EmbedlabError } from "../core";
+import { EmbedlabError, writeFileAtomic } from "../core";
 
 export const DEFAULT_HF_ENDPOINT = "https://huggingface.co";
 
@@ -101,4 +102,21 @@ export async function hubCommit(modelId: string, revision = "main", timeoutMs = 
 /** The commit hash a hub response carries (`X-Repo-Commit`), if any. */
 export function commitOf(headers: Headers): string | undefined {
   return headers.get("x-repo-commit") ?? undefined;
+}
+
+/** File in a model's folder recording the commit its downloaded files came from (so later offline loads can report it). */
+export const COMMIT_NOTE = ".embedlab-commit";
+
+/** Record `commit` for the model folder `dir` (atomically). */
+export function writeCommitNote(dir: string, commit: string): void {
+  writeFileAtomic(path.join(dir, COMMIT_NOTE), commit + "\n");
+}
+
+/** The commit recorded for the model folder `dir`, if any. */
+export function readCommitNote(dir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(dir, COMMIT_NOTE), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

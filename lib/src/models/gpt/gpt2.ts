@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { DataNotFoundError, CorruptDataError, EmbedlabError, noteModel } from "../../core";
 import { hfLocalModelPath, hfModelRoot, transformersFor } from "../hf-env";
-import { pythonHubCache } from "../hub";
+import { pythonHubCache, readCommitNote } from "../hub";
 import { downloadHubFiles } from "../hub-download";
 import { remoteAllowed } from "../remote";
 import type { LoadOptions } from "../types";
@@ -138,7 +138,14 @@ export async function loadGpt2(
     dir = hfLocalModelPath(id);
     await downloadHubFiles(id, GPT2_FILES, dir, { partialDir: path.join(hfModelRoot(), ".partial") });
   } else {
-    noteModel({ id: opts.modelId ?? "openai-community/gpt2", revision: "main", source: dir });
+    // a Python hub snapshot folder is named by its commit; our own downloads leave a commit note
+    const snapshot = /[\\/]snapshots[\\/]([0-9a-f]{40})$/.exec(dir)?.[1];
+    noteModel({
+      id: opts.modelId ?? "openai-community/gpt2",
+      revision: "main",
+      commit: readCommitNote(dir) ?? snapshot,
+      source: dir,
+    });
   }
   const cfile = path.join(dir, "config.json");
   let hf: Record<string, unknown>;
