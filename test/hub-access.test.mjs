@@ -235,11 +235,3 @@ test("downloadHubFiles fetches only missing files, records X-Repo-Commit, rename
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "tokenizer.json"), "utf8")), TOKENIZER);
   assert.deepEqual(filesUnder(path.join(tmp, "dl", ".partial")), []);
 });
-
-test("hubCommit asks the endpoint (HEAD) and returns X-Repo-Commit; unreachable gives undefined quickly", async () => {
-  process.env.HF_ENDPOINT = endpoint;
-  assert.equal(await models.hubCommit("test-org/gpt2ish"), COMMIT);
-  assert.ok(requests.includes("HEAD /test-org/gpt2ish/resolve/main/config.json"));
-  process.env.HF_ENDPOINT = UNREACHABLE;
-  assert.equal(await models.hubCommit("test-org/tok", "main", 2000), undefined);
-});

@@ -82,23 +82,6 @@ export function hubDownloadError(
   return new EmbedlabError(`could not download hub model "${modelId}" from ${url}: ${cause}`, hubFix(env));
 }
 
-/**
- * Ask the hub which commit `revision` of `modelId` is (HEAD on its config.json, `X-Repo-Commit`), with a short
- * timeout; undefined when the hub does not say or cannot be reached.
- */
-export async function hubCommit(modelId: string, revision = "main", timeoutMs = 5000): Promise<string | undefined> {
-  try {
-    const res = await fetch(hubFileUrl(modelId, "config.json", revision), {
-      method: "HEAD",
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return commitOf(res.headers);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The commit hash a hub response carries (`X-Repo-Commit`), if any. */
 export function commitOf(headers: Headers): string | undefined {
   return headers.get("x-repo-commit") ?? undefined;
