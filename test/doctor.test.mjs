@@ -127,6 +127,9 @@ test("a missing quick dataset fails quick for that notebook, with the fetch comm
   assert.deepEqual(d.notebooks, ["02_train_without_labels"]);
   assert.match(d.blocking[0].message, /02_train_without_labels \(profile quick\) needs dataset "sst2"/);
   assert.match(d.blocking[0].fix, /npm run data -- fetch sst2/);
+  const bad = doctor([], { EMBEDLAB_DATA_DIR: quickDataRoot(), EMBEDLAB_BACKEND: "tensorflow" });
+  assert.equal(bad.code, 1); // only an npm alias of tfjs-node here: every notebook would fail at initBackend
+  assert.match(bad.stdout, /✗ tfjs backend: EMBEDLAB_BACKEND=tensorflow but @tensorflow\/tfjs-node-gpu not installed/);
   assert.equal(doctor(["--profile", "fast"]).code, 2);
   assert.equal(doctor(["99"]).code, 2);
 });

@@ -9,9 +9,20 @@ export function checkTfjs(): CheckResult<{
   source: string;
   skipped: string[];
 }> {
-  const { pref, source } = backend.resolvePreference(undefined);
-  const plan = backend.planBackend(pref);
+  let resolved: { pref: string; source: string };
+  try {
+    resolved = backend.resolvePreference(undefined);
+  } catch (err) {
+    return unusable((err as Error).message.split("\n")[0], (err as { hint?: string }).hint ?? "unset EMBEDLAB_BACKEND");
+  }
+  const { pref, source } = resolved;
+  const plan = backend.planBackend(pref as Parameters<typeof backend.planBackend>[0]);
   const first = plan.tries[0];
+  if (!first)
+    return unusable(
+      `EMBEDLAB_BACKEND=${pref} but ${plan.skipped.join("; ")}`,
+      "install @tensorflow/tfjs-node (or -gpu), or set EMBEDLAB_BACKEND=auto",
+    );
   const pick = first.pkg ? `${first.name} (${first.pkg})` : first.name;
   const gpuBackend = first.pkg === "@tensorflow/tfjs-node-gpu";
   return {
@@ -30,5 +41,21 @@ export function checkTfjs(): CheckResult<{
             blocks: backend.gpuVisible() ? ["full"] : [],
           },
         ],
+  };
+}
+
+/** A backend setting that makes every notebook fail at its first cell. */
+function unusable(message: string, fix: string): ReturnType<typeof checkTfjs> {
+  return {
+    id: "tfjs",
+    name: "tfjs backend",
+    summary: message,
+    data: {
+      wouldPick: "none",
+      preference: process.env.EMBEDLAB_BACKEND ?? "",
+      source: "EMBEDLAB_BACKEND",
+      skipped: [],
+    },
+    problems: [{ message, fix, blocks: ["quick", "full"] }],
   };
 }
