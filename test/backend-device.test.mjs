@@ -186,3 +186,16 @@ test("saveResults writes a runtime block: backend, device, dtype and the models 
   assert.equal(doc.runtime.dtype, "fp16");
   assert.deepEqual(doc.runtime.models, [{ id: "use-lite", source: "npm package" }]);
 });
+
+test("a model that onnxruntime cannot start on cuda gets an EmbedlabError with the fix; on cpu such errors pass through", () => {
+  const { models } = require("@embedlab/lib");
+  const ort = new Error(
+    "Failed to load shared library libonnxruntime_providers_cuda.so: libcudnn.so.9: cannot open shared object file",
+  );
+  const e = models.cudaStartError("Xenova/bert-base-uncased", "cuda", ort);
+  assert.equal(e.name, "EmbedlabError");
+  assert.match(e.message, /"Xenova\/bert-base-uncased" could not start on the GPU \(device cuda\): Failed to load/);
+  assert.match(e.message, /CUDA 12 and cuDNN 9[\s\S]*EMBEDLAB_DEVICE=cpu/);
+  assert.equal(models.cudaStartError("m", "cpu", ort), undefined);
+  assert.equal(models.cudaStartError("m", "cuda", new Error("Could not locate file")), undefined);
+});

@@ -68,6 +68,19 @@ export function assertHfModelReachable(modelId: string, opts: LoadOptions = {}):
   if (!fs.existsSync(path.join(hfLocalModelPath(modelId), "config.json"))) throw missingHfModel(modelId);
 }
 
+/**
+ * The error for a model that onnxruntime could not start on CUDA (its CUDA provider is there, but the CUDA 12 /
+ * cuDNN 9 runtime libraries it links against are not, or the GPU refused), or undefined for other errors.
+ */
+export function cudaStartError(modelId: string, device: string, err: unknown): EmbedlabError | undefined {
+  const msg = (err as Error)?.message ?? String(err);
+  if (device !== "cuda" || !/cuda|cudnn|libcu|cublas|providers_cuda/i.test(msg)) return undefined;
+  return new EmbedlabError(
+    `hub model "${modelId}" could not start on the GPU (device cuda): ${msg.split("\n")[0]}`,
+    "install the CUDA 12 and cuDNN 9 runtime libraries onnxruntime-node's CUDA provider needs (npm run doctor lists what is found), or set EMBEDLAB_DEVICE=cpu",
+  );
+}
+
 /** What every transformers.js model load gets: the device and dtype chosen in `backend/device.ts`. */
 export interface HfLoadSettings {
   device: "cpu" | "cuda";
@@ -100,6 +113,8 @@ export async function hfLoad<T>(
     if (!remoteAllowed(opts) && /allowRemoteModels|not found locally|local_files_only|Could not locate file/i.test(msg))
       throw missingHfModel(modelId, msg);
     if (err instanceof EmbedlabError) throw err;
+    const onGpu = cudaStartError(modelId, settings.device, err);
+    if (onGpu) throw onGpu;
     const located = /Could not locate file: "([^"]+)"/.exec(msg);
     if (located)
       throw hubDownloadError(modelId, located[1], "HTTP 404 (no such file: check the model id and revision)");
