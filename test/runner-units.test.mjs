@@ -168,8 +168,22 @@ test("error text: TypeScript diagnostics, multi-line messages, thrown strings", 
 test("expectations: file shape validated; min/max, missing metric, missing and stale results are failures", () => {
   const dir = tempDir();
   const ex = path.join(dir, "ex.json");
-  fs.writeFileSync(ex, JSON.stringify({ nb: { acc: { min: "0.9" } } }));
-  assert.throws(() => loadExpectations(ex), /nb.acc may only have numeric "min" and "max"/);
+  fs.writeFileSync(ex, JSON.stringify({ quick: { nb: { acc: { min: "0.9" } } } }));
+  assert.throws(() => loadExpectations(ex), /quick\.nb\.acc may only have numeric "min" and "max"/);
+  fs.writeFileSync(ex, JSON.stringify({ nb: { acc: { min: 0.9 } } })); // the old, profile-less shape
+  assert.throws(() => loadExpectations(ex), /"nb" is not a profile \(use quick, full, full-smoke\)/);
+  fs.writeFileSync(
+    ex,
+    JSON.stringify({
+      $comment: "notes are skipped",
+      quick: { nb: { $comment: "x", acc: { min: 0.9 } } },
+      "full-smoke": { nb: ["acc", "loss"] },
+    }),
+  );
+  assert.deepEqual(loadExpectations(ex), {
+    quick: { nb: { acc: { min: 0.9 } } },
+    "full-smoke": { nb: { acc: {}, loss: {} } },
+  });
   assert.deepEqual(loadExpectations(path.join(dir, "none.json")), {});
   const bounds = { acc: { min: 0.9 }, loss: { max: 1 }, nested: { min: 0 }, gone: { min: 0 } };
   assert.match(checkExpectations("nb", bounds, dir, Date.now())[0], /results file .* is missing/);
@@ -347,4 +361,42 @@ test("--log-output is off by default, parsed, and in the usage text", () => {
   assert.equal(parseCli([], ROOT, "/tmp/o").logOutput, false);
   assert.equal(parseCli(["00", "--log-output"], ROOT, "/tmp/o").logOutput, true);
   assert.match(USAGE, /--log-output\s+stream each cell's stdout\/stderr/);
+});
+
+test("expectations by profile: --expect wins, else the notebook's profile; unknown profiles are usage errors", () => {
+  const { expectationProfile } = dist("expectations.js");
+  assert.equal(expectationProfile(undefined, "quick"), "quick");
+  assert.equal(expectationProfile(undefined, "full"), "full");
+  assert.equal(expectationProfile(undefined, undefined), "quick");
+  assert.equal(expectationProfile("full-smoke", "full"), "full-smoke");
+  assert.throws(() => expectationProfile("fast", "quick"), /no expectations for profile "fast"/);
+});
+
+test("cell timeouts: per-profile defaults; metadata.execution.timeout or metadata.timeout override them", () => {
+  const { cellTimeoutS, PROFILE_CELL_TIMEOUT_S, notebookProfile } = dist("cell-timeout.js");
+  assert.equal(PROFILE_CELL_TIMEOUT_S.quick, 1200);
+  assert.ok(PROFILE_CELL_TIMEOUT_S.full > PROFILE_CELL_TIMEOUT_S.quick);
+  assert.equal(cellTimeoutS({ metadata: {} }, 1200), 1200);
+  assert.equal(cellTimeoutS({ metadata: { execution: { timeout: 7200 } } }, 1200), 7200);
+  assert.equal(cellTimeoutS({ metadata: { timeout: 30 } }, 1200), 30);
+  assert.equal(cellTimeoutS({ metadata: { timeout: "soon" } }, 1200), 1200);
+  const entry = { params: [{ name: "profile", defaultSource: '"quick"' }] };
+  assert.equal(notebookProfile(entry, {}), "quick");
+  assert.equal(notebookProfile(entry, { profile: "full" }), "full");
+  assert.equal(notebookProfile({ params: [] }, {}), undefined);
+});
+
+test("ci/expectations.json: every profile present; full-smoke promises every quick-checked metric that every profile produces", () => {
+  const doc = loadExpectations(path.join(ROOT, "ci", "expectations.json"));
+  assert.deepEqual(Object.keys(doc).sort(), ["full", "full-smoke", "quick"]);
+  for (const nb of Object.keys(doc.quick)) assert.ok(doc["full-smoke"][nb], `full-smoke lists ${nb}`);
+  for (const [nb, bounds] of Object.entries(doc["full-smoke"])) {
+    assert.ok(
+      Object.values(bounds).every((b) => Object.keys(b).length === 0),
+      `${nb}: full-smoke checks existence only`,
+    );
+    if (nb !== "01_label_embeddings")
+      // nb01's quick metrics name the quick embedders, which full does not use
+      for (const m of Object.keys(doc.quick[nb] ?? {})) assert.ok(m in bounds, `${nb}: full-smoke promises ${m}`);
+  }
 });

@@ -12,13 +12,13 @@ const PARAMS = [
   ["parameters"],
 ];
 
-/** A notebook dir + out dir + expectations file; `runner(args)` runs against them. */
-function setup(expectations = {}) {
+/** A notebook dir + out dir + expectations file (`expectations` are quick's, or `byProfile` whole); `runner(args)` runs against them. */
+function setup(expectations = {}, byProfile = { quick: expectations }) {
   const dir = tempDir();
   const nbDir = path.join(dir, "nb");
   const out = path.join(dir, "out");
   const ex = path.join(dir, "expectations.json");
-  fs.writeFileSync(ex, JSON.stringify(expectations));
+  fs.writeFileSync(ex, JSON.stringify(byProfile));
   fs.mkdirSync(nbDir);
   return {
     dir,
@@ -269,7 +269,7 @@ test("expectations: a violated bound, a missing metric and a missing results fil
   assert.equal(meta.expectation_failures.length, 2);
   const ok = await s.run(["01", "--param", "v=0.97"]);
   assert.equal(ok.code, 1, "other is still missing");
-  fs.writeFileSync(s.ex, JSON.stringify({ "01_low": { score: { min: 0.95 } } }));
+  fs.writeFileSync(s.ex, JSON.stringify({ quick: { "01_low": { score: { min: 0.95 } } } }));
   assert.equal((await s.run(["01", "--param", "v=0.97"])).code, 0);
 });
 
@@ -476,4 +476,43 @@ test("progress lines per cell when stdout is not a terminal; --log-output stream
   assert.match(quiet.stdout, /\[04_log\] cell 3\/4/);
   assert.doesNotMatch(quiet.stdout, /\[04_log\] (hello|42|second)/);
   assert.doesNotMatch(quiet.stderr, /oops/);
+});
+
+test("profiles: the run's profile picks its expectations and cell timeout; a cell's metadata.execution.timeout overrides it", async () => {
+  const s = setup(
+    {},
+    {
+      quick: { "10_scores": { score: { min: 0 } } },
+      full: { "10_scores": { score: { min: 0.9 } }, "11_slow": { score: { min: 0 } } },
+      "full-smoke": { "10_scores": ["score", "promised_but_missing"] },
+    },
+  );
+  writeNb(s.nbDir, "10_scores", [
+    PARAMS,
+    [
+      "code",
+      'import { saveResults } from "@embedlab/lib";\nsaveResults("10_scores", { metrics: { score: 0.5 }, params: {} });',
+    ],
+  ]);
+  writeNb(s.nbDir, "11_slow", [PARAMS, ["code", "await new Promise((r) => setTimeout(r, 60000));"]]);
+  const file = path.join(s.nbDir, "11_slow.ipynb");
+  const nb = JSON.parse(fs.readFileSync(file, "utf8"));
+  nb.cells[1].metadata.execution = { timeout: 2 };
+  fs.writeFileSync(file, JSON.stringify(nb));
+  const quick = await s.run(["10_scores"]);
+  assert.equal(quick.code, 0, quick.stdout + quick.stderr);
+  assert.match(quick.stdout, /▶ 10_scores \(expectations: quick\)/);
+  const full = await s.run(["--param", 'profile="full"']);
+  assert.equal(full.code, 1);
+  assert.match(full.stderr, /expectation failed: 10_scores: metric "score" = 0\.5 is below min 0\.9/);
+  assert.match(full.stdout, /^TIMEOUT\s+11_slow\s/m);
+  assert.match(full.stderr, /CellTimeout: cell did not finish within 2 s/); // the cell's own limit, not full's 12 h
+  assert.ok(full.ms < 120_000, `took ${full.ms} ms`);
+  const smoke = await s.run(["10_scores", "--expect", "full-smoke"]);
+  assert.equal(smoke.code, 1);
+  assert.match(
+    smoke.stderr,
+    /metric "promised_but_missing" missing from 10_scores\.results\.json \(promised: must exist and be finite\)/,
+  );
+  assert.doesNotMatch(smoke.stderr, /"score"/);
 });

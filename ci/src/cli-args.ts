@@ -7,7 +7,10 @@ export interface CliArgs {
   params: string[];
   paramsFile?: string;
   outDir: string;
-  timeoutS: number;
+  /** `--timeout`: per-cell limit replacing the profile default (undefined: the profile default). */
+  timeoutS: number | undefined;
+  /** `--expect`: expectation profile to check (default: the notebook's profile). */
+  expect: string | undefined;
   heartbeatS: number;
   notebooksDir: string;
   expectationsFile: string;
@@ -22,7 +25,9 @@ export const USAGE = `usage: npm run notebooks -- [names…] [--param k=v]… [-
   --param k=v      override a parameter (value parsed as JSON, else a string); repeatable
   --params f.yaml  overrides from a YAML mapping (--param wins)
   --out dir        where executed notebooks and results go (default: outputs/)
-  --timeout s      per-cell time limit in seconds (default 1200)
+  --timeout s      per-cell time limit in seconds (default by profile: quick 1200, full 43200, full-smoke 600;
+                   a cell's metadata.execution.timeout or metadata.timeout overrides it)
+  --expect p       check the expectations of profile p (quick, full, full-smoke; default: the run's profile)
   --heartbeat s    a kernel silent on its heartbeat this long (idle, or stopped) is dead (default 30)
   --notebooks dir  notebook folder (default: notebooks/)
   --expectations f metric bounds (default: ci/expectations.json)
@@ -47,6 +52,7 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
         notebooks: { type: "string" },
         expectations: { type: "string" },
         "log-output": { type: "boolean" },
+        expect: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -54,8 +60,8 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
     throw new UsageError((err as Error).message, USAGE);
   }
   const v = parsed.values;
-  const timeoutS = v.timeout === undefined ? 1200 : Number(v.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+  const timeoutS = v.timeout === undefined ? undefined : Number(v.timeout);
+  if (timeoutS !== undefined && (!Number.isFinite(timeoutS) || timeoutS <= 0))
     throw new UsageError(`--timeout must be a positive number of seconds, got "${v.timeout}"`);
   const heartbeatS = v.heartbeat === undefined ? 30 : Number(v.heartbeat);
   if (!Number.isFinite(heartbeatS) || heartbeatS <= 0)
@@ -67,6 +73,7 @@ export function parseCli(argv: string[], root: string, defaultOut: string): CliA
     paramsFile: v.params,
     outDir: path.resolve(v.out ?? defaultOut),
     timeoutS,
+    expect: v.expect,
     notebooksDir: path.resolve(v.notebooks ?? path.join(root, "notebooks")),
     expectationsFile: path.resolve(v.expectations ?? path.join(root, "ci", "expectations.json")),
     logOutput: v["log-output"] ?? false,

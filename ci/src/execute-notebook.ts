@@ -9,6 +9,7 @@ import { sourceText, toLines, type Cell, type Notebook, type Output } from "./nb
 import type { NotebookEntry } from "./notebooks";
 import { OutputCollector } from "./output-collector";
 import { injectedCellSource } from "./parameters";
+import { cellTimeoutS } from "./cell-timeout";
 
 export type NotebookStatus = "ok" | "FAILED" | "TIMEOUT" | "DIED" | "interrupted";
 
@@ -146,7 +147,7 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
       for (let attempt = 1; ; attempt++) {
         const outputs: Output[] = (cell.outputs = []);
         collector.beginCell(outputs);
-        reply = await kernel.execute(code, (m) => collector.handle(m), opts.timeoutS);
+        reply = await kernel.execute(code, (m) => collector.handle(m), cellTimeoutS(cell, opts.timeoutS));
         if (reply.status === "ok" || attempt > 2 || !collector.isConverterGlitch()) break;
         // tslab's TypeScript watcher tripped over a .d.ts rewritten on disk (e.g. a rebuild of lib/dist
         // during the run) before the cell ran: nothing executed, so sending the cell again is safe.
@@ -155,7 +156,12 @@ export async function executeNotebook(entry: NotebookEntry, opts: RunOptions): P
       }
       opts.watch?.cellEnd?.();
       cell.execution_count = reply.executionCount;
-      cell.metadata = { ...cell.metadata, execution: { start: t0.toISOString(), end: new Date().toISOString() } };
+      const execution = {
+        ...(cell.metadata.execution as object),
+        start: t0.toISOString(),
+        end: new Date().toISOString(),
+      };
+      cell.metadata = { ...cell.metadata, execution };
       if (reply.status !== "ok") {
         const err = collector.finishWithError();
         return result("FAILED", failureAt(i, err));

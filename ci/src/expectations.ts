@@ -6,8 +6,19 @@ export interface Bound {
   min?: number;
   max?: number;
 }
-/** `ci/expectations.json`: notebook → metric → bounds. */
-export type Expectations = Record<string, Record<string, Bound>>;
+/** The expectation profiles: the notebook's own `profile`, or "full-smoke" (every promised metric exists and is finite). */
+export const EXPECTATION_PROFILES = ["quick", "full", "full-smoke"] as const;
+export type ExpectationProfile = (typeof EXPECTATION_PROFILES)[number];
+/** notebook → metric → bounds (`{}`: it must exist and be finite). */
+export type NotebookBounds = Record<string, Record<string, Bound>>;
+/**
+ * `ci/expectations.json`: profile → notebook → metric → `{min, max}`; a notebook may also list metric names
+ * (each must exist and be finite). Keys starting with "$" (e.g. "$comment") are notes, not checks.
+ */
+export type Expectations = Partial<Record<ExpectationProfile, NotebookBounds>>;
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const notes = (k: string) => k.startsWith("$");
 
 export function loadExpectations(file: string): Expectations {
   if (!fs.existsSync(file)) return {};
@@ -18,25 +29,47 @@ export function loadExpectations(file: string): Expectations {
     throw new UsageError(`cannot parse ${file}: ${(err as Error).message}`);
   }
   const bad = (what: string) =>
-    new UsageError(`${file}: ${what}`, 'write {"<notebook>": {"<metric>": {"min": 0.9, "max": 1}}}');
-  if (!doc || typeof doc !== "object" || Array.isArray(doc))
-    throw bad("top level must be an object keyed by notebook name");
-  for (const [nb, metrics] of Object.entries(doc)) {
-    if (!metrics || typeof metrics !== "object" || Array.isArray(metrics))
-      throw bad(`"${nb}" must map metric names to bounds`);
-    for (const [m, b] of Object.entries(metrics as Record<string, unknown>)) {
-      if (!b || typeof b !== "object" || Array.isArray(b))
-        throw bad(`${nb}.${m} must be an object with min and/or max`);
-      const keys = Object.keys(b);
-      if (
-        keys.length === 0 ||
-        keys.some((k) => (k !== "min" && k !== "max") || typeof (b as Record<string, unknown>)[k] !== "number")
-      ) {
-        throw bad(`${nb}.${m} may only have numeric "min" and "max" (got ${JSON.stringify(b)})`);
+    new UsageError(
+      `${file}: ${what}`,
+      `write {"quick": {"<notebook>": {"<metric>": {"min": 0.9, "max": 1}}}, "full": {…}, "full-smoke": {"<notebook>": ["<metric>", …]}}`,
+    );
+  if (!isObject(doc)) throw bad("top level must be an object keyed by profile");
+  const out: Expectations = {};
+  for (const [profile, notebooks] of Object.entries(doc)) {
+    if (notes(profile)) continue;
+    if (!(EXPECTATION_PROFILES as readonly string[]).includes(profile))
+      throw bad(`"${profile}" is not a profile (use ${EXPECTATION_PROFILES.join(", ")})`);
+    if (!isObject(notebooks)) throw bad(`"${profile}" must map notebook names to metric bounds`);
+    const parsed: NotebookBounds = {};
+    for (const [nb, metrics] of Object.entries(notebooks)) {
+      if (notes(nb)) continue;
+      const where = `${profile}.${nb}`;
+      if (Array.isArray(metrics)) {
+        if (!metrics.every((m) => typeof m === "string")) throw bad(`${where} must list metric names`);
+        parsed[nb] = Object.fromEntries((metrics as string[]).map((m) => [m, {}]));
+        continue;
+      }
+      if (!isObject(metrics)) throw bad(`${where} must map metric names to bounds, or list metric names`);
+      parsed[nb] = {};
+      for (const [m, b] of Object.entries(metrics)) {
+        if (notes(m)) continue;
+        if (!isObject(b)) throw bad(`${where}.${m} must be an object with min and/or max`);
+        if (Object.keys(b).some((k) => (k !== "min" && k !== "max") || typeof b[k] !== "number"))
+          throw bad(`${where}.${m} may only have numeric "min" and "max" (got ${JSON.stringify(b)})`);
+        parsed[nb][m] = b as Bound;
       }
     }
+    out[profile as ExpectationProfile] = parsed;
   }
-  return doc as Expectations;
+  return out;
+}
+
+/** The profile a run is checked against: `--expect`, else the notebook's `profile` parameter (override or default). */
+export function expectationProfile(explicit: string | undefined, notebookProfile: unknown): ExpectationProfile {
+  const p = explicit ?? (typeof notebookProfile === "string" ? notebookProfile : "quick");
+  if (!(EXPECTATION_PROFILES as readonly string[]).includes(p))
+    throw new UsageError(`no expectations for profile "${p}"`, `use one of: ${EXPECTATION_PROFILES.join(", ")}`);
+  return p as ExpectationProfile;
 }
 
 function lookup(metrics: Record<string, unknown>, key: string): unknown {
@@ -76,7 +109,11 @@ export function checkExpectations(
   for (const [metric, b] of Object.entries(bounds)) {
     const v = lookup(metrics, metric);
     if (v === undefined)
-      failures.push(`${name}: metric "${metric}" missing from ${path.basename(file)} (bound ${JSON.stringify(b)})`);
+      failures.push(
+        `${name}: metric "${metric}" missing from ${path.basename(file)} (${
+          Object.keys(b).length ? `bound ${JSON.stringify(b)}` : "promised: must exist and be finite"
+        })`,
+      );
     else if (typeof v !== "number" || !Number.isFinite(v))
       failures.push(`${name}: metric "${metric}" = ${JSON.stringify(v)} is not a finite number`);
     else if (b.min !== undefined && v < b.min)

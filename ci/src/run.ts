@@ -9,7 +9,14 @@ import { outputDir, repoRoot } from "@embedlab/lib";
 import { parseCli, USAGE, type CliArgs } from "./cli-args";
 import { allWatchers } from "./cell-watcher";
 import { executeNotebook, markExpectationFailures } from "./execute-notebook";
-import { checkExpectations, loadExpectations, type Expectations } from "./expectations";
+import {
+  checkExpectations,
+  expectationProfile,
+  loadExpectations,
+  type ExpectationProfile,
+  type Expectations,
+} from "./expectations";
+import { notebookProfile, PROFILE_CELL_TIMEOUT_S } from "./cell-timeout";
 import { markInterruptedResults } from "./interrupted-results";
 import { Interruption, signalExitCode } from "./interruption";
 import { killAllKernels } from "./kernel";
@@ -27,6 +34,7 @@ interface Plan {
   entries: NotebookEntry[];
   perNotebook: Map<string, Record<string, unknown>>;
   expectations: Expectations;
+  profiles: Map<string, ExpectationProfile>;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -44,7 +52,10 @@ export async function main(argv: string[]): Promise<number> {
     const overrides = [...(args.paramsFile ? readParamsFile(args.paramsFile) : []), ...args.params.map(parseParamFlag)];
     const perNotebook = resolveOverrides(entries, overrides);
     const expectations = loadExpectations(args.expectationsFile);
-    plan = { root, args, entries, perNotebook, expectations };
+    const profiles = new Map(
+      entries.map((e) => [e.name, expectationProfile(args.expect, notebookProfile(e, perNotebook.get(e.name) ?? {}))]),
+    );
+    plan = { root, args, entries, perNotebook, expectations, profiles };
     // Refused at once (exit 2, nothing run) when another live run writes into the same folder.
     if (entries.length > 0) lock = acquireOutLock(args.outDir, names);
   } catch (err) {
@@ -72,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function runAll(plan: Plan, interruption: Interruption): Promise<number> {
-  const { root, args, entries, perNotebook, expectations } = plan;
+  const { root, args, entries, perNotebook, expectations, profiles } = plan;
   // Non-interactive logs (CI) get one line per cell; a terminal keeps the per-notebook lines.
   const progress = !process.stdout.isTTY;
   const summaries: string[] = [];
@@ -80,14 +91,15 @@ async function runAll(plan: Plan, interruption: Interruption): Promise<number> {
   let stoppedInNotebook = false;
   for (const entry of entries) {
     if (interruption.by) break;
-    console.log(`▶ ${entry.name}`);
+    const profile = profiles.get(entry.name)!;
+    console.log(`▶ ${entry.name} (expectations: ${profile})`);
     const t0 = Date.now();
     const write = (stream: "stdout" | "stderr", line: string) =>
       (stream === "stdout" ? console.log : console.error)(line);
     const run = await executeNotebook(entry, {
       root,
       outDir: args.outDir,
-      timeoutS: args.timeoutS,
+      timeoutS: args.timeoutS ?? PROFILE_CELL_TIMEOUT_S[profile],
       heartbeatS: args.heartbeatS,
       env: process.env,
       overrides: perNotebook.get(entry.name) ?? {},
@@ -108,7 +120,7 @@ async function runAll(plan: Plan, interruption: Interruption): Promise<number> {
     } else if (run.status !== "ok") {
       console.error(failureReport(run));
     } else {
-      const problems = checkExpectations(entry.name, expectations[entry.name], args.outDir, run.startedAt);
+      const problems = checkExpectations(entry.name, expectations[profile]?.[entry.name], args.outDir, run.startedAt);
       if (problems.length) {
         run.status = "FAILED";
         markExpectationFailures(run, problems);

@@ -5,8 +5,11 @@
  * `EMBEDLAB_BACKEND=auto|wasm|cpu|tensorflow` overrides `opts.prefer`.
  */
 import * as tf from "@tensorflow/tfjs";
-import { existsSync, readFileSync } from "node:fs";
 import { EmbedlabError } from "../core/errors";
+import { noteRuntime } from "../core/runtime";
+import { hfDevice } from "./device";
+import { gpuUnavailable, type GpuProbes } from "./gpu";
+import { installedPackage, type PackageProbes } from "./packages";
 import { registerWasmKernels } from "./wasm-kernels";
 
 export type BackendPreference = "auto" | "wasm" | "cpu" | "tensorflow";
@@ -28,15 +31,25 @@ export function backendInfo(): BackendInfo | undefined {
 export function initBackend(opts: { prefer?: BackendPreference } = {}): Promise<BackendInfo> {
   if (!pending) {
     pending = Promise.resolve()
-      .then(() => choose(resolvePreference(opts.prefer)))
-      .then((info) => (current = info));
+      .then(() => {
+        hfDevice(); // resolve (and record) the transformers.js device too: a bad EMBEDLAB_DEVICE fails here, early
+        return choose(resolvePreference(opts.prefer));
+      })
+      .then((info) => {
+        noteRuntime({ backend: info.name, backend_reason: info.reason });
+        return (current = info);
+      });
     pending.catch(() => (pending = undefined));
   }
   return pending;
 }
 
-function resolvePreference(prefer: BackendPreference | undefined): { pref: BackendPreference; source: string } {
-  const env = process.env.EMBEDLAB_BACKEND?.trim();
+/** The preference in force: `EMBEDLAB_BACKEND`, else `prefer`, else "auto" (and where it came from). */
+export function resolvePreference(
+  prefer: BackendPreference | undefined,
+  envVars: NodeJS.ProcessEnv = process.env,
+): { pref: BackendPreference; source: string } {
+  const env = envVars.EMBEDLAB_BACKEND?.trim();
   if (env) {
     if (!(PREFS as readonly string[]).includes(env)) {
       throw new EmbedlabError(
@@ -55,22 +68,45 @@ function resolvePreference(prefer: BackendPreference | undefined): { pref: Backe
   return { pref: prefer ?? "auto", source: prefer ? "prefer option" : "auto" };
 }
 
-/** Why a native tfjs-node package cannot be used here, or undefined if it can. */
-function nativeUnavailable(pkg: string): string | undefined {
-  let pkgJson: string;
-  try {
-    pkgJson = require.resolve(`${pkg}/package.json`);
-  } catch {
-    return `${pkg} not installed`;
+/** What the machine looks like to the backend choice (stand-in package layouts and GPUs in tests). */
+export interface BackendProbes extends PackageProbes, GpuProbes {}
+
+/** The native tfjs packages, fastest first. */
+export const NATIVE_TFJS_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"] as const;
+
+/** Why a native tfjs-node package cannot be used here, or undefined if it can (before loading it). */
+export function nativeUnavailable(pkg: string, probes: BackendProbes = {}): string | undefined {
+  const found = installedPackage(pkg, probes);
+  if (!found) return `${pkg} not installed`;
+  if (found.name !== pkg)
+    return `${pkg} resolves to ${found.name ?? "an unnamed package"} (an npm alias without the native binding)`;
+  if (pkg.endsWith("-gpu")) {
+    const noGpu = gpuUnavailable(probes);
+    if (noGpu) return `${pkg} installed but ${noGpu}`;
   }
-  const name = (JSON.parse(readFileSync(pkgJson, "utf8")) as { name?: string }).name;
-  if (name !== pkg)
-    return `${pkg} resolves to ${name ?? "an unnamed package"} (an npm alias without the native binding)`;
   return undefined;
 }
 
-function gpuVisible(): boolean {
-  return existsSync("/dev/nvidia0") || existsSync("/dev/nvidiactl");
+/**
+ * The backends `initBackend` would try for `pref`, in order, and why each native package before them is out.
+ * Pure (no package is loaded): `doctor` and the tests use it; `initBackend` then tries them in order.
+ */
+export function planBackend(
+  pref: BackendPreference,
+  probes: BackendProbes = {},
+): { tries: { name: "tensorflow" | "wasm" | "cpu"; pkg?: string }[]; skipped: string[] } {
+  const tries: { name: "tensorflow" | "wasm" | "cpu"; pkg?: string }[] = [];
+  const skipped: string[] = [];
+  if (pref === "auto" || pref === "tensorflow") {
+    for (const pkg of NATIVE_TFJS_PACKAGES) {
+      const problem = nativeUnavailable(pkg, probes);
+      if (problem) skipped.push(problem);
+      else tries.push({ name: "tensorflow", pkg });
+    }
+  }
+  if (pref === "auto" || pref === "wasm") tries.push({ name: "wasm" });
+  if (pref === "auto" || pref === "cpu") tries.push({ name: "cpu" });
+  return { tries, skipped };
 }
 
 async function tryTensorflow(pkg: string): Promise<string | undefined> {
@@ -98,44 +134,41 @@ async function tryWasm(): Promise<{ simd: boolean; threads: number } | string> {
 }
 
 async function choose({ pref, source }: { pref: BackendPreference; source: string }): Promise<BackendInfo> {
-  const why: string[] = [];
-  if (pref === "auto" || pref === "tensorflow") {
-    for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
-      let problem = nativeUnavailable(pkg);
-      if (!problem && pkg.endsWith("-gpu") && !gpuVisible()) problem = `${pkg} installed but no GPU visible`;
-      if (!problem) problem = await tryTensorflow(pkg);
+  const plan = planBackend(pref);
+  const why: string[] = [...plan.skipped];
+  for (const t of plan.tries) {
+    if (t.name === "tensorflow") {
+      const problem = await tryTensorflow(t.pkg!);
       if (!problem) {
         return {
           name: "tensorflow",
-          reason: `tensorflow (${pkg}, native)${source === "auto" ? "" : `: requested by ${source}`}`,
+          reason: `tensorflow (${t.pkg}, native)${source === "auto" ? "" : `: requested by ${source}`}`,
         };
       }
       why.push(problem);
-    }
-    if (pref === "tensorflow") {
-      throw new EmbedlabError(
-        `tensorflow backend requested by ${source} but unavailable: ${why.join("; ")}`,
-        "install @tensorflow/tfjs-node, or set EMBEDLAB_BACKEND=auto",
-      );
+    } else if (t.name === "wasm") {
+      const w = await tryWasm();
+      if (typeof w !== "string") {
+        const label = `wasm (${w.simd ? "SIMD" : "no SIMD"}, ${w.threads} thread${w.threads === 1 ? "" : "s"})`;
+        const because = pref === "wasm" ? `requested by ${source}` : why.join("; ");
+        return { name: "wasm", reason: `${label}: ${because}`, threads: w.threads };
+      }
+      if (pref === "wasm") {
+        throw new EmbedlabError(
+          `wasm backend requested by ${source} but unavailable: ${w}`,
+          "set EMBEDLAB_BACKEND=cpu to use the slow pure-JS backend",
+        );
+      }
+      why.push(w);
+    } else {
+      await tf.setBackend("cpu");
+      await tf.ready();
+      const because = pref === "cpu" ? `requested by ${source}` : why.join("; ");
+      return { name: "cpu", reason: `cpu (pure JS, slow): ${because}`, threads: 1 };
     }
   }
-  if (pref === "auto" || pref === "wasm") {
-    const w = await tryWasm();
-    if (typeof w !== "string") {
-      const label = `wasm (${w.simd ? "SIMD" : "no SIMD"}, ${w.threads} thread${w.threads === 1 ? "" : "s"})`;
-      const because = pref === "wasm" ? `requested by ${source}` : why.join("; ");
-      return { name: "wasm", reason: `${label}: ${because}`, threads: w.threads };
-    }
-    if (pref === "wasm") {
-      throw new EmbedlabError(
-        `wasm backend requested by ${source} but unavailable: ${w}`,
-        "set EMBEDLAB_BACKEND=cpu to use the slow pure-JS backend",
-      );
-    }
-    why.push(w);
-  }
-  await tf.setBackend("cpu");
-  await tf.ready();
-  const because = pref === "cpu" ? `requested by ${source}` : why.join("; ");
-  return { name: "cpu", reason: `cpu (pure JS, slow): ${because}`, threads: 1 };
+  throw new EmbedlabError(
+    `tensorflow backend requested by ${source} but unavailable: ${why.join("; ")}`,
+    "install @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu on a GPU machine), or set EMBEDLAB_BACKEND=auto",
+  );
 }

@@ -12,3 +12,4 @@ export * from "./json-file";
 export * from "./event-loop";
 export * from "./format";
 export * from "./stopwatch";
+export * from "./runtime";

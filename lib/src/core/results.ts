@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { writeJsonAtomic } from "./atomic";
 import { outputDir, portablePaths } from "./paths";
+import { runtimeRecord, type RuntimeRecord } from "./runtime";
 
 /** A headline number, or a small table of them (e.g. one per embedder). */
 export type MetricValue = number | { [key: string]: MetricValue };
@@ -21,6 +22,8 @@ export interface NotebookResults {
   durations?: Record<string, number>;
   /** Anything else worth keeping (tables, curves). */
   extra?: Record<string, unknown>;
+  /** Backend, device, dtype and hub models of this run (default: what this process noted, `runtimeRecord()`). */
+  runtime?: RuntimeRecord;
 }
 
 /** The notebook name the runner set (`EMBEDLAB_NOTEBOOK`), or `fallback`. */
@@ -28,7 +31,10 @@ export function notebookName(fallback = "notebook"): string {
   return process.env.EMBEDLAB_NOTEBOOK || fallback;
 }
 
-/** Write `<outputDir>/<name>.results.json` atomically (machine paths written portably) and return its path. */
+/**
+ * Write `<outputDir>/<name>.results.json` atomically (machine paths written portably) and return its path.
+ * It carries a `runtime` block: the backend, device, dtype and hub models this process used.
+ */
 export function saveResults(name: string, results: NotebookResults): string {
   for (const [k, v] of Object.entries(results.metrics)) {
     if (typeof v === "number" && !Number.isFinite(v))
@@ -42,6 +48,7 @@ export function saveResults(name: string, results: NotebookResults): string {
       written_at: new Date().toISOString(),
       node: process.version,
       ...results,
+      runtime: results.runtime ?? runtimeRecord(),
     }),
   );
   return file;

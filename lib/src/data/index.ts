@@ -14,4 +14,5 @@ export * from "./label-embeddings";
 export * from "./registry";
 export * from "./fetch";
 export { locateDataset, fetchCommand } from "./locate";
+export { NOTEBOOK_DATA, checkNeeds, type DatasetNeed, type NeedStatus, type DataProfile } from "./needs";
 export * as aonomi from "./aonomi";

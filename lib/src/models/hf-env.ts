@@ -1,12 +1,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cacheDir, EmbedlabError } from "../core";
+import { cacheDir, EmbedlabError, noteModel } from "../core";
+import { hfDevice, hfDtype, type HfDtype } from "../backend";
+import { atomicHubCache, type AtomicHubCache } from "./hf-cache";
+import { describeCause, hubDownloadError, hubEndpoint, readCommitNote } from "./hub";
 import { remoteAllowed } from "./remote";
 import type { LoadOptions } from "./types";
 
 type Transformers = typeof import("@huggingface/transformers");
 
-/** Folder where transformers.js models live offline, `<cacheDir("hf")>/<model id>/…` (downloads land there too). */
+/**
+ * Folder where transformers.js models live offline, `<cacheDir("hf")>/<model id>/…` (downloads land there too):
+ * `EMBEDLAB_CACHE_DIR/hf`, default `data/cache/hf`.
+ */
 export function hfModelRoot(): string {
   return cacheDir("hf");
 }
@@ -16,18 +22,32 @@ export function hfLocalModelPath(modelId: string): string {
   return path.join(hfModelRoot(), ...modelId.split("/"));
 }
 
+let cache: { key: string; cache: AtomicHubCache } | undefined;
+
+/** The atomic download cache for the current root and endpoint (one per combination, kept across loads). */
+function hubCache(root: string, endpoint: string): AtomicHubCache {
+  const key = `${root}\n${endpoint}`;
+  if (cache?.key !== key) cache = { key, cache: atomicHubCache(root, endpoint) };
+  return cache.cache;
+}
+
 /**
- * transformers.js with the project's settings: local models from `hfModelRoot()`, downloads cached there,
- * and the hub reachable only when remote access is allowed.
+ * transformers.js with the project's settings: local models from `hfModelRoot()`, downloads from `HF_ENDPOINT`
+ * (default https://huggingface.co) stored there atomically, and the hub reachable only when remote access is allowed.
  */
 export function transformersFor(opts: LoadOptions = {}): Transformers {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const t = require("@huggingface/transformers") as Transformers;
   const root = hfModelRoot();
+  const endpoint = hubEndpoint();
   t.env.allowLocalModels = true;
   t.env.localModelPath = root;
   t.env.cacheDir = root;
-  t.env.useFSCache = true;
+  t.env.remoteHost = `${endpoint}/`;
+  t.env.remotePathTemplate = "{model}/resolve/{revision}/";
+  t.env.useFSCache = false;
+  t.env.useCustomCache = true;
+  t.env.customCache = hubCache(root, endpoint);
   t.env.allowRemoteModels = remoteAllowed(opts);
   return t;
 }
@@ -48,15 +68,73 @@ export function assertHfModelReachable(modelId: string, opts: LoadOptions = {}):
   if (!fs.existsSync(path.join(hfLocalModelPath(modelId), "config.json"))) throw missingHfModel(modelId);
 }
 
-/** Run a transformers.js load, turning its "not found locally" errors into `missingHfModel`. */
-export async function hfLoad<T>(modelId: string, opts: LoadOptions, load: () => Promise<T>): Promise<T> {
+/**
+ * The error for a model that onnxruntime could not start on CUDA (its CUDA provider is there, but the CUDA 12 /
+ * cuDNN 9 runtime libraries it links against are not, or the GPU refused), or undefined for other errors.
+ */
+export function cudaStartError(modelId: string, device: string, err: unknown): EmbedlabError | undefined {
+  const msg = (err as Error)?.message ?? String(err);
+  if (device !== "cuda" || !/cuda|cudnn|libcu|cublas|providers_cuda/i.test(msg)) return undefined;
+  return new EmbedlabError(
+    `hub model "${modelId}" could not start on the GPU (device cuda): ${msg.split("\n")[0]}`,
+    "install the CUDA 12 and cuDNN 9 runtime libraries onnxruntime-node's CUDA provider needs (npm run doctor lists what is found), or set EMBEDLAB_DEVICE=cpu",
+  );
+}
+
+/** What every transformers.js model load gets: the device and dtype chosen in `backend/device.ts`. */
+export interface HfLoadSettings {
+  device: "cpu" | "cuda";
+  dtype: HfDtype;
+}
+
+/**
+ * Run a transformers.js load of `modelId` with the project's device and dtype (`opts.dtype`, else
+ * `EMBEDLAB_DTYPE`, else `defaultDtype`): "not found locally" errors become `missingHfModel`, failed downloads
+ * (transformers.js's bare `TypeError: fetch failed`, HTTP errors) an EmbedlabError naming the model, the URL
+ * and the cause; the model's id, revision and commit are noted for the results' `runtime` block.
+ */
+export async function hfLoad<T>(
+  modelId: string,
+  opts: LoadOptions & { dtype?: HfDtype },
+  defaultDtype: HfDtype,
+  load: (settings: HfLoadSettings) => Promise<T>,
+): Promise<T> {
   assertHfModelReachable(modelId, opts);
+  const settings: HfLoadSettings = { device: hfDevice().device, dtype: hfDtype(opts.dtype, defaultDtype) };
+  let out: T;
+  const t = transformersFor(opts);
+  const traffic = (t.env.customCache as AtomicHubCache).traffic(modelId);
+  const downloadedBefore = traffic.downloaded.length;
+  traffic.pending = []; // URLs asked for by this load only
   try {
-    return await load();
+    out = await load(settings);
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
     if (!remoteAllowed(opts) && /allowRemoteModels|not found locally|local_files_only|Could not locate file/i.test(msg))
       throw missingHfModel(modelId, msg);
+    if (err instanceof EmbedlabError) throw err;
+    const onGpu = cudaStartError(modelId, settings.device, err);
+    if (onGpu) throw onGpu;
+    const located = /Could not locate file: "([^"]+)"/.exec(msg);
+    if (located)
+      throw hubDownloadError(modelId, located[1], "HTTP 404 (no such file: check the model id and revision)");
+    const http = /^(.*?(error|access)[^:]*): "(https?:[^"]+)"/i.exec(msg);
+    if (http) throw hubDownloadError(modelId, http[3], http[1]);
+    if (/fetch failed|ECONN|ENOTFOUND|EAI_AGAIN|network|socket/i.test(msg + describeCause(err))) {
+      const url = traffic.pending[traffic.pending.length - 1] ?? `${hubEndpoint()}/${modelId}`;
+      throw hubDownloadError(modelId, url, describeCause(err));
+    }
     throw err;
   }
+  noteModel(
+    traffic.downloaded.length > downloadedBefore
+      ? { id: modelId, revision: "main", commit: traffic.commit, source: `${hubEndpoint()}/${modelId}` }
+      : {
+          id: modelId,
+          revision: "main",
+          commit: readCommitNote(hfLocalModelPath(modelId)),
+          source: hfLocalModelPath(modelId),
+        },
+  );
+  return out;
 }

@@ -8,10 +8,10 @@ import type { EmbedOptions, ImageEncoder, ImageInput } from "./types";
 /** The vision tower of a transformers.js CLIP model: image → `image_embeds` (normalised). */
 export async function loadHfClipImageEncoder(modelId: string, opts: HfOptions = {}): Promise<ImageEncoder> {
   const t = transformersFor(opts);
-  const [processor, model] = await hfLoad(modelId, opts, () =>
+  const [processor, model] = await hfLoad(modelId, opts, "fp32", (s) =>
     Promise.all([
       t.AutoProcessor.from_pretrained(modelId),
-      t.CLIPVisionModelWithProjection.from_pretrained(modelId, { dtype: opts.dtype ?? "fp32" }),
+      t.CLIPVisionModelWithProjection.from_pretrained(modelId, s),
     ]),
   );
   const normalize = opts.normalize !== false;

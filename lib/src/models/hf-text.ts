@@ -1,12 +1,14 @@
 import { EmbedlabError } from "../core";
+import type { HfDtype } from "../backend";
+import { hubEndpoint } from "./hub";
 import { embedInBatches } from "./embed-batches";
 import { hfLoad, transformersFor } from "./hf-env";
 import { l2normalize } from "./vector-math";
 import type { EmbedOptions, LoadOptions, TextEncoder } from "./types";
 
 export interface HfOptions extends LoadOptions {
-  /** ONNX weights variant, e.g. "fp32" (default) or "q8". */
-  dtype?: "fp32" | "fp16" | "q8" | "int8" | "uint8" | "q4" | "bnb4" | "q4f16";
+  /** ONNX weights variant, e.g. "fp32" (default) or "q8"; default `EMBEDLAB_DTYPE`, else fp32. */
+  dtype?: HfDtype;
   /** "mean" (default) or "cls" pooling. */
   pooling?: "mean" | "cls";
 }
@@ -30,16 +32,14 @@ function hfProvenance(modelId: string) {
   return {
     id: modelId,
     source: "Hugging Face hub via @huggingface/transformers@3.8.1",
-    url: `https://huggingface.co/${modelId}`,
+    url: `${hubEndpoint()}/${modelId}`,
   };
 }
 
 /** A transformers.js feature-extraction model (e.g. Xenova/all-MiniLM-L6-v2), mean-pooled and normalised. */
 export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
   const t = transformersFor(opts);
-  const extractor = await hfLoad(modelId, opts, () =>
-    t.pipeline("feature-extraction", modelId, { dtype: opts.dtype ?? "fp32" }),
-  );
+  const extractor = await hfLoad(modelId, opts, "fp32", (s) => t.pipeline("feature-extraction", modelId, s));
   const normalize = opts.normalize !== false;
   const pooling = opts.pooling ?? "mean";
   const probe = (await extractor(["probe"], { pooling, normalize })) as unknown as TensorLike;
@@ -59,11 +59,8 @@ export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): 
 /** The text tower of a transformers.js CLIP model (e.g. Xenova/clip-vit-base-patch32). */
 export async function loadHfClipTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
   const t = transformersFor(opts);
-  const [tokenizer, model] = await hfLoad(modelId, opts, () =>
-    Promise.all([
-      t.AutoTokenizer.from_pretrained(modelId),
-      t.CLIPTextModelWithProjection.from_pretrained(modelId, { dtype: opts.dtype ?? "fp32" }),
-    ]),
+  const [tokenizer, model] = await hfLoad(modelId, opts, "fp32", (s) =>
+    Promise.all([t.AutoTokenizer.from_pretrained(modelId), t.CLIPTextModelWithProjection.from_pretrained(modelId, s)]),
   );
   const normalize = opts.normalize !== false;
   const run = async (texts: string[]): Promise<Float32Array[]> => {

@@ -18,9 +18,7 @@ export async function hfZeroShot(
   opts: HfOptions & { hypothesisTemplate?: string } = {},
 ): Promise<ZeroShotClassifier> {
   const t = transformersFor(opts);
-  const clf = await hfLoad(modelId, opts, () =>
-    t.pipeline("zero-shot-classification", modelId, { dtype: opts.dtype ?? "fp32" }),
-  );
+  const clf = await hfLoad(modelId, opts, "fp32", (s) => t.pipeline("zero-shot-classification", modelId, s));
   const phrases: string[] = [];
   const owner = new Map<string, string>();
   for (const [label, ps] of Object.entries(labels))

