@@ -131,6 +131,22 @@ export class LoraAdapters implements LinearHook {
     return tf.concat(parts, 1) as tf.Tensor2D;
   }
 
+  /**
+   * The dense weight deltas (α/r)·A·B per base linear layer, as evaluation uses them (no dropout):
+   * `delta` is [inDim, outDim] row-major and adds to the layer's columns col … col + outDim − 1.
+   * For decoders that fold the adapters into their own copy of the weights.
+   */
+  weightDeltas(): { layer: string; col: number; inDim: number; outDim: number; delta: Float32Array }[] {
+    return this.sites.map((s) => {
+      const d = tf.tidy(() =>
+        tf.mul(tf.matMul(this.A.get(s.key) as tf.Tensor2D, this.B.get(s.key) as tf.Tensor2D), this.scale),
+      );
+      const delta = d.dataSync() as Float32Array;
+      d.dispose();
+      return { layer: s.layer, col: s.col, inDim: s.inDim, outDim: s.outDim, delta };
+    });
+  }
+
   /** Add (α/r)·A·B into the base weights and detach: the model then runs without adapter cost. */
   merge(): void {
     tf.tidy(() => {
