@@ -4,7 +4,7 @@
 //   export async function run(): Promise<Array<{ what: string; value: number; unit: string; note?: string }>>
 // Ratios belong inside a bench (measured in the same run), not across runs. Rows with a `name` and
 // PyTorch figures (bench-table.mjs) are also printed side by side at the end and written to
-// outputs/bench.json (EMBEDLAB_BENCH_JSON=<file> elsewhere, =0 not at all).
+// outputs/bench.json (EMBEDLAB_BENCH_JSON=<file> elsewhere, =0 not at all; EMBEDLAB_BENCH_TORCH=0 skips PyTorch).
 import { readdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

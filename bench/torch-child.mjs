@@ -12,10 +12,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ONE_THREAD_ENV = { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
 
 let found;
-/** The first python3 on PATH that can import torch, else /usr/bin/python3 (Debian's python3-torch); undefined if none. */
+/**
+ * The first python3 on PATH that can import torch, else /usr/bin/python3 (Debian's python3-torch); undefined
+ * if none, or when EMBEDLAB_BENCH_TORCH=0 (our side only).
+ */
 export function findTorchPython() {
   if (found !== undefined) return found || undefined;
   found = "";
+  if (process.env.EMBEDLAB_BENCH_TORCH === "0") return undefined;
   for (const py of ["python3", "/usr/bin/python3"]) {
     const r = spawnSync(py, ["-c", "import torch"], { encoding: "utf8", timeout: 60_000 });
     if (r.status === 0) {
@@ -26,7 +30,7 @@ export function findTorchPython() {
   return found || undefined;
 }
 
-export const NO_TORCH = "no python3 with torch (apt-get install python3-torch)";
+export const NO_TORCH = "no python3 with torch (apt-get install python3-torch), or EMBEDLAB_BENCH_TORCH=0";
 
 /** Start `bench/<script>` with `args`; resolves once it printed its ready line ({version, threads, ...}). */
 export async function startTorch(script, args = []) {

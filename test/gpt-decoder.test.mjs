@@ -213,3 +213,30 @@ test("sampleNext: same ranking, sums and draws as the comparator sort (ties, top
   assert.deepEqual([...gpt.rankTokens(z, 30)], full.slice(0, 30));
   assert.deepEqual([...gpt.rankTokens(z, 100)], full.slice(0, 100));
 });
+
+test("the committed checkpoint: typed and tfjs decoding give the same tokens (greedy past block_size, nucleus, LoRA)", async () => {
+  const { model, tokenizer } = await gpt.loadTinyGpt();
+  const same = (prompt, o) => {
+    const a = gpt.generate(model, tokenizer, prompt, { ...o, decoder: "typed" });
+    const b = gpt.generate(model, tokenizer, prompt, { ...o, decoder: "tfjs" });
+    assert.deepEqual(a.ids, b.ids, `${prompt} ${JSON.stringify(o)}`);
+    assert.equal(a.stoppedBy, b.stoppedBy);
+  };
+  same("The jury said", { maxNewTokens: 140, greedy: true, stopAtEot: false });
+  for (const [i, prompt] of ["### Instruction: Name a colour. ### Output:", "It was a cold day in"].entries()) {
+    same(prompt, { maxNewTokens: 40, temperature: 0.9, topP: 0.7, repetitionPenalty: 1.3, stop: ["###"], seed: i });
+    same(prompt, { maxNewTokens: 40, temperature: 0.8, topK: 40, seed: 10 + i });
+  }
+  const ad = new gpt.LoraAdapters(model, { rank: 4, alpha: 8, targets: ["q", "v"] }, 2);
+  const rng = new lib.Rng(4);
+  for (const b of ad.B.values())
+    b.assign(
+      tf.tensor(
+        new Float32Array(b.size).map(() => rng.normal() * 0.2),
+        b.shape,
+      ),
+    );
+  same("The jury said", { maxNewTokens: 30, temperature: 0.9, topP: 0.7, seed: 3 });
+  ad.dispose();
+  model.dispose();
+});
