@@ -1,11 +1,13 @@
 /**
  * A hand-assembled WebAssembly SIMD kernel for the decoder's matrix–vector products,
- *   y[0:cols] = x[0:n] · W[n, cols] + b[0:cols]   (W row-major, cols a multiple of 32),
- * on a Memory the caller owns. Each pass keeps 32 output columns in eight f32x4 accumulators and
- * walks the n rows of W once (one splat of x[i], eight 128-bit loads, eight mul+add), so W — the
- * only large operand — is streamed exactly once with no transposes or horizontal sums. Float32
- * products summed in row order, then the bias added: the order tfjs's matMul + add uses.
- * Pure JS reaches ~1.5 GFLOP/s on these shapes; this reaches several times that.
+ *   y[0:cols] = x[0:n] · W[n, cols] + b[0:cols]   (cols a multiple of 32),
+ * on a Memory the caller owns. W is stored in column panels (`panelIndex`): the n × 32 block of
+ * columns 32p … 32p + 31 is contiguous, row after row. Each pass keeps one panel's 32 outputs in
+ * eight f32x4 accumulators and reads the panel once front to back (one splat of x[i], eight 128-bit
+ * loads, eight mul+add per row), so W — the only large operand — streams sequentially exactly once,
+ * with no horizontal sums. (Row-major W made each pass stride through every row: 4–10x slower once
+ * the weights no longer fit in L2.) Float32 products summed in row order, then the bias added: the
+ * order tfjs's matMul + add uses. Pure JS reaches ~1–1.5 GFLOP/s on these shapes; this ~15–19.
  */
 
 // ---- a minimal wasm binary writer (just what this one function needs) ----
@@ -24,6 +26,7 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 const get = (i: number) => [0x20, ...uleb(i)];
 const set = (i: number) => [0x21, ...uleb(i)];
 const I32_ADD = 0x6a,
+  I32_MUL = 0x6c,
   I32_SHL = 0x74,
   I32_LT_U = 0x49;
 const i32 = (v: number) => [0x41, ...uleb(v)]; // small non-negative constants only (< 64)
@@ -37,7 +40,7 @@ const zero128 = simd(0x0c, ...new Array(16).fill(0));
 
 function gemvBody(): { locals: number[][]; code: number[] } {
   const [x, w, b, y, n, cols] = [0, 1, 2, 3, 4, 5];
-  const [jb, xp, wp, xe, rowBytes] = [6, 7, 8, 9, 10];
+  const [jb, xp, wp, xe, colBytes] = [6, 7, 8, 9, 10];
   const xs = 11;
   const acc = [12, 13, 14, 15, 16, 17, 18, 19];
   const inner = [
@@ -46,7 +49,8 @@ function gemvBody(): { locals: number[][]; code: number[] } {
     ...set(xs),
     ...acc.flatMap((a, k) => [...get(a), ...get(xs), ...get(wp), ...load(16 * k), ...f32x4Mul, ...f32x4Add, ...set(a)]),
     ...get(wp),
-    ...get(rowBytes),
+    0x41,
+    ...uleb(128),
     I32_ADD,
     ...set(wp),
     ...get(xp),
@@ -65,6 +69,8 @@ function gemvBody(): { locals: number[][]; code: number[] } {
     ...set(xp),
     ...get(w),
     ...get(jb),
+    ...get(n),
+    I32_MUL,
     I32_ADD,
     ...set(wp),
     0x03,
@@ -90,7 +96,7 @@ function gemvBody(): { locals: number[][]; code: number[] } {
     I32_ADD,
     ...set(jb),
     ...get(jb),
-    ...get(rowBytes),
+    ...get(colBytes),
     I32_LT_U,
     0x0d,
     0, // br_if 0 (next column block)
@@ -99,7 +105,7 @@ function gemvBody(): { locals: number[][]; code: number[] } {
     ...get(cols),
     ...i32(2),
     I32_SHL,
-    ...set(rowBytes),
+    ...set(colBytes),
     ...get(x),
     ...get(n),
     ...i32(2),
@@ -143,7 +149,13 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-/** `gemv(x, w, b, y, n, cols)`: byte offsets into the memory, element counts (cols % 32 == 0, n ≥ 1). */
+/** Where element (row i, column j) of an [n, cols] matrix lives in the panel layout (float index from W's start). */
+export const panelIndex = (i: number, j: number, n: number): number => (j >> 5) * n * 32 + i * 32 + (j & 31);
+
+/**
+ * `gemv(x, w, b, y, n, cols)`: byte offsets into the memory, element counts (cols % 32 == 0, n ≥ 1);
+ * W in the panel layout.
+ */
 export type Gemv = (x: number, w: number, b: number, y: number, n: number, cols: number) => void;
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -172,8 +184,7 @@ export function jsGemv(f32: Float32Array): Gemv {
     for (let j = 0; j < cols; j++) f32[yo + j] = 0;
     for (let i = 0; i < n; i++) {
       const xi = f32[xo + i];
-      const r = wo + i * cols;
-      for (let j = 0; j < cols; j++) f32[yo + j] += xi * f32[r + j];
+      for (let j = 0; j < cols; j++) f32[yo + j] += xi * f32[wo + panelIndex(i, j, n)];
     }
     for (let j = 0; j < cols; j++) f32[yo + j] += f32[bo + j];
   };

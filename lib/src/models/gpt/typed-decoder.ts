@@ -13,7 +13,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../../core";
-import { jsGemv, simdGemv, type Gemv } from "./gemv-simd";
+import { jsGemv, panelIndex, simdGemv, type Gemv } from "./gemv-simd";
 import { LoraAdapters } from "./lora";
 import type { GPT, GptConfig } from "./model";
 
@@ -115,22 +115,23 @@ export class TypedDecoder {
       if (!a) throw new EmbedlabError(`decoder: missing weight "${name}"`);
       return a;
     };
-    /** Copy [rows, cols] into a [rows, colsPad] region (padding stays zero). */
-    const put = (at: number, src: Float32Array, rows: number, cols: number, colsPad: number): void => {
+    /** Copy [rows, cols] into a region in the kernel's panel layout (padding columns stay zero). */
+    const put = (at: number, src: Float32Array, rows: number, cols: number): void => {
       const o = at >> 2;
-      for (let r = 0; r < rows; r++) this.f32.set(src.subarray(r * cols, (r + 1) * cols), o + r * colsPad);
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < cols; c++) this.f32[o + panelIndex(r, c, rows)] = src[r * cols + c];
     };
     for (let l = 0; l < L; l++) {
       const p = `h.${l}.`;
       const o = plan[l];
-      put(o.qkvW, w(p + "attn.c_attn.weight"), C, 3 * C, c3);
-      put(o.qkvB, w(p + "attn.c_attn.bias"), 1, 3 * C, c3);
-      put(o.projW, w(p + "attn.c_proj.weight"), C, C, c1);
-      put(o.projB, w(p + "attn.c_proj.bias"), 1, C, c1);
-      put(o.fcW, w(p + "mlp.c_fc.weight"), C, 4 * C, c4);
-      put(o.fcB, w(p + "mlp.c_fc.bias"), 1, 4 * C, c4);
-      put(o.fc2W, w(p + "mlp.c_proj.weight"), 4 * C, C, c1);
-      put(o.fc2B, w(p + "mlp.c_proj.bias"), 1, C, c1);
+      put(o.qkvW, w(p + "attn.c_attn.weight"), C, 3 * C);
+      put(o.qkvB, w(p + "attn.c_attn.bias"), 1, 3 * C);
+      put(o.projW, w(p + "attn.c_proj.weight"), C, C);
+      put(o.projB, w(p + "attn.c_proj.bias"), 1, C);
+      put(o.fcW, w(p + "mlp.c_fc.weight"), C, 4 * C);
+      put(o.fcB, w(p + "mlp.c_fc.bias"), 1, 4 * C);
+      put(o.fc2W, w(p + "mlp.c_proj.weight"), 4 * C, C);
+      put(o.fc2B, w(p + "mlp.c_proj.bias"), 1, C);
       this.layers.push({
         ...o,
         ln1g: Float32Array.from(w(p + "ln_1.weight")),
@@ -144,7 +145,7 @@ export class TypedDecoder {
     // head: wteᵀ [C, V] (padded to vocabPad columns); the embedding lookup reads its columns
     const wte = w("wte.weight");
     const h0 = this.headW >> 2;
-    for (let t = 0; t < V; t++) for (let c = 0; c < C; c++) this.f32[h0 + c * this.vocabPad + t] = wte[t * C + c];
+    for (let t = 0; t < V; t++) for (let c = 0; c < C; c++) this.f32[h0 + panelIndex(c, t, C)] = wte[t * C + c];
     this.wpe = Float32Array.from(w("wpe.weight"));
     this.lnfG = Float32Array.from(w("ln_f.weight"));
     this.lnfB = Float32Array.from(w("ln_f.bias"));
@@ -206,7 +207,8 @@ export class TypedDecoder {
     const f = this.f32;
     const x = this.x;
     const h0 = this.headW >> 2;
-    for (let c = 0; c < C; c++) x[c] = f[h0 + c * this.vocabPad + id] + this.wpe[pos * C + c];
+    const e0 = h0 + panelIndex(0, id, C); // column `id` of wteᵀ: C floats 32 apart
+    for (let c = 0; c < C; c++) x[c] = f[e0 + 32 * c] + this.wpe[pos * C + c];
     const qkv = this.bufQkv >> 2;
     const att = this.bufAtt >> 2;
     const out = this.bufOut >> 2;
