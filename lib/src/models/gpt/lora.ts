@@ -138,13 +138,16 @@ export class LoraAdapters implements LinearHook {
    */
   weightDeltas(): { layer: string; col: number; inDim: number; outDim: number; delta: Float32Array }[] {
     return this.sites.map((s) => {
-      const d = tf.tidy(() =>
-        tf.mul(tf.matMul(this.A.get(s.key) as tf.Tensor2D, this.B.get(s.key) as tf.Tensor2D), this.scale),
-      );
+      const d = tf.tidy(() => this.siteWeightDelta(s));
       const delta = d.dataSync() as Float32Array;
       d.dispose();
       return { layer: s.layer, col: s.col, inDim: s.inDim, outDim: s.outDim, delta };
     });
+  }
+
+  /** (α/r)·A·B of one site, [inDim, outDim]. */
+  private siteWeightDelta(s: Site): tf.Tensor2D {
+    return tf.mul(tf.matMul(this.A.get(s.key) as tf.Tensor2D, this.B.get(s.key) as tf.Tensor2D), this.scale);
   }
 
   /** Add (α/r)·A·B into the base weights and detach: the model then runs without adapter cost. */
@@ -152,7 +155,7 @@ export class LoraAdapters implements LinearHook {
     tf.tidy(() => {
       for (const s of this.sites) {
         const w = this.model.params[`${s.layer}.weight`];
-        const d = tf.mul(tf.matMul(this.A.get(s.key) as tf.Tensor2D, this.B.get(s.key) as tf.Tensor2D), this.scale);
+        const d = this.siteWeightDelta(s);
         const [rows, cols] = w.shape;
         const padded = tf.pad(d, [
           [0, 0],
