@@ -16,7 +16,17 @@ export function machineDescription() {
   const cpus = os.cpus();
   const model = cpus[0]?.model?.trim() || "unknown CPU";
   const mhz = cpus[0]?.speed ? ` @ ${cpus[0].speed} MHz` : "";
-  return `${model}${mhz}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.versions.node}`;
+  let simd = "";
+  try {
+    const flags = new Set(
+      (/^flags\s*:(.*)$/m.exec(fs.readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "").trim().split(/\s+/),
+    );
+    const has = ["avx2", "fma", "avx512f"].filter((f) => flags.has(f));
+    if (has.length) simd = ` (${has.join(", ")})`;
+  } catch {
+    simd = "";
+  }
+  return `${model}${mhz}${simd}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.versions.node}`;
 }
 
 /** One summary row as stored in bench.json. */
