@@ -1,13 +1,13 @@
 // Train-step time of conv32-pool-conv64-pool-dense10 on 32×32×3, batch 64, softmax CE, Adam 1e-3,
-// on the backend initBackend() picks; the same model in PyTorch CPU (same thread count) when some
-// python3 has torch; and one cpu-backend step in a child process if it finishes within 30 s.
+// on the backend initBackend() picks; the same model in PyTorch CPU (bench/torch_cnn.py, one thread, steps
+// alternating) when some python3 has torch; and one cpu-backend step in a child process if it finishes within 30 s.
 // EMBEDLAB_BENCH_PROFILE=1 adds the CPU time per step of the costliest kernels.
 import { createRequire } from "node:module";
-import { spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
+import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { alternate, startTorch, peakRssMb, NO_TORCH } from "./torch-child.mjs";
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WARMUP = 3,
@@ -16,12 +16,6 @@ const WARMUP = 3,
 const CPU_LIMIT_S = 30;
 
 export const title = `CNN train step: conv32-pool-conv64-pool-dense10, 32×32×3, batch ${BATCH}, Adam (median of ${STEPS} after ${WARMUP} warm-up)`;
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Builds the model + data and returns a function running one synchronous train step. */
 function makeStep(tf, lib) {
@@ -94,77 +88,6 @@ function profileKernels(tf, step, steps, top = 12) {
     }));
 }
 
-function timeSteps(step, warmup, steps) {
-  for (let i = 0; i < warmup; i++) step();
-  const ts = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    step();
-    ts.push(performance.now() - t);
-  }
-  return median(ts);
-}
-
-// Serves one timed step per "step" line on stdin, so tfjs and PyTorch steps can alternate and
-// see the same machine load (the machine is shared; back-to-back runs differ by 2x).
-const TORCH_SCRIPT = `
-import json, sys, time, torch
-threads, batch = map(int, sys.argv[1:3])
-torch.set_num_threads(threads)
-torch.manual_seed(0)
-m = torch.nn.Sequential(
-  torch.nn.Conv2d(3, 32, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-  torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-  torch.nn.Flatten(), torch.nn.Linear(64 * 8 * 8, 10))
-opt = torch.optim.Adam(m.parameters(), lr=1e-3)
-x = torch.randn(batch, 3, 32, 32); y = torch.arange(batch) % 10
-lossf = torch.nn.CrossEntropyLoss()
-print(json.dumps({"ready": True, "threads": torch.get_num_threads(), "version": torch.__version__}), flush=True)
-for line in sys.stdin:
-  if line.strip() != "step": break
-  t = time.perf_counter(); c = time.process_time()
-  opt.zero_grad(); loss = lossf(m(x), y); loss.backward(); opt.step(); loss.item()
-  print(json.dumps({"ms": (time.perf_counter() - t) * 1000, "cpuMs": (time.process_time() - c) * 1000}), flush=True)
-`;
-
-/** The first python3 on PATH that can import torch, else /usr/bin/python3 (Debian's python3-torch). */
-function findTorchPython() {
-  for (const py of ["python3", "/usr/bin/python3"]) {
-    const r = spawnSync(py, ["-c", "import torch"], { encoding: "utf8", timeout: 60_000 });
-    if (r.status === 0) return py;
-  }
-  return undefined;
-}
-
-/** A PyTorch child process that runs one timed train step per request. */
-async function startTorch(py, threads) {
-  const child = spawn(py, ["-c", TORCH_SCRIPT, String(threads), String(BATCH)], { stdio: ["pipe", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => {
-    const r = await lines.next();
-    if (r.done) throw new Error(`pytorch child exited: ${stderr.trim().split("\n").pop() ?? ""}`);
-    return JSON.parse(r.value);
-  };
-  const hello = await next();
-  return {
-    threads: hello.threads,
-    version: hello.version,
-    /** One step: wall-clock and CPU milliseconds. */
-    async step() {
-      child.stdin.write("step\n");
-      return await next();
-    },
-    close() {
-      child.stdin.end();
-      child.kill();
-    },
-  };
-}
-
 const CPU_CHILD = `
 const tf = require("@tensorflow/tfjs");
 const { smallCnn } = require(${JSON.stringify(join(root, "lib/dist/models/cnn.js"))});
@@ -188,71 +111,27 @@ export async function run() {
   const rows = [];
   const step = makeStep(tf, lib);
 
-  const py = findTorchPython();
-  if (!py) {
-    const tfjsMs = timeSteps(step, WARMUP, STEPS);
-    rows.push({ what: `tfjs ${info.name} step`, value: tfjsMs, unit: "ms", note: info.reason });
+  const torch = await startTorch("torch_cnn.py", [BATCH]);
+  try {
+    const r = await alternate(step, torch, "step", { warmup: WARMUP, steps: STEPS });
     rows.push({
-      what: "pytorch cpu step",
-      value: NaN,
+      name: "cnn-train",
+      what: `small CNN train step (conv32-pool-conv64-pool-dense10, 32×32×3, batch ${BATCH}, Adam), tfjs ${info.name}`,
+      value: r.ours.ms,
       unit: "ms",
-      note: "skipped: no python3 with torch (apt-get install python3-torch)",
+      cpu: r.ours.cpuMs,
+      torch: r.torch?.ms,
+      torchCpu: r.torch?.cpuMs,
+      ratio: r.ratio,
+      cpuRatio: r.cpuRatio,
+      rssMb: peakRssMb(),
+      torchRssMb: r.torch?.replies.at(-1).rssMb,
+      note: torch
+        ? `torch ${torch.version} via ${torch.python}, ${torch.threads} thread; tfjs ${threads} thread(s); ${info.reason}`
+        : `PyTorch skipped: ${NO_TORCH}`,
     });
-  } else {
-    const torch = await startTorch(py, threads);
-    try {
-      for (let i = 0; i < WARMUP; i++) {
-        step();
-        await torch.step();
-      }
-      const tj = [],
-        tjCpu = [],
-        pt = [],
-        ptCpu = [],
-        ratios = [],
-        cpuRatios = [];
-      for (let i = 0; i < STEPS; i++) {
-        const c = process.cpuUsage(),
-          t = performance.now();
-        step();
-        tj.push(performance.now() - t);
-        const du = process.cpuUsage(c);
-        tjCpu.push((du.user + du.system) / 1000);
-        const p = await torch.step();
-        pt.push(p.ms);
-        ptCpu.push(p.cpuMs);
-        ratios.push(tj[i] / pt[i]);
-        cpuRatios.push(tjCpu[i] / ptCpu[i]);
-      }
-      rows.push({ what: `tfjs ${info.name} step`, value: median(tj), unit: "ms", note: info.reason });
-      rows.push({
-        what: "pytorch cpu step",
-        value: median(pt),
-        unit: "ms",
-        note: `torch ${torch.version} via ${py}, ${torch.threads} thread(s); tfjs ${threads} thread(s); steps alternate`,
-      });
-      rows.push({
-        what: `ratio tfjs ${info.name} / pytorch`,
-        value: median(ratios),
-        unit: "x",
-        note: "wall clock, median of per-pair ratios; target ≤ 1.5",
-      });
-      rows.push({
-        what: `tfjs ${info.name} step, CPU time`,
-        value: median(tjCpu),
-        unit: "ms",
-        note: "process CPU time: less sensitive to other jobs on a shared machine",
-      });
-      rows.push({ what: "pytorch cpu step, CPU time", value: median(ptCpu), unit: "ms" });
-      rows.push({
-        what: `ratio tfjs ${info.name} / pytorch, CPU time`,
-        value: median(cpuRatios),
-        unit: "x",
-        note: "median of per-pair ratios",
-      });
-    } finally {
-      torch.close();
-    }
+  } finally {
+    torch?.close();
   }
   const tfjsMs = rows[0].value;
   if (process.env.EMBEDLAB_BENCH_PROFILE === "1") rows.push(...profileKernels(tf, step, STEPS));

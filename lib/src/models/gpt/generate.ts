@@ -7,6 +7,10 @@ import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, Rng } from "../../core";
 import { GptTokenizer } from "./bpe";
 import { GPT, KVCache } from "./model";
+import { sampleNext } from "./sample-next";
+import { decoderFor } from "./typed-decoder";
+
+export { sampleNext };
 
 export interface GenerateOptions {
   /** Tokens to add at most (default 50). */
@@ -28,6 +32,12 @@ export interface GenerateOptions {
   seed?: number;
   /** Use the KV-cache (default true). */
   useCache?: boolean;
+  /**
+   * With the cache: "typed" (default) decodes on typed arrays (typed-decoder.ts, ~25x faster at
+   * batch 1 on the tiny GPT); "tfjs" runs GPT.forward with a KVCache. Models with a linear hook other than LoRA
+   * adapters always use "tfjs". Both give the same logits to float32 rounding.
+   */
+  decoder?: "typed" | "tfjs";
   /** Called on truncation (default console.warn). */
   warn?: (msg: string) => void;
 }
@@ -41,45 +51,6 @@ export interface GenerateResult {
   /** Prompt tokens dropped from the left to fit block_size. */
   truncated: number;
   stoppedBy: "max" | "stop" | "eot";
-}
-
-/** Pick the next token from one row of logits. Exported for tests. */
-export function sampleNext(logits: Float32Array, context: readonly number[], opts: GenerateOptions, rng: Rng): number {
-  const v = logits.length;
-  const z = Float64Array.from(logits);
-  const pen = opts.repetitionPenalty ?? 1;
-  if (pen !== 1) {
-    for (const id of new Set(context)) if (id < v) z[id] = z[id] > 0 ? z[id] / pen : z[id] * pen;
-  }
-  const temp = opts.temperature ?? 1;
-  if (opts.greedy || temp <= 0) {
-    let best = 0;
-    for (let i = 1; i < v; i++) if (z[i] > z[best]) best = i;
-    return best;
-  }
-  let order = Array.from({ length: v }, (_, i) => i).sort((a, b) => z[b] - z[a] || a - b);
-  const k = opts.topK ?? 0;
-  if (k > 0) order = order.slice(0, k);
-  const m = z[order[0]];
-  let probs = order.map((i) => Math.exp((z[i] - m) / temp));
-  let sum = probs.reduce((a, b) => a + b, 0);
-  probs = probs.map((p) => p / sum);
-  const topP = opts.topP ?? 1;
-  if (topP < 1) {
-    let cum = 0;
-    let n = 0;
-    while (n < probs.length && cum < topP) cum += probs[n++];
-    order = order.slice(0, Math.max(1, n));
-    probs = probs.slice(0, Math.max(1, n));
-    sum = probs.reduce((a, b) => a + b, 0);
-    probs = probs.map((p) => p / sum);
-  }
-  let r = rng.next();
-  for (let i = 0; i < probs.length; i++) {
-    r -= probs[i];
-    if (r < 0) return order[i];
-  }
-  return order[order.length - 1];
 }
 
 /** Logits of the last position for `ids` [1, T] (T ≥ 1) as a typed array. */
@@ -124,11 +95,22 @@ export function generate(
   const ctx = [...kept];
   const out: number[] = [];
   const useCache = opts.useCache ?? true;
-  const cache = useCache ? new KVCache(model.config.n_layer) : undefined;
+  const dec = useCache && (opts.decoder ?? "typed") === "typed" ? decoderFor(model) : null;
+  const cache = useCache && !dec ? new KVCache(model.config.n_layer) : undefined;
+  /** Logits after `ids`, appended to the cache (or from scratch when `fresh`). */
+  const read = (ids: number[], fresh: boolean): Float32Array => {
+    if (dec) {
+      if (fresh) dec.reset();
+      return dec.append(ids);
+    }
+    if (fresh) cache?.dispose();
+    return lastLogits(model, ids, cache);
+  };
+  const cached = (): number => (dec ? dec.length : (cache?.length ?? T));
   let stoppedBy: GenerateResult["stoppedBy"] = "max";
   let text = "";
   try {
-    let logits = lastLogits(model, ctx.slice(-T), cache);
+    let logits = read(ctx.slice(-T), true);
     for (let i = 0; i < maxNew; i++) {
       const next = sampleNext(logits, ctx, opts, rng);
       out.push(next);
@@ -146,12 +128,8 @@ export function generate(
         break;
       }
       if (i + 1 === maxNew) break;
-      if (cache && cache.length + 1 <= T) logits = lastLogits(model, [next], cache);
-      else {
-        // window full: re-read the last block_size tokens (what the uncached path does every step)
-        cache?.dispose();
-        logits = lastLogits(model, ctx.slice(-T), cache);
-      }
+      // window full (or no cache): re-read the last block_size tokens (what the uncached path does every step)
+      logits = useCache && cached() + 1 <= T ? read([next], false) : read(ctx.slice(-T), true);
     }
   } finally {
     cache?.dispose();

@@ -29,6 +29,8 @@ export {
 export { loadBrownDocs, detokenizeTagged, brownDir, type BrownDoc } from "./brown";
 export { splitDocs, tokenStream, randomBatch, evalLoss, unigramLoss } from "./lm-data";
 export { generate, sampleNext, truncateLeft, type GenerateOptions, type GenerateResult } from "./generate";
+export { TypedDecoder, decoderFor } from "./typed-decoder";
+export { rankTokens, type SampleOptions } from "./sample-next";
 export { embed, embedTensor, type EmbedOptions, type GptPooling } from "./embed";
 export { LoraAdapters, DEFAULT_LORA, type LoraConfig, type LoraTarget } from "./lora";
 export {

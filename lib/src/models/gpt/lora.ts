@@ -131,12 +131,31 @@ export class LoraAdapters implements LinearHook {
     return tf.concat(parts, 1) as tf.Tensor2D;
   }
 
+  /**
+   * The dense weight deltas (α/r)·A·B per base linear layer, as evaluation uses them (no dropout):
+   * `delta` is [inDim, outDim] row-major and adds to the layer's columns col … col + outDim − 1.
+   * For decoders that fold the adapters into their own copy of the weights.
+   */
+  weightDeltas(): { layer: string; col: number; inDim: number; outDim: number; delta: Float32Array }[] {
+    return this.sites.map((s) => {
+      const d = tf.tidy(() => this.siteWeightDelta(s));
+      const delta = d.dataSync() as Float32Array;
+      d.dispose();
+      return { layer: s.layer, col: s.col, inDim: s.inDim, outDim: s.outDim, delta };
+    });
+  }
+
+  /** (α/r)·A·B of one site, [inDim, outDim]. */
+  private siteWeightDelta(s: Site): tf.Tensor2D {
+    return tf.mul(tf.matMul(this.A.get(s.key) as tf.Tensor2D, this.B.get(s.key) as tf.Tensor2D), this.scale);
+  }
+
   /** Add (α/r)·A·B into the base weights and detach: the model then runs without adapter cost. */
   merge(): void {
     tf.tidy(() => {
       for (const s of this.sites) {
         const w = this.model.params[`${s.layer}.weight`];
-        const d = tf.mul(tf.matMul(this.A.get(s.key) as tf.Tensor2D, this.B.get(s.key) as tf.Tensor2D), this.scale);
+        const d = this.siteWeightDelta(s);
         const [rows, cols] = w.shape;
         const padded = tf.pad(d, [
           [0, 0],
