@@ -9,6 +9,27 @@
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import {
+  I32,
+  V128,
+  bitselect,
+  f32x4Add,
+  f32x4Gt,
+  f32x4Mul,
+  forLoop,
+  i32Load,
+  inc,
+  load,
+  load32Splat,
+  memoryModule,
+  op,
+  store,
+  vAnd,
+  vAndNot,
+  vNot,
+  vOr,
+  zero128,
+} from "./wasm-writer";
 
 export type SimdKernels = {
   /** dx = routed dy for x [rows·2, W, C] (rows = n·OH, W = 2·OW), dy [rows, OW, C]. */
@@ -33,91 +54,6 @@ export type SimdKernels = {
     out: number,
   ): void;
 };
-
-// ---- a minimal wasm binary writer ----
-const I32 = 0x7f,
-  V128 = 0x7b;
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-const str = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, "utf8")];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-
-/** Instruction helpers (each returns bytes). */
-const op = {
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  add: [0x6a],
-  sub: [0x6b],
-  mul: [0x6c],
-  ltU: [0x49],
-  shl: [0x74],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  brIf: (d: number) => [0x0d, ...uleb(d)],
-  br: (d: number) => [0x0c, ...uleb(d)],
-  simd: (code: number, ...imm: number[]) => [0xfd, ...uleb(code), ...imm],
-};
-const load = (offset = 0) => op.simd(0x00, 0, ...uleb(offset)); // v128.load align=1 (unaligned ok)
-const store = (offset = 0) => op.simd(0x0b, 0, ...uleb(offset));
-const f32x4Gt = op.simd(0x44),
-  vAnd = op.simd(0x4e),
-  vAndNot = op.simd(0x4f),
-  vOr = op.simd(0x50),
-  vNot = op.simd(0x4d);
-const bitselect = op.simd(0x52),
-  f32x4Add = op.simd(0xe4),
-  f32x4Mul = op.simd(0xe6);
-const load32Splat = (offset = 0) => op.simd(0x09, 0, ...uleb(offset));
-const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
-const zero128 = op.simd(0x0c, ...new Array(16).fill(0));
-
-/** `i += step` for local i. */
-const inc = (i: number, step: number[]) => [...op.get(i), ...step, ...op.add, ...op.set(i)];
-/** A counted loop: body runs while (i < n), i from 0 (locals i, n already set up). */
-function forLoop(i: number, n: number, body: number[]): number[] {
-  return [
-    ...op.i32(0),
-    ...op.set(i),
-    ...op.block,
-    ...op.get(i),
-    ...op.get(n),
-    ...op.ltU,
-    0x45 /* i32.eqz */,
-    ...op.brIf(0),
-    ...op.loop,
-    ...body,
-    ...inc(i, op.i32(1)),
-    ...op.get(i),
-    ...op.get(n),
-    ...op.ltU,
-    ...op.brIf(0),
-    ...op.end,
-    ...op.end,
-  ];
-}
 
 function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
   // params: 0 x, 1 dy, 2 dx, 3 rows, 4 ow, 5 c
@@ -434,34 +370,8 @@ function gemmBody(): { params: number; locals: number[]; code: number[] } {
 }
 
 function moduleBytes(): Uint8Array {
-  const fns = [maxPoolBody(), colSumBody(), gemmBody()];
   const names = ["maxPool2x2Grad", "colSumBlocks", "gemmRows6x8"];
-  const types = vec(fns.map((f) => [0x60, ...vec(new Array(f.params).fill([I32])), 0]));
-  const imports = vec([[...str("env"), ...str("memory"), 0x02, 0x00, 0x00]]);
-  const funcs = vec(fns.map((_, i) => uleb(i)));
-  const exports = vec(names.map((n, i) => [...str(n), 0x00, ...uleb(i)]));
-  const bodies = vec(
-    fns.map((f) => {
-      const locals = vec(f.locals.map((t) => [1, t]));
-      const body = [...locals, ...f.code, 0x0b];
-      return [...uleb(body.length), ...body];
-    }),
-  );
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, funcs),
-    ...section(7, exports),
-    ...section(10, bodies),
-  ]);
+  return memoryModule([maxPoolBody(), colSumBody(), gemmBody()].map((f, i) => ({ name: names[i], ...f })));
 }
 
 const cache = new WeakMap<object, SimdKernels | null>();
