@@ -5,22 +5,13 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { TINY } from "./gpt-tiny.mjs";
 
 const require = createRequire(import.meta.url);
 const tf = require("@tensorflow/tfjs");
 const lib = require("@embedlab/lib");
 const gpt = lib.models.gpt;
 
-const TINY = {
-  n_layer: 2,
-  n_head: 2,
-  n_embd: 16,
-  block_size: 16,
-  vocab_size: 300,
-  dropout: 0,
-  activation: "sigmoid",
-  layer_norm_epsilon: 1e-5,
-};
 let tok;
 
 before(async () => {

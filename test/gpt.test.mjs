@@ -3,6 +3,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { TINY } from "./gpt-tiny.mjs";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -12,16 +13,6 @@ const tf = require("@tensorflow/tfjs");
 const lib = require("@embedlab/lib");
 const gpt = lib.models.gpt;
 
-const TINY = {
-  n_layer: 2,
-  n_head: 2,
-  n_embd: 16,
-  block_size: 16,
-  vocab_size: 300,
-  dropout: 0,
-  activation: "sigmoid",
-  layer_norm_epsilon: 1e-5,
-};
 const TEXT = [
   "The jury said it did find that many of Georgia's registration and election laws are outmoded.",
   "### Instruction: Name a colour. ### Output: Blue.",
