@@ -105,6 +105,23 @@ test("--params YAML file: a flat mapping, typed by YAML", () => {
   assert.throws(() => readParamsFile(f), /must be a mapping/);
 });
 
+test("--params YAML file: a notebook's section applies to that notebook only, after the shared values", () => {
+  const dir = tempDir();
+  const f = path.join(dir, "p.yaml");
+  fs.writeFileSync(f, "steps: 3\n01_a:\n  steps: 9\n02:\n  on: true\n07_absent:\n  steps: 1\n");
+  const nbs = [
+    { name: "01_a", params: parseParametersCell("let steps = 1;") },
+    { name: "02_b", params: parseParametersCell("let steps = 1;\nlet on = false;") },
+  ];
+  const res = resolveOverrides(nbs, readParamsFile(f));
+  assert.deepEqual(res.get("01_a"), { steps: 9 });
+  assert.deepEqual(res.get("02_b"), { steps: 3, on: true });
+  fs.writeFileSync(f, "02:\n  stpes: 1\n");
+  assert.throws(() => resolveOverrides(nbs, readParamsFile(f)), /unknown parameter "stpes"/);
+  fs.writeFileSync(f, "02: 5\n");
+  assert.throws(() => readParamsFile(f), /section "02" must be a mapping/);
+});
+
 test("notebook selection: exact, .ipynb, number prefix; numeric order; unknown lists the available", () => {
   const avail = ["00_smoke", "01_word_vectors", "10_big"];
   assert.deepEqual(selectNotebooks(avail, []), avail);

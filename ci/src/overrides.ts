@@ -9,7 +9,12 @@ export interface RawOverride {
   name: string;
   candidates: unknown[];
   from: string;
+  /** Only for notebooks whose name starts with this (a `NN_name:` or `NN:` section of a params file). */
+  notebook?: string;
 }
+
+/** A params-file key naming a notebook section: `01`, `01_label_embeddings`. */
+const NOTEBOOK_KEY = /^\d\d(_[\w-]+)?$/;
 
 /** `--param key=value`: the value is JSON if it parses, else the plain string (which is also tried second). */
 export function parseParamFlag(flag: string): RawOverride {
@@ -27,22 +32,46 @@ export function parseParamFlag(flag: string): RawOverride {
   return { name, candidates, from: `--param ${flag}` };
 }
 
-/** `--params file.yaml`: a flat mapping of parameter names to values. */
+/** YAML to JS, except that top-level keys keep their written form (`02:` stays "02", not the number 2). */
+function parseKeepingKeys(text: string): unknown {
+  const doc = YAML.parseDocument(text, { keepSourceTokens: true });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  if (!YAML.isMap(doc.contents)) return doc.toJS();
+  const out: Record<string, unknown> = {};
+  for (const item of doc.contents.items) {
+    const key = YAML.isScalar(item.key) ? (item.key.srcToken && "source" in item.key.srcToken ? item.key.srcToken.source : String(item.key.value)) : String(item.key);
+    out[key] = YAML.isNode(item.value) ? item.value.toJS(doc) : item.value;
+  }
+  return out;
+}
+
+/**
+ * `--params file.yaml`: a mapping of parameter names to values; a key naming a notebook (`01` or
+ * `01_label_embeddings`) holds a mapping that applies to that notebook only, after the shared ones.
+ */
 export function readParamsFile(file: string): RawOverride[] {
   let doc: unknown;
   try {
-    doc = YAML.parse(fs.readFileSync(file, "utf8"));
+    doc = parseKeepingKeys(fs.readFileSync(file, "utf8"));
   } catch (err) {
     throw new UsageError(`cannot read params file ${file}: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) return [];
   if (typeof doc !== "object" || Array.isArray(doc))
     throw new UsageError(`params file ${file} must be a mapping of name: value`);
-  return Object.entries(doc as Record<string, unknown>).map(([name, value]) => ({
-    name,
-    candidates: [value],
-    from: file,
-  }));
+  const shared: RawOverride[] = [];
+  const scoped: RawOverride[] = [];
+  for (const [name, value] of Object.entries(doc as Record<string, unknown>)) {
+    if (!NOTEBOOK_KEY.test(name)) {
+      shared.push({ name, candidates: [value], from: file });
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      throw new UsageError(`params file ${file}: section "${name}" must be a mapping of name: value`);
+    for (const [inner, v] of Object.entries(value as Record<string, unknown>))
+      scoped.push({ name: inner, candidates: [v], from: `${file} (${name})`, notebook: name });
+  }
+  return [...shared, ...scoped];
 }
 
 /**
@@ -60,7 +89,10 @@ export function resolveOverrides(
       .map((n) => `${n.name}: ${n.params.map((p) => `${p.name} (${describeType(p.type)})`).join(", ") || "(none)"}`)
       .join("; ");
   for (const o of overrides) {
-    const declaring = notebooks.filter((n) => n.params.some((p) => p.name === o.name));
+    const scope = o.notebook;
+    const inScope = scope === undefined ? notebooks : notebooks.filter((n) => n.name === scope || n.name.startsWith(`${scope}_`));
+    const declaring = inScope.filter((n) => n.params.some((p) => p.name === o.name));
+    if (scope !== undefined && inScope.length === 0) continue; // a section for a notebook not selected in this run
     if (declaring.length === 0)
       throw new UsageError(`unknown parameter "${o.name}" (from ${o.from})`, `valid parameters — ${validNames()}`);
     for (const nb of declaring) {
