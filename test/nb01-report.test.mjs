@@ -170,6 +170,10 @@ test("classGapVerdict: close-target and hard-class sentences at their thresholds
   assert.equal(neither.split("\n\n").length, 2);
   assert.match(neither, /are \*\*not\*\* mainly those with a close neighbouring target/);
   assert.doesNotMatch(neither, /hard classes/);
+  // a constant ranking (every class the same gap) makes the correlation NaN: said, not printed as "NaN"
+  const undef = X.classGapVerdict([g(Number.NaN, 0.3)]);
+  assert.match(undef, /undefined/);
+  assert.doesNotMatch(undef, /NaN/);
 });
 
 test("conclusion: chance, singular epoch and 'none' branches", () => {

@@ -39,7 +39,9 @@ function parseKeepingKeys(text: string): unknown {
   if (!YAML.isMap(doc.contents)) return doc.toJS();
   const out: Record<string, unknown> = {};
   for (const item of doc.contents.items) {
-    const key = YAML.isScalar(item.key) ? (item.key.srcToken && "source" in item.key.srcToken ? item.key.srcToken.source : String(item.key.value)) : String(item.key);
+    const k = item.key;
+    const plain = YAML.isScalar(k) && k.type === "PLAIN" && k.srcToken && "source" in k.srcToken;
+    const key = plain ? (k.srcToken as { source: string }).source : String(YAML.isScalar(k) ? k.value : k);
     out[key] = YAML.isNode(item.value) ? item.value.toJS(doc) : item.value;
   }
   return out;

@@ -72,9 +72,13 @@ export function metrics(o: Omit<Outcome, "data" | "pairing">): Record<string, nu
     m[`acc_minus_onehot_${metricKey(r.run)}`] = r.accuracy.estimate - oh.accuracy.estimate;
   for (const e of effects.filter((e) => e.targetEffect !== undefined))
     m[`acc_minus_control_${metricKey(e.run)}`] = e.targetEffect!;
+  // A rank correlation is undefined (NaN) when one ranking is constant (e.g. every class has the same gap):
+  // such a metric is left out rather than written, and the verdict says why.
   for (const g of o.classGaps) {
-    m[`class_gap_spearman_nearest_${metricKey(g.run)}`] = g.spearman_nearest_cos_vs_diff;
-    m[`class_gap_spearman_onehot_acc_${metricKey(g.run)}`] = g.spearman_onehot_acc_vs_diff;
+    if (Number.isFinite(g.spearman_nearest_cos_vs_diff))
+      m[`class_gap_spearman_nearest_${metricKey(g.run)}`] = g.spearman_nearest_cos_vs_diff;
+    if (Number.isFinite(g.spearman_onehot_acc_vs_diff))
+      m[`class_gap_spearman_onehot_acc_${metricKey(g.run)}`] = g.spearman_onehot_acc_vs_diff;
   }
   m.acc_emb_minus_onehot_min = Math.min(...effects.map((e) => e.vsOnehot)); // embedding runs only (not the control)
   const zs = o.zeroShot.result;
@@ -175,15 +179,16 @@ export function targetsVerdict(targets: readonly TargetRunResult[]): string {
 /** Per embedding run: which of the two explanations of where it loses (close targets, hard classes) its class gaps support. */
 export function classGapVerdict(gaps: readonly ClassGapSummary[]): string {
   return gaps
-    .map(
-      (g) =>
-        `\`${g.run}\`: rank correlation with the nearest-target cosine ${signed(g.spearman_nearest_cos_vs_diff, 2)} (nearest-target cosines up to ${g.nearest_cos_max.toFixed(2)}), with one-hot's per-class accuracy ${signed(g.spearman_onehot_acc_vs_diff, 2)}. ` +
-        (g.spearman_nearest_cos_vs_diff <= CLOSE_TARGETS_SPEARMAN
-          ? "Classes with a close neighbouring target lose more, as the first explanation predicts."
-          : "The classes it loses are **not** mainly those with a close neighbouring target, so the first explanation does not account for the loss here.") +
-        (g.spearman_onehot_acc_vs_diff >= HARD_CLASSES_SPEARMAN
-          ? " It loses most where one-hot is also weakest (hard classes)."
-          : ""),
+    .map((g) =>
+      !Number.isFinite(g.spearman_nearest_cos_vs_diff) || !Number.isFinite(g.spearman_onehot_acc_vs_diff)
+        ? `\`${g.run}\`: the rank correlations are undefined: every class has the same accuracy gap or the same nearest-target cosine, so neither explanation can be tested.`
+        : `\`${g.run}\`: rank correlation with the nearest-target cosine ${signed(g.spearman_nearest_cos_vs_diff, 2)} (nearest-target cosines up to ${g.nearest_cos_max.toFixed(2)}), with one-hot's per-class accuracy ${signed(g.spearman_onehot_acc_vs_diff, 2)}. ` +
+          (g.spearman_nearest_cos_vs_diff <= CLOSE_TARGETS_SPEARMAN
+            ? "Classes with a close neighbouring target lose more, as the first explanation predicts."
+            : "The classes it loses are **not** mainly those with a close neighbouring target, so the first explanation does not account for the loss here.") +
+          (g.spearman_onehot_acc_vs_diff >= HARD_CLASSES_SPEARMAN
+            ? " It loses most where one-hot is also weakest (hard classes)."
+            : ""),
     )
     .join("\n\n");
 }
