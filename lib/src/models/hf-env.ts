@@ -4,6 +4,7 @@ import { cacheDir, EmbedlabError, noteModel } from "../core";
 import { hfDevice, hfDtype, type HfDtype } from "../backend";
 import { atomicHubCache, type AtomicHubCache } from "./hf-cache";
 import { describeCause, hubDownloadError, hubEndpoint, readCommitNote } from "./hub";
+import { hubModel } from "./hub-models";
 import { remoteAllowed } from "./remote";
 import type { LoadOptions } from "./types";
 
@@ -62,10 +63,21 @@ export function missingHfModel(modelId: string, detail?: string): EmbedlabError 
   );
 }
 
-/** Fail early, with a clear message, when a model is neither on disk nor downloadable. */
+/** The hub revision a load of `modelId` asks for: `opts.revision`, else the one `HUB_MODELS` names, else "main". */
+export function hfRevision(modelId: string, opts: LoadOptions = {}): string {
+  return opts.revision ?? hubModel(modelId)?.revision ?? "main";
+}
+
+/**
+ * Fail early, with a clear message, when a model is neither on disk nor downloadable. Files of a revision
+ * other than "main" are cached under `<model folder>/<revision>/` (see `hf-cache.ts`).
+ */
 export function assertHfModelReachable(modelId: string, opts: LoadOptions = {}): void {
   if (remoteAllowed(opts)) return;
-  if (!fs.existsSync(path.join(hfLocalModelPath(modelId), "config.json"))) throw missingHfModel(modelId);
+  const local = hfLocalModelPath(modelId);
+  const revision = hfRevision(modelId, opts);
+  const dirs = revision === "main" ? [local] : [path.join(local, revision), local];
+  if (!dirs.some((d) => fs.existsSync(path.join(d, "config.json")))) throw missingHfModel(modelId);
 }
 
 /**
@@ -85,6 +97,8 @@ export function cudaStartError(modelId: string, device: string, err: unknown): E
 export interface HfLoadSettings {
   device: "cpu" | "cuda";
   dtype: HfDtype;
+  /** Hub revision (`hfRevision`): pass it to every `from_pretrained` of the load. */
+  revision: string;
 }
 
 /**
@@ -100,7 +114,8 @@ export async function hfLoad<T>(
   load: (settings: HfLoadSettings) => Promise<T>,
 ): Promise<T> {
   assertHfModelReachable(modelId, opts);
-  const settings: HfLoadSettings = { device: hfDevice().device, dtype: hfDtype(opts.dtype, defaultDtype) };
+  const revision = hfRevision(modelId, opts);
+  const settings: HfLoadSettings = { device: hfDevice().device, dtype: hfDtype(opts.dtype, defaultDtype), revision };
   let out: T;
   const t = transformersFor(opts);
   const traffic = (t.env.customCache as AtomicHubCache).traffic(modelId);
@@ -128,10 +143,10 @@ export async function hfLoad<T>(
   }
   noteModel(
     traffic.downloaded.length > downloadedBefore
-      ? { id: modelId, revision: "main", commit: traffic.commit, source: `${hubEndpoint()}/${modelId}` }
+      ? { id: modelId, revision, commit: traffic.commit, source: `${hubEndpoint()}/${modelId}` }
       : {
           id: modelId,
-          revision: "main",
+          revision,
           commit: readCommitNote(hfLocalModelPath(modelId)),
           source: hfLocalModelPath(modelId),
         },
