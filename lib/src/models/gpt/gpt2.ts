@@ -113,11 +113,14 @@ function hubSnapshots(repo: string): string[] {
   }
 }
 
-/** Folders searched for GPT-2 files, in order. */
+/**
+ * Folders searched for GPT-2 files, in order: GPT-2's own names (`HUB_IDS.gpt2`, "gpt2", "Xenova/gpt2") by
+ * default; only the named model's folders for another `modelId` (never a different model in its place).
+ */
 export function gpt2Candidates(opts: Gpt2Options = {}): string[] {
   if (opts.path) return [path.resolve(opts.path)];
-  const id = opts.modelId ?? HUB_IDS.gpt2;
-  const ids = [id, "gpt2", HUB_IDS.gpt2, "Xenova/gpt2"].filter((v, i, a) => a.indexOf(v) === i);
+  const aliases: string[] = [HUB_IDS.gpt2, "gpt2", "Xenova/gpt2"];
+  const ids = !opts.modelId || aliases.includes(opts.modelId) ? aliases : [opts.modelId];
   return [...ids.map(hfLocalModelPath), ...ids.flatMap(hubSnapshots)];
 }
 
