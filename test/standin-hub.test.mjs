@@ -43,7 +43,12 @@ after(async () => {
 
 const finite = (v) => v.every((x) => Number.isFinite(x));
 const config = (id, rev = "main") =>
-  JSON.parse(fs.readFileSync(path.join(hubDir, manifest.repos.find((r) => r.id === id && r.revision === rev).dir, "config.json"), "utf8"));
+  JSON.parse(
+    fs.readFileSync(
+      path.join(hubDir, manifest.repos.find((r) => r.id === id && r.revision === rev).dir, "config.json"),
+      "utf8",
+    ),
+  );
 
 /** The runtime record's entry for `id` names the stand-in's fake commit for the revision loaded. */
 function assertCommitRecorded(id) {
@@ -87,13 +92,22 @@ test("the stand-in hub has every listed model, with its files, under the hub's U
     assert.equal(byCommit.status, 200);
     assert.equal((await byCommit.json()).model_type, m.modelType);
   }
-  assert.ok(models.HUB_MODELS.find((m) => m.id === ID.gpt2).files.every((f) => f), "gpt2 listed");
+  assert.ok(
+    models.HUB_MODELS.find((m) => m.id === ID.gpt2).files.every((f) => f),
+    "gpt2 listed",
+  );
   for (const f of models.gpt.GPT2_FILES) assert.ok(models.hubModel(ID.gpt2).files.includes(f), `gpt2 lists ${f}`);
   const missing = await fetch(`${server.endpoint}/${ID.bgeSmallEn}/resolve/main/onnx/model_fp16.onnx`);
   assert.equal(missing.status, 404);
   assert.equal(missing.headers.get("x-error-code"), "EntryNotFound");
-  assert.equal((await fetch(`${server.endpoint}/nobody/nothing/resolve/main/config.json`)).headers.get("x-error-code"), "RepoNotFound");
-  assert.equal((await fetch(`${server.endpoint}/${ID.gpt2}/resolve/v9/config.json`)).headers.get("x-error-code"), "RevisionNotFound");
+  assert.equal(
+    (await fetch(`${server.endpoint}/nobody/nothing/resolve/main/config.json`)).headers.get("x-error-code"),
+    "RepoNotFound",
+  );
+  assert.equal(
+    (await fetch(`${server.endpoint}/${ID.gpt2}/resolve/v9/config.json`)).headers.get("x-error-code"),
+    "RevisionNotFound",
+  );
   // same seed, same bytes
   const again = generateStandins(path.join(tmp, "hub-again"), { ids: [ID.qwenChat] });
   const file = "onnx/model.onnx";
@@ -167,7 +181,10 @@ test("NLI stand-ins load through nb02's teacher loader (nli:<id>) and classify",
     assert.equal(out.length, 2);
     for (const r of out) {
       assert.ok(["negative", "positive"].includes(r.label), `${id}: label ${r.label}`);
-      assert.ok(Object.values(r.scores).every((s) => Number.isFinite(s) && s >= 0 && s <= 1), JSON.stringify(r.scores));
+      assert.ok(
+        Object.values(r.scores).every((s) => Number.isFinite(s) && s >= 0 && s <= 1),
+        JSON.stringify(r.scores),
+      );
     }
     assertCommitRecorded(id);
   }
@@ -188,7 +205,9 @@ test("chat LM stand-in: nb03's last-token-logits path (chat template, past key v
   assert.deepEqual([...vecs[0]], [...vecs[2]], "deterministic");
   assert.notDeepEqual([...vecs[0]], [...vecs[1]]);
   assert.ok(fs.existsSync(path.join(models.hfLocalModelPath(ID.qwenChat), "onnx", "model_quantized.onnx")));
-  const tcfg = JSON.parse(fs.readFileSync(path.join(models.hfLocalModelPath(ID.qwenChat), "tokenizer_config.json"), "utf8"));
+  const tcfg = JSON.parse(
+    fs.readFileSync(path.join(models.hfLocalModelPath(ID.qwenChat), "tokenizer_config.json"), "utf8"),
+  );
   assert.match(tcfg.chat_template, /<\|im_start\|>/);
   assertCommitRecorded(ID.qwenChat);
 });
@@ -228,4 +247,37 @@ test("a model the stand-in hub lacks fails naming the model id and the URL tried
     return true;
   });
   assert.equal(fs.existsSync(models.hfLocalModelPath("test-org/no-gpt2")), false, "no empty model folder left");
+});
+
+test("serve-hub CLI: generates into --dir when absent, prints and writes HF_ENDPOINT, stops on SIGTERM", async () => {
+  const { spawn } = await import("node:child_process");
+  const dir = path.join(tmp, "cli-hub");
+  const envFile = path.join(tmp, "hub.env");
+  const child = spawn(process.execPath, ["ci/dist/standin/serve-hub.js", "--dir", dir, "--endpoint-file", envFile], {
+    cwd: path.resolve(path.dirname(new URL(import.meta.url).pathname), ".."),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const line = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(out.split("\n")[0]);
+    });
+    child.once("exit", (code) => reject(new Error(`serve-hub exited ${code}: ${stderr}`)));
+  });
+  assert.match(line, /^HF_ENDPOINT=http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(fs.readFileSync(envFile, "utf8"), line + "\n");
+  assert.ok(readManifest(dir), "generated");
+  const endpoint = line.slice("HF_ENDPOINT=".length);
+  const res = await fetch(`${endpoint}/${ID.gpt2}/resolve/main/config.json`);
+  assert.equal(res.headers.get("x-repo-commit"), standinCommit(ID.gpt2));
+  assert.equal((await res.json()).model_type, "gpt2");
+  const code = await new Promise((resolve) => {
+    child.once("exit", (c) => resolve(c));
+    child.kill("SIGTERM");
+  });
+  assert.equal(code, 0, stderr);
+  assert.match(stderr, /generated \d+ stand-in repositories/);
 });

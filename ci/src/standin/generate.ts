@@ -66,10 +66,7 @@ function reposFor(m: models.HubModel, seed: number): [string, RepoFiles][] {
 }
 
 /** Write every stand-in (or those in `ids`) under `dir`; returns (and writes) the manifest. */
-export function generateStandins(
-  dir: string,
-  opts: { seed?: number; ids?: readonly string[] } = {},
-): StandinManifest {
+export function generateStandins(dir: string, opts: { seed?: number; ids?: readonly string[] } = {}): StandinManifest {
   const seed = opts.seed ?? DEFAULT_SEED;
   const wanted = models.HUB_MODELS.filter((m) => !opts.ids || opts.ids.includes(m.id));
   const repos: StandinRepo[] = [];
@@ -84,7 +81,13 @@ export function generateStandins(
       }
       const missing = m.files.filter((f) => !files.has(f));
       if (missing.length) throw new Error(`stand-in ${m.id}@${revision} lacks ${missing.join(", ")}`);
-      repos.push({ id: m.id, revision, commit: standinCommit(m.id, revision), dir: rel, files: [...files.keys()].sort() });
+      repos.push({
+        id: m.id,
+        revision,
+        commit: standinCommit(m.id, revision),
+        dir: rel,
+        files: [...files.keys()].sort(),
+      });
     }
   }
   const manifest: StandinManifest = { seed, repos };

@@ -41,7 +41,11 @@ export async function startHubServer(opts: { dir: string; port?: number; host?: 
       else fs.createReadStream(body.file).pipe(res);
     };
     const notFound = (code: string, message: string) =>
-      done(404, { "content-type": "text/plain; charset=utf-8", "x-error-code": code, "x-error-message": message }, message);
+      done(
+        404,
+        { "content-type": "text/plain; charset=utf-8", "x-error-code": code, "x-error-message": message },
+        message,
+      );
     if (req.method !== "GET" && req.method !== "HEAD")
       return done(405, { allow: "GET, HEAD", "content-type": "text/plain" }, "method not allowed");
     let p: string;
@@ -56,7 +60,8 @@ export async function startHubServer(opts: { dir: string; port?: number; host?: 
     if (!manifest.repos.some((r) => r.id === id)) return notFound("RepoNotFound", "Repository not found");
     const repo = find(id, rev);
     if (!repo) return notFound("RevisionNotFound", "Invalid rev id: " + rev);
-    if (file.split("/").includes("..") || !repo.files.includes(file)) return notFound("EntryNotFound", "Entry not found");
+    if (file.split("/").includes("..") || !repo.files.includes(file))
+      return notFound("EntryNotFound", "Entry not found");
     const full = path.join(opts.dir, ...repo.dir.split("/"), ...file.split("/"));
     let st: fs.Stats;
     try {

@@ -48,7 +48,8 @@ export class OnnxGraph {
 
   /** A float32 weight, named like the exporter names it. */
   weight(name: string, dims: number[], data: Float32Array): string {
-    if (data.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`${name}: ${data.length} values for [${dims}]`);
+    if (data.length !== dims.reduce((a, b) => a * b, 1))
+      throw new Error(`${name}: ${data.length} values for [${dims}]`);
     this.inits.push({
       name,
       dims,

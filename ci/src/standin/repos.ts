@@ -51,7 +51,10 @@ function bertGraph(rng: Rng, V: number, maskedLm: boolean): Uint8Array {
   const H = STANDIN_SIZES.hidden;
   const g = new OnnxGraph(maskedLm ? "bert_mlm" : "bert");
   const e = g.op("Gather", [g.weight("embeddings.word_embeddings.weight", [V, H], randn(rng, V * H)), "input_ids"]);
-  const t = g.op("Gather", [g.weight("embeddings.token_type_embeddings.weight", [2, H], randn(rng, 2 * H)), "token_type_ids"]);
+  const t = g.op("Gather", [
+    g.weight("embeddings.token_type_embeddings.weight", [2, H], randn(rng, 2 * H)),
+    "token_type_ids",
+  ]);
   // each token sees the masked mean of its sequence, so a [CLS] row (CLS pooling) depends on the text
   const tokens = g.op("Add", [e, t]);
   const ctx = g.op("Unsqueeze", [maskedMean(g, tokens, "attention_mask"), g.ints([1])]);
@@ -167,7 +170,12 @@ export function clipRepo(m: HubModel, rng: Rng): RepoFiles {
     }),
   );
   const t = new OnnxGraph("clip_text");
-  const e = t.op("Gather", [t.weight("text_model.embeddings.token_embedding.weight", [V, H], randn(rng, V * H)), "input_ids"], {}, "last_hidden_state");
+  const e = t.op(
+    "Gather",
+    [t.weight("text_model.embeddings.token_embedding.weight", [V, H], randn(rng, V * H)), "input_ids"],
+    {},
+    "last_hidden_state",
+  );
   const pooled = maskedMean(t, e, "attention_mask");
   t.op("MatMul", [pooled, t.weight("text_projection.weight", [H, P], randn(rng, H * P))], {}, "text_embeds");
   writeOnnx(
@@ -184,7 +192,12 @@ export function clipRepo(m: HubModel, rng: Rng): RepoFiles {
   );
   const v = new OnnxGraph("clip_vision");
   const flat = v.op("Flatten", ["pixel_values"], { axis: 1 });
-  v.op("MatMul", [flat, v.weight("visual_projection.weight", [3 * S * S, P], randn(rng, 3 * S * S * P, 0.05))], {}, "image_embeds");
+  v.op(
+    "MatMul",
+    [flat, v.weight("visual_projection.weight", [3 * S * S, P], randn(rng, 3 * S * S * P, 0.05))],
+    {},
+    "image_embeds",
+  );
   writeOnnx(
     files,
     m,
@@ -264,7 +277,10 @@ export function nliRepo(m: HubModel, rng: Rng): RepoFiles {
     ),
   );
   const g = new OnnxGraph(bart ? "bart_nli" : "deberta_nli");
-  const e = g.op("Gather", [g.weight(bart ? "model.shared.weight" : "deberta.embeddings.word_embeddings.weight", [V, H], randn(rng, V * H)), "input_ids"]);
+  const e = g.op("Gather", [
+    g.weight(bart ? "model.shared.weight" : "deberta.embeddings.word_embeddings.weight", [V, H], randn(rng, V * H)),
+    "input_ids",
+  ]);
   const pooled = maskedMean(g, e, "attention_mask");
   g.op(
     "Add",
@@ -352,8 +368,16 @@ export function causalLmRepo(m: HubModel, rng: Rng): RepoFiles {
       const w = g.weight(`model.layers.${i}.self_attn.${proj}.weight`, [H, KV * HD], randn(rng, H * KV * HD));
       const heads4 = g.op("Transpose", [g.op("Reshape", [g.op("MatMul", [x, w]), kvShape])], { perm: [0, 2, 1, 3] });
       g.op("Concat", [`past_key_values.${i}.${kv}`, heads4], { axis: 2 }, `present.${i}.${kv}`);
-      inputs.push({ name: `past_key_values.${i}.${kv}`, type: "float32", dims: ["batch_size", KV, "past_sequence_length", HD] });
-      outputs.push({ name: `present.${i}.${kv}`, type: "float32", dims: ["batch_size", KV, "total_sequence_length", HD] });
+      inputs.push({
+        name: `past_key_values.${i}.${kv}`,
+        type: "float32",
+        dims: ["batch_size", KV, "past_sequence_length", HD],
+      });
+      outputs.push({
+        name: `present.${i}.${kv}`,
+        type: "float32",
+        dims: ["batch_size", KV, "total_sequence_length", HD],
+      });
     }
   }
   const ctx = g.op("ReduceMean", [x], { axes: [1], keepdims: 1 });
@@ -396,10 +420,22 @@ export function gpt2Repo(_m: HubModel, rng: Rng): RepoFiles {
       vocab_size: V,
     }),
   );
-  files.set("generation_config.json", json({ bos_token_id: V - 1, eos_token_id: V - 1, transformers_version: "4.26.0.dev0" }));
+  files.set(
+    "generation_config.json",
+    json({ bos_token_id: V - 1, eos_token_id: V - 1, transformers_version: "4.26.0.dev0" }),
+  );
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   const put = (name: string, shape: number[], data?: Float32Array) =>
-    (tensors[name] = { shape, data: data ?? randn(rng, shape.reduce((a, b) => a * b, 1), 0.02) });
+    (tensors[name] = {
+      shape,
+      data:
+        data ??
+        randn(
+          rng,
+          shape.reduce((a, b) => a * b, 1),
+          0.02,
+        ),
+    });
   const fill = (n: number, v: number) => new Float32Array(n).fill(v);
   put("wte.weight", [V, C]);
   put("wpe.weight", [P, C]);

@@ -1,5 +1,5 @@
 /**
- * `node ci/dist/standin/serve-hub.js [--dir D] [--port P] [--env-file F] [--seed N]`: serve the stand-in hub on
+ * `node ci/dist/standin/serve-hub.js [--dir D] [--port P] [--endpoint-file F] [--seed N]`: serve the stand-in hub on
  * 127.0.0.1 (generating it into D first when D holds none; default a new temp dir), print
  * `HF_ENDPOINT=http://127.0.0.1:PORT` (and write that line to F), and stay up until SIGTERM/SIGINT.
  */
@@ -12,10 +12,11 @@ import { UsageError } from "../usage-error";
 import { DEFAULT_SEED, generateStandins, readManifest } from "./generate";
 import { startHubServer } from "./hub-server";
 
-export const USAGE = `usage: node ci/dist/standin/serve-hub.js [--dir D] [--port P] [--env-file F] [--seed N]
+export const USAGE = `usage: node ci/dist/standin/serve-hub.js [--dir D] [--port P] [--endpoint-file F] [--seed N]
   --dir D       stand-in hub folder (generated there when it holds no standin-hub.json; default: a new temp dir)
   --port P      port on 127.0.0.1 (default: a free one)
-  --env-file F  also write the HF_ENDPOINT=… line to F
+  --endpoint-file F  also write the HF_ENDPOINT=… line to F (a dotenv line; not "--env-file", which Node 20
+                     itself takes from anywhere on its command line)
   --seed N      generator seed (default ${DEFAULT_SEED})
 Prints HF_ENDPOINT=http://127.0.0.1:PORT once listening; stops on SIGTERM or SIGINT.`;
 
@@ -27,7 +28,7 @@ async function main(argv: string[]): Promise<void> {
       options: {
         dir: { type: "string" },
         port: { type: "string" },
-        "env-file": { type: "string" },
+        "endpoint-file": { type: "string" },
         seed: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -42,7 +43,8 @@ async function main(argv: string[]): Promise<void> {
   const int = (name: string, v: string | undefined, max: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`--${name} ${v} is not an integer in 0..${max}`, USAGE);
+    if (!Number.isInteger(n) || n < 0 || n > max)
+      throw new UsageError(`--${name} ${v} is not an integer in 0..${max}`, USAGE);
     return n;
   };
   const port = int("port", values.port, 65535);
@@ -55,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const server = await startHubServer({ dir, port });
   const line = `HF_ENDPOINT=${server.endpoint}`;
-  if (values["env-file"]) writeFileAtomic(path.resolve(values["env-file"]), line + "\n");
+  if (values["endpoint-file"]) writeFileAtomic(path.resolve(values["endpoint-file"]), line + "\n");
   console.log(line);
   const stop = (signal: string) => {
     console.error(`stand-in hub: ${signal}, ${server.log.length} requests served; stopping`);

@@ -136,9 +136,7 @@ export function wordPiece(opts: { modelMaxLength: number; tokenizerClass?: strin
           { Sequence: { id: "B", type_id: 1 } },
           tok("[SEP]", 1),
         ],
-        special_tokens: Object.fromEntries(
-          ["[CLS]", "[SEP]"].map((s) => [s, { id: s, ids: [id(s)], tokens: [s] }]),
-        ),
+        special_tokens: Object.fromEntries(["[CLS]", "[SEP]"].map((s) => [s, { id: s, ids: [id(s)], tokens: [s] }])),
       },
       decoder: { type: "WordPiece", prefix: "##", cleanup: true },
       model: {
