@@ -108,6 +108,10 @@ test("the stand-in hub has every listed model, with its files, under the hub's U
     (await fetch(`${server.endpoint}/${ID.gpt2}/resolve/v9/config.json`)).headers.get("x-error-code"),
     "RevisionNotFound",
   );
+  const info = await (await fetch(`${server.endpoint}/api/models/${ID.qwenChat}`)).json();
+  assert.equal(info.sha, standinCommit(ID.qwenChat));
+  assert.ok(info.siblings.some((s) => s.rfilename === "onnx/model_quantized.onnx"));
+  assert.equal((await fetch(server.endpoint, { method: "HEAD" })).status, 200);
   // same seed, same bytes
   const again = generateStandins(path.join(tmp, "hub-again"), { ids: [ID.qwenChat] });
   const file = "onnx/model.onnx";

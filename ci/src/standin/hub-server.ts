@@ -2,7 +2,8 @@
  * A loopback stand-in for the Hugging Face hub: serves a generated stand-in dir (see `generate.ts`) under the
  * hub's URL scheme `/<org>/<name>/resolve/<revision>/<file>` (revision: a branch or the repository's commit),
  * with `X-Repo-Commit`, `ETag` and `Content-Length` like the hub, GET and HEAD, and 404s with the hub's
- * `X-Error-Code` (RepoNotFound, RevisionNotFound, EntryNotFound) for anything else.
+ * `X-Error-Code` (RepoNotFound, RevisionNotFound, EntryNotFound) for anything else. `/api/models/<id>[/revision/<rev>]`
+ * answers the hub API's model info (id, sha, siblings); `/` a one-line banner.
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
@@ -21,6 +22,8 @@ export interface HubServer {
 }
 
 const URL_RE = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/;
+/** The hub API's model info: `/api/models/<id>` or `/api/models/<id>/revision/<rev>` → { id, sha, siblings }. */
+const API_RE = /^\/api\/models\/([^/]+\/[^/]+)(?:\/revision\/([^/]+))?$/;
 
 export async function startHubServer(opts: { dir: string; port?: number; host?: string }): Promise<HubServer> {
   const manifest = readManifest(opts.dir);
@@ -53,6 +56,27 @@ export async function startHubServer(opts: { dir: string; port?: number; host?: 
       p = decodeURIComponent(new URL(req.url ?? "/", "http://standin").pathname);
     } catch {
       return notFound("EntryNotFound", "bad URL");
+    }
+    if (p === "/")
+      return done(
+        200,
+        { "content-type": "text/plain; charset=utf-8" },
+        `embedlab stand-in hub: ${manifest.repos.length} repositories\n`,
+      );
+    const api = API_RE.exec(p);
+    if (api) {
+      const repo = find(api[1], api[2] ?? "main");
+      if (!repo)
+        return notFound(
+          manifest.repos.some((r) => r.id === api[1]) ? "RevisionNotFound" : "RepoNotFound",
+          "Repository not found",
+        );
+      const body = JSON.stringify({
+        id: repo.id,
+        sha: repo.commit,
+        siblings: repo.files.map((rfilename) => ({ rfilename })),
+      });
+      return done(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }, body);
     }
     const m = URL_RE.exec(p);
     if (!m) return notFound("RepoNotFound", "Repository not found");

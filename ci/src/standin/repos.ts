@@ -16,7 +16,7 @@ export type RepoFile = Uint8Array | string | { write(file: string): void };
 export type RepoFiles = Map<string, RepoFile>;
 
 /** Sizes of every stand-in (the real models' are in their config.json on the hub). */
-export const STANDIN_SIZES = { hidden: 16, heads: 2, kvHeads: 1, layers: 2, projection: 8, image: 16, positions: 64 };
+export const STANDIN_SIZES = { hidden: 16, heads: 2, kvHeads: 1, layers: 2, projection: 8, image: 16, positions: 128 };
 
 const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
 const ids = (name: string): IoSpec => ({ name, type: "int64", dims: ["batch_size", "sequence_length"] });
