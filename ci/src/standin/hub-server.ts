@@ -41,7 +41,10 @@ export async function startHubServer(opts: { dir: string; port?: number; host?: 
       res.writeHead(status, headers);
       if (req.method === "HEAD" || body === undefined) res.end();
       else if (typeof body === "string") res.end(body);
-      else fs.createReadStream(body.file).pipe(res);
+      else
+        fs.createReadStream(body.file)
+          .on("error", () => res.destroy())
+          .pipe(res);
     };
     const notFound = (code: string, message: string) =>
       done(
