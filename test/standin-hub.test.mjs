@@ -144,8 +144,21 @@ test("feature-extraction stand-ins load through loadTextEncoder (hf:<id>) from a
   assert.equal(mlm.dim, config(ID.bertBaseUncased).vocab_size);
   // files landed in the project's cache, none half-written
   assert.ok(fs.existsSync(path.join(models.hfLocalModelPath(ID.bgeSmallEn), "onnx", "model.onnx")));
-  assert.ok(fs.existsSync(path.join(models.hfLocalModelPath(ID.bertBaseUncased), "default", "onnx", "model.onnx")));
+  assert.ok(fs.existsSync(path.join(models.hfLocalModelPath(ID.bertBaseUncased, "default"), "onnx", "model.onnx")));
   assert.equal(fs.existsSync(path.join(models.hfModelRoot(), ".partial")), false);
+});
+
+test("once downloaded, the stand-ins load offline from the cache (a branch's files apart from main's), commit from the note", async () => {
+  lib.resetRuntime();
+  for (const id of [ID.bertBaseUncased, ID.bgeSmallEn]) {
+    const enc = await models.loadTextEncoder(`hf:${id}`, { allowRemote: false });
+    assert.equal(enc.dim, config(id, models.hfRevision(id)).hidden_size);
+    const noted = lib.runtimeRecord().models.find((m) => m.id === id);
+    assert.equal(noted.source, models.hfLocalModelPath(id, models.hfRevision(id)));
+    assert.equal(noted.revision, models.hfRevision(id));
+  }
+  for (const id of [ID.bertBaseUncased, ID.bgeSmallEn])
+    assert.equal(lib.runtimeRecord().models.find((m) => m.id === id).commit, standinCommit(id, models.hfRevision(id)));
 });
 
 test("bge-small is CLS-pooled by default (its card); other encoders mean-pooled", async () => {

@@ -15,13 +15,22 @@ export { loadHfClipImageEncoder } from "./hf-image";
 export {
   hfModelRoot,
   hfLocalModelPath,
+  hfRevisionRoot,
   hfRevision,
   missingHfModel,
   hfLoad,
   cudaStartError,
   type HfLoadSettings,
 } from "./hf-env";
-export { hubEndpoint, hubFileUrl, pythonHubCache, describeCause, hubDownloadError, DEFAULT_HF_ENDPOINT } from "./hub";
+export {
+  hubEndpoint,
+  hubFileUrl,
+  revisionRoot,
+  pythonHubCache,
+  describeCause,
+  hubDownloadError,
+  DEFAULT_HF_ENDPOINT,
+} from "./hub";
 export { downloadHubFiles, type HubDownload } from "./hub-download";
 export { atomicHubCache, type AtomicHubCache, type HubTraffic } from "./hf-cache";
 export { hfZeroShot } from "./hf-zero-shot";

@@ -121,7 +121,7 @@ export function gpt2Candidates(opts: Gpt2Options = {}): string[] {
   if (opts.path) return [path.resolve(opts.path)];
   const aliases: string[] = [HUB_IDS.gpt2, "gpt2", "Xenova/gpt2"];
   const ids = !opts.modelId || aliases.includes(opts.modelId) ? aliases : [opts.modelId];
-  return [...ids.map(hfLocalModelPath), ...ids.flatMap(hubSnapshots)];
+  return [...ids.map((id) => hfLocalModelPath(id)), ...ids.flatMap(hubSnapshots)];
 }
 
 /** Load GPT-2 weights and tokenizer into a GPT (throws DataNotFoundError offline when absent). */
