@@ -38,11 +38,14 @@ function fullParams(name) {
   return { ...values, profile: "full" };
 }
 
-/** The error names the model, the URL it tried at HF_ENDPOINT, the cause, and what to do; nothing was left in the cache. */
+/**
+ * The error names the model, the URL it tried at HF_ENDPOINT (at the revision `HUB_MODELS` names for it), the cause,
+ * and what to do; nothing was left in the cache.
+ */
 function assertNamedHubError(err, modelId) {
   assert.equal(err.name, "EmbedlabError", err.stack);
   assert.match(err.message, new RegExp(`hub model "${modelId}"`));
-  assert.match(err.message, new RegExp(`${endpoint}/${modelId}/resolve/main/\\S+`));
+  assert.match(err.message, new RegExp(`${endpoint}/${modelId}/resolve/${lib.models.hfRevision(modelId)}/\\S+`));
   assert.match(err.message, /ECONNREFUSED/);
   assert.match(err.message, /HF_ENDPOINT/);
   assert.match(err.message, /profile "quick"/);

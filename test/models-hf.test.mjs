@@ -1,5 +1,5 @@
 // transformers.js providers offline: the missing-model error, the local model path, and a tiny BERT-like
-// model that this test writes itself (hand-encoded ONNX Gather graph + WordPiece tokenizer.json).
+// model that this test writes itself (an ONNX Gather graph from the stand-in hub's builder + WordPiece tokenizer.json).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -9,60 +9,25 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const { models } = require("@embedlab/lib");
+// the ONNX builder the stand-in hub uses (ci/src/standin/onnx-graph.ts)
+const { OnnxGraph } = require("../ci/dist/standin/onnx-graph.js");
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-hf-"));
 process.env.EMBEDLAB_CACHE_DIR = tmp;
 delete process.env.EMBEDLAB_ALLOW_REMOTE;
 delete process.env.EMBEDLAB_PROFILE;
 
-// --- a minimal protobuf writer, enough for an ONNX ModelProto ---
-function varint(n) {
-  const out = [];
-  let v = BigInt(n);
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return Buffer.from(out);
-}
-const key = (f, wt) => varint((f << 3) | wt);
-const fVar = (f, n) => Buffer.concat([key(f, 0), varint(n)]);
-const fBytes = (f, b) => {
-  const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
-  return Buffer.concat([key(f, 2), varint(buf.length), buf]);
-};
-const msg = (...parts) => Buffer.concat(parts);
-function valueInfo(name, elemType, dims) {
-  const shape = msg(...dims.map((d) => fBytes(1, typeof d === "number" ? fVar(1, d) : fBytes(2, d))));
-  return msg(fBytes(1, name), fBytes(2, fBytes(1, msg(fVar(1, elemType), fBytes(2, shape)))));
-}
 /** ONNX model: last_hidden_state = Gather(E[V,H], input_ids); attention_mask is a declared input. */
 function tinyOnnx(E, V, H) {
-  const init = msg(
-    fVar(1, V),
-    fVar(1, H),
-    fVar(2, 1 /* FLOAT */),
-    fBytes(8, "embeddings.weight"),
-    fBytes(9, Buffer.from(new Float32Array(E).buffer)),
+  const g = new OnnxGraph("tiny");
+  g.op("Gather", [g.weight("embeddings.weight", [V, H], Float32Array.from(E)), "input_ids"], {}, "last_hidden_state");
+  return g.encode(
+    [
+      { name: "input_ids", type: "int64", dims: ["batch", "seq"] },
+      { name: "attention_mask", type: "int64", dims: ["batch", "seq"] },
+    ],
+    [{ name: "last_hidden_state", type: "float32", dims: ["batch", "seq", H] }],
   );
-  const node = msg(
-    fBytes(1, "embeddings.weight"),
-    fBytes(1, "input_ids"),
-    fBytes(2, "last_hidden_state"),
-    fBytes(3, "gather"),
-    fBytes(4, "Gather"),
-  );
-  const graph = msg(
-    fBytes(1, node),
-    fBytes(2, "tiny"),
-    fBytes(5, init),
-    fBytes(11, valueInfo("input_ids", 7 /* INT64 */, ["batch", "seq"])),
-    fBytes(11, valueInfo("attention_mask", 7, ["batch", "seq"])),
-    fBytes(12, valueInfo("last_hidden_state", 1, ["batch", "seq", H])),
-  );
-  return msg(fVar(1, 8 /* ir_version */), fBytes(7, graph), fBytes(8, msg(fBytes(1, ""), fVar(2, 13 /* opset */))));
 }
 
 const VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "king", "queen", "carrot", "the", "##s"];

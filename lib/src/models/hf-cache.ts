@@ -1,7 +1,8 @@
 /**
  * transformers.js's download cache, made atomic: a hub file is streamed into `<root>/.partial/` and renamed
  * into `<root>/<id>/<file>` only when complete, so an interrupted or failed download leaves neither a
- * half-written file nor an empty model folder (transformers.js's own FileCache writes in place). It also
+ * half-written file nor an empty model folder (transformers.js's own FileCache writes in place); a revision other
+ * than "main" goes to `<root>/.revisions/<rev>/<id>/<file>`. It also
  * remembers, per model id, the commit each response reported (`X-Repo-Commit`) and which hub URLs were tried
  * and are still unanswered (for naming the URL in a failed load's error).
  */
@@ -9,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { commitOf, writeCommitNote } from "./hub";
+import { commitOf, revisionRoot, writeCommitNote } from "./hub";
 import { removeIfEmpty } from "./hub-download";
 
 /** A model's downloads as the cache saw them. */
@@ -37,18 +38,15 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
     if (!t) byModel.set(id, (t = { pending: [], downloaded: [] }));
     return t;
   };
-  /** remote URL → { id, file path under root }, or undefined for keys that are local paths. */
-  const fromUrl = (key: string): { id: string; file: string } | undefined => {
+  /** remote URL → { id, the revision's model folder, file path in it }, or undefined for keys that are local paths. */
+  const fromUrl = (key: string): { id: string; dir: string; file: string } | undefined => {
     const prefix = endpoint.replace(/\/+$/, "") + "/";
     if (!key.startsWith(prefix)) return undefined;
     const m = /^(.+?)\/resolve\/([^/]+)\/(.+)$/.exec(key.slice(prefix.length));
     if (!m) return undefined;
     const [, id, rev, name] = m;
-    const revision = decodeURIComponent(rev);
-    return {
-      id,
-      file: path.join(root, ...id.split("/"), ...(revision === "main" ? [] : [revision]), ...name.split("/")),
-    };
+    const dir = path.join(revisionRoot(root, decodeURIComponent(rev)), ...id.split("/"));
+    return { id, dir, file: path.join(dir, ...name.split("/")) };
   };
   const open = (file: string): Response | undefined => {
     let st: fs.Stats;
@@ -93,10 +91,9 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
       }
       const t = traffic(remote.id);
       t.commit = commitOf(response.headers) ?? t.commit;
-      if (t.commit && remote.file.startsWith(path.join(root, ...remote.id.split("/")) + path.sep))
-        writeCommitNote(path.join(root, ...remote.id.split("/")), t.commit);
+      if (t.commit) writeCommitNote(remote.dir, t.commit);
       t.pending = t.pending.filter((u) => u !== key);
-      t.downloaded.push(path.relative(path.join(root, ...remote.id.split("/")), remote.file));
+      t.downloaded.push(path.relative(remote.dir, remote.file));
     },
     traffic,
   };

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { cacheDir, EmbedlabError, noteModel } from "../core";
 import { hfDevice, hfDtype, type HfDtype } from "../backend";
 import { atomicHubCache, type AtomicHubCache } from "./hf-cache";
-import { describeCause, hubDownloadError, hubEndpoint, readCommitNote } from "./hub";
+import { describeCause, hubDownloadError, hubEndpoint, readCommitNote, revisionRoot } from "./hub";
+import { hubModel } from "./hub-models";
 import { remoteAllowed } from "./remote";
 import type { LoadOptions } from "./types";
 
@@ -17,9 +18,17 @@ export function hfModelRoot(): string {
   return cacheDir("hf");
 }
 
-/** Local folder of one hub model id. */
-export function hfLocalModelPath(modelId: string): string {
-  return path.join(hfModelRoot(), ...modelId.split("/"));
+/**
+ * The folder that holds the model folders of one hub revision: `hfModelRoot()` for "main", else
+ * `<hfModelRoot()>/.revisions/<revision>` (a branch's files never mix with, or are shadowed by, main's).
+ */
+export function hfRevisionRoot(revision = "main"): string {
+  return revisionRoot(hfModelRoot(), revision);
+}
+
+/** Local folder of one hub model id (at `revision`, default "main"). */
+export function hfLocalModelPath(modelId: string, revision = "main"): string {
+  return path.join(hfRevisionRoot(revision), ...modelId.split("/"));
 }
 
 let cache: { key: string; cache: AtomicHubCache } | undefined;
@@ -53,8 +62,8 @@ export function transformersFor(opts: LoadOptions = {}): Transformers {
 }
 
 /** The error for a hub model that is not on disk while remote access is off. */
-export function missingHfModel(modelId: string, detail?: string): EmbedlabError {
-  const local = hfLocalModelPath(modelId);
+export function missingHfModel(modelId: string, detail?: string, revision = "main"): EmbedlabError {
+  const local = hfLocalModelPath(modelId, revision);
   return new EmbedlabError(
     `hub model "${modelId}" is not available offline (looked in ${local})${detail ? `: ${detail}` : ""}`,
     `set EMBEDLAB_ALLOW_REMOTE=1 (or use profile "full" / { allowRemote: true }) on a machine with internet to download it into ${hfModelRoot()}, ` +
@@ -62,10 +71,17 @@ export function missingHfModel(modelId: string, detail?: string): EmbedlabError 
   );
 }
 
-/** Fail early, with a clear message, when a model is neither on disk nor downloadable. */
+/** The hub revision a load of `modelId` asks for: `opts.revision`, else the one `HUB_MODELS` names, else "main". */
+export function hfRevision(modelId: string, opts: LoadOptions = {}): string {
+  return opts.revision ?? hubModel(modelId)?.revision ?? "main";
+}
+
+/** Fail early, with a clear message, when a model (at the revision asked for) is neither on disk nor downloadable. */
 export function assertHfModelReachable(modelId: string, opts: LoadOptions = {}): void {
   if (remoteAllowed(opts)) return;
-  if (!fs.existsSync(path.join(hfLocalModelPath(modelId), "config.json"))) throw missingHfModel(modelId);
+  const revision = hfRevision(modelId, opts);
+  if (!fs.existsSync(path.join(hfLocalModelPath(modelId, revision), "config.json")))
+    throw missingHfModel(modelId, undefined, revision);
 }
 
 /**
@@ -85,6 +101,8 @@ export function cudaStartError(modelId: string, device: string, err: unknown): E
 export interface HfLoadSettings {
   device: "cpu" | "cuda";
   dtype: HfDtype;
+  /** Hub revision (`hfRevision`): pass it to every `from_pretrained` of the load. */
+  revision: string;
 }
 
 /**
@@ -100,9 +118,13 @@ export async function hfLoad<T>(
   load: (settings: HfLoadSettings) => Promise<T>,
 ): Promise<T> {
   assertHfModelReachable(modelId, opts);
-  const settings: HfLoadSettings = { device: hfDevice().device, dtype: hfDtype(opts.dtype, defaultDtype) };
+  const revision = hfRevision(modelId, opts);
+  const settings: HfLoadSettings = { device: hfDevice().device, dtype: hfDtype(opts.dtype, defaultDtype), revision };
   let out: T;
   const t = transformersFor(opts);
+  // transformers.js looks for local files at <localModelPath>/<id>/<file> whatever the revision: point it at
+  // the revision's own folder (loads of different revisions must therefore not run concurrently)
+  t.env.localModelPath = hfRevisionRoot(revision);
   const traffic = (t.env.customCache as AtomicHubCache).traffic(modelId);
   const downloadedBefore = traffic.downloaded.length;
   traffic.pending = []; // URLs asked for by this load only
@@ -111,7 +133,7 @@ export async function hfLoad<T>(
   } catch (err) {
     const msg = (err as Error).message ?? String(err);
     if (!remoteAllowed(opts) && /allowRemoteModels|not found locally|local_files_only|Could not locate file/i.test(msg))
-      throw missingHfModel(modelId, msg);
+      throw missingHfModel(modelId, msg, revision);
     if (err instanceof EmbedlabError) throw err;
     const onGpu = cudaStartError(modelId, settings.device, err);
     if (onGpu) throw onGpu;
@@ -128,12 +150,12 @@ export async function hfLoad<T>(
   }
   noteModel(
     traffic.downloaded.length > downloadedBefore
-      ? { id: modelId, revision: "main", commit: traffic.commit, source: `${hubEndpoint()}/${modelId}` }
+      ? { id: modelId, revision, commit: traffic.commit, source: `${hubEndpoint()}/${modelId}` }
       : {
           id: modelId,
-          revision: "main",
-          commit: readCommitNote(hfLocalModelPath(modelId)),
-          source: hfLocalModelPath(modelId),
+          revision,
+          commit: readCommitNote(hfLocalModelPath(modelId, revision)),
+          source: hfLocalModelPath(modelId, revision),
         },
   );
   return out;

@@ -10,7 +10,7 @@ export async function loadHfClipImageEncoder(modelId: string, opts: HfOptions = 
   const t = transformersFor(opts);
   const [processor, model] = await hfLoad(modelId, opts, "fp32", (s) =>
     Promise.all([
-      t.AutoProcessor.from_pretrained(modelId),
+      t.AutoProcessor.from_pretrained(modelId, { revision: s.revision }),
       t.CLIPVisionModelWithProjection.from_pretrained(modelId, s),
     ]),
   );

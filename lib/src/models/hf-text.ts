@@ -1,6 +1,7 @@
 import { EmbedlabError } from "../core";
 import type { HfDtype } from "../backend";
 import { hubEndpoint } from "./hub";
+import { hubModel } from "./hub-models";
 import { embedInBatches } from "./embed-batches";
 import { hfLoad, transformersFor } from "./hf-env";
 import { l2normalize } from "./vector-math";
@@ -9,7 +10,7 @@ import type { EmbedOptions, LoadOptions, TextEncoder } from "./types";
 export interface HfOptions extends LoadOptions {
   /** ONNX weights variant, e.g. "fp32" (default) or "q8"; default `EMBEDLAB_DTYPE`, else fp32. */
   dtype?: HfDtype;
-  /** "mean" (default) or "cls" pooling. */
+  /** "mean" or "cls" pooling; default: what the model card prescribes for the models in `HUB_MODELS`, else "mean". */
   pooling?: "mean" | "cls";
 }
 
@@ -41,7 +42,7 @@ export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): 
   const t = transformersFor(opts);
   const extractor = await hfLoad(modelId, opts, "fp32", (s) => t.pipeline("feature-extraction", modelId, s));
   const normalize = opts.normalize !== false;
-  const pooling = opts.pooling ?? "mean";
+  const pooling = opts.pooling ?? hubModel(modelId)?.pooling ?? "mean";
   const probe = (await extractor(["probe"], { pooling, normalize })) as unknown as TensorLike;
   const dim = probe.dims[probe.dims.length - 1];
   return {
@@ -60,7 +61,10 @@ export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): 
 export async function loadHfClipTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
   const t = transformersFor(opts);
   const [tokenizer, model] = await hfLoad(modelId, opts, "fp32", (s) =>
-    Promise.all([t.AutoTokenizer.from_pretrained(modelId), t.CLIPTextModelWithProjection.from_pretrained(modelId, s)]),
+    Promise.all([
+      t.AutoTokenizer.from_pretrained(modelId, { revision: s.revision }),
+      t.CLIPTextModelWithProjection.from_pretrained(modelId, s),
+    ]),
   );
   const normalize = opts.normalize !== false;
   const run = async (texts: string[]): Promise<Float32Array[]> => {

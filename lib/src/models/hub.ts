@@ -43,6 +43,11 @@ export function hubFileUrl(
   return `${hubEndpoint(env)}/${modelId}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
+/** Under a model root, the folder of one revision's model folders: `root` for "main", else `<root>/.revisions/<rev>`. */
+export function revisionRoot(root: string, revision: string): string {
+  return revision === "main" ? root : path.join(root, ".revisions", encodeURIComponent(revision));
+}
+
 /** The Python hub cache: `HF_HUB_CACHE`, else `HF_HOME/hub`, else `~/.cache/huggingface/hub`. */
 export function pythonHubCache(env: NodeJS.ProcessEnv = process.env): string {
   if (env.HF_HUB_CACHE) return path.resolve(env.HF_HUB_CACHE);

@@ -12,11 +12,37 @@ export { loadGlove, gloveTokens, type GloveOptions } from "./glove";
 export { loadCachedVectors, resolveVectorFile } from "./cached-file";
 export { loadHfTextEncoder, loadHfClipTextEncoder, type HfOptions } from "./hf-text";
 export { loadHfClipImageEncoder } from "./hf-image";
-export { hfModelRoot, hfLocalModelPath, missingHfModel, hfLoad, cudaStartError, type HfLoadSettings } from "./hf-env";
-export { hubEndpoint, hubFileUrl, pythonHubCache, describeCause, hubDownloadError, DEFAULT_HF_ENDPOINT } from "./hub";
+export {
+  hfModelRoot,
+  hfLocalModelPath,
+  hfRevisionRoot,
+  hfRevision,
+  missingHfModel,
+  hfLoad,
+  cudaStartError,
+  type HfLoadSettings,
+} from "./hf-env";
+export {
+  hubEndpoint,
+  hubFileUrl,
+  revisionRoot,
+  pythonHubCache,
+  describeCause,
+  hubDownloadError,
+  DEFAULT_HF_ENDPOINT,
+} from "./hub";
 export { downloadHubFiles, type HubDownload } from "./hub-download";
 export { atomicHubCache, type AtomicHubCache, type HubTraffic } from "./hf-cache";
 export { hfZeroShot } from "./hf-zero-shot";
+export {
+  HUB_IDS,
+  HUB_MODELS,
+  hubModel,
+  type HubModel,
+  type HubModelId,
+  type HubModelKind,
+  type HubTokenizerKind,
+} from "./hub-models";
 export { loadOpenAIEncoder, type OpenAIOptions } from "./openai";
 export {
   cachedEncoder,

@@ -46,4 +46,6 @@ export interface LoadOptions {
   allowRemote?: boolean;
   /** Notebook profile; "full" implies allowRemote. */
   profile?: string;
+  /** Hub revision (branch, tag or commit); default the one `HUB_MODELS` names for the model, else "main". */
+  revision?: string;
 }

@@ -1,4 +1,5 @@
 import { dataDir, projectDataDir } from "../../core";
+import { HUB_IDS } from "../../models/hub-models";
 
 export type Profile = "quick" | "full";
 
@@ -48,8 +49,8 @@ export interface Params {
 export const PROFILE_DEFAULTS = {
   quick: { textModel: "use-lite", clipModel: "clip-lite", cifarPerClass: 50, lmModel: "tinygpt-brown", loraSteps: 400 },
   full: {
-    textModel: "hf:Xenova/bert-base-uncased",
-    clipModel: "hf:Xenova/clip-vit-base-patch32",
+    textModel: `hf:${HUB_IDS.bertBaseUncased}`,
+    clipModel: `hf:${HUB_IDS.clipVitB32}`,
     cifarPerClass: 1000,
     lmModel: "gpt2",
     loraSteps: 1000,

@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import { dataDir, EmbedlabError } from "../../core";
+import { HUB_IDS } from "../../models/hub-models";
 import type { GptPooling, GptSpec } from "../../models/gpt";
 import type { ContrastiveOptions } from "./finetune";
 
@@ -46,9 +47,9 @@ export interface Params {
 /** The GPT measured and fine-tuned, per profile. */
 export const DEFAULT_GPT: Record<Profile, "tinygpt-brown" | "gpt2"> = { quick: "tinygpt-brown", full: "gpt2" };
 /** The trained sentence encoder, per profile. */
-export const DEFAULT_ENCODER: Record<Profile, string> = { quick: "use-lite", full: "hf:Xenova/bge-small-en-v1.5" };
+export const DEFAULT_ENCODER: Record<Profile, string> = { quick: "use-lite", full: `hf:${HUB_IDS.bgeSmallEn}` };
 /** Full profile: the chat-tuned hub LM whose last-token logits stand in for the post's Mistral-7B-Instruct. */
-export const DEFAULT_CHAT_LM = "onnx-community/Qwen2.5-0.5B-Instruct";
+export const DEFAULT_CHAT_LM: string = HUB_IDS.qwenChat;
 /**
  * Quick profile: the fine-tuning steps of fold 1, 2, ... (cycled), each selected on an inner 50/50 split
  * (seed 1) of that fold's fine-tune questions, never on evaluated ones: grid {100, 200, 300} steps, recipe

@@ -33,7 +33,10 @@ export async function hfLastTokenLogits(
 ): Promise<LastTokenLogitsEmbedder> {
   const t = transformersFor(opts);
   const [tokenizer, model] = await hfLoad(modelId, opts, "q8", (s) =>
-    Promise.all([t.AutoTokenizer.from_pretrained(modelId), t.AutoModelForCausalLM.from_pretrained(modelId, s)]),
+    Promise.all([
+      t.AutoTokenizer.from_pretrained(modelId, { revision: s.revision }),
+      t.AutoModelForCausalLM.from_pretrained(modelId, s),
+    ]),
   );
   const useChat = opts.chatTemplate ?? true;
   return {

@@ -1,4 +1,5 @@
 import { EmbedlabError } from "../../core";
+import { HUB_IDS } from "../../models/hub-models";
 
 /**
  * Notebook 02's parameters and every profile default, resolved in one place. `quick` runs offline with
@@ -38,7 +39,7 @@ export interface Params {
 /** What each profile sets when its parameter is left "". */
 export const PROFILE_DEFAULTS: Readonly<Record<Profile, { teacherModel: string; scalingSizes: readonly number[] }>> = {
   quick: { teacherModel: "use-lite", scalingSizes: [250, 1000, 4000] },
-  full: { teacherModel: "nli:Xenova/bart-large-mnli", scalingSizes: [250, 1000, 4000, 16000] },
+  full: { teacherModel: `nli:${HUB_IDS.bartLargeMnli}`, scalingSizes: [250, 1000, 4000, 16000] },
 };
 
 /** Class names in id order (SST-2: 0 = negative, 1 = positive). */

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { EmbedlabError } from "../../core";
 import { cachedEncoder, type CacheStats } from "../../models/cache";
+import { HUB_IDS } from "../../models/hub-models";
 import { hfZeroShot } from "../../models/hf-zero-shot";
 import { loadTextEncoder } from "../../models/load-encoder";
 import { tfjsModelParamCount } from "../../models/tf-io";
@@ -30,7 +31,7 @@ export async function loadTeacher(
   prompts: Record<string, string[]>,
   opts: { profile?: string } = {},
 ): Promise<LoadedTeacher> {
-  if (!id) throw new EmbedlabError("empty teacher id", 'use "use-lite" or "nli:Xenova/bart-large-mnli"');
+  if (!id) throw new EmbedlabError("empty teacher id", `use "use-lite" or "nli:${HUB_IDS.bartLargeMnli}"`);
   if (id.startsWith("nli:")) {
     const model = id.slice(4);
     const clf = await hfZeroShot(model, prompts, { profile: opts.profile });

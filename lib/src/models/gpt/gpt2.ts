@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { DataNotFoundError, CorruptDataError, EmbedlabError, noteModel } from "../../core";
 import { hfLocalModelPath, hfModelRoot, transformersFor } from "../hf-env";
 import { pythonHubCache, readCommitNote } from "../hub";
+import { HUB_IDS } from "../hub-models";
 import { downloadHubFiles } from "../hub-download";
 import { remoteAllowed } from "../remote";
 import type { LoadOptions } from "../types";
@@ -21,7 +22,7 @@ export const GPT2_FILES = ["config.json", "model.safetensors", "tokenizer.json"]
 export interface Gpt2Options extends LoadOptions {
   /** A folder holding config.json, model.safetensors and tokenizer.json. */
   path?: string;
-  /** Hub id (default "openai-community/gpt2"). */
+  /** Hub id (default `HUB_IDS.gpt2`, "openai-community/gpt2"). */
   modelId?: string;
 }
 
@@ -112,12 +113,15 @@ function hubSnapshots(repo: string): string[] {
   }
 }
 
-/** Folders searched for GPT-2 files, in order. */
+/**
+ * Folders searched for GPT-2 files, in order: GPT-2's own names (`HUB_IDS.gpt2`, "gpt2", "Xenova/gpt2") by
+ * default; only the named model's folders for another `modelId` (never a different model in its place).
+ */
 export function gpt2Candidates(opts: Gpt2Options = {}): string[] {
   if (opts.path) return [path.resolve(opts.path)];
-  const id = opts.modelId ?? "openai-community/gpt2";
-  const ids = [id, "gpt2", "openai-community/gpt2", "Xenova/gpt2"].filter((v, i, a) => a.indexOf(v) === i);
-  return [...ids.map(hfLocalModelPath), ...ids.flatMap(hubSnapshots)];
+  const aliases: string[] = [HUB_IDS.gpt2, "gpt2", "Xenova/gpt2"];
+  const ids = !opts.modelId || aliases.includes(opts.modelId) ? aliases : [opts.modelId];
+  return [...ids.map((id) => hfLocalModelPath(id)), ...ids.flatMap(hubSnapshots)];
 }
 
 /** Load GPT-2 weights and tokenizer into a GPT (throws DataNotFoundError offline when absent). */
@@ -127,7 +131,7 @@ export async function loadGpt2(
   const candidates = gpt2Candidates(opts);
   let dir = candidates.find((d) => GPT2_FILES.every((f) => fs.existsSync(path.join(d, f))));
   if (!dir) {
-    const id = opts.modelId ?? "openai-community/gpt2";
+    const id = opts.modelId ?? HUB_IDS.gpt2;
     if (opts.path || !remoteAllowed(opts)) {
       throw new DataNotFoundError(
         `GPT-2 weights (${GPT2_FILES.join(", ")})`,
@@ -141,7 +145,7 @@ export async function loadGpt2(
     // a Python hub snapshot folder is named by its commit; our own downloads leave a commit note
     const snapshot = /[\\/]snapshots[\\/]([0-9a-f]{40})$/.exec(dir)?.[1];
     noteModel({
-      id: opts.modelId ?? "openai-community/gpt2",
+      id: opts.modelId ?? HUB_IDS.gpt2,
       revision: "main",
       commit: readCommitNote(dir) ?? snapshot,
       source: dir,
