@@ -26,7 +26,7 @@ wait_for() { # file, what
 }
 
 echo "== full-smoke: loopback stand-in hub and data server (in $W)"
-node ci/dist/standin/serve-hub.js --dir "$W/hub" --env-file "$W/hub.env" &
+node ci/dist/standin/serve-hub.js --dir "$W/hub" --endpoint-file "$W/hub.env" &
 pids+=($!)
 node ci/dist/standin/serve-data.js --dir "$W/data-server" --env-file "$W/data.env" &
 pids+=($!)
