@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { DataNotFoundError, CorruptDataError, EmbedlabError, noteModel } from "../../core";
 import { hfLocalModelPath, hfModelRoot, transformersFor } from "../hf-env";
-import { pythonHubCache, readCommitNote } from "../hub";
+import { pythonHubSnapshots, readCommitNote } from "../hub";
 import { downloadHubFiles } from "../hub-download";
 import { remoteAllowed } from "../remote";
 import type { LoadOptions } from "../types";
@@ -102,22 +102,12 @@ export class HfGptTokenizer implements GptTokenizer {
   }
 }
 
-/** Snapshot folders of `repo` in the Python hub cache (HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub). */
-function hubSnapshots(repo: string): string[] {
-  const root = path.join(pythonHubCache(), `models--${repo.replace("/", "--")}`, "snapshots");
-  try {
-    return fs.readdirSync(root).map((s) => path.join(root, s));
-  } catch {
-    return [root];
-  }
-}
-
 /** Folders searched for GPT-2 files, in order. */
 export function gpt2Candidates(opts: Gpt2Options = {}): string[] {
   if (opts.path) return [path.resolve(opts.path)];
   const id = opts.modelId ?? "openai-community/gpt2";
   const ids = [id, "gpt2", "openai-community/gpt2", "Xenova/gpt2"].filter((v, i, a) => a.indexOf(v) === i);
-  return [...ids.map(hfLocalModelPath), ...ids.flatMap(hubSnapshots)];
+  return [...ids.map(hfLocalModelPath), ...ids.flatMap((i) => pythonHubSnapshots(i))];
 }
 
 /** Load GPT-2 weights and tokenizer into a GPT (throws DataNotFoundError offline when absent). */
