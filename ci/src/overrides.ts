@@ -39,7 +39,11 @@ function parseKeepingKeys(text: string): unknown {
   if (!YAML.isMap(doc.contents)) return doc.toJS();
   const out: Record<string, unknown> = {};
   for (const item of doc.contents.items) {
-    const key = YAML.isScalar(item.key) ? (item.key.srcToken && "source" in item.key.srcToken ? item.key.srcToken.source : String(item.key.value)) : String(item.key);
+    const key = YAML.isScalar(item.key)
+      ? item.key.srcToken && "source" in item.key.srcToken
+        ? item.key.srcToken.source
+        : String(item.key.value)
+      : String(item.key);
     out[key] = YAML.isNode(item.value) ? item.value.toJS(doc) : item.value;
   }
   return out;
@@ -90,7 +94,8 @@ export function resolveOverrides(
       .join("; ");
   for (const o of overrides) {
     const scope = o.notebook;
-    const inScope = scope === undefined ? notebooks : notebooks.filter((n) => n.name === scope || n.name.startsWith(`${scope}_`));
+    const inScope =
+      scope === undefined ? notebooks : notebooks.filter((n) => n.name === scope || n.name.startsWith(`${scope}_`));
     const declaring = inScope.filter((n) => n.params.some((p) => p.name === o.name));
     if (scope !== undefined && inScope.length === 0) continue; // a section for a notebook not selected in this run
     if (declaring.length === 0)
