@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -189,6 +190,21 @@ test("PyTorch pytorch_model.bin (zip and legacy format) loads to the same weight
   encoder.dispose();
 });
 
+test("a folder with vocab.txt and no tokenizer.json gets the same WordPiece ids", async () => {
+  await lib.backend.initBackend();
+  const dir = tmp("vocab");
+  const { vocab } = bert.writeTinyBert(dir, { seed: 4 });
+  const a = (await bert.loadBert({ path: dir })).tokenizer;
+  fs.rmSync(path.join(dir, "tokenizer.json"));
+  fs.writeFileSync(path.join(dir, "vocab.txt"), vocab.join("\n") + "\n");
+  const loaded = await bert.loadBert({ path: dir });
+  for (const t of [...TEXTS, "Boringly long, unseen-words: ZEBRA!"])
+    assert.deepEqual(loaded.tokenizer.encode(t), a.encode(t), t);
+  assert.deepEqual(a.encode("the films"), [2, vocab.indexOf("the"), vocab.indexOf("film"), vocab.indexOf("##s"), 3]);
+  assert.equal(a.padId, 0);
+  loaded.encoder.dispose();
+});
+
 test("missing or corrupt files give EmbedlabErrors that name the file", async () => {
   await lib.backend.initBackend();
   const fresh = () => {
@@ -243,5 +259,60 @@ test("loadBert offline with nothing on disk: DataNotFoundError naming the model 
     });
   } finally {
     process.env = saved;
+  }
+});
+
+test("download: 404s move on to vocab.txt and pytorch_model.bin; files land in the project cache", async (t) => {
+  await lib.backend.initBackend();
+  const src = tmp("hub-src");
+  const { vocab } = bert.writeTinyBert(src, { seed: 6 });
+  fs.rmSync(path.join(src, "tokenizer.json"));
+  fs.writeFileSync(path.join(src, "vocab.txt"), vocab.join("\n") + "\n");
+  if (PY) {
+    runPy("torch_save.py", [path.join(src, "model.safetensors"), path.join(src, "pytorch_model.bin"), "zip"]);
+    fs.rmSync(path.join(src, "model.safetensors"));
+  }
+  const asked = [];
+  const server = http.createServer((req, res) => {
+    const m = /^\/org\/tiny\/resolve\/main\/(.+)$/.exec(req.url);
+    asked.push(m ? m[1] : req.url);
+    const f = m && path.join(src, m[1]);
+    if (!f || !fs.existsSync(f)) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "X-Repo-Commit": "a".repeat(40) }).end(fs.readFileSync(f));
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const saved = { ...process.env };
+  process.env.HF_ENDPOINT = `http://127.0.0.1:${server.address().port}`;
+  process.env.EMBEDLAB_CACHE_DIR = tmp("dl-cache");
+  process.env.HF_HUB_CACHE = tmp("dl-hub");
+  try {
+    const loaded = await bert.loadBert({ modelId: "org/tiny", allowRemote: true });
+    const weights = PY ? "pytorch_model.bin" : "model.safetensors";
+    assert.equal(path.basename(loaded.weightFile), weights);
+    assert.equal(loaded.dir, lib.models.hfLocalModelPath("org/tiny"));
+    assert.deepEqual(
+      fs
+        .readdirSync(loaded.dir)
+        .filter((f) => !f.startsWith("."))
+        .sort(),
+      ["config.json", "tokenizer_config.json", "vocab.txt", weights].sort(),
+    );
+    assert.ok(asked.includes("tokenizer.json") && asked.includes("vocab.txt"), asked.join());
+    if (PY) assert.ok(asked.includes("model.safetensors"), "safetensors asked for first");
+    else t.diagnostic(`${NO_TORCH}: the pytorch_model.bin fallback is not exercised`);
+    assert.deepEqual(loaded.tokenizer.encode("the films"), [
+      2,
+      vocab.indexOf("the"),
+      vocab.indexOf("film"),
+      vocab.indexOf("##s"),
+      3,
+    ]);
+    loaded.encoder.dispose();
+  } finally {
+    process.env = saved;
+    server.close();
   }
 });

@@ -148,5 +148,6 @@ test("metrics and conclusion: baseline keys and sentences only when there is a b
   assert.match(c[2], /with 108,893,186 trained parameters\. The word-vectors baseline classifies 30000 sentences\/s\./);
   assert.doesNotMatch(c[2], /frozen word-vector/);
   assert.match(c[3], /\(the word-vectors baseline student: the fine-tuned one is not re-trained per pool size\)/);
+  assert.match(c[3], /With 250 pseudo-labelled sentences the baseline student is at/);
   assert.doesNotMatch(X.conclusion(base), /baseline/);
 });

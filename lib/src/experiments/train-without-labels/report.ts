@@ -155,7 +155,7 @@ function scalingParagraph(s: Summary): string {
   const who = s.baseline
     ? ` (the ${s.baseline.arch} baseline student: the fine-tuned one is not re-trained per pool size)`
     : "";
-  return `**More unlabelled data.** ${s.scaling.map((p) => `${p.size}: ${percent(p.estimate)}`).join(", ")}${who}. With ${largest.size} pseudo-labelled sentences the student is at ${pts(largest.estimate - s.teacher.estimate)} vs its teacher — ${largest.estimate > s.teacher.estimate ? "it passes its teacher" : "it does not pass its teacher"} (CIs overlap: ${overlap(largest, s.teacher) ? "yes" : "no"}). Keeping only the ${Math.round(s.confidentFraction * 100)} % most confident labels of ${s.poolSize} (label accuracy ${percent(s.confident.labelAccuracy)}) gives ${percent(s.confident.accuracy)}.`;
+  return `**More unlabelled data.** ${s.scaling.map((p) => `${p.size}: ${percent(p.estimate)}`).join(", ")}${who}. With ${largest.size} pseudo-labelled sentences the ${s.baseline ? "baseline " : ""}student is at ${pts(largest.estimate - s.teacher.estimate)} vs its teacher — ${largest.estimate > s.teacher.estimate ? "it passes its teacher" : "it does not pass its teacher"} (CIs overlap: ${overlap(largest, s.teacher) ? "yes" : "no"}). Keeping only the ${Math.round(s.confidentFraction * 100)} % most confident labels of ${s.poolSize} (label accuracy ${percent(s.confident.labelAccuracy)}) gives ${percent(s.confident.accuracy)}.`;
 }
 
 function disagreementParagraph(s: Summary): string {

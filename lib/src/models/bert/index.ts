@@ -25,6 +25,7 @@ export {
   BERT_STUDENT_MODEL_ID,
   BERT_WEIGHT_FILES,
   BERT_FILES,
+  BERT_TOKENIZER_FILES,
   type BertOptions,
   type LoadedBert,
 } from "./load";

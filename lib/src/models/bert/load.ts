@@ -7,7 +7,8 @@
  * format, read by `torch-bin.ts`). A download asks for `model.safetensors` first and falls back to
  * `pytorch_model.bin` when the hub has no safetensors for the model. Tensor names may carry a `bert.` /
  * `electra.` prefix; pretraining heads (`cls.*`, `discriminator_predictions.*`, `generator_*`) are ignored.
- * The tokenizer is the checkpoint's WordPiece `tokenizer.json` through transformers.js.
+ * The tokenizer is the checkpoint's WordPiece `tokenizer.json` through transformers.js (built from its
+ * `vocab.txt` when the repository has no tokenizer.json).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,6 +21,7 @@ import { remoteAllowed } from "../remote";
 import type { LoadOptions } from "../types";
 import { readSafetensors, type SafeTensor } from "../gpt/safetensors";
 import { BertEncoder, bertParamShapes, type BertConfig } from "./model";
+import { wordPieceTokenizerJson } from "./tiny";
 import { readTorchBin } from "./torch-bin";
 
 /**
@@ -31,8 +33,10 @@ export const BERT_STUDENT_MODEL_ID = "google/electra-base-discriminator";
 
 /** Weight files, in order of preference. */
 export const BERT_WEIGHT_FILES = ["model.safetensors", "pytorch_model.bin"] as const;
-/** Files besides the weights. */
-export const BERT_FILES = ["config.json", "tokenizer.json"] as const;
+/** Files besides the weights and the tokenizer. */
+export const BERT_FILES = ["config.json"] as const;
+/** Tokenizer files, in order of preference (vocab.txt: a WordPiece tokenizer.json is built from it). */
+export const BERT_TOKENIZER_FILES = ["tokenizer.json", "vocab.txt"] as const;
 /** Fetched when present on the hub (the tokenizer's special tokens and lower-casing). */
 const OPTIONAL_FILES = ["tokenizer_config.json"] as const;
 
@@ -151,13 +155,27 @@ function weightFileIn(dir: string): string | undefined {
 }
 
 function complete(dir: string): boolean {
-  return BERT_FILES.every((f) => fs.existsSync(path.join(dir, f))) && weightFileIn(dir) !== undefined;
+  const has = (f: string) => fs.existsSync(path.join(dir, f));
+  return BERT_FILES.every(has) && BERT_TOKENIZER_FILES.some(has) && weightFileIn(dir) !== undefined;
+}
+
+/** The first of `files` the hub has (a 404 moves on to the next; other failures are thrown). */
+async function downloadFirst(id: string, files: readonly string[], dir: string, partialDir: string): Promise<void> {
+  for (let i = 0; i < files.length; i++) {
+    try {
+      await downloadHubFiles(id, [files[i]], dir, { partialDir });
+      return;
+    } catch (err) {
+      if (i === files.length - 1 || !/HTTP 404/.test((err as Error).message)) throw err;
+    }
+  }
 }
 
 /** Download the model's files into the project cache: safetensors if the hub has them, else pytorch_model.bin. */
 async function download(id: string, dir: string): Promise<void> {
   const partialDir = path.join(hfModelRoot(), ".partial");
   await downloadHubFiles(id, BERT_FILES, dir, { partialDir });
+  await downloadFirst(id, BERT_TOKENIZER_FILES, dir, partialDir);
   for (const f of OPTIONAL_FILES) {
     try {
       await downloadHubFiles(id, [f], dir, { partialDir });
@@ -165,12 +183,7 @@ async function download(id: string, dir: string): Promise<void> {
       /* optional: the tokenizer works from tokenizer.json alone */
     }
   }
-  try {
-    await downloadHubFiles(id, ["model.safetensors"], dir, { partialDir });
-  } catch (err) {
-    if (!/HTTP 404/.test((err as Error).message)) throw err;
-    await downloadHubFiles(id, ["pytorch_model.bin"], dir, { partialDir });
-  }
+  await downloadFirst(id, BERT_WEIGHT_FILES, dir, partialDir);
 }
 
 function readJson(file: string): Record<string, unknown> {
@@ -219,11 +232,24 @@ export class BertTokenizer {
   }
 }
 
-/** A transformers.js WordPiece tokenizer from a folder's tokenizer.json (+ tokenizer_config.json if present). */
+/**
+ * A transformers.js WordPiece tokenizer from a folder's tokenizer.json, or one built from its vocab.txt
+ * (lower-casing per tokenizer_config.json's do_lower_case, default true), + tokenizer_config.json if present.
+ */
 export function bertTokenizerFrom(dir: string, maxLength: number, opts: LoadOptions = {}): BertTokenizer {
-  const tjson = readJson(path.join(dir, "tokenizer.json"));
   const cfgFile = path.join(dir, "tokenizer_config.json");
   const tcfg = fs.existsSync(cfgFile) ? readJson(cfgFile) : {};
+  const vocabFile = path.join(dir, "vocab.txt");
+  const tjson =
+    !fs.existsSync(path.join(dir, "tokenizer.json")) && fs.existsSync(vocabFile)
+      ? wordPieceTokenizerJson(
+          fs
+            .readFileSync(vocabFile, "utf8")
+            .split(/\r?\n/)
+            .filter((w, i, a) => w !== "" || i < a.length - 1),
+          tcfg.do_lower_case !== false,
+        )
+      : readJson(path.join(dir, "tokenizer.json"));
   const t = transformersFor(opts);
   let tok: HfTokenizerLike;
   try {
@@ -258,7 +284,7 @@ export async function loadBert(opts: BertOptions & { maxLength?: number } = {}):
   if (!dir) {
     if (opts.path || !remoteAllowed(opts)) {
       throw new DataNotFoundError(
-        `BERT-family weights of ${opts.path ? opts.path : id} (${BERT_FILES.join(", ")}, ${BERT_WEIGHT_FILES.join(" or ")})`,
+        `BERT-family weights of ${opts.path ? opts.path : id} (${BERT_FILES.join(", ")}, ${BERT_TOKENIZER_FILES.join(" or ")}, ${BERT_WEIGHT_FILES.join(" or ")})`,
         candidates,
         `EMBEDLAB_ALLOW_REMOTE=1 (downloads ${id} into ${hfLocalModelPath(id)})`,
       );
