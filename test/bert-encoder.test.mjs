@@ -53,11 +53,17 @@ function maxAbsDiff(a, b) {
   return m;
 }
 
-for (const flavour of ["electra", "bert"]) {
-  test(`${flavour}: the encoder reproduces a PyTorch reference forward (max |Δ| < 1e-4) on a padded batch`, async (t) => {
+const FLAVOURS = {
+  electra: { flavour: "electra", seed: 3 },
+  bert: { flavour: "bert", seed: 3 },
+  "electra-small-style (embeddings_project)": { flavour: "electra", seed: 8, embeddingSize: 8 },
+};
+for (const [name, opts] of Object.entries(FLAVOURS)) {
+  const flavour = opts.flavour;
+  test(`${name}: the encoder reproduces a PyTorch reference forward (max |Δ| < 1e-4) on a padded batch`, async (t) => {
     await lib.backend.initBackend();
     const dir = tmp(flavour);
-    bert.writeTinyBert(dir, { flavour, seed: 3 });
+    bert.writeTinyBert(dir, opts);
     const { encoder, tokenizer, weightFile } = await bert.loadBert({ path: dir });
     assert.equal(path.basename(weightFile), "model.safetensors");
     assert.equal(encoder.config.pooler, flavour === "bert");
@@ -90,7 +96,7 @@ for (const flavour of ["electra", "bert"]) {
           refReal.push(...ref.hidden[i][j]);
         }
     const d = maxAbsDiff(real, refReal);
-    t.diagnostic(`${flavour}: max |Δ hidden| = ${d.toExponential(2)} over ${real.length} values`);
+    t.diagnostic(`${name}: max |Δ hidden| = ${d.toExponential(2)} over ${real.length} values`);
     assert.ok(d < 1e-4, `max |Δ hidden| = ${d}`);
     const spread = Math.max(...refReal) - Math.min(...refReal);
     assert.ok(spread > 1, `reference outputs are not degenerate (spread ${spread})`);

@@ -87,6 +87,8 @@ export interface TinyBertOptions {
   /** Words after the special tokens (default a small sentiment vocabulary with a few ## pieces). */
   words?: readonly string[];
   hiddenSize?: number;
+  /** Embedding width (ELECTRA-small style when below hiddenSize: adds `embeddings_project`); default hiddenSize. */
+  embeddingSize?: number;
   layers?: number;
   heads?: number;
   intermediateSize?: number;
@@ -152,12 +154,13 @@ export function writeTinyBert(
   const flavour = o.flavour ?? "electra";
   const vocab = [...SPECIAL, ...(o.words ?? TINY_WORDS)];
   const H = o.hiddenSize ?? 16;
+  const E = o.embeddingSize ?? H;
   const hf = {
     architectures: [flavour === "bert" ? "BertModel" : "ElectraForPreTraining"],
     model_type: flavour,
     vocab_size: vocab.length,
     hidden_size: H,
-    embedding_size: H,
+    embedding_size: E,
     num_hidden_layers: o.layers ?? 2,
     num_attention_heads: o.heads ?? 2,
     intermediate_size: o.intermediateSize ?? 4 * H,
@@ -179,7 +182,7 @@ export function writeTinyBert(
     type_vocab_size: 2,
     layer_norm_eps: 1e-12,
     hidden_act: "gelu",
-    embedding_size: H,
+    embedding_size: E,
     hidden_dropout_prob: 0.1,
     attention_probs_dropout_prob: 0.1,
     pooler: flavour === "bert",
