@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { EmbedlabError, Rng, models } from "@embedlab/lib";
-import { causalLmRepo, clipRepo, featureExtractionRepo, gpt2Repo, nliRepo, type RepoFiles } from "./repos";
+import { causalLmRepo, clipRepo, featureExtractionRepo, gpt2Repo, bertRepo, nliRepo, type RepoFiles } from "./repos";
 
 export const MANIFEST = "standin-hub.json";
 export const DEFAULT_SEED = 15;
@@ -62,6 +62,8 @@ function reposFor(m: models.HubModel, seed: number): [string, RepoFiles][] {
       return [[rev, causalLmRepo(m, rng(rev))]];
     case "gpt2-safetensors":
       return [[rev, gpt2Repo(m, rng(rev))]];
+    case "bert-safetensors":
+      return [[rev, bertRepo(m, rng(rev))]];
   }
 }
 

@@ -5,6 +5,9 @@
  * Weights are seeded random; graphs are minimal (embedding lookups, a projection, masked means) but give the
  * real output shapes and deterministic, input-dependent outputs.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { Rng, models } from "@embedlab/lib";
 import { OnnxGraph, type IoSpec } from "./onnx-graph";
 import { bartBpe, clipBpe, debertaUnigram, gpt2Bpe, qwen2Bpe, wordPiece, type TokenizerFiles } from "./tokenizers";
@@ -460,4 +463,31 @@ export function gpt2Repo(_m: HubModel, rng: Rng): RepoFiles {
   put("ln_f.bias", [C], fill(C, 0));
   files.set("model.safetensors", { write: (file) => models.gpt.writeSafetensors(file, tensors, { format: "pt" }) });
   return files;
+}
+
+/**
+ * ELECTRA (BERT family) for this project's BERT loader: config.json with ElectraConfig's keys, model.safetensors
+ * with `electra.` names and PyTorch [out, in] linear weights, a WordPiece tokenizer (the project's tiny-checkpoint
+ * writer, seeded from the generator's stream).
+ */
+export function bertRepo(_m: HubModel, rng: Rng): RepoFiles {
+  const { hidden, heads, layers, positions } = STANDIN_SIZES;
+  const seed = Math.floor(rng.next() * 2 ** 31);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-standin-bert-"));
+  try {
+    models.bert.writeTinyBert(tmp, {
+      flavour: "electra",
+      hiddenSize: hidden,
+      heads,
+      layers,
+      intermediateSize: 2 * hidden,
+      maxPositions: positions,
+      seed,
+    });
+    const files: RepoFiles = new Map();
+    for (const f of fs.readdirSync(tmp)) files.set(f, new Uint8Array(fs.readFileSync(path.join(tmp, f))));
+    return files;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }

@@ -23,6 +23,8 @@ export const HUB_IDS = {
   miniLmL6: "Xenova/all-MiniLM-L6-v2",
   /** nb03 and nb04 full: GPT-2 (124M) safetensors, read by this project's GPT (`models/gpt/gpt2.ts`). */
   gpt2: "openai-community/gpt2",
+  /** nb02 full: the student fine-tuned on the teacher's pseudo-labels (the original's), read by this project's BERT (`models/bert`). */
+  electraBase: "google/electra-base-discriminator",
 } as const;
 
 export type HubModelId = (typeof HUB_IDS)[keyof typeof HUB_IDS];
@@ -38,7 +40,9 @@ export type HubModelKind =
   /** AutoModelForCausalLM with past key values (`past_key_values.N.key/value` → `logits`, `present.N.key/value`) and a chat template. */
   | "causal-lm-chat"
   /** GPT-2 safetensors with GPT-2's tensor names, loaded by this project's GPT. */
-  | "gpt2-safetensors";
+  | "gpt2-safetensors"
+  /** BERT/ELECTRA weights (`model.safetensors`, else `pytorch_model.bin`) with `bert.`/`electra.` names, loaded by this project's BERT. */
+  | "bert-safetensors";
 
 /** The tokenizer model in the repository's tokenizer.json. */
 export type HubTokenizerKind =
@@ -131,6 +135,13 @@ export const HUB_MODELS: readonly HubModel[] = [
     modelType: "gpt2",
     tokenizer: "byte-level-bpe",
     files: ["config.json", "generation_config.json", "model.safetensors", ...TOKENIZER],
+  },
+  {
+    id: HUB_IDS.electraBase,
+    kind: "bert-safetensors",
+    modelType: "electra",
+    tokenizer: "wordpiece",
+    files: ["config.json", "model.safetensors", ...TOKENIZER],
   },
 ];
 

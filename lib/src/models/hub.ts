@@ -54,6 +54,16 @@ export function pythonHubCache(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.HF_HOME ? path.resolve(env.HF_HOME) : path.join(os.homedir(), ".cache", "huggingface"), "hub");
 }
 
+/** Snapshot folders of `repo` in the Python hub cache (`<pythonHubCache()>/models--org--name/snapshots/*`; the bare folder when none). */
+export function pythonHubSnapshots(repo: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const root = path.join(pythonHubCache(env), `models--${repo.replace("/", "--")}`, "snapshots");
+  try {
+    return fs.readdirSync(root).map((s) => path.join(root, s));
+  } catch {
+    return [root];
+  }
+}
+
 /** A network error's cause in a word or two: ECONNREFUSED, ENOTFOUND, a timeout, or the message. */
 export function describeCause(err: unknown): string {
   const e = err as {

@@ -67,6 +67,7 @@ export { getTf } from "./tf";
 export { tfjsModelParamCount } from "./tf-io";
 export * from "./cnn";
 export * as gpt from "./gpt";
+export * as bert from "./bert";
 export * as lpips from "./lpips";
 export * as clipLite from "./clip-lite";
 export * as student from "./student";

@@ -23,4 +23,6 @@ export { originalOneCycleRecipe } from "./presets";
 export { pretrainGpt, TOKENIZER_EXTRA_TEXT } from "./lm-pretrain";
 export type { GptPretrainOptions } from "./lm-pretrain";
 export { finetuneGpt } from "./lm-finetune";
+export { finetuneBertClassifier } from "./bert-finetune";
+export type { BertFinetuneOptions, BertFinetuneResult } from "./bert-finetune";
 export type { GptFinetuneOptions, GptFinetuneResult } from "./lm-finetune";

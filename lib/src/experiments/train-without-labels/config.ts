@@ -30,6 +30,11 @@ export interface Params {
   studentVariants: string;
   /** "auto" or one student variant. */
   studentArch: string;
+  /**
+   * The fine-tuned transformer student: a BERT-family hub id or a local folder with its files; "none" = the
+   * fastText-style student only; "" (or absent) = the profile's (quick "none", full BERT_STUDENT_MODEL_ID).
+   */
+  studentModel?: string;
   epochs: number;
   minSteps: number;
   confidentFraction: number;
@@ -37,9 +42,15 @@ export interface Params {
 }
 
 /** What each profile sets when its parameter is left "". */
-export const PROFILE_DEFAULTS: Readonly<Record<Profile, { teacherModel: string; scalingSizes: readonly number[] }>> = {
-  quick: { teacherModel: "use-lite", scalingSizes: [250, 1000, 4000] },
-  full: { teacherModel: `nli:${HUB_IDS.bartLargeMnli}`, scalingSizes: [250, 1000, 4000, 16000] },
+export const PROFILE_DEFAULTS: Readonly<
+  Record<Profile, { teacherModel: string; scalingSizes: readonly number[]; studentModel: string }>
+> = {
+  quick: { teacherModel: "use-lite", scalingSizes: [250, 1000, 4000], studentModel: "none" },
+  full: {
+    teacherModel: `nli:${HUB_IDS.bartLargeMnli}`,
+    scalingSizes: [250, 1000, 4000, 16000],
+    studentModel: HUB_IDS.electraBase,
+  },
 };
 
 /** Class names in id order (SST-2: 0 = negative, 1 = positive). */
@@ -66,6 +77,8 @@ export interface Config extends Params {
   variants: StudentVariant[];
   /** "auto" or the one variant asked for. */
   arch: "auto" | StudentVariant;
+  /** The BERT-family model fine-tuned as the student (hub id or folder), or null: the fastText-style student only. */
+  studentModelId: string | null;
 }
 
 /** "a|b|c" → ["a", "b", "c"] (trimmed, empties dropped); throws when nothing is left. */
@@ -102,6 +115,7 @@ export function parseVariants(list: string): StudentVariant[] {
 export function resolveConfig(params: Params): Config {
   const defaults = PROFILE_DEFAULTS[params.profile];
   if (!defaults) throw new EmbedlabError(`unknown profile "${String(params.profile)}"`, 'use "quick" or "full"');
+  const studentModel = params.studentModel || defaults.studentModel;
   const sizes = params.scalingSizes ? params.scalingSizes.split(",").map(Number) : [...defaults.scalingSizes];
   return {
     ...params,
@@ -120,5 +134,6 @@ export function resolveConfig(params: Params): Config {
     },
     variants: parseVariants(params.studentVariants),
     arch: params.studentArch === "auto" ? "auto" : parseVariants(params.studentArch)[0],
+    studentModelId: studentModel === "none" ? null : studentModel,
   };
 }

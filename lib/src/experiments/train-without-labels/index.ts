@@ -1,7 +1,7 @@
 /**
  * Notebook 02 (train without labels): a zero-shot teacher labels SST-2, a small student learns from its labels.
  * config (parameters, profile defaults) → loadSample → choosePrompts → pseudoLabel → compareVariants →
- * trainStudents → measureCost → scalingRuns → disagreements → collectRun → report (metrics, conclusion).
+ * trainStudents (fastText-style, or a fine-tuned BERT-family model with the fastText-style one as baseline) → measureCost → scalingRuns → disagreements → collectRun → report (metrics, conclusion).
  */
 export { resolveConfig, splitPrompts, parseVariants, PROFILE_DEFAULTS, CLASSES, STUDENT_VARIANTS } from "./config";
 export type { Params, Config, Profile, PromptSetName, Prompts, StudentVariant } from "./config";
@@ -15,6 +15,7 @@ export {
   trainStudents,
   accuracyChart,
   gapTable,
+  disposeStudents,
   type VariantChoice,
   type VariantRow,
   type Students,
@@ -39,7 +40,8 @@ export {
 export { teacherLabels, mostConfident, subsetLabels, type TeacherLabels, type ScoringTeacher } from "./teacher";
 export { measureThroughput, type Throughput } from "./throughput";
 export { binaryDecisions } from "./evaluate";
-export { trainAndScore, variantOptions, type StudentRun } from "./student-runs";
+export { trainAndScore, scoreStudent, variantOptions, type StudentRun, type TextClassifier } from "./student-runs";
+export { fineTuneAndScore, studentLoadOptions, FINETUNE_SETTINGS } from "./fine-tuned-student";
 export { scalingChart, type ScalingPoint } from "./scaling-chart";
 export { loadTeacher, type LoadedTeacher } from "./load-teacher";
 export { trainStudent, type TrainStudentOptions, type TrainedStudent } from "./train-student";

@@ -40,6 +40,11 @@ export interface Summary {
   gold: Estimate & { finalLoss: number };
   /** Student minus teacher, paired bootstrap. */
   gap: Estimate;
+  /**
+   * With a fine-tuned transformer student: the fastText-style student on the same pseudo-labels (the cheap
+   * baseline row), its gap to the teacher and its sentences/s. The scaling runs use this student.
+   */
+  baseline?: Estimate & { arch: string; gap: Estimate; sentencesPerS: number };
   /** Accuracy of the teacher's labels of the sample (hidden gold). */
   sampleLabelAccuracy: number;
   /** Student dev accuracy per pool size, smallest first. */
@@ -84,6 +89,16 @@ export function metrics(s: Summary): Record<string, number> {
     disagreements: s.disagreements.total,
     total_s: s.totalSeconds,
     ...(s.teacherCache ? { teacher_cache_misses: s.teacherCache.misses, teacher_cache_hits: s.teacherCache.hits } : {}),
+    ...(s.baseline
+      ? {
+          baseline_student_dev_acc: s.baseline.estimate,
+          baseline_student_dev_acc_lo: s.baseline.lo,
+          baseline_student_dev_acc_hi: s.baseline.hi,
+          baseline_minus_teacher: s.baseline.gap.estimate,
+          baseline_sentences_per_s: s.baseline.sentencesPerS,
+          student_minus_baseline: s.student.estimate - s.baseline.estimate,
+        }
+      : {}),
   };
 }
 
@@ -119,16 +134,28 @@ function studentParagraph(s: Summary): string {
   const verdict = closeToTeacher(s.gap.estimate)
     ? `It is within ${within} of its teacher or better, as in the original.`
     : `It falls more than ${within} short of its teacher.`;
-  return `**Student.** The ${s.arch} student trained on those ${s.sampleSize} pseudo-labels only reaches ${percent(s.student.estimate)}: ${pts(s.gap.estimate)} vs its teacher (paired 95 % CI ${pts(s.gap.lo)} to ${pts(s.gap.hi)}; the original: ${percent(ORIGINAL_STUDENT_ACC, 2)} vs ${percent(ORIGINAL_TEACHER_ACC, 2)}, ${pts(ORIGINAL_STUDENT_ACC - ORIGINAL_TEACHER_ACC)}). ${verdict} The same student trained on the *gold* labels of the same sentences reaches ${percent(s.gold.estimate)} (95 % CI ${percent(s.gold.lo)}–${percent(s.gold.hi)}), ${pts(s.gold.estimate - s.student.estimate)} vs pseudo-labels${goldNote}.`;
+  const b = s.baseline;
+  const baseline = b
+    ? ` The cheap baseline, the ${b.arch} fastText-style student on the same pseudo-labels, reaches ${percent(b.estimate)} (${pts(b.gap.estimate)} vs the teacher, paired 95 % CI ${pts(b.gap.lo)} to ${pts(b.gap.hi)}): the fine-tuned student is ${pts(s.student.estimate - b.estimate)} vs it.`
+    : "";
+  return `**Student.** The ${s.arch} student trained on those ${s.sampleSize} pseudo-labels only reaches ${percent(s.student.estimate)}: ${pts(s.gap.estimate)} vs its teacher (paired 95 % CI ${pts(s.gap.lo)} to ${pts(s.gap.hi)}; the original: ${percent(ORIGINAL_STUDENT_ACC, 2)} vs ${percent(ORIGINAL_TEACHER_ACC, 2)}, ${pts(ORIGINAL_STUDENT_ACC - ORIGINAL_TEACHER_ACC)}). ${verdict} The same student trained on the *gold* labels of the same sentences reaches ${percent(s.gold.estimate)} (95 % CI ${percent(s.gold.lo)}–${percent(s.gold.hi)}), ${pts(s.gold.estimate - s.student.estimate)} vs pseudo-labels${goldNote}.${baseline}`;
 }
 
 function costParagraph(s: Summary): string {
-  return `**Cost.** The student classifies ${s.speed.student.toFixed(0)} sentences/s against the teacher's ${s.speed.teacher.toFixed(0)} on this machine: ${s.speed.speedup.toFixed(0)}× faster, with ${s.student.trainableParams.toLocaleString()} trained parameters (+ ${s.student.frozenParams.toLocaleString()} frozen word-vector values)${s.teacherParams !== undefined ? ` against the teacher's ${s.teacherParams.toLocaleString()}` : ""}.`;
+  const frozen =
+    s.student.frozenParams > 0 ? ` (+ ${s.student.frozenParams.toLocaleString()} frozen word-vector values)` : "";
+  const baseline = s.baseline
+    ? ` The ${s.baseline.arch} baseline classifies ${s.baseline.sentencesPerS.toFixed(0)} sentences/s.`
+    : "";
+  return `**Cost.** The student classifies ${s.speed.student.toFixed(0)} sentences/s against the teacher's ${s.speed.teacher.toFixed(0)} on this machine: ${s.speed.speedup.toFixed(0)}× faster, with ${s.student.trainableParams.toLocaleString()} trained parameters${frozen}${s.teacherParams !== undefined ? ` against the teacher's ${s.teacherParams.toLocaleString()}` : ""}.${baseline}`;
 }
 
 function scalingParagraph(s: Summary): string {
   const largest = s.scaling[s.scaling.length - 1];
-  return `**More unlabelled data.** ${s.scaling.map((p) => `${p.size}: ${percent(p.estimate)}`).join(", ")}. With ${largest.size} pseudo-labelled sentences the student is at ${pts(largest.estimate - s.teacher.estimate)} vs its teacher — ${largest.estimate > s.teacher.estimate ? "it passes its teacher" : "it does not pass its teacher"} (CIs overlap: ${overlap(largest, s.teacher) ? "yes" : "no"}). Keeping only the ${Math.round(s.confidentFraction * 100)} % most confident labels of ${s.poolSize} (label accuracy ${percent(s.confident.labelAccuracy)}) gives ${percent(s.confident.accuracy)}.`;
+  const who = s.baseline
+    ? ` (the ${s.baseline.arch} baseline student: the fine-tuned one is not re-trained per pool size)`
+    : "";
+  return `**More unlabelled data.** ${s.scaling.map((p) => `${p.size}: ${percent(p.estimate)}`).join(", ")}${who}. With ${largest.size} pseudo-labelled sentences the ${s.baseline ? "baseline " : ""}student is at ${pts(largest.estimate - s.teacher.estimate)} vs its teacher — ${largest.estimate > s.teacher.estimate ? "it passes its teacher" : "it does not pass its teacher"} (CIs overlap: ${overlap(largest, s.teacher) ? "yes" : "no"}). Keeping only the ${Math.round(s.confidentFraction * 100)} % most confident labels of ${s.poolSize} (label accuracy ${percent(s.confident.labelAccuracy)}) gives ${percent(s.confident.accuracy)}.`;
 }
 
 function disagreementParagraph(s: Summary): string {

@@ -1,5 +1,5 @@
 import { EmbedlabError } from "../../core";
-import type { StudentModel, WordVectorTable } from "../../models/student";
+import type { WordVectorTable } from "../../models/student";
 import { trainStudent, type TrainStudentOptions } from "./train-student";
 import { binaryDecisions } from "./evaluate";
 import { STUDENT_VARIANTS, type StudentVariant } from "./config";
@@ -34,6 +34,14 @@ export function variantOptions(
   }
 }
 
+/** What every student is to the steps after training: a text → class-probabilities model. */
+export interface TextClassifier {
+  /** Row-major class probabilities of `texts`. */
+  predictProba(texts: readonly string[]): Promise<Float32Array>;
+  paramCount(): { trainable: number; frozen: number; total: number };
+  dispose(): void;
+}
+
 /** One trained-and-scored student run. */
 export interface StudentRun {
   name: string;
@@ -48,7 +56,7 @@ export interface StudentRun {
   finalLoss: number;
   params: { trainable: number; frozen: number; total: number };
   /** The trained model, only when asked for with `keepModel` (dispose it when done). */
-  model?: StudentModel;
+  model?: TextClassifier;
 }
 
 /** Train a student on (texts, targets), score it on (evalTexts, evalGold), free its tensors. */
@@ -61,23 +69,38 @@ export async function trainAndScore(
   opts: TrainStudentOptions & { ciSeed?: number; keepModel?: boolean },
 ): Promise<StudentRun> {
   const st = await trainStudent(texts, targets, opts);
+  const finalLoss = Number(st.fit.history[st.fit.history.length - 1]?.loss ?? NaN);
+  const train = { seconds: st.seconds, epochs: st.fit.history.length, finalLoss };
+  return scoreStudent(name, st.model, texts.length, train, evalTexts, evalGold, opts);
+}
+
+/** Score a trained student on (evalTexts, evalGold) as a StudentRun; disposes it unless `keepModel`. */
+export async function scoreStudent(
+  name: string,
+  model: TextClassifier,
+  trainSize: number,
+  train: { seconds: number; epochs: number; finalLoss: number },
+  evalTexts: readonly string[],
+  evalGold: ArrayLike<number>,
+  opts: { ciSeed?: number; keepModel?: boolean },
+): Promise<StudentRun> {
   try {
-    const probs = await st.model.predictProba(evalTexts);
+    const probs = await model.predictProba(evalTexts);
     const pred = binaryDecisions(probs);
     const run: StudentRun = {
       name,
-      trainSize: texts.length,
+      trainSize,
       accuracy: accuracyCI(pred, evalGold, { seed: opts.ciSeed ?? 0 }),
       probs,
       pred,
-      trainSeconds: st.seconds,
-      epochs: st.fit.history.length,
-      finalLoss: Number(st.fit.history[st.fit.history.length - 1]?.loss ?? NaN),
-      params: st.model.paramCount(),
+      trainSeconds: train.seconds,
+      epochs: train.epochs,
+      finalLoss: train.finalLoss,
+      params: model.paramCount(),
     };
-    if (opts.keepModel) run.model = st.model;
+    if (opts.keepModel) run.model = model;
     return run;
   } finally {
-    if (!opts.keepModel) st.model.dispose();
+    if (!opts.keepModel) model.dispose();
   }
 }

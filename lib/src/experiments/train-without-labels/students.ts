@@ -4,6 +4,7 @@ import { wordVectorsFor, type WordVectorTable } from "../../models/student";
 import { groupedBars, type VegaLiteSpec } from "../../viz";
 import type { Config, StudentVariant } from "./config";
 import type { PseudoLabels } from "./pseudo-label";
+import { fineTuneAndScore } from "./fine-tuned-student";
 import { trainAndScore, variantOptions, type StudentRun } from "./student-runs";
 import type { TableView } from "./table";
 import type { TrainStudentOptions } from "./train-student";
@@ -67,7 +68,9 @@ export function variantTable(c: VariantChoice, sampleSize: number, selectionSize
 }
 
 export interface Students {
-  /** The chosen variant's training settings (also used for scaling). */
+  /** The student's name: the chosen fastText-style variant, or "fine-tuned <model>". */
+  arch: string;
+  /** The chosen fastText-style variant's training settings (also used for scaling). */
   options: TrainStudentOptions;
   /** Trained on the teacher's labels of the sample; its model is kept (dispose it when done). */
   pseudo: StudentRun;
@@ -75,11 +78,26 @@ export interface Students {
   gold: StudentRun;
   /** Pseudo-label student minus teacher accuracy, paired bootstrap (seed 2). */
   gap: ConfidenceInterval;
+  /**
+   * With a fine-tuned transformer student: the cheap fastText-style student (the chosen variant) on the same
+   * pseudo-labels, as the baseline row, with its own gap to the teacher; its model is kept (dispose it when done).
+   */
+  baseline?: StudentRun & { arch: string; gap: ConfidenceInterval };
 }
 
-/** The chosen student on the sample's pseudo-labels and on its gold labels, scored on the evaluation set. */
+/** Dispose the students' kept models. */
+export function disposeStudents(st: Pick<Students, "pseudo" | "baseline">): void {
+  st.pseudo.model?.dispose();
+  st.baseline?.model?.dispose();
+}
+
+/**
+ * The student on the sample's pseudo-labels and on its gold labels, scored on the evaluation set: the chosen
+ * fastText-style variant, or (with `studentModelId`) that pretrained transformer fine-tuned, with the
+ * fastText-style variant on the same pseudo-labels as the baseline.
+ */
 export async function trainStudents(
-  p: Pick<Config, "epochs" | "seed" | "minSteps">,
+  p: Pick<Config, "epochs" | "seed" | "minSteps"> & Partial<Pick<Config, "studentModelId">>,
   c: Pick<VariantChoice, "chosen" | "wordVectors">,
   s: {
     sample: readonly Sst2Row[];
@@ -90,30 +108,40 @@ export async function trainStudents(
   labels: Pick<PseudoLabels, "sample" | "eval">,
 ): Promise<Students> {
   const options = variantOptions(c.chosen, c.wordVectors, p.epochs, p.seed, p.minSteps);
-  const pseudo = await trainAndScore(
-    "student (pseudo-labels)",
-    s.sampleTexts,
-    labels.sample.labels,
-    s.evalTexts,
-    s.evalGold,
-    { ...options, ciSeed: 1, keepModel: true },
-  );
-  const gold = await trainAndScore(
-    "student (gold labels)",
-    s.sampleTexts,
-    s.sample.map((r) => r.label),
-    s.evalTexts,
-    s.evalGold,
-    { ...options, ciSeed: 1 },
-  );
-  const gap = accuracyDifferenceCI(pseudo.pred, labels.eval.labels, s.evalGold, { seed: 2 });
-  return { options, pseudo, gold, gap };
+  const goldLabels = s.sample.map((r) => r.label);
+  const fastText = (name: string, targets: ArrayLike<number>, keepModel: boolean) =>
+    trainAndScore(name, s.sampleTexts, targets, s.evalTexts, s.evalGold, { ...options, ciSeed: 1, keepModel });
+  const model = p.studentModelId ?? null;
+  if (model === null) {
+    const pseudo = await fastText("student (pseudo-labels)", labels.sample.labels, true);
+    const gold = await fastText("student (gold labels)", goldLabels, false);
+    const gap = accuracyDifferenceCI(pseudo.pred, labels.eval.labels, s.evalGold, { seed: 2 });
+    return { arch: c.chosen, options, pseudo, gold, gap };
+  }
+  const fineTuned = (name: string, targets: ArrayLike<number>, keepModel: boolean) =>
+    fineTuneAndScore(name, model, s.sampleTexts, targets, s.evalTexts, s.evalGold, {
+      seed: p.seed,
+      ciSeed: 1,
+      keepModel,
+    });
+  const pseudo = await fineTuned("student (pseudo-labels)", labels.sample.labels, true);
+  try {
+    const gold = await fineTuned("student (gold labels)", goldLabels, false);
+    const base = await fastText("baseline (pseudo-labels)", labels.sample.labels, true);
+    const gap = accuracyDifferenceCI(pseudo.pred, labels.eval.labels, s.evalGold, { seed: 2 });
+    const baseGap = accuracyDifferenceCI(base.pred, labels.eval.labels, s.evalGold, { seed: 2 });
+    const baseline = { ...base, arch: c.chosen, gap: baseGap };
+    return { arch: `fine-tuned ${model}`, options, pseudo, gold, gap, baseline };
+  } catch (err) {
+    pseudo.model?.dispose();
+    throw err;
+  }
 }
 
 /** Teacher, pseudo-label student and gold-label student on the evaluation set, with CIs. */
 export function accuracyChart(
   teacher: ConfidenceInterval,
-  st: Pick<Students, "pseudo" | "gold">,
+  st: Pick<Students, "pseudo" | "gold" | "baseline">,
   evalSize: number,
   sampleSize: number,
 ): VegaLiteSpec {
@@ -133,6 +161,17 @@ export function accuracyChart(
       lo: st.gold.accuracy.lo,
       hi: st.gold.accuracy.hi,
     },
+    ...(st.baseline
+      ? [
+          {
+            group: `baseline: ${st.baseline.arch} (pseudo)`,
+            series: "dev accuracy",
+            value: st.baseline.accuracy.estimate,
+            lo: st.baseline.accuracy.lo,
+            hi: st.baseline.accuracy.hi,
+          },
+        ]
+      : []),
   ];
   return groupedBars(bars, {
     title: `Dev accuracy (${evalSize} sentences), students trained on ${sampleSize} sentences`,
@@ -142,12 +181,20 @@ export function accuracyChart(
   });
 }
 
-export function gapTable(st: Pick<Students, "gap">): TableView {
+export function gapTable(st: Pick<Students, "gap" | "arch" | "baseline">): TableView {
+  const row = {
+    "student − teacher": st.gap.estimate,
+    "95% CI (paired bootstrap)": `${st.gap.lo.toFixed(3)} – ${st.gap.hi.toFixed(3)}`,
+  };
+  if (!st.baseline) return [[row], { digits: 3 }];
+  const b = st.baseline.gap;
   return [
     [
+      { student: st.arch, ...row },
       {
-        "student − teacher": st.gap.estimate,
-        "95% CI (paired bootstrap)": `${st.gap.lo.toFixed(3)} – ${st.gap.hi.toFixed(3)}`,
+        student: `baseline: ${st.baseline.arch}`,
+        "student − teacher": b.estimate,
+        "95% CI (paired bootstrap)": `${b.lo.toFixed(3)} – ${b.hi.toFixed(3)}`,
       },
     ],
     { digits: 3 },

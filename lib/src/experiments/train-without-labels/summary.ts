@@ -9,6 +9,7 @@ import type { Summary } from "./report";
 import type { Sample } from "./sample";
 import type { Scaling } from "./scaling";
 import type { Students, VariantChoice } from "./students";
+import { FINETUNE_SETTINGS } from "./fine-tuned-student";
 
 /** A finished run: the numbers the report is written from, and everything else saved with the metrics. */
 export interface RunRecord {
@@ -29,7 +30,7 @@ export function collectRun(
   dis: Disagreements,
   durations: Record<string, number>,
 ): RunRecord {
-  const { pseudo, gold, gap, options } = students;
+  const { pseudo, gold, gap, options, baseline } = students;
   const teacher = prompts.teacher;
   const summary: Summary = {
     teacherId: cfg.teacherId,
@@ -41,7 +42,7 @@ export function collectRun(
     sampleSize: cfg.sampleSize,
     poolSize: d.pool.length,
     confidentFraction: cfg.confidentFraction,
-    arch: variants.chosen,
+    arch: students.arch,
     teacher: labels.accuracy,
     student: {
       ...pseudo.accuracy,
@@ -51,6 +52,16 @@ export function collectRun(
     },
     gold: { ...gold.accuracy, finalLoss: gold.finalLoss },
     gap,
+    ...(baseline && cost.baseline
+      ? {
+          baseline: {
+            ...baseline.accuracy,
+            arch: baseline.arch,
+            gap: baseline.gap,
+            sentencesPerS: cost.baseline.perSecond,
+          },
+        }
+      : {}),
     sampleLabelAccuracy: accuracy(
       labels.sample.labels,
       d.sample.map((r) => r.label),
@@ -82,12 +93,16 @@ export function collectRun(
       confidentFraction: cfg.confidentFraction,
       throughputSentences: cfg.throughputSentences,
       studentOptions: { ...options, wordVectors: options.wordVectors ? wv.source : undefined },
+      ...(cfg.studentModelId ? { studentModel: cfg.studentModelId, fineTune: FINETUNE_SETTINGS } : {}),
     },
     backend: `${d.backend.name}: ${d.backend.reason}`,
     models: {
       teacher: teacher.provenance,
       student: {
-        arch: variants.chosen,
+        arch: students.arch,
+        ...(baseline
+          ? { fineTuned: cfg.studentModelId, baseline: baseline.arch, baselineParams: baseline.params }
+          : {}),
         wordVectors: wv.source,
         wordVectorRows: wv.words.length,
         params: pseudo.params,

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { DataNotFoundError, CorruptDataError, EmbedlabError, noteModel } from "../../core";
 import { hfLocalModelPath, hfModelRoot, transformersFor } from "../hf-env";
-import { pythonHubCache, readCommitNote } from "../hub";
+import { pythonHubSnapshots, readCommitNote } from "../hub";
 import { HUB_IDS } from "../hub-models";
 import { downloadHubFiles } from "../hub-download";
 import { remoteAllowed } from "../remote";
@@ -103,16 +103,6 @@ export class HfGptTokenizer implements GptTokenizer {
   }
 }
 
-/** Snapshot folders of `repo` in the Python hub cache (HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub). */
-function hubSnapshots(repo: string): string[] {
-  const root = path.join(pythonHubCache(), `models--${repo.replace("/", "--")}`, "snapshots");
-  try {
-    return fs.readdirSync(root).map((s) => path.join(root, s));
-  } catch {
-    return [root];
-  }
-}
-
 /**
  * Folders searched for GPT-2 files, in order: GPT-2's own names (`HUB_IDS.gpt2`, "gpt2", "Xenova/gpt2") by
  * default; only the named model's folders for another `modelId` (never a different model in its place).
@@ -121,7 +111,7 @@ export function gpt2Candidates(opts: Gpt2Options = {}): string[] {
   if (opts.path) return [path.resolve(opts.path)];
   const aliases: string[] = [HUB_IDS.gpt2, "gpt2", "Xenova/gpt2"];
   const ids = !opts.modelId || aliases.includes(opts.modelId) ? aliases : [opts.modelId];
-  return [...ids.map((id) => hfLocalModelPath(id)), ...ids.flatMap(hubSnapshots)];
+  return [...ids.map((id) => hfLocalModelPath(id)), ...ids.flatMap((i) => pythonHubSnapshots(i))];
 }
 
 /** Load GPT-2 weights and tokenizer into a GPT (throws DataNotFoundError offline when absent). */
