@@ -214,7 +214,10 @@ test("CLI: list shows present/missing; unknown name lists names; --file is verif
   fs.writeFileSync(fake, await sst2TarGz());
   const handCopy = cli(["fetch", "cifar10", "--file", fake, "--root", root]);
   assert.equal(handCopy.status, 1);
-  assert.match(handCopy.stderr, /holds datasets fetch did not install \(SST-2, WikiQA, photos\)[\s\S]*\.embedlab-data-root/);
+  assert.match(
+    handCopy.stderr,
+    /is a mirror \(it holds datasets fetch did not install \(SST-2, WikiQA, photos\)\)[\s\S]*\.embedlab-data-root/,
+  );
   fs.writeFileSync(path.join(root, ".embedlab-data-root"), "");
   const bad = cli(["fetch", "cifar10", "--file", fake, "--root", root]);
   assert.equal(bad.status, 1);
@@ -252,7 +255,13 @@ test("EMBEDLAB_DATA_REGISTRY: an override replaces sources per dataset; bad file
       else process.env.EMBEDLAB_DATA_REGISTRY = before;
     }
   };
-  const src = { url: "http://127.0.0.1:1/x.zip", archive: "zip", archiveDir: "SST-2", sha256: "a".repeat(64), bytes: 5 };
+  const src = {
+    url: "http://127.0.0.1:1/x.zip",
+    archive: "zip",
+    archiveDir: "SST-2",
+    sha256: "a".repeat(64),
+    bytes: 5,
+  };
   const e = withEnv({ datasets: { sst2: { sources: [src], approxBytes: 5 } } }, () => data.getDataset("SST-2"));
   assert.deepEqual(e.sources, [src]);
   assert.equal(e.approxBytes, 5);
@@ -263,11 +272,23 @@ test("EMBEDLAB_DATA_REGISTRY: an override replaces sources per dataset; bad file
     [{ sst2: {} }, /top level must be an object with a "datasets" object/],
     [{ datasets: { imagenet: {} } }, /datasets\.imagenet is no dataset \(known: cifar10/],
     [{ datasets: { sst2: { marker: "x" } } }, /datasets\.sst2\.marker is not a key an override may set/],
-    [{ datasets: { sst2: { sources: [{ ...src, url: "ftp://x" }] } } }, /sources\[0\]\.url "ftp:\/\/x" is not an http\(s\) URL/],
+    [
+      { datasets: { sst2: { sources: [{ ...src, url: "ftp://x" }] } } },
+      /sources\[0\]\.url "ftp:\/\/x" is not an http\(s\) URL/,
+    ],
     [{ datasets: { sst2: { sources: [{ ...src, sha256: "xyz" }] } } }, /sources\[0\]\.sha256 must be 64 hex digits/],
-    [{ datasets: { sst2: { sources: [{ ...src, archive: "rar" }] } } }, /sources\[0\]\.archive must be "tar\.gz" or "zip"/],
-    [{ datasets: { photos: { sources: [{ kind: "file", url: "http://h/a", path: "../a" }] } } }, /must be a relative path/],
-    [{ datasets: { cifar10: { records: { "test_batch.bin": 0 } } } }, /records must map file names to positive integer/],
+    [
+      { datasets: { sst2: { sources: [{ ...src, archive: "rar" }] } } },
+      /sources\[0\]\.archive must be "tar\.gz" or "zip"/,
+    ],
+    [
+      { datasets: { photos: { sources: [{ kind: "file", url: "http://h/a", path: "../a" }] } } },
+      /must be a relative path/,
+    ],
+    [
+      { datasets: { cifar10: { records: { "test_batch.bin": 0 } } } },
+      /records must map file names to positive integer/,
+    ],
   ];
   for (const [body, re] of bad) {
     assert.throws(
@@ -278,7 +299,10 @@ test("EMBEDLAB_DATA_REGISTRY: an override replaces sources per dataset; bad file
   }
   process.env.EMBEDLAB_DATA_REGISTRY = path.join(dir, "missing.json");
   try {
-    assert.throws(() => data.getDataset("sst2"), /registry override .*missing\.json \(EMBEDLAB_DATA_REGISTRY\) does not exist/);
+    assert.throws(
+      () => data.getDataset("sst2"),
+      /registry override .*missing\.json \(EMBEDLAB_DATA_REGISTRY\) does not exist/,
+    );
   } finally {
     delete process.env.EMBEDLAB_DATA_REGISTRY;
   }
@@ -301,7 +325,10 @@ test("fetch: a deleted dataset file is noticed (not 'already present') and the c
     const lines = [];
     const r = await data.fetchDataset(e, { root, log: (l) => lines.push(l) });
     assert.equal(r.status, "installed");
-    assert.ok(lines.some((l) => /lacks train\.tsv: reinstalling/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /lacks train\.tsv: reinstalling/.test(l)),
+      lines.join("\n"),
+    );
     assert.ok(fs.existsSync(path.join(root, "SST-2", "train.tsv")));
     fs.appendFileSync(path.join(root, "SST-2", "dev.tsv"), "cut\t1\n");
     assert.deepEqual(data.installState(e, root).missing, ["dev.tsv (size changed)"]);
@@ -326,14 +353,18 @@ test("fetch --force replaces only what fetch installed: never a hand copy, never
     );
     await assert.rejects(
       data.fetchDataset({ ...e, name: "wikiqa", dir: "WikiQA", marker: "dev.tsv" }, { root: mirror, log: () => {} }),
-      /holds datasets fetch did not install \(SST-2\): it looks like a mirror/,
+      /is a mirror \(it holds datasets fetch did not install \(SST-2\)\): fetch never writes into it/,
     );
     assert.equal(fs.readFileSync(path.join(mirror, "SST-2", "dev.tsv"), "utf8"), "sentence\tlabel\nmirror\t1\n");
     assert.deepEqual(fs.readdirSync(mirror), ["SST-2"]);
     // A marked mirror is refused even when empty.
     const marked = tmp();
     fs.writeFileSync(path.join(marked, ".embedlab-mirror"), "");
-    await assert.rejects(data.fetchDataset(e, { root: marked, log: () => {} }), /is a mirror \(it has \.embedlab-mirror\)/);
+    await assert.rejects(
+      data.fetchDataset(e, { root: marked, log: () => {} }),
+      /is a mirror \(it has \.embedlab-mirror\)/,
+    );
+    assert.equal(data.mirrorReason(tmp()), undefined);
     // Its own install: --force replaces it.
     const own = tmp();
     await data.fetchDataset(e, { root: own, log: () => {} });
@@ -344,8 +375,12 @@ test("fetch --force replaces only what fetch installed: never a hand copy, never
     // The shared mirror is refused before anything is written, as root too.
     const shared = "/work/shared/data";
     if (fs.existsSync(path.join(shared, "SST-2"))) {
-      await assert.rejects(data.fetchDataset("sst2", { root: shared, force: true, log: () => {} }), /was not installed by fetch/);
-      await assert.rejects(data.fetchDataset("cifar100", { root: shared, log: () => {} }), /looks like a mirror/);
+      await assert.rejects(
+        data.fetchDataset("sst2", { root: shared, force: true, log: () => {} }),
+        /was not installed by fetch/,
+      );
+      await assert.rejects(data.fetchDataset("cifar100", { root: shared, log: () => {} }), /is a mirror/);
+      assert.match(data.mirrorReason(shared), /datasets fetch did not install/);
     }
   } finally {
     server.close();

@@ -128,10 +128,16 @@ test("CIFAR: a file cut at a record boundary fails loudly (official counts per f
       /3 records, but the official cifar10 file has 10,000/.test(err.message),
   );
   writeCifar10(root, "data_batch_1.bin", [1, 2], 0, false);
-  assert.throws(() => data.loadCifar10("train", { root, batches: [1] }), /2 records, but the official cifar10 file has 10,000/);
+  assert.throws(
+    () => data.loadCifar10("train", { root, batches: [1] }),
+    /2 records, but the official cifar10 file has 10,000/,
+  );
   const dir = path.join(root, "cifar-10-batches-bin");
   declareRecords(dir, "test_batch.bin", 4);
-  assert.throws(() => data.loadCifar10("test", { root }), /3 records, but its install record \(\.embedlab-installed\) declares 4/);
+  assert.throws(
+    () => data.loadCifar10("test", { root }),
+    /3 records, but its install record \(\.embedlab-installed\) declares 4/,
+  );
   declareRecords(dir, "test_batch.bin", 3);
   assert.equal(data.loadCifar10("test", { root }).n, 3);
   const c100 = path.join(root, "cifar-100-binary");

