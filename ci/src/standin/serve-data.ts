@@ -3,6 +3,8 @@
  * `node ci/dist/standin/serve-data.js [--dir D] [--port P] [--env-file F]`: write the data stand-ins into D (default a
  * temp folder), serve them on 127.0.0.1:P (default a free port), write D/registry.json pointing at the server, print
  * `EMBEDLAB_DATA_REGISTRY=<D/registry.json>` (also appended to F), and serve until SIGTERM/SIGINT.
+ * Node 20 also reads a script's `--env-file F` itself and exits when F does not exist: create F first (`: > F`), or
+ * pass `--write-env F`, the same option under a name node leaves alone.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -13,7 +15,12 @@ import { writeDataStandins } from "./data-standins";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { dir: { type: "string" }, port: { type: "string" }, "env-file": { type: "string" } },
+    options: {
+      dir: { type: "string" },
+      port: { type: "string" },
+      "env-file": { type: "string" },
+      "write-env": { type: "string" },
+    },
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -25,7 +32,8 @@ async function main(): Promise<void> {
   const registry = path.join(dir, "registry.json");
   fs.writeFileSync(registry, JSON.stringify(standins.registry(server.url), null, 1) + "\n");
   const line = `EMBEDLAB_DATA_REGISTRY=${registry}`;
-  if (values["env-file"]) fs.appendFileSync(values["env-file"], line + "\n");
+  const envFile = values["write-env"] ?? values["env-file"];
+  if (envFile) fs.appendFileSync(envFile, line + "\n");
   console.log(line);
   console.error(`data stand-ins served at ${server.url} from ${standins.dir}`);
   const stop = (): void => {

@@ -17,3 +17,4 @@ export { locateDataset, fetchCommand } from "./locate";
 export { NOTEBOOK_DATA, checkNeeds, type DatasetNeed, type NeedStatus, type DataProfile } from "./needs";
 export * as aonomi from "./aonomi";
 export * from "./profile-fetch";
+export { gutenbergBody, factbookText } from "./transforms";

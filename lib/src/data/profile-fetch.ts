@@ -1,7 +1,7 @@
 /** Fetch what notebooks need under a profile (needs.ts), announcing the sizes before anything is downloaded. */
 import * as path from "node:path";
 import { dataDir, EmbedlabError } from "../core";
-import { downloadBytes, exactSize, fetchDataset, formatBytes, installState, type InstallState } from "./fetch";
+import { checkFetchRoot, downloadBytes, exactSize, fetchDataset, formatBytes, installState, type InstallState } from "./fetch";
 import { NOTEBOOK_DATA, type DataProfile } from "./needs";
 import { getDataset, type DatasetEntry } from "./registry";
 
@@ -88,6 +88,7 @@ export async function fetchForProfile(opts: FetchProfileOptions): Promise<FetchP
   const root = path.resolve(opts.root ?? dataDir());
   const plan = planFetch(opts.profile, selectNotebooks(opts.notebooks), root, opts.allowLarge);
   describePlan(plan, opts.profile, root).forEach((l) => log(l));
+  if (plan.some((p) => p.action === "download")) checkFetchRoot(root); // before any download: not into a mirror
   for (const p of plan.filter((x) => x.action === "download")) await fetchDataset(p.entry, { root, allowLarge: opts.allowLarge, log });
   const left = plan.filter((p) => p.action === "too large" || p.action === "no source");
   if (left.length) {
