@@ -30,10 +30,24 @@ function cifarRecord(labels, r) {
   return buf;
 }
 
-function writeCifar10(root, name, labels, offset = 0) {
+/**
+ * Declare a fixture file's record count in the folder's install record, as fetch does for stand-ins: the CIFAR
+ * loaders accept fewer records than the official file's 10,000/50,000 only when so declared.
+ */
+function declareRecords(dir, name, count) {
+  const file = path.join(dir, ".embedlab-installed");
+  const rec = fs.existsSync(file)
+    ? JSON.parse(fs.readFileSync(file, "utf8"))
+    : { dataset: "fixture", installedAt: "", sources: [], files: {}, records: {} };
+  rec.records[name] = count;
+  fs.writeFileSync(file, JSON.stringify(rec));
+}
+
+function writeCifar10(root, name, labels, offset = 0, declare = true) {
   const dir = path.join(root, "cifar-10-batches-bin");
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, name), Buffer.concat(labels.map((l, i) => cifarRecord([l], offset + i))));
+  if (declare) declareRecords(dir, name, labels.length);
   return path.join(dir, name);
 }
 
@@ -103,6 +117,43 @@ test("CIFAR-10: truncated file → CorruptDataError naming file and byte offset;
   );
 });
 
+test("CIFAR: a file cut at a record boundary fails loudly (official counts per file), unless its install record declares the count", () => {
+  const root = tmpRoot();
+  const file = writeCifar10(root, "test_batch.bin", [1, 2, 3], 0, false);
+  assert.throws(
+    () => data.loadCifar10("test", { root }),
+    (err) =>
+      err instanceof CorruptDataError &&
+      err.file === file &&
+      /3 records, but the official cifar10 file has 10,000/.test(err.message),
+  );
+  writeCifar10(root, "data_batch_1.bin", [1, 2], 0, false);
+  assert.throws(
+    () => data.loadCifar10("train", { root, batches: [1] }),
+    /2 records, but the official cifar10 file has 10,000/,
+  );
+  const dir = path.join(root, "cifar-10-batches-bin");
+  declareRecords(dir, "test_batch.bin", 4);
+  assert.throws(
+    () => data.loadCifar10("test", { root }),
+    /3 records, but its install record \(\.embedlab-installed\) declares 4/,
+  );
+  declareRecords(dir, "test_batch.bin", 3);
+  assert.equal(data.loadCifar10("test", { root }).n, 3);
+  const c100 = path.join(root, "cifar-100-binary");
+  fs.mkdirSync(c100);
+  fs.writeFileSync(path.join(c100, "train.bin"), Buffer.concat([cifarRecord([4, 0], 0)]));
+  assert.throws(() => data.loadCifar100("train", { root }), /1 records, but the official cifar100 file has 50,000/);
+  assert.deepEqual(
+    ["data_batch_5.bin", "test_batch.bin", "batches.meta.txt"].map((f) => data.officialRecordCount("cifar10", f)),
+    [10000, 10000, undefined],
+  );
+  assert.deepEqual(
+    ["train.bin", "test.bin"].map((f) => data.officialRecordCount("cifar100", f)),
+    [50000, 10000],
+  );
+});
+
 test("CIFAR-100 binary: coarse and fine labels, class and superclass tables agree", () => {
   const root = tmpRoot();
   const dir = path.join(root, "cifar-100-binary");
@@ -113,6 +164,7 @@ test("CIFAR-100 binary: coarse and fine labels, class and superclass tables agre
     [14, 98],
   ]; // apple/fruit_and_vegetables, lawn_mower/vehicles_2, woman/people
   fs.writeFileSync(path.join(dir, "train.bin"), Buffer.concat(recs.map((l, i) => cifarRecord(l, i))));
+  declareRecords(dir, "train.bin", recs.length);
   const ds = data.loadCifar100("train", { root });
   assert.equal(ds.n, 3);
   assert.deepEqual(Array.from(ds.labels), [0, 41, 98]);

@@ -8,6 +8,7 @@
 import { outputDir, repoRoot } from "@embedlab/lib";
 import { parseCli, USAGE, type CliArgs } from "./cli-args";
 import { allWatchers } from "./cell-watcher";
+import { fetchNotebookData } from "./data-on-demand";
 import { executeNotebook, markExpectationFailures } from "./execute-notebook";
 import {
   checkExpectations,
@@ -93,6 +94,9 @@ async function runAll(plan: Plan, interruption: Interruption): Promise<number> {
     if (interruption.by) break;
     const profile = profiles.get(entry.name)!;
     console.log(`▶ ${entry.name} (expectations: ${profile})`);
+    await fetchNotebookData(entry.name, notebookProfile(entry, perNotebook.get(entry.name) ?? {}), (l) =>
+      console.log(l),
+    );
     const t0 = Date.now();
     const write = (stream: "stdout" | "stderr", line: string) =>
       (stream === "stdout" ? console.log : console.error)(line);

@@ -36,7 +36,7 @@ export function checkTfjs(): CheckResult<{
       : [
           {
             message: `training runs on ${pick}, not on a GPU (the full profile's schedules take days to months on a CPU)`,
-            fix: "on a machine with an NVIDIA GPU: npm install --no-save @tensorflow/tfjs-node-gpu@4.22.0 (needs CUDA 11.2+ and cuDNN 8)",
+            fix: "on a machine with an NVIDIA GPU: npm install --no-save --ignore-scripts=false @tensorflow/tfjs-node-gpu@4.22.0 (needs CUDA 11.2+ and cuDNN 8)",
             // with no GPU at all the GPU check is what blocks the full profile; here it is only the consequence
             blocks: backend.gpuVisible() ? ["full"] : [],
           },

@@ -3,7 +3,7 @@
  * `EMBEDLAB_DEVICE=auto|cpu|cuda|webgpu` (default auto) and `EMBEDLAB_DTYPE=auto|fp32|fp16|q8|…`.
  * `auto` picks `cuda` when onnxruntime-node has its CUDA provider
  * (`bin/napi-v3/linux/x64/libonnxruntime_providers_cuda.so`, installed by
- * `ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node`) and a GPU is visible, else `cpu`.
+ * `ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node --ignore-scripts=false`) and a GPU is visible, else `cpu`.
  * dtype precedence: a loader's explicit option, then `EMBEDLAB_DTYPE`, then the loader's default.
  * The probes (package layout, GPU, env) are injectable so each combination is testable.
  */
@@ -36,7 +36,7 @@ export interface DeviceProbes extends PackageProbes, GpuProbes {
 }
 
 export const ORT_CUDA_FIX =
-  "install onnxruntime-node's CUDA provider (CUDA 12 + cuDNN 9): ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node";
+  "install onnxruntime-node's CUDA provider (CUDA 12 + cuDNN 9): ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node --ignore-scripts=false";
 
 /** onnxruntime-node as transformers.js resolves it: its version and the CUDA provider library, when installed. */
 export function ortCudaProvider(probes: DeviceProbes = {}): {

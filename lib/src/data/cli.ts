@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-/** `npm run data -- list | fetch <name...> [--quick] [--root DIR] [--file ARCHIVE] [--force] [--allow-large]` */
+/** `npm run data -- list | fetch <name...> | fetch --profile quick|full [--notebooks 01,04] [--root DIR] [--file ARCHIVE] [--force] [--allow-large]` */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { dataDir, EmbedlabError } from "../core";
-import { fetchDataset, isInstalled } from "./fetch";
-import { DATASETS, getDataset } from "./registry";
+import { fetchDataset, installState } from "./fetch";
+import type { DataProfile } from "./needs";
+import { fetchForProfile } from "./profile-fetch";
+import { datasetEntries, getDataset } from "./registry";
 
 const USAGE = `usage: npm run data -- list [--root DIR]
        npm run data -- fetch <name...> [--root DIR] [--file ARCHIVE] [--force] [--allow-large]
-       npm run data -- fetch --quick        (every quick-profile dataset with a download source)
-datasets: ${DATASETS.map((d) => d.name).join(", ")}`;
+       npm run data -- fetch --profile quick|full [--notebooks 01,04] [--root DIR] [--allow-large]
+                          (what those notebooks read under that profile; --quick = --profile quick)
+--force replaces only a copy that fetch installed. EMBEDLAB_DATA_REGISTRY=<file.json> overrides download URLs/checksums.
+datasets: ${datasetEntries()
+  .map((d) => d.name)
+  .join(", ")}`;
 
 function duBytes(p: string): number {
   const st = fs.statSync(p);
@@ -22,10 +28,10 @@ function mb(n: number): string {
 }
 
 function listing(root: string): string {
-  const rows = DATASETS.map((d) => {
-    const dir = path.join(root, d.dir);
-    const present = isInstalled(d, root);
-    return [d.name, present ? "present" : fs.existsSync(dir) ? "incomplete" : "missing", present ? mb(duBytes(dir)) : "-", mb(d.approxBytes), d.quick ? "quick" : "full", d.sources.length ? "" : "mirror only"];
+  const rows = datasetEntries().map((d) => {
+    const st = installState(d, root);
+    const present = st.exists && !st.missing.length;
+    return [d.name, present ? "present" : st.exists ? "incomplete" : "missing", present ? mb(duBytes(st.dir)) : "-", mb(d.approxBytes), d.quick ? "quick" : "full", d.sources.length ? "" : "mirror only"];
   });
   const head = ["name", "status", "on disk", "download", "profile", ""];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -34,7 +40,8 @@ function listing(root: string): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((a) => a.startsWith("--") && !["--root", "--file"].includes(a)));
+  const valued = ["--root", "--file", "--profile", "--notebooks"];
+  const flags = new Set(argv.filter((a) => a.startsWith("--") && !valued.includes(a)));
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     if (i < 0) return undefined;
@@ -44,7 +51,9 @@ async function main(argv: string[]): Promise<number> {
   };
   const rootArg = value("--root");
   const file = value("--file");
-  const positional = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--root" && argv[i - 1] !== "--file");
+  const profileArg = value("--profile");
+  const notebooksArg = value("--notebooks");
+  const positional = argv.filter((a, i) => !a.startsWith("--") && !valued.includes(argv[i - 1]));
   const [cmd, ...names] = positional;
   const root = path.resolve(rootArg ?? dataDir());
   for (const f of flags) if (!["--quick", "--force", "--allow-large", "--help"].includes(f)) throw new EmbedlabError(`unknown option ${f}`, USAGE);
@@ -57,8 +66,22 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (cmd === "fetch") {
-    const entries = flags.has("--quick") ? DATASETS.filter((d) => d.quick && d.sources.length) : names.map(getDataset);
-    if (!entries.length) throw new EmbedlabError("fetch needs a dataset name (or --quick)", USAGE);
+    const profile = profileArg ?? (flags.has("--quick") ? "quick" : undefined);
+    if (profile !== undefined) {
+      if (profile !== "quick" && profile !== "full") throw new EmbedlabError(`unknown profile "${profile}"`, USAGE);
+      if (names.length || file) throw new EmbedlabError("--profile fetches what the notebooks need: give no dataset names or --file with it", USAGE);
+      const plan = await fetchForProfile({
+        profile: profile as DataProfile,
+        notebooks: notebooksArg ? notebooksArg.split(",").filter(Boolean) : undefined,
+        root,
+        allowLarge: flags.has("--allow-large"),
+      });
+      for (const p of plan) console.log(`${p.entry.name}: ${p.action === "present" ? "already present" : "installed"} at ${p.state.dir}`);
+      return 0;
+    }
+    if (notebooksArg) throw new EmbedlabError("--notebooks goes with --profile", USAGE);
+    const entries = names.map(getDataset);
+    if (!entries.length) throw new EmbedlabError("fetch needs a dataset name (or --profile quick|full)", USAGE);
     if (file && entries.length !== 1) throw new EmbedlabError("--file goes with exactly one dataset name");
     for (const e of entries) {
       const r = await fetchDataset(e, { root, file, force: flags.has("--force"), allowLarge: flags.has("--allow-large") });

@@ -16,3 +16,5 @@ export * from "./fetch";
 export { locateDataset, fetchCommand } from "./locate";
 export { NOTEBOOK_DATA, checkNeeds, type DatasetNeed, type NeedStatus, type DataProfile } from "./needs";
 export * as aonomi from "./aonomi";
+export * from "./profile-fetch";
+export { gutenbergBody, factbookText } from "./transforms";

@@ -44,12 +44,12 @@ export const NOTEBOOK_DATA: Readonly<Record<string, Readonly<Record<DataProfile,
   },
   "04_clip_llm_assignment": {
     quick: [
-      { dataset: "photos", files: ["README.md"] },
+      { dataset: "photos", files: ["dog.jpg"] },
       { dataset: "food101", files: ["meta/classes.txt"] },
       { dataset: "cifar10", files: ["data_batch_1.bin"] },
     ],
     full: [
-      { dataset: "photos", files: ["README.md"] },
+      { dataset: "photos", files: ["dog.jpg"] },
       { dataset: "food101", files: ["meta/classes.txt"] },
     ],
   },

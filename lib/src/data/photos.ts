@@ -32,12 +32,13 @@ export function loadPhotos(opts: PhotosOptions = {}): Photo[] {
       throw new CorruptDataError(capFile, 'expected an object { "<file name>": "caption", ... } with string captions');
     }
     captions = parsed as Record<string, string>;
-    const unknown = Object.keys(captions).filter((k) => !files.includes(k) && !files.some((f) => f.replace(IMAGE_EXT, "") === k));
+    // Keys match by name without extension: the mirror's photos are JPEGs, a fresh download keeps scikit-image's PNGs.
+    const unknown = Object.keys(captions).filter((k) => !files.some((f) => f.replace(IMAGE_EXT, "") === k.replace(IMAGE_EXT, "")));
     if (unknown.length) throw new CorruptDataError(capFile, `captions for photos not in ${dir}: ${unknown.join(", ")}`);
   }
   return files.map((f) => {
     const id = f.replace(IMAGE_EXT, "");
-    const caption = captions[f] ?? captions[id];
+    const caption = captions[f] ?? captions[id] ?? Object.entries(captions).find(([k]) => k.replace(IMAGE_EXT, "") === id)?.[1];
     return caption === undefined ? { id, path: path.join(dir, f) } : { id, path: path.join(dir, f), caption };
   });
 }
