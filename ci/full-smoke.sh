@@ -28,7 +28,7 @@ wait_for() { # file, what
 echo "== full-smoke: loopback stand-in hub and data server (in $W)"
 node ci/dist/standin/serve-hub.js --dir "$W/hub" --endpoint-file "$W/hub.env" &
 pids+=($!)
-node ci/dist/standin/serve-data.js --dir "$W/data-server" --env-file "$W/data.env" &
+node ci/dist/standin/serve-data.js --dir "$W/data-server" --write-env "$W/data.env" &
 pids+=($!)
 wait_for "$W/hub.env" "the stand-in hub"
 wait_for "$W/data.env" "the stand-in data server"

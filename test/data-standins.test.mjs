@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { data } = require("@embedlab/lib");
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const { writeDataStandins, STANDIN_CIFAR_RECORDS } = require(path.join(root, "ci/dist/standin/data-standins.js"));
+const { writeDataStandins, STANDIN_CIFAR_RECORDS, STANDIN_CIFAR100_RECORDS } = require(path.join(root, "ci/dist/standin/data-standins.js"));
 const { startDataServer } = require(path.join(root, "ci/dist/standin/data-server.js"));
 const CLI = path.join(root, "lib/dist/data/cli.js");
 
@@ -77,11 +77,12 @@ test("every loader reads the fetched stand-ins", () => {
   assert.equal(train.n, 5 * n);
   assert.match(train.source.note, /data_batch_1, data_batch_2, data_batch_3, data_batch_4, data_batch_5 \(5 of 5/);
   const c100 = data.loadCifar100("train", opts);
-  assert.equal(c100.n, 2 * n);
+  assert.equal(c100.n, STANDIN_CIFAR100_RECORDS.train);
+  assert.equal(new Set(c100.labels).size, 100, "every CIFAR-100 class is in the stand-in's train file");
   const coarseOf = data.cifar100CoarseOf();
   c100.labels.forEach((l, i) => assert.equal(c100.coarseLabels[i], coarseOf[l]));
-  assert.equal(data.loadCifar100("test", opts).n, n);
-  assert.equal(data.loadSst2("train", opts).length, 40);
+  assert.equal(data.loadCifar100("test", opts).n, STANDIN_CIFAR100_RECORDS.test);
+  assert.equal(data.loadSst2("train", opts).length, 200);
   assert.deepEqual(data.loadSst2("dev", opts)[0], { sentence: "dull and lifeless 0", label: 0 });
   const wiki = data.loadWikiQA("dev", opts);
   assert.equal(wiki.length, 4);
@@ -168,8 +169,8 @@ test("serve-data CLI: writes the stand-ins and a registry pointing at itself, pr
   const reg = JSON.parse(fs.readFileSync(path.join(dir, "registry.json"), "utf8"));
   const src = reg.datasets.cifar100.sources[0];
   assert.deepEqual(reg.datasets.cifar100.records, {
-    "train.bin": 2 * STANDIN_CIFAR_RECORDS,
-    "test.bin": STANDIN_CIFAR_RECORDS,
+    "train.bin": STANDIN_CIFAR100_RECORDS.train,
+    "test.bin": STANDIN_CIFAR100_RECORDS.test,
   });
   const res = await fetch(src.url);
   assert.equal(res.status, 200);

@@ -26,6 +26,10 @@ export interface DataStandins {
 
 /** Records per CIFAR file in the stand-ins (declared through the override's `records`, never assumed). */
 export const STANDIN_CIFAR_RECORDS = 20;
+/** CIFAR-100 stand-in records: every class twice in train, once in test. */
+export const STANDIN_CIFAR100_RECORDS = { train: 200, test: 100 } as const;
+const CIFAR100_TRAIN = STANDIN_CIFAR100_RECORDS.train;
+const CIFAR100_TEST = STANDIN_CIFAR100_RECORDS.test;
 
 const sums = (buf: Buffer): { sha256: string; md5: string; bytes: number } => ({
   sha256: crypto.createHash("sha256").update(buf).digest("hex"),
@@ -115,14 +119,16 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
     const c100 = path.join(work, "cifar-100-binary");
     const coarseOf = data.cifar100CoarseOf();
     const fine = (i: number): number[] => [coarseOf[(i * 7) % 100], (i * 7) % 100];
-    write(path.join(c100, "train.bin"), cifarBinary(Array.from({ length: n * 2 }, (_, i) => fine(i))));
-    write(path.join(c100, "test.bin"), cifarBinary(Array.from({ length: n }, (_, i) => fine(i + 3))));
+    // every one of the 100 classes twice in train (any 100 consecutive records hold each class once: 7 is prime to
+    // 100) and once in test, so a smoke run's seen/unseen splits and per-class heads have every class
+    write(path.join(c100, "train.bin"), cifarBinary(Array.from({ length: CIFAR100_TRAIN }, (_, i) => fine(i))));
+    write(path.join(c100, "test.bin"), cifarBinary(Array.from({ length: CIFAR100_TEST }, (_, i) => fine(i + 3))));
     write(path.join(c100, "coarse_label_names.txt"), data.CIFAR100_SUPERCLASS_NAMES.join("\n") + "\n");
     write(path.join(c100, "fine_label_names.txt"), data.CIFAR100_CLASSES.join("\n") + "\n");
     await tarGz(work, "cifar-100-binary", path.join(files, "cifar-100-binary.tar.gz"));
     datasets.cifar100 = {
       sources: [{ file: "cifar-100-binary.tar.gz", archive: "tar.gz", archiveDir: "cifar-100-binary" }],
-      records: { "train.bin": n * 2, "test.bin": n },
+      records: { "train.bin": CIFAR100_TRAIN, "test.bin": CIFAR100_TEST },
     };
 
     // GLUE SST-2.zip: SST-2/{train,dev}.tsv (sentence, label), test.tsv (index, sentence).
@@ -144,8 +150,8 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
     write(
       path.join(files, "SST-2.zip"),
       zipSync({
-        "SST-2/train.tsv": strToU8(sst(40, 0)),
-        "SST-2/dev.tsv": strToU8(sst(12, 1)),
+        "SST-2/train.tsv": strToU8(sst(200, 0)),
+        "SST-2/dev.tsv": strToU8(sst(40, 1)),
         "SST-2/test.tsv": strToU8("index\tsentence\n0\ta fine film\n1\tnot good\n"),
         "SST-2/original/README.txt": strToU8("stand-in\n"),
       }),
