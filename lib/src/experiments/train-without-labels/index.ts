@@ -3,8 +3,17 @@
  * config (parameters, profile defaults) → loadSample → choosePrompts → pseudoLabel → compareVariants →
  * trainStudents → measureCost → scalingRuns → disagreements → collectRun → report (metrics, conclusion).
  */
-export { resolveConfig, splitPrompts, parseVariants, PROFILE_DEFAULTS, CLASSES, STUDENT_VARIANTS } from "./config";
-export type { Params, Config, Profile, PromptSetName, Prompts, StudentVariant } from "./config";
+export {
+  resolveConfig,
+  splitPrompts,
+  parseVariants,
+  teacherKind,
+  PROFILE_DEFAULTS,
+  DEFAULT_PROMPTS,
+  CLASSES,
+  STUDENT_VARIANTS,
+} from "./config";
+export type { Params, Config, Profile, PromptSetName, Prompts, StudentVariant, TeacherKind } from "./config";
 export { type TableView } from "./table";
 export { loadSample, sampleTable, type Sample } from "./sample";
 export { choosePrompts, promptTable, type PromptChoice, type PromptRow } from "./prompts";
@@ -41,5 +50,5 @@ export { measureThroughput, type Throughput } from "./throughput";
 export { binaryDecisions } from "./evaluate";
 export { trainAndScore, variantOptions, type StudentRun } from "./student-runs";
 export { scalingChart, type ScalingPoint } from "./scaling-chart";
-export { loadTeacher, type LoadedTeacher } from "./load-teacher";
+export { loadTeacher, loadTeacherModel, NLI_BATCH, type LoadedTeacher, type TeacherModel } from "./load-teacher";
 export { trainStudent, type TrainStudentOptions, type TrainedStudent } from "./train-student";
