@@ -20,6 +20,7 @@ export {
 export { loadQuestions, describeQuestions, unrelatedSentences, dataRecord, type Questions } from "./questions";
 export {
   loadModels,
+  disposeModels,
   gptEmbed,
   memoizeEmbed,
   pretrainedPoolings,
@@ -32,7 +33,16 @@ export {
   type PretrainedPoolings,
   type NamedEmbedding,
 } from "./embedders";
-export { hfLastTokenLogits, type LastTokenLogitsOptions, type LastTokenLogitsEmbedder } from "./hf-last-token";
+export {
+  hfLastTokenLogits,
+  lastRealTokenIndices,
+  rowsAtPositions,
+  lastRealTokenRows,
+  CHAT_LM_BATCH,
+  type LastTokenLogitsOptions,
+  type LastTokenLogitsEmbedder,
+  type MaskLike,
+} from "./hf-last-token";
 export {
   QUESTIONS,
   ANSWERS,
