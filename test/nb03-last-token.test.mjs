@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
-import { LM_VOCAB, writeTinyCausalLm } from "./tiny-onnx.mjs";
+import { LM_VOCAB, NLI_VOCAB, writeTinyCausalLm, writeTinyEncoder } from "./tiny-onnx.mjs";
 
 const require = createRequire(import.meta.url);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-lasttok-"));
@@ -147,6 +147,23 @@ test("BGE models pool with CLS as their card says; other hub encoders mean-pool"
   assert.equal(models.cardPooling("BAAI/bge-base-en-v1.5"), "cls");
   assert.equal(models.cardPooling("Xenova/all-MiniLM-L6-v2"), "mean");
   assert.equal(X.resolveConfig({ ...baseParams, profile: "full" }).encoderId, "hf:Xenova/bge-small-en-v1.5");
+});
+
+test("end to end: a hub encoder named bge-* is CLS-pooled (the [CLS] vector, normalised); others mean-pool", async () => {
+  const texts = ["the plot is bad", "a great film ."];
+  const bge = "test-org/bge-tiny";
+  const w = writeTinyEncoder(models.hfLocalModelPath(bge));
+  writeTinyEncoder(models.hfLocalModelPath("test-org/minilm-tiny"));
+  const enc = await models.loadTextEncoder(`hf:${bge}`);
+  assert.equal(enc.provenance.pooling, "cls");
+  const cls = NLI_VOCAB.indexOf("[CLS]");
+  const want = Array.from({ length: w.V }, (_, j) => w.E[cls * w.V + j] + w.E2[cls * w.V + j]);
+  const n = Math.hypot(...want);
+  for (const v of await enc.embed(texts)) v.forEach((x, j) => assert.ok(Math.abs(x - want[j] / n) < 1e-5, `dim ${j}`));
+  const mean = await models.loadTextEncoder("hf:test-org/minilm-tiny");
+  assert.equal(mean.provenance.pooling, "mean");
+  const [a, b] = await mean.embed(texts);
+  assert.ok(models.cosine(a, b) < 0.999, "mean pooling tells the texts apart");
 });
 
 const baseParams = {

@@ -99,14 +99,14 @@ export function nliOnnx(E, V, H, W) {
   );
 }
 
-/** logits[b,t] = Σ_{s≤t} mask[b,s]·E[ids[b,s]] + E2[ids[b,t]] ([batch, seq, V]). */
-export function causalLmOnnx(E, E2, V) {
+/** out[b,t] = Σ_{s≤t} mask[b,s]·E[ids[b,s]] + E2[ids[b,t]] ([batch, seq, V]), named `output` (default "logits"). */
+export function causalLmOnnx(E, E2, V, output = "logits") {
   return model(
     [
       ...maskedTokens,
       node("CumSum", ["masked", "axis1s"], ["cs"]),
       node("Gather", ["E2", "input_ids"], ["own"]),
-      node("Add", ["cs", "own"], ["logits"]),
+      node("Add", ["cs", "own"], [output]),
     ],
     [
       floatTensor("E", [V, V], E),
@@ -115,7 +115,7 @@ export function causalLmOnnx(E, E2, V) {
       int64Tensor("axis2", [1], [2]),
     ],
     idsAndMask,
-    [valueInfo("logits", FLOAT, ["batch", "seq", V])],
+    [valueInfo(output, FLOAT, ["batch", "seq", V])],
   );
 }
 
@@ -282,6 +282,31 @@ export function writeTinyCausalLm(dir, { paddingSide = "right" } = {}) {
       chat_template: LM_CHAT_TEMPLATE,
     },
     "tokenizer.json": wordPieceTokenizer(LM_VOCAB, ["[PAD]", "[UNK]", "[U]", "[A]"]),
+  });
+  return { V, E, E2 };
+}
+
+/**
+ * A BERT-typed feature-extraction stand-in in `dir` (last_hidden_state = the causal LM's formula over NLI_VOCAB),
+ * so that [CLS] pooling (position 0: the same vector for every text) and mean pooling differ; returns its weights.
+ */
+export function writeTinyEncoder(dir) {
+  const V = NLI_VOCAB.length;
+  const E = weights(V * V, 5);
+  const E2 = weights(V * V, 6);
+  writeFiles(dir, {
+    "onnx/model.onnx": causalLmOnnx(E, E2, V, "last_hidden_state"),
+    "config.json": { model_type: "bert", architectures: ["BertModel"], hidden_size: V, vocab_size: V },
+    "tokenizer_config.json": {
+      tokenizer_class: "BertTokenizer",
+      do_lower_case: true,
+      model_max_length: 64,
+      cls_token: "[CLS]",
+      sep_token: "[SEP]",
+      pad_token: "[PAD]",
+      unk_token: "[UNK]",
+    },
+    "tokenizer.json": wordPieceTokenizer(NLI_VOCAB, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"], { bert: true }),
   });
   return { V, E, E2 };
 }

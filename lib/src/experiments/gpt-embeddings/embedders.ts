@@ -113,6 +113,16 @@ export function embeddingsToCompare(m: Models, pretrained: PretrainedPoolings): 
   ];
 }
 
+/**
+ * The full profile's chat LM as §2 measures it on WikiQA (the post's own embedding: last-token logits of the
+ * chat-templated text), or none when no chat LM was loaded.
+ */
+export function chatEmbeddings(m: Pick<Models, "chat">): NamedEmbedding[] {
+  const chat = m.chat;
+  if (!chat) return [];
+  return [{ name: `${chat.id} (chat template)`, short: "chat LM logits", embed: (x) => chat.embed(x) }];
+}
+
 /** Short label of the fine-tuned GPT in charts. */
 export const FINETUNED_SHORT = "GPT fine-tuned";
 

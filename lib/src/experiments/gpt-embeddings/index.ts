@@ -25,6 +25,7 @@ export {
   memoizeEmbed,
   pretrainedPoolings,
   embeddingsToCompare,
+  chatEmbeddings,
   modelsTable,
   modelsRecord,
   FINETUNED_SHORT,
