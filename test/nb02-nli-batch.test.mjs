@@ -192,3 +192,42 @@ test("end to end: a padded batch's logits equal one pair at a time; label order 
   await teacherModel.dispose();
   await nli.dispose();
 });
+
+test("choosePrompts loads the NLI model once for both prompt sets and the chosen teacher; dispose frees it", async () => {
+  const id = "test-org/tiny-nli-once";
+  writeTinyNli(models.hfLocalModelPath(id));
+  const t = require("@huggingface/transformers");
+  const cls = t.AutoModelForSequenceClassification;
+  const original = cls.from_pretrained;
+  let loads = 0;
+  let disposed = 0;
+  cls.from_pretrained = async function (...args) {
+    loads++;
+    const m = await original.apply(this, args);
+    const dispose = m.dispose.bind(m);
+    m.dispose = async () => (disposed++, dispose());
+    return m;
+  };
+  try {
+    const choice = await X.choosePrompts(
+      {
+        teacherId: `nli:${id}`,
+        profile: "quick",
+        promptSets: {
+          ensemble: { negative: ["negative", "bad"], positive: ["positive", "good"] },
+          alternative: { negative: ["negative"], positive: ["positive"] },
+        },
+      },
+      texts,
+      [1, 0, 0, 0, 1],
+    );
+    assert.equal(choice.rows.length, 2);
+    assert.equal(loads, 1);
+    await X.teacherLabels(choice.teacher.classifier, texts, X.CLASSES);
+    assert.equal(loads, 1);
+    await choice.model.dispose();
+    assert.equal(disposed, 1);
+  } finally {
+    cls.from_pretrained = original;
+  }
+});
