@@ -12,7 +12,9 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const { data } = require("@embedlab/lib");
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const { writeDataStandins, STANDIN_CIFAR_RECORDS, STANDIN_CIFAR100_RECORDS } = require(path.join(root, "ci/dist/standin/data-standins.js"));
+const { writeDataStandins, STANDIN_CIFAR_RECORDS, STANDIN_CIFAR100_RECORDS } = require(
+  path.join(root, "ci/dist/standin/data-standins.js"),
+);
 const { startDataServer } = require(path.join(root, "ci/dist/standin/data-server.js"));
 const CLI = path.join(root, "lib/dist/data/cli.js");
 

@@ -251,3 +251,27 @@ test("pairsFromSources: sources in the order given, unknown ones named", () => {
     /unknown pair source "nope"/,
   );
 });
+
+test("metrics: with the full profile's chat LM measured on WikiQA, its AUC and anisotropy are added; without it nothing changes", () => {
+  const plain = X.metrics(input());
+  const chat = rep("hf-last-token-logits:org/chat (chat template)", {
+    auc: 0.51,
+    cross: 0.6,
+    centered: 0.55,
+    aniso: 0.97,
+  });
+  const m = X.metrics({ ...input(), chat });
+  assert.deepEqual(Object.keys(m), [
+    ...Object.keys(plain),
+    "chat_logits_auc",
+    "chat_logits_anisotropy",
+    "encoder_minus_chat_logits_auc",
+  ]);
+  close(m.chat_logits_auc, 0.51);
+  close(m.chat_logits_anisotropy, 0.97);
+  close(m.encoder_minus_chat_logits_auc, 0.7 - 0.51);
+  close(m.per_embedding.chat_lm_logits.auc, 0.51);
+  assert.deepEqual(Object.keys(plain.per_embedding), Object.keys(m.per_embedding).slice(0, -1));
+  assert.equal(X.chatEmbeddings({}).length, 0);
+  assert.equal(X.chatEmbeddings({ chat: { id: "c", embed: async () => [] } })[0].name, "c (chat template)");
+});

@@ -108,7 +108,7 @@ test("--params YAML file: a flat mapping, typed by YAML", () => {
 test("--params YAML file: a notebook's section applies to that notebook only, after the shared values", () => {
   const dir = tempDir();
   const f = path.join(dir, "p.yaml");
-  fs.writeFileSync(f, "steps: 3\n\"01_a\":\n  steps: 9\n02:\n  on: true\n07_absent:\n  steps: 1\n");
+  fs.writeFileSync(f, 'steps: 3\n"01_a":\n  steps: 9\n02:\n  on: true\n07_absent:\n  steps: 1\n');
   const nbs = [
     { name: "01_a", params: parseParametersCell("let steps = 1;") },
     { name: "02_b", params: parseParametersCell("let steps = 1;\nlet on = false;") },

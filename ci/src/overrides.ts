@@ -92,7 +92,8 @@ export function resolveOverrides(
       .join("; ");
   for (const o of overrides) {
     const scope = o.notebook;
-    const inScope = scope === undefined ? notebooks : notebooks.filter((n) => n.name === scope || n.name.startsWith(`${scope}_`));
+    const inScope =
+      scope === undefined ? notebooks : notebooks.filter((n) => n.name === scope || n.name.startsWith(`${scope}_`));
     const declaring = inScope.filter((n) => n.params.some((p) => p.name === o.name));
     if (scope !== undefined && inScope.length === 0) continue; // a section for a notebook not selected in this run
     if (declaring.length === 0)

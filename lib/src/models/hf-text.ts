@@ -10,8 +10,16 @@ import type { EmbedOptions, LoadOptions, TextEncoder } from "./types";
 export interface HfOptions extends LoadOptions {
   /** ONNX weights variant, e.g. "fp32" (default) or "q8"; default `EMBEDLAB_DTYPE`, else fp32. */
   dtype?: HfDtype;
-  /** "mean" or "cls" pooling; default: what the model card prescribes for the models in `HUB_MODELS`, else "mean". */
+  /** "mean" or "cls" pooling; default: the pooling `HUB_MODELS` records for the model, else `cardPooling`. */
   pooling?: "mean" | "cls";
+}
+
+/**
+ * The pooling a model's card prescribes: BGE models (BAAI/bge-*, and their Xenova ONNX exports) take the
+ * [CLS] token's final hidden state ("cls"); sentence-transformers models such as all-MiniLM-L6-v2 mean-pool.
+ */
+export function cardPooling(modelId: string): "mean" | "cls" {
+  return /(^|\/)bge-/i.test(modelId) ? "cls" : "mean";
 }
 
 /** The part of a transformers.js Tensor the encoders read. */
@@ -37,18 +45,21 @@ function hfProvenance(modelId: string) {
   };
 }
 
-/** A transformers.js feature-extraction model (e.g. Xenova/all-MiniLM-L6-v2), mean-pooled and normalised. */
+/**
+ * A transformers.js feature-extraction model (e.g. Xenova/all-MiniLM-L6-v2), pooled as its card says
+ * (`cardPooling`: CLS for BGE, else mean over real tokens) unless `pooling` is given, and normalised.
+ */
 export async function loadHfTextEncoder(modelId: string, opts: HfOptions = {}): Promise<TextEncoder> {
   const t = transformersFor(opts);
   const extractor = await hfLoad(modelId, opts, "fp32", (s) => t.pipeline("feature-extraction", modelId, s));
   const normalize = opts.normalize !== false;
-  const pooling = opts.pooling ?? hubModel(modelId)?.pooling ?? "mean";
+  const pooling = opts.pooling ?? hubModel(modelId)?.pooling ?? cardPooling(modelId);
   const probe = (await extractor(["probe"], { pooling, normalize })) as unknown as TensorLike;
   const dim = probe.dims[probe.dims.length - 1];
   return {
     id: `hf:${modelId}`,
     dim,
-    provenance: hfProvenance(modelId),
+    provenance: { ...hfProvenance(modelId), pooling },
     async embed(texts: string[], eo: EmbedOptions = {}): Promise<Float32Array[]> {
       return embedInBatches(texts, eo.batchSize ?? 32, modelId, async (chunk) =>
         rows((await extractor(chunk, { pooling, normalize })) as unknown as TensorLike, chunk.length),

@@ -10,7 +10,7 @@ export { loadUseLite, useLiteModelDir } from "./use-lite";
 export { UseTokenizer, type UseVocabulary } from "./use-tokenizer";
 export { loadGlove, gloveTokens, type GloveOptions } from "./glove";
 export { loadCachedVectors, resolveVectorFile } from "./cached-file";
-export { loadHfTextEncoder, loadHfClipTextEncoder, type HfOptions } from "./hf-text";
+export { loadHfTextEncoder, loadHfClipTextEncoder, cardPooling, type HfOptions } from "./hf-text";
 export { loadHfClipImageEncoder } from "./hf-image";
 export {
   hfModelRoot,
@@ -33,7 +33,21 @@ export {
 } from "./hub";
 export { downloadHubFiles, type HubDownload } from "./hub-download";
 export { atomicHubCache, type AtomicHubCache, type HubTraffic } from "./hf-cache";
-export { hfZeroShot } from "./hf-zero-shot";
+export {
+  hfZeroShot,
+  loadHfNli,
+  nliZeroShot,
+  nliLabelIds,
+  zeroShotProbabilities,
+  batchedEntailment,
+  DEFAULT_HYPOTHESIS_TEMPLATE,
+  type NliLabelIds,
+  type NliPair,
+  type ScoreBatch,
+  type NliScorer,
+  type NliModel,
+  type NliZeroShotOptions,
+} from "./hf-zero-shot";
 export {
   HUB_IDS,
   HUB_MODELS,

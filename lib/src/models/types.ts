@@ -4,6 +4,8 @@ export interface Provenance {
   source: string;
   license?: string;
   url?: string;
+  /** How token vectors become the text's vector (hub text encoders: "cls" or "mean"). */
+  pooling?: string;
 }
 
 export interface EmbedOptions {

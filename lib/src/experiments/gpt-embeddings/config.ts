@@ -24,7 +24,7 @@ export interface Params {
   gptId: string;
   /** Checkpoint folder for tinygpt-brown ("" = data/models/tinygpt-brown). */
   gptDir: string;
-  /** Full profile only: chat LM for the four-pair demo ("" = profile default). */
+  /** Full profile only: chat LM for the four-pair demo and §2 on WikiQA ("" = profile default). */
   chatLmId: string;
   /** Trained sentence encoder ("" = profile default). */
   encoderId: string;

@@ -9,6 +9,7 @@ import { loadTextEncoder } from "../../models/load-encoder";
 import { embed, loadGptSpec, type GPT, type GptPooling, type GptSpec, type GptTokenizer } from "../../models/gpt";
 import type { TextEncoder } from "../../models/types";
 import { EMBED_BATCH } from "./config";
+import { hfLastTokenLogits, type LastTokenLogitsEmbedder } from "./hf-last-token";
 
 /** What the GPT's checkpoint says about its pretraining (tinygpt-brown; GPT-2 has none). */
 export interface GptPretraining {
@@ -23,19 +24,38 @@ export interface Models {
   pretraining: GptPretraining;
   encoder: TextEncoder;
   baseline: TextEncoder;
+  /** The full profile's chat LM (last-token logits through its chat template); loaded once, see `disposeModels`. */
+  chat?: LastTokenLogitsEmbedder;
 }
 
-/** Load a fresh copy of the GPT (`gpt`), then the encoder and the baseline. */
+/**
+ * Load a fresh copy of the GPT (`gpt`), then the encoder and the baseline, and the chat LM when `chatLmId`
+ * is given (the full profile's; "" = none).
+ */
 export async function loadModels(o: {
   gpt: GptSpec;
   encoderId: string;
   baselineId: string;
   profile: string;
+  chatLmId?: string;
 }): Promise<Models> {
   const g = await loadGptSpec(o.gpt);
   const encoder = await loadTextEncoder(o.encoderId, { profile: o.profile });
   const baseline = await loadTextEncoder(o.baselineId, { profile: o.profile });
-  return { gpt: g.model, tokenizer: g.tokenizer, pretraining: (g.training ?? {}) as GptPretraining, encoder, baseline };
+  const chat = o.chatLmId ? await hfLastTokenLogits(o.chatLmId, { profile: o.profile }) : undefined;
+  return {
+    gpt: g.model,
+    tokenizer: g.tokenizer,
+    pretraining: (g.training ?? {}) as GptPretraining,
+    encoder,
+    baseline,
+    ...(chat ? { chat } : {}),
+  };
+}
+
+/** Free what `loadModels` loaded outside the JS heap (the chat LM's onnxruntime session). */
+export async function disposeModels(m: Models): Promise<void> {
+  await m.chat?.dispose();
 }
 
 /** The GPT's `pooling` as an embedding function. */
@@ -93,6 +113,16 @@ export function embeddingsToCompare(m: Models, pretrained: PretrainedPoolings): 
   ];
 }
 
+/**
+ * The full profile's chat LM as §2 measures it on WikiQA (the post's own embedding: last-token logits of the
+ * chat-templated text), or none when no chat LM was loaded.
+ */
+export function chatEmbeddings(m: Pick<Models, "chat">): NamedEmbedding[] {
+  const chat = m.chat;
+  if (!chat) return [];
+  return [{ name: `${chat.id} (chat template)`, short: "chat LM logits", embed: (x) => chat.embed(x) }];
+}
+
 /** Short label of the fine-tuned GPT in charts. */
 export const FINETUNED_SHORT = "GPT fine-tuned";
 
@@ -113,13 +143,24 @@ export function modelsTable(m: Models, gptName: string): Record<string, string>[
     {
       role: "trained sentence encoder",
       model: m.encoder.id,
-      detail: `${m.encoder.dim}-d, ${m.encoder.provenance.source}`,
+      detail:
+        `${m.encoder.dim}-d, ${m.encoder.provenance.source}` +
+        (m.encoder.provenance.pooling ? `, ${m.encoder.provenance.pooling} pooling` : ""),
     },
     {
       role: "bag-of-words baseline",
       model: m.baseline.id,
       detail: `${m.baseline.dim}-d, ${m.baseline.provenance.source}`,
     },
+    ...(m.chat
+      ? [
+          {
+            role: "chat LM (the post's setup: last-token logits, chat template)",
+            model: m.chat.id,
+            detail: `${m.chat.device}, ${m.chat.dtype}`,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -134,5 +175,6 @@ export function modelsRecord(m: Models, gptName: string): Record<string, unknown
     },
     encoder: m.encoder.provenance,
     baseline: m.baseline.provenance,
+    ...(m.chat ? { chatLm: { id: m.chat.id, device: m.chat.device, dtype: m.chat.dtype } } : {}),
   };
 }

@@ -7,7 +7,6 @@ import type { EmbedFn } from "../../metrics/embedding-quality";
 import type { TextEncoder } from "../../models/types";
 import type { VegaLiteSpec } from "../../viz";
 import { heatmap } from "../../viz";
-import { hfLastTokenLogits } from "./hf-last-token";
 
 export const QUESTIONS = ["Where is the headquarter of OpenAI?", "What is GPU?"];
 export const ANSWERS = [
@@ -51,22 +50,17 @@ export interface FourPairDemo {
 }
 
 /**
- * The demo for the full profile's chat LM (hub, last-token logits of the chat-templated text), the GPT's
- * last-token logits and the trained encoder.
+ * The demo for the full profile's chat LM (`chat`, when loaded: hub, last-token logits of the chat-templated
+ * text), the GPT's last-token logits and the trained encoder.
  */
 export async function fourPairDemo(o: {
-  full: boolean;
-  chatLmId: string;
-  profile: string;
+  chat?: { id: string; embed: EmbedFn };
   gptName: string;
   gptLogits: EmbedFn;
   encoder: TextEncoder;
 }): Promise<FourPairDemo> {
   const matrices: Record<string, FourPairMatrix> = {};
-  if (o.full) {
-    const chat = await hfLastTokenLogits(o.chatLmId, { profile: o.profile });
-    matrices[`${chat.id} (chat template)`] = await fourPair((x) => chat.embed(x));
-  }
+  if (o.chat) matrices[`${o.chat.id} (chat template)`] = await fourPair(o.chat.embed);
   const logits = await fourPair(o.gptLogits);
   matrices[`${o.gptName} last-token logits`] = logits;
   const encoder = await fourPair((x) => o.encoder.embed(x));

@@ -20,10 +20,12 @@ export {
 export { loadQuestions, describeQuestions, unrelatedSentences, dataRecord, type Questions } from "./questions";
 export {
   loadModels,
+  disposeModels,
   gptEmbed,
   memoizeEmbed,
   pretrainedPoolings,
   embeddingsToCompare,
+  chatEmbeddings,
   modelsTable,
   modelsRecord,
   FINETUNED_SHORT,
@@ -32,7 +34,16 @@ export {
   type PretrainedPoolings,
   type NamedEmbedding,
 } from "./embedders";
-export { hfLastTokenLogits, type LastTokenLogitsOptions, type LastTokenLogitsEmbedder } from "./hf-last-token";
+export {
+  hfLastTokenLogits,
+  lastRealTokenIndices,
+  rowsAtPositions,
+  lastRealTokenRows,
+  CHAT_LM_BATCH,
+  type LastTokenLogitsOptions,
+  type LastTokenLogitsEmbedder,
+  type MaskLike,
+} from "./hf-last-token";
 export {
   QUESTIONS,
   ANSWERS,

@@ -48,6 +48,8 @@ export interface ReportInput {
   runs: readonly FoldRun[];
   /** Evaluated question–sentence pairs (all folds). */
   evalPairs: number;
+  /** Full profile: the chat LM's last-token logits (the post's own setup) measured like the others in §2. */
+  chat?: QaEmbeddingReport;
 }
 
 /** The per-embedding summary in `metrics().per_embedding`. */
@@ -96,7 +98,17 @@ export function metrics(o: ReportInput): Record<string, MetricValue> {
     ...Object.fromEntries(foldGains.map((g) => [`finetune_gain_auc_fold${g.fold}`, g.gain])),
     leaked_pairs: o.runs.reduce((s, f) => s + f.leaked, 0),
     dropped_overlapping_pairs: o.runs.reduce((s, f) => s + f.dropped, 0),
-    per_embedding: Object.fromEntries(o.reports.map((r, i) => [EMBEDDING_KEYS[i], flatReport(r)])),
+    per_embedding: {
+      ...Object.fromEntries(o.reports.map((r, i) => [EMBEDDING_KEYS[i], flatReport(r)])),
+      ...(o.chat ? { chat_lm_logits: flatReport(o.chat) } : {}),
+    },
+    ...(o.chat
+      ? {
+          chat_logits_auc: o.chat.sameArticle.auc,
+          chat_logits_anisotropy: o.chat.anisotropy.raw,
+          encoder_minus_chat_logits_auc: enc.sameArticle.auc - o.chat.sameArticle.auc,
+        }
+      : {}),
   };
 }
 

@@ -23,6 +23,7 @@ export interface Params {
   selectionSize: number;
   /** Teacher id ("" = the profile's). */
   teacherModel: string;
+  /** Teacher prompts, "|"-separated ("" = the teacher kind's, `DEFAULT_PROMPTS`). */
   negativePrompts: string;
   positivePrompts: string;
   altNegativePrompts: string;
@@ -60,6 +61,38 @@ export const CLASSES: readonly string[] = ["negative", "positive"];
 export type PromptSetName = "ensemble" | "alternative";
 /** Teacher prompts per class name. */
 export type Prompts = Record<string, string[]>;
+
+/** Which kind of zero-shot teacher an id names: "nli:<model id>" or an embedding encoder. */
+export type TeacherKind = "embedding" | "nli";
+
+/**
+ * The prompt sets used when a prompt parameter is "", per teacher kind. An embedding teacher compares a
+ * sentence's cosine with whole phrases; an NLI teacher fills each phrase into the hypothesis template
+ * "This example is {}.", so its prompts are label words or noun phrases ("bad", "a negative movie review"),
+ * never sentences ("this movie is bad" would become "This example is this movie is bad."). The
+ * "alternative" set is the original's: the single label words.
+ */
+export const DEFAULT_PROMPTS: Readonly<Record<TeacherKind, Readonly<Record<PromptSetName, Prompts>>>> = {
+  embedding: {
+    ensemble: {
+      negative: ["negative", "a negative movie review", "this movie is bad"],
+      positive: ["positive", "a positive movie review", "this movie is good"],
+    },
+    alternative: { negative: ["negative"], positive: ["positive"] },
+  },
+  nli: {
+    ensemble: {
+      negative: ["negative", "a negative movie review", "bad"],
+      positive: ["positive", "a positive movie review", "good"],
+    },
+    alternative: { negative: ["negative"], positive: ["positive"] },
+  },
+};
+
+/** The kind of teacher `teacherId` is. */
+export function teacherKind(teacherId: string): TeacherKind {
+  return teacherId.startsWith("nli:") ? "nli" : "embedding";
+}
 
 /** Student architectures notebook 02 can compare. */
 export type StudentVariant = "word-vectors" | "bag" | "word-vectors+bag";
@@ -117,21 +150,31 @@ export function resolveConfig(params: Params): Config {
   if (!defaults) throw new EmbedlabError(`unknown profile "${String(params.profile)}"`, 'use "quick" or "full"');
   const studentModel = params.studentModel || defaults.studentModel;
   const sizes = params.scalingSizes ? params.scalingSizes.split(",").map(Number) : [...defaults.scalingSizes];
+  const teacherId = params.teacherModel || defaults.teacherModel;
+  const dp = DEFAULT_PROMPTS[teacherKind(teacherId)];
+  const pick = (given: string, fallback: readonly string[], what: string) =>
+    given ? splitPrompts(given, what) : [...fallback];
+  const promptSets: Record<PromptSetName, Prompts> = {
+    ensemble: {
+      negative: pick(params.negativePrompts, dp.ensemble.negative, "negative"),
+      positive: pick(params.positivePrompts, dp.ensemble.positive, "positive"),
+    },
+    alternative: {
+      negative: pick(params.altNegativePrompts, dp.alternative.negative, "negative (alt)"),
+      positive: pick(params.altPositivePrompts, dp.alternative.positive, "positive (alt)"),
+    },
+  };
   return {
     ...params,
-    teacherId: params.teacherModel || defaults.teacherModel,
+    // the prompt parameters as resolved ("" replaced by the teacher kind's defaults)
+    negativePrompts: promptSets.ensemble.negative.join("|"),
+    positivePrompts: promptSets.ensemble.positive.join("|"),
+    altNegativePrompts: promptSets.alternative.negative.join("|"),
+    altPositivePrompts: promptSets.alternative.positive.join("|"),
+    teacherId,
     sizes,
     poolSize: Math.max(params.sampleSize, ...sizes),
-    promptSets: {
-      ensemble: {
-        negative: splitPrompts(params.negativePrompts, "negative"),
-        positive: splitPrompts(params.positivePrompts, "positive"),
-      },
-      alternative: {
-        negative: splitPrompts(params.altNegativePrompts, "negative (alt)"),
-        positive: splitPrompts(params.altPositivePrompts, "positive (alt)"),
-      },
-    },
+    promptSets,
     variants: parseVariants(params.studentVariants),
     arch: params.studentArch === "auto" ? "auto" : parseVariants(params.studentArch)[0],
     studentModelId: studentModel === "none" ? null : studentModel,

@@ -3,8 +3,17 @@
  * config (parameters, profile defaults) → loadSample → choosePrompts → pseudoLabel → compareVariants →
  * trainStudents (fastText-style, or a fine-tuned BERT-family model with the fastText-style one as baseline) → measureCost → scalingRuns → disagreements → collectRun → report (metrics, conclusion).
  */
-export { resolveConfig, splitPrompts, parseVariants, PROFILE_DEFAULTS, CLASSES, STUDENT_VARIANTS } from "./config";
-export type { Params, Config, Profile, PromptSetName, Prompts, StudentVariant } from "./config";
+export {
+  resolveConfig,
+  splitPrompts,
+  parseVariants,
+  teacherKind,
+  PROFILE_DEFAULTS,
+  DEFAULT_PROMPTS,
+  CLASSES,
+  STUDENT_VARIANTS,
+} from "./config";
+export type { Params, Config, Profile, PromptSetName, Prompts, StudentVariant, TeacherKind } from "./config";
 export { type TableView } from "./table";
 export { loadSample, sampleTable, type Sample } from "./sample";
 export { choosePrompts, promptTable, type PromptChoice, type PromptRow } from "./prompts";
@@ -43,5 +52,5 @@ export { binaryDecisions } from "./evaluate";
 export { trainAndScore, scoreStudent, variantOptions, type StudentRun, type TextClassifier } from "./student-runs";
 export { fineTuneAndScore, studentLoadOptions, FINETUNE_SETTINGS } from "./fine-tuned-student";
 export { scalingChart, type ScalingPoint } from "./scaling-chart";
-export { loadTeacher, type LoadedTeacher } from "./load-teacher";
+export { loadTeacher, loadTeacherModel, NLI_BATCH, type LoadedTeacher, type TeacherModel } from "./load-teacher";
 export { trainStudent, type TrainStudentOptions, type TrainedStudent } from "./train-student";

@@ -1,6 +1,6 @@
 import { accuracy } from "../../metrics";
 import { CLASSES, type Config, type PromptSetName } from "./config";
-import { loadTeacher, type LoadedTeacher } from "./load-teacher";
+import { loadTeacherModel, type LoadedTeacher, type TeacherModel } from "./load-teacher";
 import { teacherLabels } from "./teacher";
 import type { TableView } from "./table";
 
@@ -17,17 +17,23 @@ export interface PromptChoice {
   best: PromptSetName;
   /** The teacher with the best prompts. */
   teacher: LoadedTeacher;
+  /** The teacher's model, loaded once for every prompt set: dispose it when the notebook is done. */
+  model: TeacherModel;
 }
 
-/** Score each prompt set's zero-shot teacher on the labelled selection slice; the best one becomes the teacher. */
+/**
+ * Score each prompt set's zero-shot teacher on the labelled selection slice; the best one becomes the teacher.
+ * The teacher's model is loaded once and shared by every prompt set.
+ */
 export async function choosePrompts(
   p: Pick<Config, "teacherId" | "promptSets" | "profile">,
   selTexts: readonly string[],
   selGold: readonly number[],
 ): Promise<PromptChoice> {
   const rows: PromptRow[] = [];
+  const model = await loadTeacherModel(p.teacherId, { profile: p.profile });
   for (const [name, prompts] of Object.entries(p.promptSets) as Array<[PromptSetName, Record<string, string[]>]>) {
-    const tch = await loadTeacher(p.teacherId, prompts, { profile: p.profile });
+    const tch = model.withPrompts(prompts);
     const lab = await teacherLabels(tch.classifier, selTexts, CLASSES);
     rows.push({
       set: name,
@@ -37,8 +43,7 @@ export async function choosePrompts(
     });
   }
   const best = rows.reduce((a, b) => (b["selection-slice accuracy"] > a["selection-slice accuracy"] ? b : a)).set;
-  const teacher = await loadTeacher(p.teacherId, p.promptSets[best], { profile: p.profile });
-  return { rows, best, teacher };
+  return { rows, best, teacher: model.withPrompts(p.promptSets[best]), model };
 }
 
 export function promptTable(c: PromptChoice, selectionSize: number): TableView {
