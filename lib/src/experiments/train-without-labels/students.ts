@@ -97,7 +97,7 @@ export function disposeStudents(st: Pick<Students, "pseudo" | "baseline">): void
  * fastText-style variant on the same pseudo-labels as the baseline.
  */
 export async function trainStudents(
-  p: Pick<Config, "epochs" | "seed" | "minSteps"> & Partial<Pick<Config, "studentModelId">>,
+  p: Pick<Config, "epochs" | "seed" | "minSteps"> & Partial<Pick<Config, "studentModelId" | "profile">>,
   c: Pick<VariantChoice, "chosen" | "wordVectors">,
   s: {
     sample: readonly Sst2Row[];
@@ -123,6 +123,8 @@ export async function trainStudents(
       seed: p.seed,
       ciSeed: 1,
       keepModel,
+      // the full profile may download the student's weights from the hub, like the teacher's
+      load: { profile: p.profile },
     });
   const pseudo = await fineTuned("student (pseudo-labels)", labels.sample.labels, true);
   try {
