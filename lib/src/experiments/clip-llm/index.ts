@@ -11,3 +11,4 @@ export * from "./sampling";
 export * from "./lora-finetune";
 export * from "./samples";
 export * from "./report";
+export * from "./fact-accuracy";
