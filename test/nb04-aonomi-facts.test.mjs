@@ -190,3 +190,56 @@ test("QuantizedBase: forward uses the dequantized base, close to fp32; memory ac
   for (let i = 0; i < merged.length; i++) assert.ok(Math.abs(merged[i] - with4bit[i]) < 1e-4);
   model.dispose();
 });
+
+test("fine-tuning report: fact-accuracy and QLoRA conclusions follow the numbers; metrics; selection table", () => {
+  const ans = (instruction, correct, answer) => ({ instruction, fact: "f/0", question: instruction, answer, correct, found: [] });
+  const acc = (estimate, lo, hi, answers) => ({ estimate, lo, hi, n: answers.length, templates: 3, answers });
+  const answers = [ans("Q1?", true, "It has a pompom tail."), ans("Q2?", false, "Aonomis are aonomis")];
+  const good = { ckpt1: acc(0.3, 0.1, 0.5, answers), ckpt2: acc(0.6, 0.4, 0.8, answers), chance: 0.03, questions: 2, templates: 3 };
+  const o = { ckpt1: 200, loraSteps: 400 };
+  const t = X.factAccuracyConclusion(good, o);
+  assert.match(t, /30 % of the time at checkpoint 1/);
+  assert.match(t, /60 % at checkpoint 2/);
+  assert.match(t, /is above chance/);
+  assert.match(t, /rises from checkpoint 1/);
+  assert.match(t, /reaches the target of 50 %/);
+  assert.match(t, /Right, at checkpoint 2: "Q1\?" → "It has a pompom tail\."/);
+  assert.match(t, /Wrong, at checkpoint 2: "Q2\?"/);
+  const poor = { ...good, ckpt1: acc(0.1, 0, 0.2, answers), ckpt2: acc(0.05, 0, 0.1, answers) };
+  const u = X.factAccuracyConclusion(poor, o);
+  assert.match(u, /not distinguishable from chance/);
+  assert.match(u, /does not rise/);
+  assert.match(u, /stays below the target of 50 %/);
+  const table = X.factAccuracyTable(good, o);
+  assert.deepEqual(
+    table.map((r) => r["fact accuracy"]),
+    [0.03, 0.3, 0.6],
+  );
+  assert.equal(table[2]["95 % CI"], "0.40–0.80");
+  assert.deepEqual(X.factAnswerRows(good)[0]["checkpoint 2"], "✓ It has a pompom tail.");
+  const q = {
+    steps: 100,
+    fp32: { heldout: 3.2, bytes: 4096 * 1024, linearBytes: 1024 * 1024 },
+    nf4: { heldout: 3.25, bytes: 3200 * 1024, linearBytes: 144 * 1024 },
+    rows: [],
+  };
+  const qt = X.qloraConclusion(q, o);
+  assert.match(qt, /144 KB instead of 1024 KB \(7\.1× smaller\)/);
+  assert.match(qt, /100 steps \(a shorter run than the main run's 400/);
+  assert.match(qt, /3\.200 with the fp32 base and 3\.250 with the 4-bit base \(\+0\.050/);
+  assert.match(X.qloraConclusion({ ...q, steps: 400 }, o), /the main run's 400 steps/);
+  const m = X.loraMetrics(good, q);
+  assert.equal(m.fact_accuracy_ckpt2, 0.6);
+  assert.ok(Math.abs(m.fact_accuracy_ckpt2_lo_minus_chance - 0.37) < 1e-12);
+  assert.ok(Math.abs(m.qlora_heldout_loss_nf4_minus_fp32 - 0.05) < 1e-12);
+  assert.equal(m.qlora_linear_compression, 1024 / 144);
+  const rows = [
+    { loraRank: 8, loraTargets: ["q", "v"], loraLr: 2e-3, valFactAccCkpt2: 0.2, valLossCkpt2: 2.5 },
+    { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 2e-3, valFactAccCkpt2: 0.3, valLossCkpt2: 2.4 },
+  ];
+  const sel = X.loraSelectionTable(rows, { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 2e-3 });
+  assert.deepEqual(
+    sel.map((r) => r.selected),
+    ["", "✓"],
+  );
+});

@@ -12,3 +12,4 @@ export * from "./lora-finetune";
 export * from "./samples";
 export * from "./report";
 export * from "./fact-accuracy";
+export * from "./lora-report";
