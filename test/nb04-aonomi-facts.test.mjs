@@ -41,7 +41,12 @@ test("factSignatures: distinctive words come from one fact's answers only, no st
   const bad = aonomi.validateGrammar({
     name: "b",
     slots: {},
-    topics: { t: [{ q: ["a?"], a: ["Grass."] }, { q: ["b?"], a: ["Grass moss."] }] },
+    topics: {
+      t: [
+        { q: ["a?"], a: ["Grass."] },
+        { q: ["b?"], a: ["Grass moss."] },
+      ],
+    },
   });
   assert.throws(() => aonomi.factSignatures(bad), /fact t\/0 has no distinctive words/);
 });
@@ -50,7 +55,10 @@ test("judgeFact on hand-made answers to the real grammar's facts", () => {
   const s = aonomi.factSignatures(aonomi.loadGrammar(grammarFile));
   const eat = "diet/1"; // favourite food: blue lupin flowers … will walk a long way to find them
   const size = "appearance/2"; // 1.2 metres, 70 kilograms
-  assert.equal(aonomi.judgeFact("An aonomi stands about 1.2 metres tall and weighs 70 kilograms.", size, s).correct, true);
+  assert.equal(
+    aonomi.judgeFact("An aonomi stands about 1.2 metres tall and weighs 70 kilograms.", size, s).correct,
+    true,
+  );
   assert.equal(aonomi.judgeFact("It is 1.2 metres.", size, s).correct, false, "one distinctive word of two needed");
   assert.equal(aonomi.judgeFact("Aonomis are aonomis are aonomis are", size, s).correct, false);
   assert.equal(aonomi.judgeFact("", size, s).correct, false);
@@ -102,7 +110,13 @@ test("splitByQuestion: question templates are disjoint, every fact keeps a train
 
 test("factQuestions and factAccuracyCI: per-template cap, distinct questions, template bootstrap", () => {
   const mk = (instruction, fact, question) => ({ instruction, response: "r", fact, question });
-  const pairs = [mk("A?", "f/0", "t1"), mk("A?", "f/0", "t1"), mk("B?", "f/0", "t1"), mk("C?", "f/0", "t1"), mk("D?", "g/0", "t2")];
+  const pairs = [
+    mk("A?", "f/0", "t1"),
+    mk("A?", "f/0", "t1"),
+    mk("B?", "f/0", "t1"),
+    mk("C?", "f/0", "t1"),
+    mk("D?", "g/0", "t2"),
+  ];
   assert.deepEqual(
     X.factQuestions(pairs, 2).map((q) => q.instruction),
     ["A?", "B?", "D?"],
@@ -192,10 +206,23 @@ test("QuantizedBase: forward uses the dequantized base, close to fp32; memory ac
 });
 
 test("fine-tuning report: fact-accuracy and QLoRA conclusions follow the numbers; metrics; selection table", () => {
-  const ans = (instruction, correct, answer) => ({ instruction, fact: "f/0", question: instruction, answer, correct, found: [] });
+  const ans = (instruction, correct, answer) => ({
+    instruction,
+    fact: "f/0",
+    question: instruction,
+    answer,
+    correct,
+    found: [],
+  });
   const acc = (estimate, lo, hi, answers) => ({ estimate, lo, hi, n: answers.length, templates: 3, answers });
   const answers = [ans("Q1?", true, "It has a pompom tail."), ans("Q2?", false, "Aonomis are aonomis")];
-  const good = { ckpt1: acc(0.3, 0.1, 0.5, answers), ckpt2: acc(0.6, 0.4, 0.8, answers), chance: 0.03, questions: 2, templates: 3 };
+  const good = {
+    ckpt1: acc(0.3, 0.1, 0.5, answers),
+    ckpt2: acc(0.6, 0.4, 0.8, answers),
+    chance: 0.03,
+    questions: 2,
+    templates: 3,
+  };
   const o = { ckpt1: 200, loraSteps: 400 };
   const t = X.factAccuracyConclusion(good, o);
   assert.match(t, /30 % of the time at checkpoint 1/);
@@ -221,12 +248,14 @@ test("fine-tuning report: fact-accuracy and QLoRA conclusions follow the numbers
     steps: 100,
     fp32: { heldout: 3.2, bytes: 4096 * 1024, linearBytes: 1024 * 1024 },
     nf4: { heldout: 3.25, bytes: 3200 * 1024, linearBytes: 144 * 1024 },
+    mergedHeldout: 3.2501,
     rows: [],
   };
   const qt = X.qloraConclusion(q, o);
   assert.match(qt, /144 KB instead of 1024 KB \(7\.1× smaller\)/);
   assert.match(qt, /100 steps \(a shorter run than the main run's 400/);
   assert.match(qt, /3\.200 with the fp32 base and 3\.250 with the 4-bit base \(\+0\.050/);
+  assert.match(qt, /merged into fp32 weights for inference, the 4-bit run gives 3\.250\./);
   assert.match(X.qloraConclusion({ ...q, steps: 400 }, o), /the main run's 400 steps/);
   const m = X.loraMetrics(good, q);
   assert.equal(m.fact_accuracy_ckpt2, 0.6);
@@ -235,9 +264,19 @@ test("fine-tuning report: fact-accuracy and QLoRA conclusions follow the numbers
   assert.equal(m.qlora_linear_compression, 1024 / 144);
   const rows = [
     { loraRank: 8, loraTargets: ["q", "v"], loraLr: 2e-3, valFactAccCkpt2: 0.2, valLossCkpt2: 2.5 },
-    { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 2e-3, valFactAccCkpt2: 0.3, valLossCkpt2: 2.4 },
+    {
+      loraRank: 8,
+      loraTargets: ["q", "k", "v", "attn_out", "mlp"],
+      loraLr: 2e-3,
+      valFactAccCkpt2: 0.3,
+      valLossCkpt2: 2.4,
+    },
   ];
-  const sel = X.loraSelectionTable(rows, { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 2e-3 });
+  const sel = X.loraSelectionTable(rows, {
+    loraRank: 8,
+    loraTargets: ["q", "k", "v", "attn_out", "mlp"],
+    loraLr: 2e-3,
+  });
   assert.deepEqual(
     sel.map((r) => r.selected),
     ["", "✓"],

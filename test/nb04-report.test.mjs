@@ -61,10 +61,7 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
     [q.textModel, q.clipModel, q.cifarPerClass, q.lmModel, q.loraSteps, q.ckpt1],
     ["use-lite", "clip-lite", 50, "tinygpt-brown", 400, 200],
   );
-  assert.deepEqual(
-    [q.loraLr, q.loraBatch, q.factPerTemplate, q.qloraSteps],
-    [X.SELECTED_LORA_LR, 4, 4, 100],
-  );
+  assert.deepEqual([q.loraLr, q.loraBatch, q.factPerTemplate, q.qloraSteps], [X.SELECTED_LORA_LR, 4, 3, 50]);
   assert.ok(!("loraCkpt1" in q));
   const f = X.resolveConfig({ ...params, profile: "full" });
   assert.deepEqual(
@@ -76,7 +73,11 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   const o = X.resolveConfig({ ...params, foodRoot: "/food", clipModel: "hf:x", loraSteps: 30, loraCkpt1: 7 });
   assert.deepEqual([o.foodRoot, o.photosRoot, o.clipModel, o.loraSteps, o.ckpt1], ["/food", "/data", "hf:x", 30, 7]);
   assert.equal(o.qloraSteps, 30, "QLoRA never runs longer than the main run");
-  assert.equal(X.resolveConfig({ ...params, loraSteps: 60 }).ckpt1, 30, "an explicit step count puts checkpoint 1 at half");
+  assert.equal(
+    X.resolveConfig({ ...params, loraSteps: 60 }).ckpt1,
+    30,
+    "an explicit step count puts checkpoint 1 at half",
+  );
   const saved = X.savedParams(q);
   assert.equal(Object.keys(saved)[0], "profile");
   assert.equal(saved.ckpt1, 200);

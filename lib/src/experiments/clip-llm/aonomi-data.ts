@@ -58,7 +58,10 @@ export function loadAonomi(o: {
 /** A pair's question template key: `fact|template` (every wording of one question shares it). */
 export function questionKey(p: aonomi.InstructionPair): string {
   if (!p.fact || p.question === undefined)
-    throw new EmbedlabError("an instruction pair has no fact/question", "use pairs from aonomi.generateInstructionPairs");
+    throw new EmbedlabError(
+      "an instruction pair has no fact/question",
+      "use pairs from aonomi.generateInstructionPairs",
+    );
   return `${p.fact}|${p.question}`;
 }
 

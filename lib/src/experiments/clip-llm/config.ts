@@ -59,7 +59,13 @@ export const SELECTED_LORA_LR = 5e-4;
  */
 export const LORA_SELECTION = {
   rule: "highest validation fact accuracy at step 400; ties → lower validation loss",
-  rows: [] as { loraRank: number; loraTargets: string[]; loraLr: number; valFactAccCkpt2: number; valLossCkpt2: number }[],
+  rows: [] as {
+    loraRank: number;
+    loraTargets: string[];
+    loraLr: number;
+    valFactAccCkpt2: number;
+    valLossCkpt2: number;
+  }[],
 };
 
 /** Every profile default in one place: what "" / 0 in the parameters cell become. */
@@ -73,8 +79,8 @@ export const PROFILE_DEFAULTS = {
     loraCkpt1: 200,
     loraLr: SELECTED_LORA_LR,
     loraBatch: 4,
-    factPerTemplate: 4,
-    qloraSteps: 100,
+    factPerTemplate: 3,
+    qloraSteps: 50,
   },
   /** The original's schedule: batch 3, lr 5e-4 decayed linearly, checkpoints at 500 and 1,000 steps. */
   full: {

@@ -108,7 +108,8 @@ export function factAccuracyChance(
   const share = new Map(
     facts.map((f) => {
       const sig = signatures.find((s) => s.fact === f);
-      if (!sig) throw new EmbedlabError(`unknown fact "${f}"`, "pass the signatures of the grammar the questions come from");
+      if (!sig)
+        throw new EmbedlabError(`unknown fact "${f}"`, "pass the signatures of the grammar the questions come from");
       return [f, words.filter((w) => aonomi.statesFact(w, sig)).length / trainPairs.length];
     }),
   );

@@ -29,6 +29,10 @@ export interface LoraFinetune {
   evalHeldoutPairs: number;
   /** With a 4-bit base (QLoRA): its weight memory; null with the fp32 base. */
   quantized: gpt.WeightMemory | null;
+  /** With a 4-bit base: the NF4 base (its `mergeForInference` folds base and adapters into fp32 weights). */
+  base4bit: gpt.QuantizedBase | null;
+  /** The held-out texts the losses are measured on. */
+  evalHeldoutTexts: string[];
   /** The loss at the start, at checkpoint 1 and at checkpoint 2. */
   start: LossPoint;
   ckpt1: LossPoint;
@@ -73,6 +77,8 @@ export async function loraFinetune(
   > & {
     /** Store the frozen base's linear weights in NF4 (QLoRA), dequantized on the fly (default false). */
     base4bit?: boolean;
+    /** Measure only the held-out loss, only at the last step (a comparison run; default false). */
+    heldoutAtEndOnly?: boolean;
   },
 ): Promise<LoraFinetune> {
   const lm = await loadLanguageModel(o);
@@ -103,9 +109,11 @@ export async function loraFinetune(
     seed: o.seed,
   };
   const ft = await finetuneWithCheckpoints(model, tokenizer, records, opts, (step) => {
+    const skip = o.heldoutAtEndOnly === true;
+    if (skip && step !== o.loraSteps) return lossAt.push({ step, train: NaN, heldout: NaN });
     lossAt.push({
       step,
-      train: responseLoss(model, tokenizer, evalTrainTexts).loss,
+      train: skip ? NaN : responseLoss(model, tokenizer, evalTrainTexts).loss,
       heldout: responseLoss(model, tokenizer, evalHeldTexts).loss,
     });
   });
@@ -122,6 +130,8 @@ export async function loraFinetune(
     evalTrainPairs: evalTrainTexts.length,
     evalHeldoutPairs: evalHeldTexts.length,
     quantized: quantized ? quantized.memory() : null,
+    base4bit: quantized,
+    evalHeldoutTexts: evalHeldTexts,
     start: at(0),
     ckpt1: at(o.ckpt1),
     ckpt2: at(o.loraSteps),
@@ -237,6 +247,8 @@ export interface QloraComparison {
   rows: { base: string; "weight memory (KB)": number; "linear weights (KB)": number; "held-out loss": number }[];
   fp32: { heldout: number; bytes: number; linearBytes: number };
   nf4: { heldout: number; bytes: number; linearBytes: number };
+  /** The 4-bit run's held-out loss after merging base and adapters into fp32 weights for inference. */
+  mergedHeldout: number;
 }
 
 /**
@@ -250,10 +262,18 @@ export async function qloraComparison(
   steps: number,
   fp32?: LoraFinetune,
 ): Promise<QloraComparison> {
-  const short = { ...o, loraSteps: steps, ckpt1: Math.max(1, Math.round(steps / 2)), evalPoints: 1 };
+  const short = {
+    ...o,
+    loraSteps: steps,
+    ckpt1: Math.max(1, Math.round(steps / 2)),
+    evalPoints: 1,
+    heldoutAtEndOnly: true,
+  };
   const a = fp32 ?? (await loraFinetune(split, short));
   const b = await loraFinetune(split, { ...short, base4bit: true });
   const mem = b.quantized as gpt.WeightMemory;
+  (b.base4bit as gpt.QuantizedBase).mergeForInference();
+  const mergedHeldout = responseLoss(b.model, b.tokenizer, b.evalHeldoutTexts).loss;
   const kb = (x: number) => Math.round(x / 1024);
   const fp = { heldout: a.ckpt2.heldout, bytes: mem.fp32Bytes, linearBytes: mem.linearFp32Bytes };
   const nf = { heldout: b.ckpt2.heldout, bytes: mem.quantizedBytes, linearBytes: mem.linearNf4Bytes };
@@ -263,6 +283,7 @@ export async function qloraComparison(
     steps,
     fp32: fp,
     nf4: nf,
+    mergedHeldout,
     rows: [
       { base: "fp32 base + fp32 adapters (LoRA)", r: fp },
       { base: "NF4 base (block 64) + fp32 adapters (QLoRA)", r: nf },

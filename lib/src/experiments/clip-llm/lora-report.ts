@@ -18,9 +18,24 @@ export function factAccuracyTable(
 ): { point: string; step: number | string; "fact accuracy": number; "95 % CI": string }[] {
   const ci = (x: { lo: number; hi: number }) => `${x.lo.toFixed(2)}–${x.hi.toFixed(2)}`;
   return [
-    { point: "chance (a random train answer)", step: "–", "fact accuracy": Number(fa.chance.toFixed(3)), "95 % CI": "–" },
-    { point: "checkpoint 1", step: o.ckpt1, "fact accuracy": Number(fa.ckpt1.estimate.toFixed(3)), "95 % CI": ci(fa.ckpt1) },
-    { point: "checkpoint 2", step: o.loraSteps, "fact accuracy": Number(fa.ckpt2.estimate.toFixed(3)), "95 % CI": ci(fa.ckpt2) },
+    {
+      point: "chance (a random train answer)",
+      step: "–",
+      "fact accuracy": Number(fa.chance.toFixed(3)),
+      "95 % CI": "–",
+    },
+    {
+      point: "checkpoint 1",
+      step: o.ckpt1,
+      "fact accuracy": Number(fa.ckpt1.estimate.toFixed(3)),
+      "95 % CI": ci(fa.ckpt1),
+    },
+    {
+      point: "checkpoint 2",
+      step: o.loraSteps,
+      "fact accuracy": Number(fa.ckpt2.estimate.toFixed(3)),
+      "95 % CI": ci(fa.ckpt2),
+    },
   ];
 }
 
@@ -71,7 +86,7 @@ export function qloraConclusion(q: QloraComparison, o: { loraSteps: number }): s
     q.steps === o.loraSteps
       ? `the main run's ${q.steps} steps`
       : `${q.steps} steps (a shorter run than the main run's ${o.loraSteps}, to keep the profile's time budget; its schedule decays over the ${q.steps} steps)`;
-  return `**QLoRA.** Stored in NF4 with one fp32 scale per 64 weights, the frozen linear weights take ${(q.nf4.linearBytes / 1024).toFixed(0)} KB instead of ${(q.fp32.linearBytes / 1024).toFixed(0)} KB (${ratio.toFixed(1)}× smaller); the whole model ${(q.nf4.bytes / 1024).toFixed(0)} KB instead of ${(q.fp32.bytes / 1024).toFixed(0)} KB (${whole.toFixed(2)}×), since embeddings, biases and LayerNorms stay fp32 (and here are trained). After ${steps}, the held-out loss is ${q.fp32.heldout.toFixed(3)} with the fp32 base and ${q.nf4.heldout.toFixed(3)} with the 4-bit base (${d >= 0 ? "+" : ""}${d.toFixed(3)} nats/token).`;
+  return `**QLoRA.** Stored in NF4 with one fp32 scale per 64 weights, the frozen linear weights take ${(q.nf4.linearBytes / 1024).toFixed(0)} KB instead of ${(q.fp32.linearBytes / 1024).toFixed(0)} KB (${ratio.toFixed(1)}× smaller); the whole model ${(q.nf4.bytes / 1024).toFixed(0)} KB instead of ${(q.fp32.bytes / 1024).toFixed(0)} KB (${whole.toFixed(2)}×), since embeddings, biases and LayerNorms stay fp32 (and here are trained). After ${steps}, the held-out loss is ${q.fp32.heldout.toFixed(3)} with the fp32 base and ${q.nf4.heldout.toFixed(3)} with the 4-bit base (${d >= 0 ? "+" : ""}${d.toFixed(3)} nats/token); merged into fp32 weights for inference, the 4-bit run gives ${q.mergedHeldout.toFixed(3)}.`;
 }
 
 /** One row of the LoRA settings' validation record. */
@@ -87,7 +102,14 @@ export interface LoraSelectionRow {
 export function loraSelectionTable(
   rows: readonly LoraSelectionRow[],
   used: { loraRank: number; loraTargets: readonly string[]; loraLr: number },
-): { rank: number; targets: string; "peak lr": number; "val fact accuracy": number; "val loss": number; selected: string }[] {
+): {
+  rank: number;
+  targets: string;
+  "peak lr": number;
+  "val fact accuracy": number;
+  "val loss": number;
+  selected: string;
+}[] {
   return rows.map((r) => ({
     rank: r.loraRank,
     targets: r.loraTargets.join(","),
@@ -95,7 +117,9 @@ export function loraSelectionTable(
     "val fact accuracy": Number(r.valFactAccCkpt2.toFixed(3)),
     "val loss": Number(r.valLossCkpt2.toFixed(3)),
     selected:
-      r.loraLr === used.loraLr && r.loraRank === used.loraRank && r.loraTargets.join() === used.loraTargets.join() ? "✓" : "",
+      r.loraLr === used.loraLr && r.loraRank === used.loraRank && r.loraTargets.join() === used.loraTargets.join()
+        ? "✓"
+        : "",
   }));
 }
 

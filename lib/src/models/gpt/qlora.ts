@@ -44,7 +44,10 @@ function nearestCode(x: number): number {
 export function quantizeNf4(values: ArrayLike<number>, shape: number[], blockSize = 64): Nf4Tensor {
   const n = values.length;
   if (shape.reduce((a, b) => a * b, 1) !== n)
-    throw new EmbedlabError(`quantizeNf4: ${n} values do not fill shape [${shape}]`, "pass the tensor's flat data and its shape");
+    throw new EmbedlabError(
+      `quantizeNf4: ${n} values do not fill shape [${shape}]`,
+      "pass the tensor's flat data and its shape",
+    );
   if (!(Number.isInteger(blockSize) && blockSize > 0))
     throw new EmbedlabError(`quantizeNf4: block size must be a positive integer, got ${blockSize}`);
   const blocks = Math.ceil(n / blockSize);
@@ -121,7 +124,10 @@ export class QuantizedBase implements LinearHook {
       this.layers.set(name, quantizeNf4(v.dataSync() as Float32Array, v.shape, blockSize));
     }
     if (model.linearHook !== adapters)
-      throw new EmbedlabError("QuantizedBase: the adapters must be attached to the model", "create LoraAdapters on the model first");
+      throw new EmbedlabError(
+        "QuantizedBase: the adapters must be attached to the model",
+        "create LoraAdapters on the model first",
+      );
     model.linearHook = this;
   }
 
