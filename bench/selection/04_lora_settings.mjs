@@ -4,20 +4,19 @@
 // lib/src/experiments/clip-llm/config.ts (the quick profile's defaults).
 // The validation split holds out whole question templates of the train pairs (fraction 0.1, seed 1), as the
 // notebook holds out its test templates. Budget fixed: 400 steps, batch 4 (the notebook's quick time budget).
-// Grid fixed in advance (rank, targets, peak lr); the rule: highest validation fact accuracy at the last step,
+// Grid fixed in advance (peak lr); the rule: highest validation fact accuracy at the last step,
 // ties → lower validation loss.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { backend, experiments } from "@embedlab/lib";
 
 const X = experiments.clipLlm;
+// Rank 8 on every target (the notebook's earlier setting) with three peak learning rates; each row takes ~30 min
+// on 2 shared cores, so rank 16 and q,v-only targets were not run.
 const GRID = [
   { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 5e-4 },
   { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 2e-3 },
   { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 5e-3 },
-  { loraRank: 16, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 2e-3 },
-  { loraRank: 8, loraTargets: ["q", "v"], loraLr: 2e-3 },
-  { loraRank: 16, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 5e-3 },
 ];
 const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(",").map(Number) : GRID.map((_, i) => i);
