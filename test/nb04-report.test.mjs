@@ -33,13 +33,15 @@ const params = {
   loraAlpha: 16,
   loraTargets: ["q"],
   loraTrainEmbeddings: true,
-  loraLr: 0.0005,
-  loraBatch: 4,
+  loraLr: 0,
+  loraBatch: 0,
   loraSteps: 0,
   loraCkpt1: 0,
   evalPoints: 4,
   heldoutFraction: 0.1,
   evalPairs: 100,
+  factPerTemplate: 0,
+  qloraSteps: 0,
   temperatures: [0.05],
   topPs: [0.5],
   repetitionPenalties: [1],
@@ -59,18 +61,27 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
     [q.textModel, q.clipModel, q.cifarPerClass, q.lmModel, q.loraSteps, q.ckpt1],
     ["use-lite", "clip-lite", 50, "tinygpt-brown", 400, 200],
   );
+  assert.deepEqual([q.loraLr, q.loraBatch, q.factPerTemplate, q.qloraSteps], [X.SELECTED_LORA_LR, 4, 3, 50]);
   assert.ok(!("loraCkpt1" in q));
   const f = X.resolveConfig({ ...params, profile: "full" });
   assert.deepEqual(
     [f.textModel, f.clipModel, f.cifarPerClass, f.lmModel, f.loraSteps, f.ckpt1],
     ["hf:Xenova/bert-base-uncased", "hf:Xenova/clip-vit-base-patch32", 1000, "gpt2", 1000, 500],
   );
+  // the original's schedule under full: batch 3, lr 5e-4, checkpoints 500 / 1,000; QLoRA over the same steps
+  assert.deepEqual([f.loraBatch, f.loraLr, f.qloraSteps], [3, 5e-4, 1000]);
   const o = X.resolveConfig({ ...params, foodRoot: "/food", clipModel: "hf:x", loraSteps: 30, loraCkpt1: 7 });
   assert.deepEqual([o.foodRoot, o.photosRoot, o.clipModel, o.loraSteps, o.ckpt1], ["/food", "/data", "hf:x", 30, 7]);
+  assert.equal(o.qloraSteps, 30, "QLoRA never runs longer than the main run");
+  assert.equal(
+    X.resolveConfig({ ...params, loraSteps: 60 }).ckpt1,
+    30,
+    "an explicit step count puts checkpoint 1 at half",
+  );
   const saved = X.savedParams(q);
   assert.equal(Object.keys(saved)[0], "profile");
   assert.equal(saved.ckpt1, 200);
-  assert.equal(Object.keys(saved).length, 37);
+  assert.equal(Object.keys(saved).length, 39);
 });
 
 test("evaluationSteps: evenly spaced plus both checkpoints, sorted, deduplicated, within 1..steps", () => {

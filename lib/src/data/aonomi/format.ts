@@ -6,6 +6,14 @@ export interface InstructionPair {
   response: string;
   /** Which part of the grammar it came from (appearance, habitat, …), when known. */
   topic?: string;
+  /** Which fact of the grammar it states, as `topic/index` (e.g. "diet/0"), when known. */
+  fact?: string;
+  /**
+   * The question template it was expanded from, without its leading `{ask}`-style prefix slot (e.g.
+   * "Is {an} a carnivore?"), when known: every wording of one question shares it, so a split by question
+   * keeps them all on one side.
+   */
+  question?: string;
 }
 
 const INSTRUCTION = "### Instruction:";

@@ -33,7 +33,8 @@ export function generateInstructionPairs(grammar: InstructionGrammar, opts: Gene
   const maxAttempts = count * 60;
   for (let attempt = 0; attempt < maxAttempts && out.length < count; attempt++) {
     const { topic, fact, i } = facts[order[attempt % facts.length]];
-    const instruction = expandTemplate(fact.q[rng.int(fact.q.length)], grammar.slots, rng);
+    const qTemplate = fact.q[rng.int(fact.q.length)];
+    const instruction = expandTemplate(qTemplate, grammar.slots, rng);
     let response = expandTemplate(fact.a[rng.int(fact.a.length)], grammar.slots, rng);
     const siblings = grammar.topics[topic];
     if (fact.extra && siblings.length > 1 && rng.next() < pExtra) {
@@ -42,7 +43,8 @@ export function generateInstructionPairs(grammar: InstructionGrammar, opts: Gene
       const other = siblings[j];
       response += " " + expandTemplate(other.a[rng.int(other.a.length)], grammar.slots, rng);
     }
-    const pair: InstructionPair = { instruction, response, topic };
+    const question = questionTemplateCore(qTemplate);
+    const pair: InstructionPair = { instruction, response, topic, fact: `${topic}/${i}`, question };
     const key = formatInstructionText(pair);
     if (seen.has(key)) continue;
     const bad = forbiddenWordsIn(key, grammar.forbidden);
@@ -57,6 +59,54 @@ export function generateInstructionPairs(grammar: InstructionGrammar, opts: Gene
     );
   }
   return out;
+}
+
+/** A question template without its leading slot reference (`{ask}What is {an}?` → `What is {an}?`). */
+export function questionTemplateCore(template: string): string {
+  return template.replace(/^\{\w+\}\s*/, "").trim();
+}
+
+/**
+ * Seeded split by group: whole groups (e.g. every wording of one question template) go to the held-out
+ * side until it holds at least `heldoutFraction` of the items, so no group is on both sides. With
+ * `familyOf` (e.g. the fact a question asks about), a group is held out only while its family keeps at
+ * least one group on the train side.
+ */
+export function splitByGroup<T>(
+  items: readonly T[],
+  groupOf: (item: T) => string,
+  heldoutFraction: number,
+  seed: number,
+  familyOf?: (item: T) => string,
+): { train: T[]; heldout: T[] } {
+  if (!(heldoutFraction > 0 && heldoutFraction < 1)) throw new EmbedlabError(`heldoutFraction must be in (0, 1), got ${heldoutFraction}`);
+  const size = new Map<string, number>();
+  const family = new Map<string, string>();
+  for (const it of items) {
+    const g = groupOf(it);
+    size.set(g, (size.get(g) ?? 0) + 1);
+    family.set(g, familyOf ? familyOf(it) : "");
+  }
+  const groups = [...size.keys()].sort();
+  if (groups.length < 2) throw new EmbedlabError(`need at least 2 groups to split, got ${groups.length}`, "pass items from several groups");
+  const trainGroupsLeft = new Map<string, number>();
+  for (const g of groups) trainGroupsLeft.set(family.get(g) as string, (trainGroupsLeft.get(family.get(g) as string) ?? 0) + 1);
+  const target = Math.max(1, Math.round(items.length * heldoutFraction));
+  const held = new Set<string>();
+  let n = 0;
+  for (const gi of new Rng(seed).permutation(groups.length)) {
+    if (n >= target) break;
+    const g = groups[gi];
+    const f = family.get(g) as string;
+    if ((trainGroupsLeft.get(f) as number) < 2) continue;
+    trainGroupsLeft.set(f, (trainGroupsLeft.get(f) as number) - 1);
+    held.add(g);
+    n += size.get(g) as number;
+  }
+  const train: T[] = [];
+  const heldout: T[] = [];
+  for (const it of items) (held.has(groupOf(it)) ? heldout : train).push(it);
+  return { train, heldout };
 }
 
 /** Seeded split into train / held-out; `heldoutFraction` of the items (rounded, at least 1) are held out. */

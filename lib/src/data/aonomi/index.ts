@@ -3,3 +3,4 @@ export * from "./format";
 export * from "./generate";
 export * from "./io";
 export * from "./probes";
+export * from "./facts";

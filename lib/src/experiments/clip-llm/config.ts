@@ -38,6 +38,8 @@ export interface Params {
   evalPoints: number;
   heldoutFraction: number;
   evalPairs: number;
+  factPerTemplate: number;
+  qloraSteps: number;
   temperatures: number[];
   topPs: number[];
   repetitionPenalties: number[];
@@ -45,19 +47,87 @@ export interface Params {
   seed: number;
 }
 
+/**
+ * The quick profile's LoRA peak learning rate, chosen on a validation split of the train pairs (whole
+ * question templates held out) by bench/selection/04_lora_settings.mjs (record:
+ * outputs/selection/04_lora_settings.json): the highest validation fact accuracy at 400 steps, batch 4.
+ */
+export const SELECTED_LORA_LR = 2e-3;
+
+/**
+ * That script's record (validation split: whole question templates of the train pairs held out; 400 steps,
+ * batch 4, rank 8 unless stated, α = 2r, seed 0): validation fact accuracy and response loss at step 400.
+ */
+export const LORA_SELECTION = {
+  rule: "highest validation fact accuracy at step 400; ties → lower validation loss",
+  /** 44 validation questions (11 templates, up to 4 wordings each) per row; 2,769 train / 309 validation pairs. */
+  rows: [
+    {
+      loraRank: 8,
+      loraTargets: ["q", "k", "v", "attn_out", "mlp"],
+      loraLr: 5e-4,
+      valFactAccCkpt2: 0,
+      valLossCkpt2: 2.971,
+    },
+    {
+      loraRank: 8,
+      loraTargets: ["q", "k", "v", "attn_out", "mlp"],
+      loraLr: 2e-3,
+      valFactAccCkpt2: 4 / 44,
+      valLossCkpt2: 1.888,
+    },
+    {
+      loraRank: 8,
+      loraTargets: ["q", "k", "v", "attn_out", "mlp"],
+      loraLr: 5e-3,
+      valFactAccCkpt2: 0,
+      valLossCkpt2: 1.452,
+    },
+  ] as { loraRank: number; loraTargets: string[]; loraLr: number; valFactAccCkpt2: number; valLossCkpt2: number }[],
+};
+
 /** Every profile default in one place: what "" / 0 in the parameters cell become. */
 export const PROFILE_DEFAULTS = {
-  quick: { textModel: "use-lite", clipModel: "clip-lite", cifarPerClass: 50, lmModel: "tinygpt-brown", loraSteps: 400 },
+  quick: {
+    textModel: "use-lite",
+    clipModel: "clip-lite",
+    cifarPerClass: 50,
+    lmModel: "tinygpt-brown",
+    loraSteps: 400,
+    loraCkpt1: 200,
+    loraLr: SELECTED_LORA_LR,
+    loraBatch: 4,
+    factPerTemplate: 3,
+    qloraSteps: 50,
+  },
+  /** The original's schedule: batch 3, lr 5e-4 decayed linearly, checkpoints at 500 and 1,000 steps. */
   full: {
     textModel: `hf:${HUB_IDS.bertBaseUncased}`,
     clipModel: `hf:${HUB_IDS.clipVitB32}`,
     cifarPerClass: 1000,
     lmModel: "gpt2",
     loraSteps: 1000,
+    loraCkpt1: 500,
+    loraLr: 5e-4,
+    loraBatch: 3,
+    factPerTemplate: 20,
+    qloraSteps: 1000,
   },
 } as const satisfies Record<
   Profile,
-  Pick<Params, "textModel" | "clipModel" | "cifarPerClass" | "lmModel" | "loraSteps">
+  Pick<
+    Params,
+    | "textModel"
+    | "clipModel"
+    | "cifarPerClass"
+    | "lmModel"
+    | "loraSteps"
+    | "loraCkpt1"
+    | "loraLr"
+    | "loraBatch"
+    | "factPerTemplate"
+    | "qloraSteps"
+  >
 >;
 
 /** The parameters with every default filled in; `ckpt1` is the step of checkpoint 1, `root` the data root used. */
@@ -71,7 +141,9 @@ export function resolveConfig(p: Params): Config {
   const d = PROFILE_DEFAULTS[p.profile === "full" ? "full" : "quick"];
   const root = p.dataRoot || dataDir();
   const loraSteps = p.loraSteps || d.loraSteps;
-  const { loraCkpt1, ...rest } = p;
+  const ckpt1 = p.loraCkpt1 || (p.loraSteps ? Math.round(loraSteps / 2) : d.loraCkpt1);
+  const { loraCkpt1: _ckpt1, ...rest } = p;
+  void _ckpt1;
   return {
     ...rest,
     root,
@@ -88,7 +160,11 @@ export function resolveConfig(p: Params): Config {
     cifarPerClass: p.cifarPerClass || d.cifarPerClass,
     lmModel: p.lmModel || d.lmModel,
     loraSteps,
-    ckpt1: loraCkpt1 || Math.round(loraSteps / 2),
+    ckpt1,
+    loraLr: p.loraLr || d.loraLr,
+    loraBatch: p.loraBatch || d.loraBatch,
+    factPerTemplate: p.factPerTemplate || d.factPerTemplate,
+    qloraSteps: Math.min(loraSteps, p.qloraSteps || d.qloraSteps),
   };
 }
 
@@ -127,6 +203,8 @@ export function savedParams(c: Config): Record<string, unknown> {
     evalPoints: c.evalPoints,
     heldoutFraction: c.heldoutFraction,
     evalPairs: c.evalPairs,
+    factPerTemplate: c.factPerTemplate,
+    qloraSteps: c.qloraSteps,
     temperatures: c.temperatures,
     topPs: c.topPs,
     repetitionPenalties: c.repetitionPenalties,

@@ -11,3 +11,5 @@ export * from "./sampling";
 export * from "./lora-finetune";
 export * from "./samples";
 export * from "./report";
+export * from "./fact-accuracy";
+export * from "./lora-report";

@@ -3,6 +3,8 @@ import { aonomi } from "../../data";
 import { gpt } from "../../models";
 import { finetuneWithCheckpoints, type CheckpointedFinetuneResult } from "./finetune-checkpoints";
 import { responseLoss } from "./response-loss";
+import { factAccuracy, factAccuracyChance, factQuestions, type FactAccuracy } from "./fact-accuracy";
+import { restoreValues } from "../../train";
 import type { VegaLiteSpec } from "../../viz";
 import type { Config, Profile } from "./config";
 
@@ -25,6 +27,12 @@ export interface LoraFinetune {
   lossAt: LossPoint[];
   evalTrainPairs: number;
   evalHeldoutPairs: number;
+  /** With a 4-bit base (QLoRA): its weight memory; null with the fp32 base. */
+  quantized: gpt.WeightMemory | null;
+  /** With a 4-bit base: the NF4 base (its `mergeForInference` folds base and adapters into fp32 weights). */
+  base4bit: gpt.QuantizedBase | null;
+  /** The held-out texts the losses are measured on. */
+  evalHeldoutTexts: string[];
   /** The loss at the start, at checkpoint 1 and at checkpoint 2. */
   start: LossPoint;
   ckpt1: LossPoint;
@@ -66,7 +74,12 @@ export async function loraFinetune(
     | "evalPoints"
     | "evalPairs"
     | "seed"
-  >,
+  > & {
+    /** Store the frozen base's linear weights in NF4 (QLoRA), dequantized on the fly (default false). */
+    base4bit?: boolean;
+    /** Measure only the held-out loss, only at the last step (a comparison run; default false). */
+    heldoutAtEndOnly?: boolean;
+  },
 ): Promise<LoraFinetune> {
   const lm = await loadLanguageModel(o);
   const model = lm.model;
@@ -81,6 +94,7 @@ export async function loraFinetune(
     { rank: o.loraRank, alpha: o.loraAlpha, dropout: 0.05, targets: o.loraTargets as gpt.LoraTarget[] },
     o.seed,
   );
+  const quantized = o.base4bit ? new gpt.QuantizedBase(model, adapters) : null;
   const extraVars = o.loraTrainEmbeddings ? model.variables((n) => /^(wte|wpe)\.|\.ln_|^ln_f\./.test(n)) : [];
   const trainedVars = [...adapters.variables(), ...extraVars];
   const records = split.train.map((p) => ({ text: fmt(p) }));
@@ -95,9 +109,11 @@ export async function loraFinetune(
     seed: o.seed,
   };
   const ft = await finetuneWithCheckpoints(model, tokenizer, records, opts, (step) => {
+    const skip = o.heldoutAtEndOnly === true;
+    if (skip && step !== o.loraSteps) return lossAt.push({ step, train: NaN, heldout: NaN });
     lossAt.push({
       step,
-      train: responseLoss(model, tokenizer, evalTrainTexts).loss,
+      train: skip ? NaN : responseLoss(model, tokenizer, evalTrainTexts).loss,
       heldout: responseLoss(model, tokenizer, evalHeldTexts).loss,
     });
   });
@@ -113,6 +129,9 @@ export async function loraFinetune(
     lossAt,
     evalTrainPairs: evalTrainTexts.length,
     evalHeldoutPairs: evalHeldTexts.length,
+    quantized: quantized ? quantized.memory() : null,
+    base4bit: quantized,
+    evalHeldoutTexts: evalHeldTexts,
     start: at(0),
     ckpt1: at(o.ckpt1),
     ckpt2: at(o.loraSteps),
@@ -183,4 +202,96 @@ export function lossTable(
     train: Number(r.l.train.toFixed(3)),
     "held-out": Number(r.l.heldout.toFixed(3)),
   }));
+}
+
+/** Fact accuracy on held-out question paraphrases at both checkpoints, and its chance level. */
+export interface CheckpointFactAccuracy {
+  ckpt1: FactAccuracy;
+  ckpt2: FactAccuracy;
+  /** Accuracy of answering with a random train answer (see factAccuracyChance). */
+  chance: number;
+  questions: number;
+  templates: number;
+}
+
+/**
+ * Restore each checkpoint's trained values and answer up to `factPerTemplate` distinct questions of every
+ * held-out question template greedily; judge each answer against its fact (the grammar's distinctive
+ * words). Leaves the model at checkpoint 2.
+ */
+export async function checkpointFactAccuracy(
+  ft: Pick<LoraFinetune, "model" | "tokenizer" | "trainedVars" | "checkpoints">,
+  split: { train: aonomi.InstructionPair[]; heldout: aonomi.InstructionPair[] },
+  signatures: readonly aonomi.FactSignature[],
+  o: { ckpt1: number; loraSteps: number; factPerTemplate: number; maxNewTokens: number; seed: number },
+): Promise<CheckpointFactAccuracy> {
+  const questions = factQuestions(split.heldout, o.factPerTemplate);
+  const at = async (step: number, name: string) => {
+    restoreValues(ft.trainedVars, ft.checkpoints.get(step) as Float32Array[], name);
+    return factAccuracy(ft.model, ft.tokenizer, questions, signatures, { maxNewTokens: o.maxNewTokens, seed: o.seed });
+  };
+  const ckpt1 = await at(o.ckpt1, "checkpoint 1");
+  const ckpt2 = await at(o.loraSteps, "checkpoint 2");
+  return {
+    ckpt1,
+    ckpt2,
+    chance: factAccuracyChance(questions, split.train, signatures),
+    questions: questions.length,
+    templates: ckpt2.templates,
+  };
+}
+
+/** fp32-base LoRA against 4-bit-base LoRA (QLoRA): same pairs, settings and seed, `steps` steps each. */
+export interface QloraComparison {
+  steps: number;
+  rows: { base: string; "weight memory (KB)": number; "linear weights (KB)": number; "held-out loss": number }[];
+  fp32: { heldout: number; bytes: number; linearBytes: number };
+  nf4: { heldout: number; bytes: number; linearBytes: number };
+  /** The 4-bit run's held-out loss after merging base and adapters into fp32 weights for inference. */
+  mergedHeldout: number;
+}
+
+/**
+ * Fine-tune twice for `steps` steps with the notebook's LoRA settings, once on the fp32 base and once on the
+ * base stored in NF4 (block 64, dequantized on the fly), and compare weight memory and held-out loss.
+ * `fp32` may pass an existing run with the same steps (the main run when steps equal its steps).
+ */
+export async function qloraComparison(
+  split: { train: aonomi.InstructionPair[]; heldout: aonomi.InstructionPair[] },
+  o: Parameters<typeof loraFinetune>[1],
+  steps: number,
+  fp32?: LoraFinetune,
+): Promise<QloraComparison> {
+  const short = {
+    ...o,
+    loraSteps: steps,
+    ckpt1: Math.max(1, Math.round(steps / 2)),
+    evalPoints: 1,
+    heldoutAtEndOnly: true,
+  };
+  const a = fp32 ?? (await loraFinetune(split, short));
+  const b = await loraFinetune(split, { ...short, base4bit: true });
+  const mem = b.quantized as gpt.WeightMemory;
+  (b.base4bit as gpt.QuantizedBase).mergeForInference();
+  const mergedHeldout = responseLoss(b.model, b.tokenizer, b.evalHeldoutTexts).loss;
+  const kb = (x: number) => Math.round(x / 1024);
+  const fp = { heldout: a.ckpt2.heldout, bytes: mem.fp32Bytes, linearBytes: mem.linearFp32Bytes };
+  const nf = { heldout: b.ckpt2.heldout, bytes: mem.quantizedBytes, linearBytes: mem.linearNf4Bytes };
+  if (!fp32) a.model.dispose();
+  b.model.dispose();
+  return {
+    steps,
+    fp32: fp,
+    nf4: nf,
+    mergedHeldout,
+    rows: [
+      { base: "fp32 base + fp32 adapters (LoRA)", r: fp },
+      { base: "NF4 base (block 64) + fp32 adapters (QLoRA)", r: nf },
+    ].map(({ base, r }) => ({
+      base,
+      "weight memory (KB)": kb(r.bytes),
+      "linear weights (KB)": kb(r.linearBytes),
+      "held-out loss": Number(r.heldout.toFixed(3)),
+    })),
+  };
 }

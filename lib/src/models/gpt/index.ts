@@ -34,6 +34,15 @@ export { rankTokens, type SampleOptions } from "./sample-next";
 export { embed, embedTensor, type EmbedOptions, type GptPooling } from "./embed";
 export { LoraAdapters, DEFAULT_LORA, type LoraConfig, type LoraTarget } from "./lora";
 export {
+  NF4_CODES,
+  quantizeNf4,
+  dequantizeNf4,
+  nf4Bytes,
+  QuantizedBase,
+  type Nf4Tensor,
+  type WeightMemory,
+} from "./qlora";
+export {
   buildExample,
   readTextJsonl,
   packExamples,

@@ -36,6 +36,8 @@ export const DEFAULT_CONFIG: GptConfig = {
 /** Something that adds to a linear layer's output (LoRA). `name` is e.g. "h.0.attn.c_attn". */
 export interface LinearHook {
   delta(name: string, x: tf.Tensor2D, training: boolean): tf.Tensor2D | null;
+  /** The layer's weight [in, out] to use instead of the model's variable (a quantized base dequantized on the fly); null: the variable. */
+  weight?(name: string): tf.Tensor2D | null;
 }
 
 /** Every parameter's name and shape for a config, in a fixed order. */
@@ -165,7 +167,8 @@ export class GPT {
   }
 
   private lin(name: string, x: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    const y = linear(x, this.p<tf.Rank.R2>(name + ".weight"), this.p<tf.Rank.R1>(name + ".bias"));
+    const w = this.linearHook?.weight?.(name) ?? this.p<tf.Rank.R2>(name + ".weight");
+    const y = linear(x, w, this.p<tf.Rank.R1>(name + ".bias"));
     const d = this.linearHook?.delta(name, x, training);
     return d ? tf.add(y, d) : y;
   }
