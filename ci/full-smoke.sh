@@ -47,5 +47,5 @@ echo "== full-smoke: npm run data -- fetch --profile full ($(( $(date +%s) - sta
 node lib/dist/data/cli.js fetch --profile full
 
 echo "== full-smoke: notebooks with profile=full and ci/full-smoke.yaml ($(( $(date +%s) - start ))s)"
-node ci/dist/run.js "$@" --params ci/full-smoke.yaml --expect full-smoke --out "$W/outputs"
+node ci/dist/run.js "$@" --params ci/full-smoke.yaml --expect full-smoke --timeout 600 --out "$W/outputs"
 echo "== full-smoke finished in $(( $(date +%s) - start ))s"
