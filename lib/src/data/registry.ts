@@ -135,6 +135,17 @@ export const DATASETS: readonly DatasetEntry[] = [
     note: "made for the mirror (resized JPEGs of skimage/data and darknet/data samples); no archive exists: use EMBEDLAB_DATA_DIR=/work/shared/data",
   },
   {
+    name: "flickr8k",
+    title: "Flickr8k (images with 5 human captions each, official train/dev/test lists)",
+    dir: "Flickr8k",
+    marker: "Flickr8k.token.txt",
+    approxBytes: 13_000_000,
+    quick: true,
+    license: "research use only (Hodosh, Young & Hockenmaier 2013); photographs remain their Flickr owners' property",
+    sources: [],
+    note: "no download is registered here: use a copy in the official layout (EMBEDLAB_DATA_DIR=/work/shared/data holds a 1,000-image subset)",
+  },
+  {
     name: "llm_labels",
     title: "cached GPT-3 text-similarity-*-001 label embeddings of the original experiment",
     dir: "llm_labels",
