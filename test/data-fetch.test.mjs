@@ -62,7 +62,7 @@ const leftovers = (root) => fs.readdirSync(root).filter((f) => f.startsWith(".fe
 
 test("registry: every dataset has a layout dir and marker; checksums are hex of the right length; unknown names list the known ones", () => {
   const names = data.DATASETS.map((d) => d.name);
-  assert.deepEqual(names, ["cifar10", "cifar100", "sst2", "wikiqa", "food101", "photos", "llm_labels"]);
+  assert.deepEqual(names, ["cifar10", "cifar100", "sst2", "wikiqa", "food101", "photos", "llm_labels", "flickr8k"]);
   for (const d of data.DATASETS) {
     assert.ok(d.dir && d.marker, d.name);
     for (const s of d.sources) {
@@ -180,7 +180,7 @@ test("CLI: list shows present/missing; unknown name lists names; --file is verif
   assert.equal(unknown.status, 1);
   assert.match(
     unknown.stderr,
-    /unknown dataset "imagenet"[\s\S]*cifar10, cifar100, sst2, wikiqa, food101, photos, llm_labels/,
+    /unknown dataset "imagenet"[\s\S]*cifar10, cifar100, sst2, wikiqa, food101, photos, llm_labels, flickr8k/,
   );
   const fake = path.join(root, "fake.tar.gz");
   fs.writeFileSync(fake, await sst2TarGz());

@@ -408,3 +408,36 @@ test("buildClipLiteTrainingSet: a captioned source gives one class per image wit
   );
   assert.throws(() => cl.captionedImages(items, "f", 0), /positive integer/);
 });
+
+test("fitClipLiteRidge solves the ridge normal equations in both forms (n < d: dual, n ≥ d: primal)", () => {
+  for (const [nClasses, perClass] of [
+    [3, 2],
+    [8, 30],
+  ]) {
+    const d = synthetic(nClasses, perClass, 7);
+    const lambda = 0.5;
+    const m = cl.fitClipLiteRidge(d, { lambda });
+    const { imageDim: D, textDim: T, imageMean, textMean, imageW } = m.weights;
+    const X = d.imageFeatures.map((x) => Array.from(x, (v, k) => v - imageMean[k]));
+    const Y = Array.from(d.labels, (c) => {
+      const caps = d.classTextFeatures[c];
+      return Array.from({ length: T }, (_, k) => caps.reduce((s, v) => s + v[k], 0) / caps.length - textMean[k]);
+    });
+    // (XᵀX + λI) W − XᵀY ≈ 0, entry by entry
+    let worst = 0;
+    for (let a = 0; a < D; a++)
+      for (let b = 0; b < T; b++) {
+        let lhs = lambda * imageW[a * T + b];
+        let rhs = 0;
+        for (let i = 0; i < X.length; i++) {
+          let xw = 0;
+          for (let k = 0; k < D; k++) xw += X[i][k] * imageW[k * T + b];
+          lhs += X[i][a] * xw;
+          rhs += X[i][a] * Y[i][b];
+        }
+        worst = Math.max(worst, Math.abs(lhs - rhs));
+      }
+    assert.ok(worst < 1e-3, `${X.length} images: normal-equation residual ${worst}`);
+    m.dispose();
+  }
+});

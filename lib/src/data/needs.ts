@@ -54,6 +54,7 @@ export const NOTEBOOK_DATA: Readonly<Record<string, Readonly<Record<DataProfile,
     quick: [
       { dataset: "photos", files: ["README.md"] },
       { dataset: "food101", files: ["meta/classes.txt"] },
+      { dataset: "cifar10", files: ["data_batch_1.bin"] },
       { dataset: "flickr8k", files: FLICKR8K_NEEDED },
     ],
     full: [

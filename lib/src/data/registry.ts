@@ -135,17 +135,6 @@ export const DATASETS: readonly DatasetEntry[] = [
     note: "made for the mirror (resized JPEGs of skimage/data and darknet/data samples); no archive exists: use EMBEDLAB_DATA_DIR=/work/shared/data",
   },
   {
-    name: "flickr8k",
-    title: "Flickr8k (images with 5 human captions each, official train/dev/test lists)",
-    dir: "Flickr8k",
-    marker: "Flickr8k.token.txt",
-    approxBytes: 13_000_000,
-    quick: true,
-    license: "research use only (Hodosh, Young & Hockenmaier 2013); photographs remain their Flickr owners' property",
-    sources: [],
-    note: "no download is registered here: use a copy in the official layout (EMBEDLAB_DATA_DIR=/work/shared/data holds a 1,000-image subset)",
-  },
-  {
     name: "llm_labels",
     title: "cached GPT-3 text-similarity-*-001 label embeddings of the original experiment",
     dir: "llm_labels",
@@ -158,6 +147,17 @@ export const DATASETS: readonly DatasetEntry[] = [
       "only in the original experiment's repository, github.com/wendlerc/llm_labels (embeddings/*.json; the CIFAR-10 davinci file sits at its top level " +
       "as cifar_10_davinci-001.json): no versioned archive or checksum is known to us and the OpenAI models are retired, so use EMBEDLAB_DATA_DIR=/work/shared/data",
     aliases: ["llm-labels"],
+  },
+  {
+    name: "flickr8k",
+    title: "Flickr8k (images with 5 human captions each, official train/dev/test lists)",
+    dir: "Flickr8k",
+    marker: "Flickr8k.token.txt",
+    approxBytes: 13_000_000,
+    quick: true,
+    license: "research use only (Hodosh, Young & Hockenmaier 2013); photographs remain their Flickr owners' property",
+    sources: [],
+    note: "no download is registered here: use a copy in the official layout (EMBEDLAB_DATA_DIR=/work/shared/data holds a 1,000-image subset)",
   },
 ];
 

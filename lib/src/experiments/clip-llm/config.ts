@@ -10,6 +10,7 @@ export interface Params {
   captionsFile: string;
   ratingsFile: string;
   foodRoot: string;
+  cifarRoot: string;
   flickrRoot: string;
   aonomiFile: string;
   grammarFile: string;
@@ -18,6 +19,11 @@ export interface Params {
   clipModel: string;
   imageSize: number;
   lpipsSize: number;
+  cifarPerClass: number;
+  headDim: number;
+  headEpochs: number;
+  headTemperature: number;
+  headLr: number;
   flickrTrainCaptions: number;
   ridgeLambdas: number[];
   classCaptionWeights: number[];
@@ -45,14 +51,18 @@ export interface Params {
 
 /** Every profile default in one place: what "" / 0 in the parameters cell become. */
 export const PROFILE_DEFAULTS = {
-  quick: { textModel: "use-lite", clipModel: "clip-lite", lmModel: "tinygpt-brown", loraSteps: 400 },
+  quick: { textModel: "use-lite", clipModel: "clip-lite", cifarPerClass: 50, lmModel: "tinygpt-brown", loraSteps: 400 },
   full: {
     textModel: "hf:Xenova/bert-base-uncased",
     clipModel: "hf:Xenova/clip-vit-base-patch32",
+    cifarPerClass: 1000,
     lmModel: "gpt2",
     loraSteps: 1000,
   },
-} as const satisfies Record<Profile, Pick<Params, "textModel" | "clipModel" | "lmModel" | "loraSteps">>;
+} as const satisfies Record<
+  Profile,
+  Pick<Params, "textModel" | "clipModel" | "cifarPerClass" | "lmModel" | "loraSteps">
+>;
 
 /** The parameters with every default filled in; `ckpt1` is the step of checkpoint 1, `root` the data root used. */
 export interface Config extends Omit<Params, "loraCkpt1"> {
@@ -73,12 +83,14 @@ export function resolveConfig(p: Params): Config {
     captionsFile: p.captionsFile || projectDataDir("photos", "captions.json"),
     ratingsFile: p.ratingsFile || projectDataDir("photos", "human_similarity.json"),
     foodRoot: p.foodRoot || root,
+    cifarRoot: p.cifarRoot || root,
     flickrRoot: p.flickrRoot || root,
     aonomiFile: p.aonomiFile || projectDataDir("aonomi", "aonomi.jsonl"),
     grammarFile: p.grammarFile || projectDataDir("aonomi", "grammar.yaml"),
     probesFile: p.probesFile || projectDataDir("aonomi", "probes.json"),
     textModel: p.textModel || d.textModel,
     clipModel: p.clipModel || d.clipModel,
+    cifarPerClass: p.cifarPerClass || d.cifarPerClass,
     lmModel: p.lmModel || d.lmModel,
     loraSteps,
     ckpt1: loraCkpt1 || Math.round(loraSteps / 2),
@@ -93,17 +105,23 @@ export function savedParams(c: Config): Record<string, unknown> {
     captionsFile: c.captionsFile,
     ratingsFile: c.ratingsFile,
     foodRoot: c.foodRoot,
+    cifarRoot: c.cifarRoot,
     flickrRoot: c.flickrRoot,
     aonomiFile: c.aonomiFile,
     grammarFile: c.grammarFile,
     probesFile: c.probesFile,
     textModel: c.textModel,
     clipModel: c.clipModel,
+    cifarPerClass: c.cifarPerClass,
     lmModel: c.lmModel,
     loraSteps: c.loraSteps,
     ckpt1: c.ckpt1,
     imageSize: c.imageSize,
     lpipsSize: c.lpipsSize,
+    headDim: c.headDim,
+    headEpochs: c.headEpochs,
+    headTemperature: c.headTemperature,
+    headLr: c.headLr,
     flickrTrainCaptions: c.flickrTrainCaptions,
     ridgeLambdas: c.ridgeLambdas,
     classCaptionWeights: c.classCaptionWeights,

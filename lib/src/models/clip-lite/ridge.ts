@@ -43,6 +43,55 @@ export function invertLower(l: Float64Array, n: number): Float64Array {
   return inv;
 }
 
+/** (A + λI)⁻¹ for a symmetric PSD m×m matrix A given row-major, via Cholesky: L⁻ᵀ L⁻¹, as a tensor. */
+function ridgeInverse(a: Float32Array, m: number, lambda: number): tf.Tensor2D {
+  const g = Float64Array.from(a);
+  for (let k = 0; k < m; k++) g[k * m + k] += lambda;
+  const linv = invertLower(cholesky(g, m), m);
+  const linvT = new Float32Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) linvT[j * m + i] = linv[i * m + j];
+  return tf.tidy(() => tf.matMul(tf.tensor2d(linvT, [m, m]), tf.tensor2d(Float32Array.from(linv), [m, m])));
+}
+
+/** W = (XᵀX + λI)⁻¹ XᵀY (d×d system; for n ≥ d). */
+function primalSolve(
+  xs: Float32Array,
+  xsT: Float32Array,
+  ys: Float32Array,
+  n: number,
+  d: number,
+  t: number,
+  lambda: number,
+): number[] {
+  const [gram, rhs] = tf.tidy(() => {
+    const xt = tf.tensor2d(xsT, [d, n]);
+    return [tf.matMul(xt, tf.tensor2d(xs, [n, d])), tf.matMul(xt, tf.tensor2d(ys, [n, t]))];
+  });
+  const inv = ridgeInverse(gram.dataSync() as Float32Array, d, lambda);
+  const w = tf.matMul(inv, rhs);
+  const out = Array.from(w.dataSync());
+  tf.dispose([gram, rhs, inv, w]);
+  return out;
+}
+
+/** The same W as Xᵀ (XXᵀ + λI)⁻¹ Y (n×n system; cheaper for n < d). */
+function dualSolve(
+  xs: Float32Array,
+  xsT: Float32Array,
+  ys: Float32Array,
+  n: number,
+  d: number,
+  t: number,
+  lambda: number,
+): number[] {
+  const k = tf.tidy(() => tf.matMul(tf.tensor2d(xs, [n, d]), tf.tensor2d(xsT, [d, n])));
+  const inv = ridgeInverse(k.dataSync() as Float32Array, n, lambda);
+  const w = tf.tidy(() => tf.matMul(tf.tensor2d(xsT, [d, n]), tf.matMul(inv, tf.tensor2d(ys, [n, t]))));
+  const out = Array.from(w.dataSync());
+  tf.dispose([k, inv, w]);
+  return out;
+}
+
 /**
  * clip-lite as a closed-form ridge map (no gradient steps): each training image's frozen features are mapped
  * linearly onto the mean of its class's caption features (for a captioned photo: its own captions), after
@@ -105,24 +154,7 @@ export function fitClipLiteRidge(data: ClipLiteTrainingData, opts: ClipLiteRidge
     }
     for (let k = 0; k < t; k++) ys[i * t + k] = s * (y[k] - my[k]);
   }
-  const [gram, rhs] = tf.tidy(() => {
-    const xt = tf.tensor2d(xsT, [d, n]);
-    return [tf.matMul(xt, tf.tensor2d(xs, [n, d])), tf.matMul(xt, tf.tensor2d(ys, [n, t]))];
-  });
-  const g = Float64Array.from(gram.dataSync());
-  gram.dispose();
-  for (let k = 0; k < d; k++) g[k * d + k] += opts.lambda;
-  // (G + λI)⁻¹ = L⁻ᵀ L⁻¹
-  const linv = invertLower(cholesky(g, d), d);
-  const linvT = new Float32Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j <= i; j++) linvT[j * d + i] = linv[i * d + j];
-  const imageW = tf.tidy(() => {
-    const li = tf.tensor2d(Float32Array.from(linv), [d, d]);
-    return tf.matMul(tf.tensor2d(linvT, [d, d]), tf.matMul(li, rhs));
-  });
-  rhs.dispose();
-  const wData = Array.from(imageW.dataSync());
-  imageW.dispose();
+  const wData = n < d ? dualSolve(xs, xsT, ys, n, d, t, opts.lambda) : primalSolve(xs, xsT, ys, n, d, t, opts.lambda);
   const eye = new Array<number>(t * t).fill(0);
   for (let k = 0; k < t; k++) eye[k * t + k] = 1;
   return new ClipLite({
