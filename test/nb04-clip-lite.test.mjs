@@ -295,3 +295,149 @@ test("sharedContentWords ignores stop words and case", () => {
   );
   assert.deepEqual(cl.sharedContentWords("A cat.", "A dog."), []);
 });
+
+test("cholesky and invertLower: L·Lᵀ = A and L⁻¹·L = I on a small SPD matrix; non-SPD refused", () => {
+  const a = Float64Array.from([4, 2, 0.4, 2, 5, 1, 0.4, 1, 3]);
+  const l = cl.cholesky(a, 3);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) s += l[i * 3 + k] * l[j * 3 + k];
+      assert.ok(Math.abs(s - a[i * 3 + j]) < 1e-12, `LLᵀ[${i}][${j}]`);
+    }
+  const inv = cl.invertLower(l, 3);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) s += inv[i * 3 + k] * l[k * 3 + j];
+      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-12);
+    }
+  assert.throws(() => cl.cholesky(Float64Array.from([1, 2, 2, 1]), 2), /not positive definite/);
+});
+
+test("fitClipLiteRidge: recovers a linear image→text relation, matches held-out images; weights and errors", () => {
+  const train = synthetic(8, 30, 11);
+  const model = cl.fitClipLiteRidge(train, { lambda: 0.1 });
+  assert.equal(model.dim, 16, "the text head is the identity: the shared space is the text space");
+  const sims = cl.dotMatrix(model.embedImageFeatures(train.heldout), model.embedTextFeatures(train.txtProto));
+  assert.ok(cl.diagonalTop1(sims) >= 0.875, `top-1 ${cl.diagonalTop1(sims)}`);
+  // weight 0 on classes 4..7: they are not learned (their held-out images no longer find their captions)
+  const half = cl.fitClipLiteRidge(train, { lambda: 0.1, classWeights: [1, 1, 1, 1, 0, 0, 0, 0] });
+  const hs = cl.dotMatrix(half.embedImageFeatures(train.heldout), half.embedTextFeatures(train.txtProto));
+  const hits = cl.diagonalHits(hs);
+  assert.equal(
+    hits.slice(0, 4).reduce((a, b) => a + b),
+    4,
+  );
+  assert.ok(hits.slice(4).reduce((a, b) => a + b) <= 2, `unweighted classes matched: ${hits}`);
+  assert.throws(() => cl.fitClipLiteRidge(train, { lambda: 0 }), /lambda must be > 0/);
+  assert.throws(() => cl.fitClipLiteRidge(train, { lambda: 1, classWeights: [1] }), /classWeights needs 8 weights/);
+  assert.throws(() => cl.fitClipLiteRidge({ ...train, labels: train.labels.map(() => 9) }, { lambda: 1 }), /label 9/);
+  [model, half].forEach((m) => m.dispose());
+});
+
+test("trainClipLite classWeights: weight-0 classes never enter a batch", async () => {
+  const train = synthetic(6, 10, 4);
+  const w = [1, 1, 1, 1, 1, 0];
+  const a = await cl.trainClipLite(train, { dim: 4, epochs: 1, classesPerBatch: 4, classWeights: w, seed: 2 });
+  assert.equal(a.history.length, 1);
+  await assert.rejects(
+    cl.trainClipLite(train, { dim: 4, epochs: 1, classesPerBatch: 6, classWeights: w }),
+    /only 5 classes have weight > 0, need 6/,
+  );
+  a.model.dispose();
+});
+
+test("crossModalRetrieval: ranks both ways, ties against, recall@k, CIs over images", () => {
+  const v = (...x) => Float32Array.from(x);
+  const images = [v(1, 0, 0), v(0, 1, 0), v(0, 0, 1)];
+  // captions 0,1 → image 0 (caption 1 ties images 0 and 1); 2 → image 1 (but closest to image 2); 3 → image 2
+  const captions = [v(1, 0, 0), v(0.5, 0.5, 0), v(0, 0.2, 0.8), v(0, 0, 1)];
+  const r = cl.crossModalRetrieval(images, captions, [0, 0, 1, 2], { ks: [1, 2], resamples: 200 });
+  assert.deepEqual(r.textRanks, [0, 1, 1, 0], "a tie with another image counts against");
+  assert.deepEqual(r.imageRanks, [0, 1, 0], "image 1's own caption (0.2) is beaten by caption 1 (0.5)");
+  assert.equal(r.recall[0].textToImage.estimate, 2 / 4);
+  assert.equal(r.recall[1].textToImage.estimate, 1);
+  assert.equal(r.recall[0].imageToText.estimate, 2 / 3);
+  for (const x of r.recall)
+    for (const c of [x.textToImage, x.imageToText]) assert.ok(c.lo <= c.estimate && c.estimate <= c.hi);
+  assert.throws(() => cl.crossModalRetrieval(images, captions, [0, 0, 1]), /4 captions but 3/);
+  assert.throws(() => cl.crossModalRetrieval(images, captions, [0, 0, 0, 0]), /image 1 has no caption/);
+  assert.throws(() => cl.crossModalRetrieval(images, captions, [0, 0, 1, 5]), /points to image 5/);
+});
+
+test("buildClipLiteTrainingSet: a captioned source gives one class per image with its own captions", async () => {
+  const fakeImage = {
+    id: "img",
+    dim: 2,
+    provenance: { id: "x", source: "test" },
+    embedImages: async (xs) => xs.map((_, i) => Float32Array.from([i, 1])),
+  };
+  const fakeText = {
+    id: "txt",
+    dim: 1,
+    provenance: { id: "y", source: "test" },
+    embed: async (ts) => ts.map((t) => Float32Array.from([t.length])),
+  };
+  const items = [
+    { id: "a.jpg", path: "/a.jpg", captions: ["one", "two", "three"] },
+    { id: "b.jpg", path: "/b.jpg", captions: ["four", "five"] },
+  ];
+  const cap = cl.captionedImages(items, "flickr8k", 2);
+  assert.deepEqual(cap.captions, [
+    ["one", "two"],
+    ["four", "five"],
+  ]);
+  const set = await cl.buildClipLiteTrainingSet(
+    [cap, { name: "food", images: ["/c.jpg"], labels: [0], classNames: ["apple_pie"], domain: "food" }],
+    fakeImage,
+    fakeText,
+  );
+  assert.deepEqual(set.classNames.slice(0, 2), ["flickr8k/a.jpg", "flickr8k/b.jpg"]);
+  assert.equal(set.classNames[2], "food/apple_pie");
+  assert.deepEqual(set.classSource, ["flickr8k", "flickr8k", "food"]);
+  assert.deepEqual(Array.from(set.data.labels), [0, 1, 2]);
+  assert.deepEqual(
+    set.data.classTextFeatures[0].map((f) => f[0]),
+    [3, 3],
+  );
+  assert.deepEqual(set.perSource, { flickr8k: 2, food: 1 });
+  await assert.rejects(
+    cl.buildClipLiteTrainingSet([{ name: "x", images: ["/a"], captions: [[]], ids: ["a"] }], fakeImage, fakeText),
+    /image a has no captions/,
+  );
+  assert.throws(() => cl.captionedImages(items, "f", 0), /positive integer/);
+});
+
+test("fitClipLiteRidge solves the ridge normal equations in both forms (n < d: dual, n ≥ d: primal)", () => {
+  for (const [nClasses, perClass] of [
+    [3, 2],
+    [8, 30],
+  ]) {
+    const d = synthetic(nClasses, perClass, 7);
+    const lambda = 0.5;
+    const m = cl.fitClipLiteRidge(d, { lambda });
+    const { imageDim: D, textDim: T, imageMean, textMean, imageW } = m.weights;
+    const X = d.imageFeatures.map((x) => Array.from(x, (v, k) => v - imageMean[k]));
+    const Y = Array.from(d.labels, (c) => {
+      const caps = d.classTextFeatures[c];
+      return Array.from({ length: T }, (_, k) => caps.reduce((s, v) => s + v[k], 0) / caps.length - textMean[k]);
+    });
+    // (XᵀX + λI) W − XᵀY ≈ 0, entry by entry
+    let worst = 0;
+    for (let a = 0; a < D; a++)
+      for (let b = 0; b < T; b++) {
+        let lhs = lambda * imageW[a * T + b];
+        let rhs = 0;
+        for (let i = 0; i < X.length; i++) {
+          let xw = 0;
+          for (let k = 0; k < D; k++) xw += X[i][k] * imageW[k * T + b];
+          lhs += X[i][a] * xw;
+          rhs += X[i][a] * Y[i][b];
+        }
+        worst = Math.max(worst, Math.abs(lhs - rhs));
+      }
+    assert.ok(worst < 1e-3, `${X.length} images: normal-equation residual ${worst}`);
+    m.dispose();
+  }
+});

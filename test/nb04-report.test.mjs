@@ -14,6 +14,7 @@ const params = {
   ratingsFile: "",
   foodRoot: "",
   cifarRoot: "",
+  flickrRoot: "",
   aonomiFile: "",
   grammarFile: "",
   probesFile: "",
@@ -26,6 +27,10 @@ const params = {
   headEpochs: 10,
   headTemperature: 0.07,
   headLr: 0.002,
+  flickrTrainCaptions: 2,
+  ridgeLambdas: [0.3, 1],
+  classCaptionWeights: [0, 1],
+  foodValEvery: 5,
   retrievalK: 5,
   freeQueries: ["italian food"],
   lmModel: "",
@@ -54,6 +59,7 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   assert.equal(q.root, "/data");
   assert.equal(q.photosRoot, "/data");
   assert.equal(q.foodRoot, "/data");
+  assert.equal(q.flickrRoot, "/data");
   assert.equal(q.cifarRoot, "/data");
   assert.match(q.captionsFile, /data\/photos\/captions\.json$/);
   assert.match(q.probesFile, /data\/aonomi\/probes\.json$/);
@@ -81,7 +87,8 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   const saved = X.savedParams(q);
   assert.equal(Object.keys(saved)[0], "profile");
   assert.equal(saved.ckpt1, 200);
-  assert.equal(Object.keys(saved).length, 39);
+  assert.equal(Object.keys(saved).length, 44);
+  assert.deepEqual([saved.flickrRoot, saved.ridgeLambdas, saved.classCaptionWeights], ["/data", [0.3, 1], [0, 1]]);
 });
 
 test("evaluationSteps: evenly spaced plus both checkpoints, sorted, deduplicated, within 1..steps", () => {
@@ -188,26 +195,115 @@ test("textConclusion: ρ with CI, strength, and both disagreement directions wit
   assert.equal(none.split("\n\n").length, 1);
 });
 
-test("imageTextConclusion: hits listed, chance, and the CLIP comparison only for clip-lite", () => {
+test("imageTextConclusion: hits listed, CI, the bar, and the CLIP comparison only for clip-lite", () => {
   const match = {
     bestCaption: [
       { photo: "a", "best caption": "a" },
       { photo: "b", "best caption": "a" },
     ],
     diagTop1: 0.5,
+    diagTop1CI: { lo: 0, hi: 1 },
   };
-  const lite = X.imageTextConclusion(match, { clipModel: "clip-lite", names: ["a", "b"], classes: 20 });
+  const lite = X.imageTextConclusion(match, {
+    clipModel: "clip-lite",
+    names: ["a", "b"],
+    flickrImages: 753,
+    ownCaptionBar: 1,
+  });
   assert.match(
     lite,
-    /clip-lite puts a photo's own caption first for 1 of 2 photos \(diagonal top-1 = 0\.500; chance 0\.500\): a\./,
+    /clip-lite puts a photo's own caption first for 1 of 2 photos \(diagonal top-1 = 0\.500, 95 % CI 0\.000–1\.000 over photos; chance 0\.500\): a\. That meets the bar of 1 of 2/,
   );
-  assert.match(lite, /from 20 class labels/);
+  assert.match(lite, /from 753 Flickr8k photos/);
+  assert.match(
+    X.imageTextConclusion(match, { clipModel: "clip-lite", names: ["a", "b"], ownCaptionBar: 2 }),
+    /below the bar of 2 of 2/,
+  );
   const clip = X.imageTextConclusion(
-    { ...match, bestCaption: [{ photo: "a", "best caption": "b" }] },
+    { ...match, diagTop1CI: undefined, bestCaption: [{ photo: "a", "best caption": "b" }] },
     { clipModel: "hf:clip", names: ["a", "b"] },
   );
   assert.match(clip, /first for 0 of 2 photos \(diagonal top-1 = 0\.500; chance 0\.500\)\.$/);
   assert.doesNotMatch(clip, /How this differs/);
+});
+
+const row = (lambda, w, r5, acc) => ({
+  lambda,
+  "class-caption weight": w,
+  "Flickr8k dev text→image R@5": r5,
+  "Food-101 val accuracy": acc,
+});
+
+test("chooseSetting and selectionConclusion: highest dev R@5 (first on ties); class captions kept only if dev says so", () => {
+  const rows = [row(0.3, 0, 0.29, 0.07), row(1, 0, 0.29, 0.06), row(0.3, 1, 0.22, 0.35)];
+  assert.equal(X.chooseSetting(rows), rows[0], "a tie: the earlier row");
+  assert.throws(() => X.chooseSetting([]), /no settings/);
+  const s = X.selectionConclusion({ selection: rows, chosen: rows[0] });
+  assert.match(s, /3 settings tried.*λ = 0\.3, class-caption weight 0: dev R@5 0\.290\./);
+  assert.match(s, /do not help on dev \(best with them 0\.220, without 0\.290\), so they are left out/);
+  assert.match(s, /Food-101 validation accuracy is 0\.350 with them and 0\.070 without/);
+  const helps = [row(1, 0, 0.2, 0.1), row(1, 1, 0.25, 0.3)];
+  assert.equal(X.chooseSetting(helps), helps[1]);
+  assert.match(
+    X.selectionConclusion({ selection: helps, chosen: helps[1] }),
+    /help on dev \(best with them 0\.250, without 0\.200\), so they are kept/,
+  );
+  assert.doesNotMatch(X.selectionConclusion({ selection: [rows[0]], chosen: rows[0] }), /Class captions/);
+  assert.equal(X.selectionConclusion({ selection: [] }), "");
+});
+
+test("foodValidationMask: every n-th image of each class, counted per class", () => {
+  assert.deepEqual(X.foodValidationMask([0, 0, 1, 0, 1, 1, 0], 2), [true, false, true, true, false, true, false]);
+  assert.throws(() => X.foodValidationMask([0], 1), /foodValEvery/);
+});
+
+const ciOf = (estimate, lo, hi) => ({ estimate, lo, hi });
+const flickr = {
+  retrieval: {
+    images: 125,
+    captions: 625,
+    recall: [
+      { k: 1, textToImage: ciOf(0.05, 0.03, 0.07), imageToText: ciOf(0.08, 0.04, 0.12) },
+      { k: 5, textToImage: ciOf(0.22, 0.18, 0.26), imageToText: ciOf(0.25, 0.18, 0.33) },
+    ],
+  },
+};
+
+test("flickrConclusion: every k both ways with CIs, chance, and the bar", () => {
+  const s = X.flickrConclusion(flickr, "clip-lite");
+  assert.match(s, /125 Flickr8k test images and their 625 captions/);
+  assert.match(
+    s,
+    /R@5: text→image 0\.220 \(95 % CI 0\.180–0\.260\), image→text 0\.250 \(0\.180–0\.330\); chance text→image 0\.040/,
+  );
+  assert.match(s, /well above chance \(the CI excludes it\) and meets the bar of 0\.20/);
+  const low = structuredClone(flickr);
+  low.retrieval.recall[1].textToImage = ciOf(0.15, 0.1, 0.2);
+  assert.match(
+    X.flickrConclusion(low, "clip-lite"),
+    /below the bar of 0\.20 set for this notebook, though above chance/,
+  );
+});
+
+test("imageTextMetrics: flat Flickr8k recall with CI bounds, own-caption hits and CI, the chosen setting", () => {
+  const m = X.imageTextMetrics({
+    flickr,
+    match: { diagTop1: 6 / 15, diagTop1CI: { lo: 0.2, hi: 0.6 }, matrix: new Array(15).fill([]) },
+    clip: { chosen: row(1, 0.3, 0.25, 0.4) },
+  });
+  assert.equal(m.flickr_t2i_recall_at_5, 0.22);
+  assert.equal(m.flickr_t2i_recall_at_5_lo, 0.18);
+  assert.equal(m.flickr_i2t_recall_at_1_hi, 0.12);
+  assert.equal(m.image_text_own_caption_hits, 6);
+  assert.deepEqual([m.image_text_diag_top1_lo, m.image_text_diag_top1_hi], [0.2, 0.6]);
+  assert.deepEqual([m.clip_lite_lambda, m.clip_lite_class_caption_weight], [1, 0.3]);
+  assert.equal(m.clip_lite_dev_t2i_recall_at_5, 0.25);
+  assert.ok(
+    !(
+      "clip_lite_lambda" in
+      X.imageTextMetrics({ flickr, match: { diagTop1: 0, diagTop1CI: { lo: 0, hi: 0 }, matrix: [] }, clip: {} })
+    ),
+  );
 });
 
 test("lpipsConclusion: holds / FAILS and the Spearman with our ratings", () => {

@@ -7,6 +7,7 @@ export * from "./sst2";
 export * from "./wikiqa";
 export * from "./sample";
 export * from "./food101";
+export * from "./flickr8k";
 export * from "./image";
 export * from "./photos";
 export * from "./jsonl";

@@ -18,6 +18,14 @@ export interface DatasetNeed {
   optional?: boolean;
 }
 
+/** nb04 trains clip-lite on Flickr8k train, selects on dev and reports test (captions and split lists). */
+const FLICKR8K_NEEDED = [
+  "Flickr8k.token.txt",
+  "Flickr_8k.trainImages.txt",
+  "Flickr_8k.devImages.txt",
+  "Flickr_8k.testImages.txt",
+];
+
 /** notebook → profile → datasets. The smoke notebook makes its own images. */
 export const NOTEBOOK_DATA: Readonly<Record<string, Readonly<Record<DataProfile, readonly DatasetNeed[]>>>> = {
   "00_smoke": { quick: [], full: [] },
@@ -47,10 +55,12 @@ export const NOTEBOOK_DATA: Readonly<Record<string, Readonly<Record<DataProfile,
       { dataset: "photos", files: ["dog.jpg"] },
       { dataset: "food101", files: ["meta/classes.txt"] },
       { dataset: "cifar10", files: ["data_batch_1.bin"] },
+      { dataset: "flickr8k", files: FLICKR8K_NEEDED },
     ],
     full: [
       { dataset: "photos", files: ["dog.jpg"] },
       { dataset: "food101", files: ["meta/classes.txt"] },
+      { dataset: "flickr8k", files: FLICKR8K_NEEDED },
     ],
   },
 };

@@ -12,6 +12,7 @@ export interface Params {
   ratingsFile: string;
   foodRoot: string;
   cifarRoot: string;
+  flickrRoot: string;
   aonomiFile: string;
   grammarFile: string;
   probesFile: string;
@@ -24,6 +25,10 @@ export interface Params {
   headEpochs: number;
   headTemperature: number;
   headLr: number;
+  flickrTrainCaptions: number;
+  ridgeLambdas: number[];
+  classCaptionWeights: number[];
+  foodValEvery: number;
   retrievalK: number;
   freeQueries: string[];
   lmModel: string;
@@ -152,6 +157,7 @@ export function resolveConfig(p: Params): Config {
     ratingsFile: p.ratingsFile || projectDataDir("photos", "human_similarity.json"),
     foodRoot: p.foodRoot || root,
     cifarRoot: p.cifarRoot || root,
+    flickrRoot: p.flickrRoot || root,
     aonomiFile: p.aonomiFile || projectDataDir("aonomi", "aonomi.jsonl"),
     grammarFile: p.grammarFile || projectDataDir("aonomi", "grammar.yaml"),
     probesFile: p.probesFile || projectDataDir("aonomi", "probes.json"),
@@ -177,6 +183,7 @@ export function savedParams(c: Config): Record<string, unknown> {
     ratingsFile: c.ratingsFile,
     foodRoot: c.foodRoot,
     cifarRoot: c.cifarRoot,
+    flickrRoot: c.flickrRoot,
     aonomiFile: c.aonomiFile,
     grammarFile: c.grammarFile,
     probesFile: c.probesFile,
@@ -192,6 +199,10 @@ export function savedParams(c: Config): Record<string, unknown> {
     headEpochs: c.headEpochs,
     headTemperature: c.headTemperature,
     headLr: c.headLr,
+    flickrTrainCaptions: c.flickrTrainCaptions,
+    ridgeLambdas: c.ridgeLambdas,
+    classCaptionWeights: c.classCaptionWeights,
+    foodValEvery: c.foodValEvery,
     retrievalK: c.retrievalK,
     freeQueries: c.freeQueries,
     loraRank: c.loraRank,

@@ -3,6 +3,7 @@ export * from "./config";
 export * from "./photos";
 export * from "./similarity";
 export * from "./image-text-model";
+export * from "./flickr";
 export * from "./retrieval";
 export * from "./aonomi-data";
 export * from "./finetune-checkpoints";

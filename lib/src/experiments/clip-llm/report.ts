@@ -7,8 +7,6 @@ export const STRONG_AGREEMENT = 0.6;
 export const MODERATE_AGREEMENT = 0.4;
 /** …at least this "weak" (below: "little"). */
 export const WEAK_AGREEMENT = 0.2;
-/** clip-lite's class count when the training summary does not say (10 dishes + 10 CIFAR objects). */
-export const CLIP_LITE_CLASSES = 20;
 /** A class query is "all right" when this many of its top 5 are of its class… */
 export const ALL_RIGHT_IN_TOP5 = 5;
 /** …and "at most one right" at or below this. */
@@ -56,17 +54,25 @@ export function textConclusion(
   ]);
 }
 
-/** Image–text: how many photos get their own caption first, and (clip-lite) how it differs from CLIP. */
+/** Image–text: how many photos get their own caption first (with a CI), and (clip-lite) how it differs from CLIP. */
 export function imageTextConclusion(
-  match: { bestCaption: readonly { photo: string; "best caption": string }[]; diagTop1: number },
-  o: { clipModel: string; names: readonly string[]; classes?: number },
+  match: {
+    bestCaption: readonly { photo: string; "best caption": string }[];
+    diagTop1: number;
+    diagTop1CI?: { lo: number; hi: number };
+  },
+  o: { clipModel: string; names: readonly string[]; flickrImages?: number; ownCaptionBar?: number },
 ): string {
   const hits = match.bestCaption.filter((r) => r.photo === r["best caption"]).map((r) => r.photo);
   const chance = 1 / o.names.length;
+  const ci = match.diagTop1CI
+    ? `, 95 % CI ${match.diagTop1CI.lo.toFixed(3)}–${match.diagTop1CI.hi.toFixed(3)} over photos`
+    : "";
+  const bar = o.ownCaptionBar;
   return join([
-    `**Result.** ${o.clipModel} puts a photo's own caption first for ${hits.length} of ${o.names.length} photos (diagonal top-1 = ${match.diagTop1.toFixed(3)}; chance ${chance.toFixed(3)})${hits.length ? `: ${hits.join(", ")}` : ""}.`,
+    `**Result.** ${o.clipModel} puts a photo's own caption first for ${hits.length} of ${o.names.length} photos (diagonal top-1 = ${match.diagTop1.toFixed(3)}${ci}; chance ${chance.toFixed(3)})${hits.length ? `: ${hits.join(", ")}` : ""}.${bar !== undefined ? ` ${hits.length >= bar ? `That meets the bar of ${bar} of ${o.names.length} set for this notebook.` : `That is below the bar of ${bar} of ${o.names.length} set for this notebook.`}` : ""}`,
     o.clipModel === "clip-lite"
-      ? `**How this differs from CLIP.** CLIP learned both towers end to end from 400 M web image–caption pairs covering almost any concept, so it matches free captions of arbitrary scenes. clip-lite only trains two linear heads on frozen features, from ${o.classes ?? CLIP_LITE_CLASSES} class labels (10 dishes, 10 CIFAR objects) written into a handful of templates: it can only place captions and photos along the directions those classes span. Photos whose subject is among them (dogs, horses, birds, cats, food) have a chance; an astronaut, a text page or a painting do not. CIFAR images are 32×32 pixels upscaled, so even shared classes look different from sharp photos.`
+      ? `**How this differs from CLIP.** CLIP learned both towers end to end from 400 M web image–caption pairs covering almost any concept. clip-lite fits one linear map from frozen MobileNetV2 features onto frozen USE-lite caption features, from ${o.flickrImages ?? "a few hundred"} Flickr8k photos with five human captions each: it places a photo near captions of the scenes Flickr8k shows (people, dogs, horses, streets, beaches, snow). Photos of such scenes have a chance; an astronaut, a rocket, a text page or a painting are far from anything it saw.`
       : "",
   ]);
 }

@@ -1,4 +1,4 @@
-import { cosineSimilarityMatrix, spearman } from "../../metrics";
+import { bootstrapCI, cosineSimilarityMatrix, spearman, type ConfidenceInterval } from "../../metrics";
 import { cachedEncoder, clipLite, decodeRgb, loadTextEncoder, lpips, type Provenance } from "../../models";
 import { heatmap, type VegaLiteSpec } from "../../viz";
 import type { CaptionedPhotos } from "./photos";
@@ -78,6 +78,8 @@ export interface PhotoCaptionMatch {
   /** Each row minus the photo's score with its own caption. */
   relative: number[][];
   diagTop1: number;
+  /** The diagonal top-1 with a percentile-bootstrap 95 % CI over photos. */
+  diagTop1CI: ConfidenceInterval;
   bestCaption: BestCaptionRow[];
   /** Raw and relative heatmaps side by side. */
   chart: VegaLiteSpec;
@@ -87,7 +89,7 @@ export interface PhotoCaptionMatch {
 export async function photoCaptionMatch(
   dual: clipLite.DualEncoder,
   set: CaptionedPhotos,
-  o: { clipModel: string },
+  o: { clipModel: string; seed?: number },
 ): Promise<PhotoCaptionMatch> {
   const names = set.names;
   const img = await dual.embedImages(set.photos.map((p) => p.path));
@@ -95,6 +97,7 @@ export async function photoCaptionMatch(
   const matrix = clipLite.dotMatrix(img, txt);
   const relative = clipLite.relativeToDiagonal(matrix);
   const diagTop1 = clipLite.diagonalTop1(matrix);
+  const diagTop1CI = bootstrapCI(clipLite.diagonalHits(matrix), { seed: o.seed ?? 0 });
   const maxAbsRel = Math.max(...relative.flat().map(Math.abs));
   const chart = {
     hconcat: [
@@ -117,7 +120,7 @@ export async function photoCaptionMatch(
     own: Number(row[i].toFixed(3)),
     best: Number(Math.max(...row).toFixed(3)),
   }));
-  return { matrix, relative, diagTop1, bestCaption, chart };
+  return { matrix, relative, diagTop1, diagTop1CI, bestCaption, chart };
 }
 
 export interface LpipsResult {

@@ -60,18 +60,53 @@ export function labelledFromImageDataset(
   };
 }
 
+/** Images that each have their own human captions (Flickr8k): every image is its own "class". */
+export interface CaptionedImages {
+  name: string;
+  images: ImageInput[];
+  /** The captions of each image (at least one each). */
+  captions: string[][];
+  /** Ids for the class names (default: the index). */
+  ids?: string[];
+}
+
+/** The first `perImage` captions of each image (all when omitted), e.g. a Flickr8k split. */
+export function captionedImages(
+  items: readonly { id: string; path: string; captions: readonly string[] }[],
+  name: string,
+  perImage?: number,
+): CaptionedImages {
+  if (perImage !== undefined && !(Number.isInteger(perImage) && perImage > 0))
+    throw new EmbedlabError(`captionedImages: perImage must be a positive integer, got ${perImage}`);
+  return {
+    name,
+    images: items.map((it) => it.path),
+    captions: items.map((it) => it.captions.slice(0, perImage ?? it.captions.length)),
+    ids: items.map((it) => it.id),
+  };
+}
+
+function isCaptioned(s: LabelledImages | CaptionedImages): s is CaptionedImages {
+  return (s as CaptionedImages).captions !== undefined;
+}
+
 /** The merged training set: frozen image features, merged class list, and caption features per class. */
 export interface ClipLiteTrainingSet {
   data: ClipLiteTrainingData;
   /** "<source>/<class>" for each merged class. */
   classNames: string[];
   captions: string[][];
+  /** The source of each merged class. */
+  classSource: string[];
   perSource: Record<string, number>;
 }
 
-/** Embed every source's images and every class's captions with the frozen encoders; classes are concatenated. */
+/**
+ * Embed every source's images and every class's captions with the frozen encoders; classes are concatenated.
+ * A labelled source's classes are captioned with templates; a captioned source's images are one class each.
+ */
 export async function buildClipLiteTrainingSet(
-  sources: readonly LabelledImages[],
+  sources: readonly (LabelledImages | CaptionedImages)[],
   imageEncoder: ImageEncoder,
   textEncoder: TextEncoder,
   batchSize = 32,
@@ -81,19 +116,36 @@ export async function buildClipLiteTrainingSet(
   const labels: number[] = [];
   const classNames: string[] = [];
   const captions: string[][] = [];
+  const classSource: string[] = [];
   const perSource: Record<string, number> = {};
   for (const s of sources) {
-    if (s.images.length !== s.labels.length)
-      throw new EmbedlabError(`source ${s.name}: ${s.images.length} images but ${s.labels.length} labels`);
     const offset = classNames.length;
-    s.classNames.forEach((c) => {
-      classNames.push(`${s.name}/${c}`);
-      captions.push(classCaptions(c, s.domain));
-    });
+    let imageLabels: readonly number[];
+    if (isCaptioned(s)) {
+      if (s.images.length !== s.captions.length)
+        throw new EmbedlabError(`source ${s.name}: ${s.images.length} images but ${s.captions.length} caption lists`);
+      const empty = s.captions.findIndex((c) => c.length === 0);
+      if (empty >= 0) throw new EmbedlabError(`source ${s.name}: image ${s.ids?.[empty] ?? empty} has no captions`);
+      s.captions.forEach((caps, i) => {
+        classNames.push(`${s.name}/${s.ids?.[i] ?? i}`);
+        captions.push([...caps]);
+        classSource.push(s.name);
+      });
+      imageLabels = s.images.map((_, i) => i);
+    } else {
+      if (s.images.length !== s.labels.length)
+        throw new EmbedlabError(`source ${s.name}: ${s.images.length} images but ${s.labels.length} labels`);
+      s.classNames.forEach((c) => {
+        classNames.push(`${s.name}/${c}`);
+        captions.push(classCaptions(c, s.domain));
+        classSource.push(s.name);
+      });
+      imageLabels = s.labels;
+    }
     const feats = await imageEncoder.embedImages(s.images, { batchSize });
     feats.forEach((f, i) => {
       imageFeatures.push(f);
-      labels.push(offset + s.labels[i]);
+      labels.push(offset + imageLabels[i]);
     });
     perSource[s.name] = s.images.length;
   }
@@ -104,5 +156,5 @@ export async function buildClipLiteTrainingSet(
     classTextFeatures.push(flat.slice(at, at + caps.length));
     at += caps.length;
   }
-  return { data: { imageFeatures, labels, classTextFeatures }, classNames, captions, perSource };
+  return { data: { imageFeatures, labels, classTextFeatures }, classNames, captions, classSource, perSource };
 }

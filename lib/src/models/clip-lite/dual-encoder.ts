@@ -9,18 +9,19 @@ export interface DualEncoder {
   embedTexts(texts: string[]): Promise<Float32Array[]>;
 }
 
-/** clip-lite heads on top of the frozen encoders they were trained with. */
+/** clip-lite heads on top of the frozen encoders they were trained with; `heads` says how they were trained. */
 export function clipLiteDualEncoder(
   model: ClipLite,
   imageEncoder: ImageEncoder,
   textEncoder: TextEncoder,
+  heads = "trained in this notebook (symmetric InfoNCE)",
 ): DualEncoder {
   return {
     id: `clip-lite(${imageEncoder.id} + ${textEncoder.id}, ${model.dim}-d)`,
     provenance: {
       image: imageEncoder.provenance,
       text: textEncoder.provenance,
-      heads: "trained in this notebook (symmetric InfoNCE)",
+      heads,
     },
     async embedImages(images) {
       return model.embedImageFeatures(await imageEncoder.embedImages(images));

@@ -7,3 +7,4 @@ export * from "./compare";
 export * from "./dataset";
 export * from "./dual-encoder";
 export * from "./retrieval";
+export * from "./ridge";

@@ -28,14 +28,16 @@ export function relativeToDiagonal(m: readonly number[][]): number[][] {
   return m.map((row, i) => row.map((v) => v - row[i]));
 }
 
+/** Per row: 1 when its largest entry is on the diagonal (ties count against), else 0. */
+export function diagonalHits(m: readonly number[][]): number[] {
+  assertSquare(m, "diagonalHits");
+  return m.map((row, i) => (row.every((v, j) => j === i || v < row[i]) ? 1 : 0));
+}
+
 /** Fraction of rows whose largest entry is on the diagonal (ties count against). */
 export function diagonalTop1(m: readonly number[][]): number {
   assertSquare(m, "diagonalTop1");
-  let hits = 0;
-  m.forEach((row, i) => {
-    if (row.every((v, j) => j === i || v < row[i])) hits++;
-  });
-  return hits / m.length;
+  return diagonalHits(m).reduce((a, b) => a + b, 0) / m.length;
 }
 
 /** Indices of the k largest scores, best first (stable for ties: lower index first). */

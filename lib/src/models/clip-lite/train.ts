@@ -30,6 +30,11 @@ export interface ClipLiteOptions {
   textLrScale?: number;
   /** InfoNCE temperature (default 0.07, CLIP's initial value). */
   temperature?: number;
+  /**
+   * Relative chance of each class to be drawn into a batch (default: all equal). Lets a few label-captioned
+   * classes share batches with many one-image "classes" (captioned photos) at a chosen rate.
+   */
+  classWeights?: ArrayLike<number>;
   seed?: number;
 }
 
@@ -94,6 +99,21 @@ export async function trainClipLite(
   const temperature = opts.temperature ?? 0.07;
   const seed = opts.seed ?? 0;
   const rng = new Rng(seed);
+  const weights = opts.classWeights;
+  if (weights && (weights.length !== nClasses || Array.from(weights).some((w) => !(w >= 0))))
+    throw new EmbedlabError(`trainClipLite: classWeights needs ${nClasses} weights ≥ 0, got ${weights.length}`);
+  const drawable = weights ? present.filter((c) => weights[c] > 0) : present;
+  if (drawable.length < k)
+    throw new EmbedlabError(`trainClipLite: only ${drawable.length} classes have weight > 0, need ${k}`);
+  // Weighted draw without replacement (Efraimidis–Spirakis): the k smallest −log(u)/w.
+  const drawClasses = (): number[] =>
+    weights
+      ? drawable
+          .map((c) => ({ c, key: -Math.log(1 - rng.next()) / weights[c] }))
+          .sort((a, b) => a.key - b.key)
+          .slice(0, k)
+          .map((x) => x.c)
+      : rng.sample(present, k);
 
   const allText = data.classTextFeatures.flat();
   const imageMean = meanOf(data.imageFeatures, imageDim);
@@ -120,7 +140,7 @@ export async function trainClipLite(
         const decay = 1 - 0.9 * (step / totalSteps);
         (optimizer as unknown as { learningRate: number }).learningRate = lr0 * decay;
         (textOptimizer as unknown as { learningRate: number }).learningRate = lr0 * textLrScale * decay;
-        const classes = rng.sample(present, k);
+        const classes = drawClasses();
         const imgRows: Float32Array[] = [];
         const txtRows: Float32Array[] = [];
         for (const c of classes) {
