@@ -1,122 +1,45 @@
 // Tiny local stand-ins for hub models, written with the least code that transformers.js 3.8.1 loads offline:
-// a minimal ONNX protobuf writer, a WordPiece tokenizer.json, and two models — an NLI sequence classifier
+// ONNX graphs from the stand-in hub's builder (ci/src/standin/onnx-graph.ts), a WordPiece tokenizer.json, and two models — an NLI sequence classifier
 // (masked sum of token vectors → 3 logits) and a causal LM (logits at t = masked cumulative sum of token
-// vectors up to t + a vector of the token at t). Test helper only; the shared stand-in generator replaces it.
+// vectors up to t + a vector of the token at t). Test helper only: graphs with known formulas, which the tests check outputs against.
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 
-// --- protobuf ---
-function varint(n) {
-  const out = [];
-  let v = BigInt(n);
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return Buffer.from(out);
-}
-const key = (f, wt) => varint((f << 3) | wt);
-const fVar = (f, n) => Buffer.concat([key(f, 0), varint(n)]);
-const fBytes = (f, b) => {
-  const buf = Buffer.isBuffer(b) ? b : Buffer.from(b);
-  return Buffer.concat([key(f, 2), varint(buf.length), buf]);
-};
-const msg = (...parts) => Buffer.concat(parts);
+// --- ONNX (the stand-in hub's graph builder) ---
+const require = createRequire(import.meta.url);
+const { OnnxGraph } = require(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "ci", "dist", "standin", "onnx-graph.js"),
+);
 
-// --- ONNX ---
-const FLOAT = 1;
-const INT64 = 7;
-function valueInfo(name, elemType, dims) {
-  const shape = msg(...dims.map((d) => fBytes(1, typeof d === "number" ? fVar(1, d) : fBytes(2, d))));
-  return msg(fBytes(1, name), fBytes(2, fBytes(1, msg(fVar(1, elemType), fBytes(2, shape)))));
-}
-function floatTensor(name, dims, values) {
-  return msg(
-    ...dims.map((d) => fVar(1, d)),
-    fVar(2, FLOAT),
-    fBytes(8, name),
-    fBytes(9, Buffer.from(new Float32Array(values).buffer)),
-  );
-}
-function int64Tensor(name, dims, values) {
-  return msg(
-    ...dims.map((d) => fVar(1, d)),
-    fVar(2, INT64),
-    fBytes(8, name),
-    fBytes(9, Buffer.from(new BigInt64Array(values.map(BigInt)).buffer)),
-  );
-}
-const intAttr = (name, i) => msg(fBytes(1, name), fVar(3, i), fVar(20, 2 /* INT */));
-function node(op, inputs, outputs, attrs = []) {
-  return msg(
-    ...inputs.map((x) => fBytes(1, x)),
-    ...outputs.map((x) => fBytes(2, x)),
-    fBytes(3, outputs[0]),
-    fBytes(4, op),
-    ...attrs.map((a) => fBytes(5, a)),
-  );
-}
-function model(nodes, initializers, inputs, outputs) {
-  const graph = msg(
-    ...nodes.map((n) => fBytes(1, n)),
-    fBytes(2, "tiny"),
-    ...initializers.map((t) => fBytes(5, t)),
-    ...inputs.map((v) => fBytes(11, v)),
-    ...outputs.map((v) => fBytes(12, v)),
-  );
-  return msg(fVar(1, 8 /* ir_version */), fBytes(7, graph), fBytes(8, msg(fBytes(1, ""), fVar(2, 13 /* opset */))));
-}
-const maskedTokens = [
-  node("Gather", ["E", "input_ids"], ["emb"]),
-  node("Cast", ["attention_mask"], ["maskf"], [intAttr("to", FLOAT)]),
-  node("Unsqueeze", ["maskf", "axis2"], ["mask3"]),
-  node("Mul", ["emb", "mask3"], ["masked"]),
-];
 const idsAndMask = [
-  valueInfo("input_ids", INT64, ["batch", "seq"]),
-  valueInfo("attention_mask", INT64, ["batch", "seq"]),
+  { name: "input_ids", type: "int64", dims: ["batch", "seq"] },
+  { name: "attention_mask", type: "int64", dims: ["batch", "seq"] },
 ];
+/** emb·mask: each token's vector E[id], zeroed where the attention mask is 0 ([batch, seq, H]). */
+function maskedTokens(g, E, V, H) {
+  const emb = g.op("Gather", [g.weight("E", [V, H], Float32Array.from(E)), "input_ids"]);
+  const maskf = g.op("Cast", ["attention_mask"], { to: 1 /* FLOAT */ });
+  const mask3 = g.op("Unsqueeze", [maskf, g.ints([2], "axis2")]);
+  return g.op("Mul", [emb, mask3]);
+}
 
 /** logits[b] = tanh(Σ_t mask[b,t]·E[ids[b,t]]) · W: independent of padding when the mask is honoured. */
 export function nliOnnx(E, V, H, W) {
-  return model(
-    [
-      ...maskedTokens,
-      node("ReduceSum", ["masked", "axis1"], ["summed"], [intAttr("keepdims", 0)]),
-      node("Tanh", ["summed"], ["pooled"]),
-      node("MatMul", ["pooled", "W"], ["logits"]),
-    ],
-    [
-      floatTensor("E", [V, H], E),
-      floatTensor("W", [H, 3], W),
-      int64Tensor("axis1", [1], [1]),
-      int64Tensor("axis2", [1], [2]),
-    ],
-    idsAndMask,
-    [valueInfo("logits", FLOAT, ["batch", 3])],
-  );
+  const g = new OnnxGraph("tiny-nli");
+  const summed = g.op("ReduceSum", [maskedTokens(g, E, V, H), g.ints([1], "axis1")], { keepdims: 0 });
+  g.op("MatMul", [g.op("Tanh", [summed]), g.weight("W", [H, 3], Float32Array.from(W))], {}, "logits");
+  return g.encode(idsAndMask, [{ name: "logits", type: "float32", dims: ["batch", 3] }]);
 }
 
 /** out[b,t] = Σ_{s≤t} mask[b,s]·E[ids[b,s]] + E2[ids[b,t]] ([batch, seq, V]), named `output` (default "logits"). */
 export function causalLmOnnx(E, E2, V, output = "logits") {
-  return model(
-    [
-      ...maskedTokens,
-      node("CumSum", ["masked", "axis1s"], ["cs"]),
-      node("Gather", ["E2", "input_ids"], ["own"]),
-      node("Add", ["cs", "own"], [output]),
-    ],
-    [
-      floatTensor("E", [V, V], E),
-      floatTensor("E2", [V, V], E2),
-      int64Tensor("axis1s", [], [1]),
-      int64Tensor("axis2", [1], [2]),
-    ],
-    idsAndMask,
-    [valueInfo(output, FLOAT, ["batch", "seq", V])],
-  );
+  const g = new OnnxGraph("tiny-causal-lm");
+  const cs = g.op("CumSum", [maskedTokens(g, E, V, V), g.ints([1], "axis1s", true)]);
+  const own = g.op("Gather", [g.weight("E2", [V, V], Float32Array.from(E2)), "input_ids"]);
+  g.op("Add", [cs, own], {}, output);
+  return g.encode(idsAndMask, [{ name: output, type: "float32", dims: ["batch", "seq", V] }]);
 }
 
 // --- tokenizer ---
@@ -173,7 +96,7 @@ export function wordPieceTokenizer(vocab, specials, { bert = false } = {}) {
 function writeFiles(dir, files) {
   fs.mkdirSync(path.join(dir, "onnx"), { recursive: true });
   for (const [name, content] of Object.entries(files))
-    fs.writeFileSync(path.join(dir, name), Buffer.isBuffer(content) ? content : JSON.stringify(content));
+    fs.writeFileSync(path.join(dir, name), content instanceof Uint8Array ? content : JSON.stringify(content));
 }
 
 /** Deterministic pseudo-random weights in (−1, 1). */

@@ -59,10 +59,16 @@ export class OnnxGraph {
     return name;
   }
 
-  /** An int64 constant (shapes, axes, indices). */
-  ints(values: number[], name = `const_${this.count++}`): string {
+  /** An int64 constant (shapes, axes, indices); `scalar` makes a one-value constant 0-D (CumSum's axis). */
+  ints(values: number[], name = `const_${this.count++}`, scalar = false): string {
+    if (scalar && values.length !== 1) throw new Error(`${name}: a scalar holds one value, got ${values.length}`);
     const data = BigInt64Array.from(values.map(BigInt));
-    this.inits.push({ name, dims: [values.length], dataType: ELEM.int64, rawData: new Uint8Array(data.buffer) });
+    this.inits.push({
+      name,
+      dims: scalar ? [] : [values.length],
+      dataType: ELEM.int64,
+      rawData: new Uint8Array(data.buffer),
+    });
     return name;
   }
 
