@@ -53,6 +53,8 @@ export interface Params {
   trainLimit: number;
   /** Cap optimizer steps per epoch (0 = none; smoke tests only). */
   maxStepsPerEpoch: number;
+  /** Where each run's checkpoints go ("" = <cache>/runs/01_label_embeddings; one folder per run, keyed by a hash of its settings). */
+  runDir: string;
 }
 
 /** The parameters `resolveConfig` reads (the rest are passed to the steps that use them). */
@@ -208,7 +210,7 @@ export function parseList(s: string): string[] {
 
 /** The `params` section of results.json: the notebook's parameters and the resolved settings (runs by name). */
 export function savedParams(p: Params, cfg: Config): Record<string, unknown> {
-  const { profile, dataRoot, embedders, cifar10Embedders, zeroShotSource, probeSources, probeEpochs } = p;
+  const { profile, dataRoot, embedders, cifar10Embedders, zeroShotSource, probeSources, probeEpochs, runDir } = p;
   return {
     profile,
     dataRoot,
@@ -217,6 +219,7 @@ export function savedParams(p: Params, cfg: Config): Record<string, unknown> {
     zeroShotSource,
     probeSources,
     probeEpochs,
+    runDir,
     resolved: { ...cfg, runs: cfg.runs.map((r) => r.name) },
   };
 }
