@@ -247,6 +247,10 @@ test("startTrainings: one report per run cell; a rerun skips finished runs and s
     workers: 1,
   });
   assert.equal((await lr.target(0)).status, "trained");
+  // a profile without parallel runs (full) never starts worker threads, whatever the worker count
+  const seq = lt.startTrainings({ ...cfg(), parallelRuns: false }, d, { checkpoints: root, workers: 2 });
+  assert.equal(seq.mode, "sequential");
+  assert.equal(seq.workers, 1);
   // without checkpoints: no folders, trained every time
   const none = lt.startTrainings(cfg(), d, { workers: 1 });
   const n0 = await none.target(0);

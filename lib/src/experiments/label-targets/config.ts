@@ -92,6 +92,8 @@ export interface ProfileDefaults {
   batchSize: number;
   schedule: Schedule;
   regressionSpace: RegressionSpace;
+  /** Train the runs of sections 2–3 side by side in worker threads where that pays (quick); false = one after the other, each in its own cell (full). */
+  parallelRuns: boolean;
 }
 
 /**
@@ -112,6 +114,7 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     batchSize: 64,
     schedule: "adam-warmup",
     regressionSpace: "span",
+    parallelRuns: true,
   },
   full: {
     dataset: "cifar100",
@@ -122,6 +125,7 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     batchSize: 76,
     schedule: "sgd-onecycle",
     regressionSpace: "full",
+    parallelRuns: false,
   },
 };
 
@@ -141,6 +145,8 @@ export interface Config {
   center: Centering;
   /** cosine / mse runs: "span" = targets in coordinates of their own span (k ≤ #classes outputs), "full" = the embedding's d outputs. */
   regressionSpace: RegressionSpace;
+  /** The profile's parallelRuns. */
+  parallelRuns: boolean;
   heldOutEvery: number;
   seed: number;
   trainLimit: number;
@@ -193,6 +199,7 @@ export function resolveConfig(p: TrainingParams): Config {
     temperature: p.temperature,
     center: p.center,
     regressionSpace,
+    parallelRuns: d.parallelRuns,
     heldOutEvery: p.heldOutEvery,
     seed: p.seed,
     trainLimit: p.trainLimit,

@@ -86,16 +86,17 @@ function report<T>(
 }
 
 /**
- * Set up the section-2 runs and the zero-shot CNN (`targetJobs`, `zeroShotJob`). With more than one
- * worker (`parallel.workerCount`) all of them start now in the worker pool, in job order; with one,
- * nothing starts until a cell asks for a run. Every run is seeded, so the numbers are the same either way.
+ * Set up the section-2 runs and the zero-shot CNN (`targetJobs`, `zeroShotJob`). When the profile runs
+ * them side by side (`cfg.parallelRuns`, quick) and there is more than one worker (`parallel.workerCount`),
+ * all of them start now in the worker pool, in job order; otherwise (full, or one worker) nothing starts
+ * until a cell asks for a run, and each run trains in this process. Every run is seeded, so the numbers are the same either way.
  */
 export function startTrainings(cfg: Config, d: TrainingData, opts: TrainingsOptions = {}): Trainings {
   const t = targetJobs(cfg, d.train, d.test, d.runSources, opts.checkpoints);
   const z = zeroShotJob(cfg, d.zeroShot, d.zeroShotSource, opts.checkpoints);
   const jobs = [...t.jobs, z.job];
   const names = [...cfg.runs.map((r) => r.name), `zero-shot emb_ce:${d.zeroShotSource.id}`];
-  const workers = workerCount(jobs.length, opts);
+  const workers = cfg.parallelRuns ? workerCount(jobs.length, opts) : 1;
   const pending = new Array<Promise<TrainReadResult> | undefined>(jobs.length);
   if (workers > 1) {
     const settle: { resolve: (r: TrainReadResult) => void; reject: (e: unknown) => void }[] = [];
