@@ -241,6 +241,9 @@ test("startTrainings: one report per run cell; a rerun skips finished runs and s
     assert.deepEqual(z.result.result, zs1.result.result);
     assert.deepEqual(z.result.testScores, zs1.result.testScores);
   }
+  const resumed = (fromEpoch) => ({ ...r0, status: "resumed", fromEpoch, epochs: 5, seconds: 12 });
+  assert.match(lt.runSummary(resumed(4)), /resumed from its checkpoint after epoch 4, trained epoch 5 in 12 s/);
+  assert.match(lt.runSummary(resumed(2)), /resumed from its checkpoint after epoch 2, trained epochs 3–5 in 12 s/);
   // other settings → other folders: nothing stale is reused
   const lr = lt.startTrainings({ ...cfg(), runs: cfg().runs.map((r) => ({ ...r, peakLr: 1e-3 })) }, d, {
     checkpoints: root,

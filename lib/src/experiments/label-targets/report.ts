@@ -367,7 +367,7 @@ export function runSummary(r: RunReport<TargetRunResult | ZeroShotEndToEnd> | No
     r.status === "skipped"
       ? `finished earlier (its checkpoint holds all ${r.epochs} epochs): training skipped, the model was read back from the checkpoint (${loss})`
       : r.status === "resumed"
-        ? `resumed from its checkpoint after epoch ${r.fromEpoch}, trained epochs ${r.fromEpoch + 1}–${r.epochs} in ${r.seconds.toFixed(0)} s (${loss})`
+        ? `resumed from its checkpoint after epoch ${r.fromEpoch}, trained ${r.epochs - r.fromEpoch === 1 ? `epoch ${r.epochs}` : `epochs ${r.fromEpoch + 1}–${r.epochs}`} in ${r.seconds.toFixed(0)} s (${loss})`
         : `trained ${r.epochs} epoch${r.epochs === 1 ? "" : "s"} in ${r.seconds.toFixed(0)} s (${loss})`;
   const res = r.result;
   const score =
