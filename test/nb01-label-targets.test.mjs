@@ -133,6 +133,8 @@ test("resolveConfig: profile defaults and validation", () => {
     [f.dataset, f.arch, f.schedule, f.epochs, f.batchSize],
     ["cifar100", "resnet18", "sgd-onecycle", 155, 76],
   );
+  assert.equal(q.parallelRuns, true, "quick trains its runs side by side in worker threads");
+  assert.equal(f.parallelRuns, false, "full trains each run in its own cell, one after the other");
   assert.equal(lt.resolveConfig({ ...base, epochs: 7 }).epochs, 7);
   assert.throws(() => lt.resolveConfig({ ...base, targetRuns: "cosine:use-lite" }), /must include onehot/);
   assert.throws(() => lt.resolveConfig({ ...base, profile: "medium" }), /unknown profile/);

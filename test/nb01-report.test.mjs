@@ -215,6 +215,7 @@ test("results: parameters with the resolved settings, provenance, curves", () =>
     seed: 1,
     trainLimit: 0,
     maxStepsPerEpoch: 0,
+    runDir: "",
   };
   const cfg = X.resolveConfig(params);
   const r = X.results(o, params, cfg, { name: "wasm", reason: "asked" }, { total_s: 1 });
@@ -228,6 +229,7 @@ test("results: parameters with the resolved settings, provenance, curves", () =>
     "zeroShotSource",
     "probeSources",
     "probeEpochs",
+    "runDir",
     "resolved",
   ]);
   assert.deepEqual(r.params.resolved.runs, [

@@ -42,15 +42,22 @@ export function workerCount(jobs: number, opts: ParallelOptions = {}): number {
 
 /**
  * Run `jobs` on a pool of worker threads (queue order; each worker takes the next job when it is free)
- * and resolve with the results in job order. Progress bars started inside a worker show here. The first
+ * and resolve with the results in job order; `onResult(i, r)` hears each job's result as soon as it is in. Progress bars started inside a worker show here. The first
  * failure stops every worker and rejects with the job's error.
  */
-export async function runParallel<A, R>(jobs: readonly Job<A, R>[], opts: ParallelOptions = {}): Promise<R[]> {
+export async function runParallel<A, R>(
+  jobs: readonly Job<A, R>[],
+  opts: ParallelOptions = {},
+  onResult?: (job: number, result: R) => void,
+): Promise<R[]> {
   if (jobs.length === 0) return [];
   const n = workerCount(jobs.length, opts);
   if (n === 1) {
     const out: R[] = [];
-    for (const j of jobs) out.push(await j.local(j.args));
+    for (const j of jobs) {
+      out.push(await j.local(j.args));
+      onResult?.(out.length - 1, out[out.length - 1]);
+    }
     return out;
   }
   const prefer = backendInfo()?.name === "cpu" ? "cpu" : "wasm";
@@ -94,6 +101,7 @@ export async function runParallel<A, R>(jobs: readonly Job<A, R>[], opts: Parall
           bars.delete(m.bar);
         } else if (m.type === "result") {
           results[m.job] = m.value as R;
+          onResult?.(m.job, results[m.job]);
           take();
         } else if (m.type === "error") {
           const what =

@@ -92,6 +92,18 @@ export function hasCheckpoint(dir: string): boolean {
   return fs.existsSync(path.join(dir, "latest.json"));
 }
 
+/** The epoch and step of the checkpoint `dir/latest.json` points at (undefined when there is none), without loading it. */
+export function checkpointProgress(dir: string): { epoch: number; step: number } | undefined {
+  const latest = path.join(dir, "latest.json");
+  if (!fs.existsSync(latest)) return undefined;
+  try {
+    const j = JSON.parse(fs.readFileSync(latest, "utf8")) as { epoch: number; step: number };
+    return { epoch: j.epoch, step: j.step };
+  } catch (err) {
+    throw new CorruptDataError(latest, String(err));
+  }
+}
+
 /** Load the checkpoint `dir/latest.json` points at. */
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
   const latest = path.join(dir, "latest.json");

@@ -50,6 +50,11 @@ export interface FitOptions<M extends Trainable = Trainable> {
   checkpointDir?: string;
   /** Resume from checkpointDir when it has a checkpoint (default true). */
   resume?: boolean;
+  /**
+   * Variables that are not trained but change during training (e.g. batch-norm moving statistics): saved
+   * with each checkpoint after the trained ones, and restored on resume.
+   */
+  state?: tf.Variable[];
   /** Show a progress bar per epoch (default true). */
   progress?: boolean;
   /** Progress label (default "train"). */
@@ -248,7 +253,7 @@ export async function fit<M extends Trainable>(
   try {
     if (opts.checkpointDir && (opts.resume ?? true) && hasCheckpoint(opts.checkpointDir)) {
       const ck = loadCheckpoint(opts.checkpointDir);
-      restoreValues(vars, ck.weights, `checkpoint ${ck.path}`);
+      restoreValues([...vars, ...(opts.state ?? [])], ck.weights, `checkpoint ${ck.path}`);
       optimizer.setState(ck.optimizer, ck.step);
       history = ck.history;
       startEpoch = ck.epoch;
@@ -334,7 +339,7 @@ export async function fit<M extends Trainable>(
         }
       }
       if (opts.checkpointDir) {
-        saveCheckpoint(opts.checkpointDir, snapshot(vars), optimizer.state(), {
+        saveCheckpoint(opts.checkpointDir, snapshot([...vars, ...(opts.state ?? [])]), optimizer.state(), {
           epoch: epoch + 1,
           step: optimizer.step,
           history,

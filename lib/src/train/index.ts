@@ -15,7 +15,7 @@ export { constant, oneCycle, oneCycleMomentum, warmupDecay, warmupLinear, warmup
 export type { Schedule, OneCycleOptions, WarmupDecayOptions } from "./schedules";
 export { makeOptimizer, clipByGlobalNorm, globalNorm } from "./optimizers";
 export type { Optimizer, OptimizerConfig, SgdConfig, AdamConfig } from "./optimizers";
-export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from "./checkpoint";
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint, checkpointProgress } from "./checkpoint";
 export type { CheckpointMeta, LoadedCheckpoint } from "./checkpoint";
 export { trainableVariables, snapshot, restoreValues } from "./model-vars";
 export type { Trainable } from "./model-vars";

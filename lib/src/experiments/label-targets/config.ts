@@ -53,6 +53,8 @@ export interface Params {
   trainLimit: number;
   /** Cap optimizer steps per epoch (0 = none; smoke tests only). */
   maxStepsPerEpoch: number;
+  /** Where each run's checkpoints go ("" = <cache>/runs/01_label_embeddings; one folder per run, keyed by a hash of its settings). */
+  runDir: string;
 }
 
 /** The parameters `resolveConfig` reads (the rest are passed to the steps that use them). */
@@ -90,6 +92,8 @@ export interface ProfileDefaults {
   batchSize: number;
   schedule: Schedule;
   regressionSpace: RegressionSpace;
+  /** Train the runs of sections 2–3 side by side in worker threads where that pays (quick); false = one after the other, each in its own cell (full). */
+  parallelRuns: boolean;
 }
 
 /**
@@ -110,6 +114,7 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     batchSize: 64,
     schedule: "adam-warmup",
     regressionSpace: "span",
+    parallelRuns: true,
   },
   full: {
     dataset: "cifar100",
@@ -120,6 +125,7 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
     batchSize: 76,
     schedule: "sgd-onecycle",
     regressionSpace: "full",
+    parallelRuns: false,
   },
 };
 
@@ -139,6 +145,8 @@ export interface Config {
   center: Centering;
   /** cosine / mse runs: "span" = targets in coordinates of their own span (k ≤ #classes outputs), "full" = the embedding's d outputs. */
   regressionSpace: RegressionSpace;
+  /** The profile's parallelRuns. */
+  parallelRuns: boolean;
   heldOutEvery: number;
   seed: number;
   trainLimit: number;
@@ -191,6 +199,7 @@ export function resolveConfig(p: TrainingParams): Config {
     temperature: p.temperature,
     center: p.center,
     regressionSpace,
+    parallelRuns: d.parallelRuns,
     heldOutEvery: p.heldOutEvery,
     seed: p.seed,
     trainLimit: p.trainLimit,
@@ -208,7 +217,7 @@ export function parseList(s: string): string[] {
 
 /** The `params` section of results.json: the notebook's parameters and the resolved settings (runs by name). */
 export function savedParams(p: Params, cfg: Config): Record<string, unknown> {
-  const { profile, dataRoot, embedders, cifar10Embedders, zeroShotSource, probeSources, probeEpochs } = p;
+  const { profile, dataRoot, embedders, cifar10Embedders, zeroShotSource, probeSources, probeEpochs, runDir } = p;
   return {
     profile,
     dataRoot,
@@ -217,6 +226,7 @@ export function savedParams(p: Params, cfg: Config): Record<string, unknown> {
     zeroShotSource,
     probeSources,
     probeEpochs,
+    runDir,
     resolved: { ...cfg, runs: cfg.runs.map((r) => r.name) },
   };
 }

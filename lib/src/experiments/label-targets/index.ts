@@ -70,7 +70,30 @@ export {
   type ClassGap,
   type TargetRunResult,
 } from "./target-runs";
-export { trainSections } from "./trainings";
+export {
+  startTrainings,
+  trainSections,
+  type Trainings,
+  type TrainingsOptions,
+  type RunReport,
+  type RunStatus,
+  type NoRun,
+} from "./trainings";
+export { runRoot, runKey, runCheckpointDir } from "./run-dirs";
+export {
+  generalizedZeroShot,
+  gzslReport,
+  selectGamma,
+  pickGamma,
+  gammaGrid,
+  gzslScores,
+  calibratedPredictions,
+  harmonicMean,
+  type GzslReport,
+  type GzslScores,
+  type GammaSelection,
+  type GammaSelectionOptions,
+} from "./gzsl";
 export {
   zeroShotData,
   zeroShotEndToEnd,
@@ -111,6 +134,8 @@ export {
   oneHotTable,
   pairingTable,
   durationsTable,
+  gzslTable,
+  gammaSelectionTable,
   type Table,
 } from "./tables";
 export {
@@ -121,6 +146,10 @@ export {
   classGapVerdict,
   classGapSummary,
   metricKey,
+  gzslMetrics,
+  gzslVerdict,
+  runSummary,
+  trainingsPlan,
   NEAR_ONEHOT,
   ONEHOT_AIM,
   CLOSE_TARGETS_SPEARMAN,

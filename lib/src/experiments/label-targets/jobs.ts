@@ -29,15 +29,17 @@ export interface TrainReadResult {
   /** Dataset class indices of the model's outputs (one-hot). */
   classes: number[];
   read: ModelReading[];
+  /** Epochs found in the run's checkpoint when it started (0: trained from scratch; = epochs: finished earlier, not trained). */
+  resumedFromEpoch: number;
 }
 
 export async function trainAndRead(a: TrainReadArgs): Promise<TrainReadResult> {
-  const { model, history, seconds } = await trainTargetModel(a.train);
+  const { model, history, seconds, resumedFromEpoch } = await trainTargetModel(a.train);
   try {
     const read: ModelReading[] = [];
     for (const r of a.read)
       read.push(await readModel(model, r.ds, { scores: r.scores, features: r.features, labelVectors: r.labelVectors }));
-    return { history, seconds, classes: model.classes, read };
+    return { history, seconds, classes: model.classes, read, resumedFromEpoch };
   } finally {
     model.dispose();
   }

@@ -11,6 +11,7 @@ import {
 } from "../../losses";
 import { resnet18, smallCnn } from "../../models";
 import {
+  checkpointProgress,
   fit,
   imageSource,
   originalOneCycleRecipe,
@@ -99,6 +100,14 @@ export interface TrainTargetOptions {
   label?: string;
   /** Cap on steps per epoch (tests). */
   maxStepsPerEpoch?: number;
+  /**
+   * Save a checkpoint here after every epoch (weights, batch-norm statistics, optimizer state, epoch; the
+   * shuffling and augmentation streams are derived from seed + epoch) and resume from it: a finished run
+   * is not trained again, an interrupted one continues from its last epoch with the same result.
+   */
+  checkpointDir?: string;
+  /** Called after each trained epoch (after its checkpoint is written). */
+  onEpochEnd?: (record: EpochRecord) => void;
 }
 
 /** A trained model and how to read it. */
@@ -151,7 +160,7 @@ function optimizerFor(o: TrainTargetOptions): { optimizer: OptimizerConfig; lr: 
  */
 export async function trainTargetModel(
   o: TrainTargetOptions,
-): Promise<{ model: TargetModel; history: EpochRecord[]; seconds: number }> {
+): Promise<{ model: TargetModel; history: EpochRecord[]; seconds: number; resumedFromEpoch: number }> {
   const t0 = Date.now();
   const classes = [...o.classes];
   const pos = new Map(classes.map((c, i) => [c, i]));
@@ -211,7 +220,11 @@ export async function trainTargetModel(
   });
   // One progress update per epoch: a minutes-long run needs no per-step bar (fit yields to the event loop
   // every step, so a notebook kernel sends it live).
-  const bar = progress(o.epochs, `train ${o.label ?? o.kind}`);
+  const done = o.checkpointDir ? (checkpointProgress(o.checkpointDir)?.epoch ?? 0) : 0;
+  const bar =
+    done < o.epochs
+      ? progress(o.epochs - done, `train ${o.label ?? o.kind}${done ? ` (resumed after epoch ${done})` : ""}`)
+      : undefined;
   let result;
   try {
     result = await fit(trainable, source, {
@@ -224,12 +237,21 @@ export async function trainTargetModel(
       label: o.label ?? o.kind,
       maxStepsPerEpoch: o.maxStepsPerEpoch,
       progress: false,
-      onEpochEnd: (r) => bar.tick(1, `loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s/epoch)`),
+      checkpointDir: o.checkpointDir,
+      state: net.nonTrainableWeights.map((w) => w.read() as tf.Variable),
+      onEpochEnd: (r) => {
+        bar?.tick(1, `loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(0)} s/epoch)`);
+        o.onEpochEnd?.(r);
+      },
     });
+  } catch (err) {
+    net.dispose();
+    head?.dispose();
+    throw err;
   } finally {
     targetRows?.dispose();
   }
-  bar.done(
+  bar?.done(
     `loss ${result.history[result.history.length - 1].loss.toFixed(4)}, ${((Date.now() - t0) / 1000).toFixed(0)} s`,
   );
   await yieldToEventLoop(); // let pending display messages go out before the next phase
@@ -249,5 +271,10 @@ export async function trainTargetModel(
       head?.dispose();
     },
   };
-  return { model, history: result.history, seconds: (Date.now() - t0) / 1000 };
+  return {
+    model,
+    history: result.history,
+    seconds: (Date.now() - t0) / 1000,
+    resumedFromEpoch: result.resumedFromEpoch,
+  };
 }

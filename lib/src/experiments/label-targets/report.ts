@@ -11,6 +11,10 @@ import type { LabelStructure } from "./structure";
 import { spearman } from "../../metrics";
 import { isControlRun, targetEffects, type ClassGap, type TargetRunResult } from "./target-runs";
 import type { OneHotOnUnseen, ZeroShotData, ZeroShotEndToEnd, ZeroShotRun } from "./zero-shot-experiment";
+import type { GzslReport, GzslScores } from "./gzsl";
+import type { NoRun, RunReport, Trainings } from "./trainings";
+import * as path from "node:path";
+import { repoRoot } from "../../core";
 
 /** An embedding run counts as matching one-hot when its accuracy is at most this far below (2 points). */
 export const NEAR_ONEHOT = 0.02;
@@ -40,6 +44,8 @@ export interface Outcome {
   oneHot: Pick<OneHotOnUnseen, "unseenAccuracy">;
   probes: readonly ZeroShotRun[];
   pairing: readonly PairingCheck[];
+  /** Generalized zero-shot with and without calibrated stacking (absent: not computed). */
+  gzsl?: GzslReport;
 }
 
 /** "emb_ce:gpt3-davinci" → "emb_ce_gpt3_davinci" (a flat metric key). */
@@ -98,6 +104,7 @@ export function metrics(o: Omit<Outcome, "data" | "pairing">): Record<string, nu
     m[`zs_probe_top1_lo_${metricKey(p.source)}`] = p.unseen.top1.lo;
     m[`zs_probe_generalized_${metricKey(p.source)}`] = p.generalized.estimate;
   }
+  if (o.gzsl) Object.assign(m, gzslMetrics(o.gzsl));
   return m;
 }
 
@@ -244,6 +251,7 @@ export function conclusion(o: Omit<Outcome, "pairing">, cfg: Pick<Config, "epoch
       `Across label sources (linear probes) the best unseen top-1 is ${bestProbe.source}'s ${bestProbe.unseen.top1.estimate.toFixed(3)}; ` +
       o.probes.map((p) => `${p.source} ${p.unseen.top1.estimate.toFixed(3)}`).join(", ") +
       `. ` +
+      (o.gzsl ? gzslSentence(o.gzsl) + " " : "") +
       `With only ${o.data.zeroShot.unseen.length} unseen classes this is an easier task than the original's 20-of-100 (chance 0.05, top-1 ≈0.25–0.29), so the numbers are not comparable one to one.`,
   ].join("\n\n");
 }
@@ -289,4 +297,87 @@ export function classGapSummary(
         .join("; "),
     };
   });
+}
+
+/** The GZSL metrics of results.json: test seen / unseen accuracy and harmonic mean, without and with calibration, γ, and the simulation's H. */
+export function gzslMetrics(g: GzslReport): Record<string, number> {
+  return {
+    gzsl_seen_acc: g.uncalibrated.seen,
+    gzsl_unseen_acc: g.uncalibrated.unseen,
+    gzsl_h: g.uncalibrated.h,
+    gzsl_seen_acc_calibrated: g.calibrated.seen,
+    gzsl_unseen_acc_calibrated: g.calibrated.unseen,
+    gzsl_h_calibrated: g.calibrated.h,
+    gzsl_gamma: g.gamma,
+    gzsl_val_h: g.selection.uncalibrated.h,
+    gzsl_val_h_calibrated: g.selection.calibrated.h,
+  };
+}
+
+const f3 = (x: number) => x.toFixed(3);
+const triple = (s: GzslScores) => `seen ${f3(s.seen)}, unseen ${f3(s.unseen)}, H ${f3(s.h)}`;
+
+/** The conclusion's GZSL sentence. */
+function gzslSentence(g: GzslReport): string {
+  return (
+    `Generalized zero-shot summary (mean per-class accuracy): without calibration ${triple(g.uncalibrated)}; ` +
+    `with calibrated stacking (γ = ${g.gamma}, chosen on the seen classes' training images) ${triple(g.calibrated)}.`
+  );
+}
+
+/** The GZSL cell's verdict: the seen-class bias without calibration, what calibrated stacking changes, and that unseen-only top-1 is untouched. */
+export function gzslVerdict(g: GzslReport, unseenTop1: number): string {
+  const u = g.uncalibrated,
+    c = g.calibrated,
+    sel = g.selection;
+  return (
+    `Without calibration: ${triple(u)}` +
+    (u.unseen === 0
+      ? ` — no unseen test image is classified correctly among all classes: every seen-class score beats the unseen ones (the seen-class bias).`
+      : `.`) +
+    ` The simulation on the seen classes' training images (pseudo-unseen: ${sel.pseudoUnseen.length} of ${sel.pseudoUnseen.length + sel.pseudoSeen.length} seen classes; ${sel.validationImages} held-out images) had H ${f3(sel.uncalibrated.h)} at γ = 0 and ${f3(sel.calibrated.h)} at its best γ = ${g.gamma}. ` +
+    `On the test split that γ gives ${triple(c)}: ` +
+    (c.h > u.h
+      ? `the harmonic mean rises by ${points(c.h - u.h)} points, unseen accuracy by ${points(c.unseen - u.unseen)}, seen accuracy changes by ${points(c.seen - u.seen)}.`
+      : `calibration does not raise the harmonic mean here.`) +
+    ` Unseen-only top-1 stays ${f3(unseenTop1)}: γ shifts only the seen classes' scores, and that task ranks the unseen classes alone.`
+  );
+}
+
+/** A checkpoint folder as shown: relative to the repository when inside it. */
+function shownDir(dir: string): string {
+  const rel = path.relative(repoRoot(), dir);
+  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : dir;
+}
+
+/** How the trainings run (the line under the cell that starts them). */
+export function trainingsPlan(t: Pick<Trainings, "mode" | "workers" | "names" | "checkpoints">): string {
+  return (
+    (t.mode === "parallel"
+      ? `${t.names.length} trainings started in ${t.workers} worker threads (queue order: ${t.names.map((n) => `\`${n}\``).join(", ")}); each run's cell below waits for its run.`
+      : `${t.names.length} trainings, one after the other: each run trains in its own cell below.`) +
+    (t.checkpoints
+      ? ` Each run writes a checkpoint after every epoch under \`${shownDir(t.checkpoints)}\` (one folder per run, named by a hash of its settings): a rerun skips finished runs and resumes interrupted ones.`
+      : " No checkpoints.")
+  );
+}
+
+/** One run's cell: how it was found (trained, resumed, finished earlier) and its headline number. */
+export function runSummary(r: RunReport<TargetRunResult | ZeroShotEndToEnd> | NoRun): string {
+  if (r.status === "absent")
+    return `_No section-2 run ${r.slot + 1} in this configuration (it has ${r.of - 1}; parameter \`targetRuns\`)._`;
+  const head = `**Run ${r.slot + 1}/${r.of} · \`${r.name}\`**: `;
+  const loss = Number.isFinite(r.finalLoss) ? `final training loss ${r.finalLoss.toFixed(4)}` : "";
+  const how =
+    r.status === "skipped"
+      ? `finished earlier (its checkpoint holds all ${r.epochs} epochs): training skipped, the model was read back from the checkpoint (${loss})`
+      : r.status === "resumed"
+        ? `resumed from its checkpoint after epoch ${r.fromEpoch}, trained ${r.epochs - r.fromEpoch === 1 ? `epoch ${r.epochs}` : `epochs ${r.fromEpoch + 1}–${r.epochs}`} in ${r.seconds.toFixed(0)} s (${loss})`
+        : `trained ${r.epochs} epoch${r.epochs === 1 ? "" : "s"} in ${r.seconds.toFixed(0)} s (${loss})`;
+  const res = r.result;
+  const score =
+    "accuracy" in res
+      ? `test accuracy ${f3(res.accuracy.estimate)} (95 % CI ${f3(res.accuracy.lo)}–${f3(res.accuracy.hi)})`
+      : `unseen top-1 ${f3(res.result.unseen.top1.estimate)} (chance ${f3(res.result.unseen.chanceTop1)})`;
+  return head + how + `; ${score}.` + (r.dir ? ` Checkpoint: \`${shownDir(r.dir)}\`.` : "");
 }

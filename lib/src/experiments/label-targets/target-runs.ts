@@ -6,6 +6,7 @@ import { runParallel, type Job, type ParallelOptions } from "../../parallel";
 import type { EpochRecord } from "../../train";
 import type { Config } from "./config";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
+import { runCheckpointDir } from "./run-dirs";
 import { argmaxClasses } from "./predict";
 import { CONTROL_SOURCE, type LabelSource } from "./sources";
 import { targetMatrix, targetsInSpan } from "./targets";
@@ -30,8 +31,12 @@ export function targetJobs(
   train: ImageDataset,
   test: ImageDataset,
   sources: ReadonlyMap<string, LabelSource>,
+  checkpoints?: string,
 ): {
   jobs: Job<TrainReadArgs, TrainReadResult>[];
+  /** The checkpoint folder of each job (undefined without `checkpoints`). */
+  dirs: (string | undefined)[];
+  assembleOne: (result: TrainReadResult, i: number) => TargetRunResult;
   assemble: (results: readonly TrainReadResult[]) => TargetRunResult[];
 } {
   const classes = train.classNames.map((_, i) => i);
@@ -50,43 +55,46 @@ export function targetJobs(
       if ((run.kind === "cosine" || run.kind === "mse") && cfg.regressionSpace === "span")
         targets = targetsInSpan(targets);
     }
-    return trainReadJob({
-      train: {
-        kind: run.kind,
-        arch: cfg.arch,
-        train,
-        classes,
-        targets,
-        epochs: cfg.epochs,
-        batchSize: cfg.batchSize,
-        schedule: cfg.schedule,
-        peakLr: run.peakLr ?? cfg.peakLr,
-        warmup: cfg.warmup,
-        augment: cfg.augment,
-        temperature: cfg.temperature,
-        seed: cfg.seed + i,
-        label: run.name,
-        maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
-      },
-      read: [{ ds: test, scores: true, labelVectors: targets }],
-    });
+    const spec: TrainReadArgs["train"] = {
+      kind: run.kind,
+      arch: cfg.arch,
+      train,
+      classes,
+      targets,
+      epochs: cfg.epochs,
+      batchSize: cfg.batchSize,
+      schedule: cfg.schedule,
+      peakLr: run.peakLr ?? cfg.peakLr,
+      warmup: cfg.warmup,
+      augment: cfg.augment,
+      temperature: cfg.temperature,
+      seed: cfg.seed + i,
+      label: run.name,
+      maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
+    };
+    if (checkpoints) spec.checkpointDir = runCheckpointDir(checkpoints, spec);
+    return trainReadJob({ train: spec, read: [{ ds: test, scores: true, labelVectors: targets }] });
   });
-  const assemble = (results: readonly TrainReadResult[]) =>
-    results.map((r, i) => {
-      const run = cfg.runs[i];
-      const pred = argmaxClasses(r.read[0].scores!, run.kind === "onehot" ? r.classes : undefined);
-      return {
-        run: run.name,
-        kind: run.kind,
-        source: run.source ?? "one-hot",
-        accuracy: accuracyCI(pred, test.labels, { seed: cfg.seed }),
-        perClass: perClassAccuracy(pred, test.labels, classes.length),
-        targets: unitTargets[i],
-        history: r.history,
-        trainSeconds: r.seconds,
-      };
-    });
-  return { jobs, assemble };
+  const assembleOne = (r: TrainReadResult, i: number): TargetRunResult => {
+    const run = cfg.runs[i];
+    const pred = argmaxClasses(r.read[0].scores!, run.kind === "onehot" ? r.classes : undefined);
+    return {
+      run: run.name,
+      kind: run.kind,
+      source: run.source ?? "one-hot",
+      accuracy: accuracyCI(pred, test.labels, { seed: cfg.seed }),
+      perClass: perClassAccuracy(pred, test.labels, classes.length),
+      targets: unitTargets[i],
+      history: r.history,
+      trainSeconds: r.seconds,
+    };
+  };
+  return {
+    jobs,
+    dirs: jobs.map((j) => j.args.train.checkpointDir),
+    assembleOne,
+    assemble: (results) => results.map(assembleOne),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { job, runParallel, type Job, type ParallelOptions } from "../../parallel
 import type { EpochRecord } from "../../train";
 import type { Config } from "./config";
 import { trainReadJob, type TrainReadArgs, type TrainReadResult } from "./jobs";
+import { runCheckpointDir } from "./run-dirs";
 import { argmaxClasses } from "./predict";
 import type { LabelSource } from "./sources";
 import { targetMatrix } from "./targets";
@@ -103,6 +104,8 @@ export interface ZeroShotEndToEnd {
   trainSeconds: number;
   targets: Float32Array[];
   features: ZeroShotFeatures;
+  /** All-class scores of every test image (the generalized setting; what calibrated stacking shifts). */
+  testScores: Float32Array[];
 }
 
 /** The end-to-end zero-shot CNN as a parallel job (see zeroShotEndToEnd), and how to read its result. */
@@ -110,26 +113,29 @@ export function zeroShotJob(
   cfg: ZeroShotSettings,
   d: ZeroShotData,
   source: LabelSource,
+  checkpoints?: string,
 ): { job: Job<TrainReadArgs, TrainReadResult>; assemble: (r: TrainReadResult) => ZeroShotEndToEnd } {
   const targets = targetMatrix(source.vectors, { center: cfg.center, seen: d.seen });
+  const train: TrainReadArgs["train"] = {
+    kind: "emb_ce",
+    arch: cfg.arch,
+    train: d.trainSeen,
+    classes: d.seen,
+    targets,
+    epochs: cfg.zeroShotEpochs,
+    batchSize: cfg.batchSize,
+    schedule: cfg.schedule,
+    peakLr: cfg.peakLr,
+    warmup: cfg.warmup,
+    augment: cfg.augment,
+    temperature: cfg.temperature,
+    seed: cfg.seed + 100,
+    label: `zero-shot emb_ce:${source.id}`,
+    maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
+  };
+  if (checkpoints) train.checkpointDir = runCheckpointDir(checkpoints, train);
   const job = trainReadJob({
-    train: {
-      kind: "emb_ce",
-      arch: cfg.arch,
-      train: d.trainSeen,
-      classes: d.seen,
-      targets,
-      epochs: cfg.zeroShotEpochs,
-      batchSize: cfg.batchSize,
-      schedule: cfg.schedule,
-      peakLr: cfg.peakLr,
-      warmup: cfg.warmup,
-      augment: cfg.augment,
-      temperature: cfg.temperature,
-      seed: cfg.seed + 100,
-      label: `zero-shot emb_ce:${source.id}`,
-      maxStepsPerEpoch: cfg.maxStepsPerEpoch || undefined,
-    },
+    train,
     read: [
       { ds: d.trainSeen, features: true },
       { ds: d.unseenImages, features: true, scores: true, labelVectors: targets },
@@ -142,6 +148,7 @@ export function zeroShotJob(
     trainSeconds: r.seconds,
     targets,
     features: { trainSeen: r.read[0].features!, unseenImages: r.read[1].features!, test: r.read[2].features! },
+    testScores: r.read[2].scores!,
   });
   return { job, assemble };
 }
