@@ -74,3 +74,17 @@ test("04 full, offline: the text-vs-human cell's BERT load names the model and t
   const err = await X.clipLlm.textVsHuman(photos, cfg).then(assert.fail, (e) => e);
   assertNamedHubError(err, cfg.textModel.slice("hf:".length));
 });
+
+test("01 full, no data: the data cell names CIFAR-100, where it looked and the fetch command; nothing is written", async () => {
+  const root = path.join(tmp, "empty-data");
+  fs.mkdirSync(root, { recursive: true });
+  const p = { ...fullParams("01_label_embeddings"), dataRoot: root };
+  const cfg = X.labelTargets.resolveConfig(p);
+  assert.equal(cfg.dataset, "cifar100");
+  const err = await X.labelTargets.loadTrainingData(cfg, p.zeroShotSource, root).then(assert.fail, (e) => e);
+  assert.equal(err.name, "DataNotFoundError", err.stack);
+  assert.match(err.message, /dataset "cifar100" not found/);
+  assert.match(err.message, new RegExp(`${root}/cifar-100-binary/train\\.bin`));
+  assert.match(err.message, /npm run data -- fetch cifar100/);
+  assert.deepEqual(fs.readdirSync(root), []);
+});

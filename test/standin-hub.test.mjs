@@ -249,6 +249,20 @@ test("GPT-2 stand-in: safetensors with GPT-2's tensor names through models.gpt.l
   assertCommitRecorded(ID.gpt2);
 });
 
+test("ELECTRA stand-in: nb02's full-profile student through models.bert.loadBert, downloaded from the hub", async () => {
+  await lib.backend.initBackend({ prefer: "cpu" });
+  const cfg = config(ID.electraBase);
+  const loaded = await models.bert.loadBert({ ...FULL, modelId: ID.electraBase });
+  assert.equal(loaded.dir, models.hfLocalModelPath(ID.electraBase));
+  assert.equal(loaded.weightFile, path.join(loaded.dir, "model.safetensors"));
+  assert.equal(cfg.model_type, "electra");
+  const clf = new models.bert.BertTextClassifier(loaded.encoder, loaded.tokenizer, 2, 1);
+  const p = await clf.predictProba(["a good movie", "it was awful"]);
+  assert.equal(p.length, 4);
+  assert.ok(finite(p) && p.every((v) => v >= 0 && v <= 1));
+  clf.dispose();
+});
+
 test("a model the stand-in hub lacks fails naming the model id and the URL tried", async () => {
   await assert.rejects(models.loadTextEncoder("hf:Xenova/not-on-the-hub", FULL), (e) => {
     assert.equal(e.name, "EmbedlabError");
