@@ -543,3 +543,32 @@ test("sliceImages: a contiguous range with its labels; bad ranges are clear erro
   ])
     assert.throws(() => data.sliceImages(ds, a, b), /not inside/);
 });
+
+test("balancedSubset: n images evenly across classes, seeded, original order kept; n ≤ 0 or ≥ size keeps all", () => {
+  const items = [];
+  // 5 classes with 10, 10, 10, 10 and 2 images
+  for (let label = 0; label < 5; label++)
+    for (let k = 0; k < (label === 4 ? 2 : 10); k++)
+      items.push({ path: `c${label}/${k}.jpg`, label, className: `c${label}` });
+  const c = { items, classNames: ["c0", "c1", "c2", "c3", "c4"], source: { dataset: "x", files: [], root: "/" } };
+  const s = data.balancedSubset(c, 20, 3);
+  assert.equal(s.items.length, 20);
+  const counts = [0, 1, 2, 3, 4].map((l) => s.items.filter((it) => it.label === l).length);
+  assert.equal(counts[4], 2, "a small class gives all it has");
+  assert.ok(
+    counts.slice(0, 4).every((n) => n >= 4 && n <= 5),
+    `the rest split evenly: ${counts}`,
+  );
+  const idx = s.items.map((it) => items.indexOf(it));
+  assert.deepEqual(
+    idx,
+    [...idx].sort((a, b) => a - b),
+    "original order",
+  );
+  assert.deepEqual(data.balancedSubset(c, 20, 3).items, s.items, "same seed, same subset");
+  assert.notDeepEqual(data.balancedSubset(c, 20, 4).items, s.items, "another seed, another subset");
+  assert.match(s.source.note, /20 images drawn evenly across classes/);
+  assert.equal(data.balancedSubset(c, 0, 1), c);
+  assert.equal(data.balancedSubset(c, 42, 1), c);
+  assert.throws(() => data.balancedSubset(c, 2.5, 1), /integer/);
+});

@@ -32,6 +32,7 @@ const params = {
   classCaptionWeights: [0, 1],
   foodValEvery: 5,
   retrievalK: 5,
+  gallerySize: 0,
   freeQueries: ["italian food"],
   lmModel: "",
   loraRank: 8,
@@ -87,7 +88,7 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   const saved = X.savedParams(q);
   assert.equal(Object.keys(saved)[0], "profile");
   assert.equal(saved.ckpt1, 200);
-  assert.equal(Object.keys(saved).length, 44);
+  assert.equal(Object.keys(saved).length, 45);
   assert.deepEqual([saved.flickrRoot, saved.ridgeLambdas, saved.classCaptionWeights], ["/data", [0.3, 1], [0, 1]]);
 });
 
@@ -369,4 +370,15 @@ test("hallucinationConclusion: rates, quotes of grounded answers (at most GROUND
     hallucinationRate: { "checkpoint 1": 1, "checkpoint 2": 1 },
   });
   assert.match(none, /No probe answer denies the premise/);
+});
+
+test("gallery and queries: [] / 0 take the profile's (quick: the 10-class gallery's queries, every image; full: the original's queries, 2,048 images)", () => {
+  const q = X.resolveConfig({ ...params, freeQueries: [], gallerySize: 0 });
+  assert.deepEqual(q.freeQueries, [...X.QUICK_QUERIES]);
+  assert.equal(q.gallerySize, 0);
+  const f = X.resolveConfig({ ...params, profile: "full", freeQueries: [], gallerySize: 0 });
+  assert.deepEqual(f.freeQueries, [...X.ORIGINAL_QUERIES]);
+  assert.ok(f.freeQueries.includes("the meaning of life"));
+  assert.equal(f.gallerySize, 2048);
+  assert.deepEqual(X.resolveConfig({ ...params, freeQueries: ["ramen"], gallerySize: 7 }).freeQueries, ["ramen"]);
 });

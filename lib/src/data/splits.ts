@@ -1,5 +1,5 @@
-import { EmbedlabError } from "../core";
-import type { ImageDataset } from "./types";
+import { EmbedlabError, Rng } from "../core";
+import type { ImageCollection, ImageDataset } from "./types";
 
 /**
  * Split class indices 0..numClasses-1 into seen and held-out ("unseen") classes: every `every`-th index is unseen,
@@ -98,4 +98,31 @@ export function sliceImages(ds: ImageDataset, start: number, end: number): Image
   };
   if (ds.coarseLabels) out.coarseLabels = ds.coarseLabels.slice(start, end);
   return out;
+}
+
+/**
+ * `n` of the collection's images drawn evenly across its classes (seeded; the original's retrieval gallery is a
+ * 2,048-image subset across all 101 Food-101 classes): each class gives ⌊n / classes⌋ images, the first n mod classes
+ * classes (in a seeded order) one more; a class with too few gives all it has and the rest come round-robin from the
+ * others. Items keep their original order; n ≤ 0 or n ≥ the collection's size keeps every image.
+ */
+export function balancedSubset<C extends ImageCollection>(c: C, n: number, seed: number): C {
+  if (!Number.isInteger(n)) throw new EmbedlabError(`gallery size must be an integer, got ${n}`);
+  if (n <= 0 || n >= c.items.length) return c;
+  const rng = new Rng(seed);
+  const byClass = new Map<number, number[]>();
+  c.items.forEach((it, i) => byClass.set(it.label, [...(byClass.get(it.label) ?? []), i]));
+  const queues = rng.shuffle([...byClass.keys()]).map((k) => rng.shuffle(byClass.get(k)!));
+  const picked: number[] = [];
+  for (let round = 0; picked.length < n; round++)
+    for (const q of queues) {
+      if (picked.length === n) break;
+      if (round < q.length) picked.push(q[round]);
+    }
+  picked.sort((a, b) => a - b);
+  return {
+    ...c,
+    items: picked.map((i) => c.items[i]),
+    source: { ...c.source, note: `${c.source.note ? `${c.source.note}; ` : ""}${n} images drawn evenly across classes (seed ${seed})` },
+  };
 }

@@ -30,6 +30,9 @@ export interface Params {
   classCaptionWeights: number[];
   foodValEvery: number;
   retrievalK: number;
+  /** Food-101 images in the retrieval gallery, drawn evenly across classes (0 = the profile's: quick every image, full 2,048). */
+  gallerySize: number;
+  /** Free-form retrieval queries ([] = the profile's: quick QUICK_QUERIES, full ORIGINAL_QUERIES). */
   freeQueries: string[];
   lmModel: string;
   loraRank: number;
@@ -92,6 +95,33 @@ export const LORA_SELECTION = {
 };
 
 /** Every profile default in one place: what "" / 0 in the parameters cell become. */
+/**
+ * The quick profile's free-form queries: ones the mirror's 10-class Food-101 gallery can answer, and two naming
+ * dishes it does not have (sushi, ramen), to show what retrieval returns then.
+ */
+export const QUICK_QUERIES: readonly string[] = [
+  "raw beef",
+  "something sweet for dessert",
+  "korean food",
+  "breakfast",
+  "barbecued pork ribs",
+  "sushi",
+  "a bowl of ramen",
+];
+
+/** The original write-up's free-form queries over its 2,048-image, 101-class gallery (the full profile's). */
+export const ORIGINAL_QUERIES: readonly string[] = [
+  "beef",
+  "ramen",
+  "italian food",
+  "chinese food",
+  "a lot of food",
+  "is cereal soup",
+  "the best food",
+  "the worst food",
+  "the meaning of life",
+];
+
 export const PROFILE_DEFAULTS = {
   quick: {
     textModel: "use-lite",
@@ -104,6 +134,7 @@ export const PROFILE_DEFAULTS = {
     loraBatch: 4,
     factPerTemplate: 3,
     qloraSteps: 50,
+    gallerySize: 0,
   },
   /** The original's schedule: batch 3, lr 5e-4 decayed linearly, checkpoints at 500 and 1,000 steps. */
   full: {
@@ -117,6 +148,7 @@ export const PROFILE_DEFAULTS = {
     loraBatch: 3,
     factPerTemplate: 20,
     qloraSteps: 1000,
+    gallerySize: 2048,
   },
 } as const satisfies Record<
   Profile,
@@ -132,6 +164,7 @@ export const PROFILE_DEFAULTS = {
     | "loraBatch"
     | "factPerTemplate"
     | "qloraSteps"
+    | "gallerySize"
   >
 >;
 
@@ -171,6 +204,9 @@ export function resolveConfig(p: Params): Config {
     loraBatch: p.loraBatch || d.loraBatch,
     factPerTemplate: p.factPerTemplate || d.factPerTemplate,
     qloraSteps: Math.min(loraSteps, p.qloraSteps || d.qloraSteps),
+    gallerySize: p.gallerySize || d.gallerySize,
+    freeQueries:
+      p.freeQueries.length > 0 ? p.freeQueries : [...(p.profile === "full" ? ORIGINAL_QUERIES : QUICK_QUERIES)],
   };
 }
 
@@ -204,6 +240,7 @@ export function savedParams(c: Config): Record<string, unknown> {
     classCaptionWeights: c.classCaptionWeights,
     foodValEvery: c.foodValEvery,
     retrievalK: c.retrievalK,
+    gallerySize: c.gallerySize,
     freeQueries: c.freeQueries,
     loraRank: c.loraRank,
     loraAlpha: c.loraAlpha,

@@ -1,4 +1,4 @@
-import { loadFood101, prettyClassName, type Food101 } from "../../data";
+import { balancedSubset, loadFood101, prettyClassName, type Food101 } from "../../data";
 import { clipLite } from "../../models";
 
 /** One query's top-k images, ready for show.markdown(heading) + show.images(images). */
@@ -15,9 +15,12 @@ export interface FoodGallery {
   vecs: Float32Array[];
 }
 
-/** The whole Food-101 subset (train then test) embedded with the image–text model (cached on disk). */
-export async function embedFoodGallery(dual: clipLite.DualEncoder, o: { foodRoot: string }): Promise<FoodGallery> {
-  const food = loadFood101({ root: o.foodRoot, split: "all" });
+/** The Food-101 gallery (train then test; `gallerySize` images drawn evenly across classes, 0 = all) embedded with the image–text model (cached on disk). */
+export async function embedFoodGallery(
+  dual: clipLite.DualEncoder,
+  o: { foodRoot: string; gallerySize?: number; seed?: number },
+): Promise<FoodGallery> {
+  const food = balancedSubset(loadFood101({ root: o.foodRoot, split: "all" }), o.gallerySize ?? 0, o.seed ?? 0);
   return { food, vecs: await dual.embedImages(food.items.map((it) => it.path)) };
 }
 
