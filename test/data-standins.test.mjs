@@ -105,8 +105,8 @@ test("every loader reads the fetched stand-ins", () => {
   assert.equal(data.loadLabelEmbeddings("cifar100_ada-001", { ...opts, pairing: "file-order" }).vectors.length, 100);
   assert.equal(data.loadCifar100Descriptions(dataRoot).descriptions.length, 100);
   const flickr = path.join(dataRoot, "Flickr8k");
-  assert.equal(fs.readdirSync(path.join(flickr, "Flicker8k_Dataset")).length, 4);
-  assert.equal(fs.readFileSync(path.join(flickr, "Flickr8k.token.txt"), "utf8").trim().split("\n").length, 20);
+  assert.equal(fs.readdirSync(path.join(flickr, "Flicker8k_Dataset")).length, 12);
+  assert.equal(fs.readFileSync(path.join(flickr, "Flickr8k.token.txt"), "utf8").trim().split("\n").length, 60);
   assert.ok(fs.existsSync(path.join(flickr, "Flickr_8k.trainImages.txt")));
   const alice = fs.readFileSync(
     path.join(dataRoot, "corpora/gutenberg/pg11_alice_s_adventures_in_wonderland.txt"),

@@ -240,15 +240,14 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
 
     // Flickr8k: Flickr8k_Dataset.zip (Flicker8k_Dataset/*.jpg, with the __MACOSX folder the real one has) and
     // Flickr8k_text.zip (the caption and split files at its top level).
-    const imgs = [
-      "1000268201_693b08cb0e.jpg",
-      "1001773457_577c3a7d70.jpg",
-      "1002674143_1b742ab4b8.jpg",
-      "1003163366_44323f5815.jpg",
-    ];
+    // 12 photos (Flickr8k's file-name pattern): 6 train, 3 dev, 3 test, so every split can be ranked
+    const imgs = Array.from(
+      { length: 12 },
+      (_, i) => `${1000268201 + 1_000_000 * i}_${(0x693b08cb0e + 7919 * i).toString(16).slice(-10)}.jpg`,
+    );
     const flickrZip: Record<string, Uint8Array> = {};
     for (const [i, f] of imgs.entries()) flickrZip[`Flicker8k_Dataset/${f}`] = await jpeg(50 + i);
-    flickrZip["__MACOSX/Flicker8k_Dataset/._1000268201_693b08cb0e.jpg"] = strToU8("x");
+    flickrZip[`__MACOSX/Flicker8k_Dataset/._${imgs[0]}`] = strToU8("x");
     write(path.join(files, "Flickr8k_Dataset.zip"), zipSync(flickrZip));
     write(
       path.join(files, "Flickr8k_text.zip"),
@@ -259,9 +258,9 @@ export async function writeDataStandins(dir: string): Promise<DataStandins> {
             .join("\n") + "\n",
         ),
         "Flickr8k.lemma.token.txt": strToU8(imgs.map((f) => `${f}#0\tstand-in caption`).join("\n") + "\n"),
-        "Flickr_8k.trainImages.txt": strToU8(imgs.slice(0, 2).join("\n") + "\n"),
-        "Flickr_8k.devImages.txt": strToU8(imgs[2] + "\n"),
-        "Flickr_8k.testImages.txt": strToU8(imgs[3] + "\n"),
+        "Flickr_8k.trainImages.txt": strToU8(imgs.slice(0, 6).join("\n") + "\n"),
+        "Flickr_8k.devImages.txt": strToU8(imgs.slice(6, 9).join("\n") + "\n"),
+        "Flickr_8k.testImages.txt": strToU8(imgs.slice(9).join("\n") + "\n"),
         "ExpertAnnotations.txt": strToU8(`${imgs[0]}\t${imgs[0]}#0\t4\t4\t4\n`),
         "CrowdFlowerAnnotations.txt": strToU8(`${imgs[0]}\t${imgs[0]}#0\t1.0\t3\t0\n`),
         "readme.txt": strToU8("Flickr8k stand-in readme\n"),
