@@ -317,3 +317,34 @@ test("warmupStableDecay: warm-up, a length-independent plateau, then a linear de
   assert.ok(s(80, 100) < s(76, 100));
   assert.throws(() => train.warmupStableDecay({ peakLr: 1, warmup: 1, decayFrac: 0 }), /decayFrac/);
 });
+
+test("resume may change the length of a wsd run before its decay, and of no other run", async () => {
+  const root = fakeRoot();
+  const base = {
+    corpus: "mix",
+    root,
+    maxDocs: 4,
+    valFraction: 0.25,
+    config: { ...TINY },
+    batch: 2,
+    evalEvery: 100,
+    valWindows: 1,
+    warmup: 1,
+    tokenizerChars: 5000,
+    handleSignals: false,
+    finalEval: false,
+    samplePrompts: ["It"],
+    log: () => {},
+  };
+  const wsd = path.join(tmp(), "wsd");
+  await train.pretrainGpt({ ...base, out: wsd, steps: 8, schedule: "wsd", stopAfter: 2 });
+  const r = await train.pretrainGpt({ ...base, out: wsd, steps: 10, resume: true });
+  assert.equal(r.record.steps, 10);
+  assert.equal(r.record.stepsPlanned, 10);
+  const cos = path.join(tmp(), "cos");
+  await train.pretrainGpt({ ...base, out: cos, steps: 8, stopAfter: 2 });
+  await assert.rejects(
+    train.pretrainGpt({ ...base, out: cos, steps: 10, resume: true }),
+    /cannot change the run's length/,
+  );
+});
