@@ -233,7 +233,14 @@ test("pretraining: stopped after k steps and resumed, it ends bit-identical to a
     fs.readFileSync(path.join(part, "train-log.jsonl"), "utf8"),
   );
   assert.equal(fs.readFileSync(path.join(full, "train-log.jsonl"), "utf8").trim().split("\n").length, 7);
-  for (const f of ["val-curve.csv", "samples.md", "bits-per-byte.json", "tokenizer.json", "manifest.json"])
+  for (const f of [
+    "val-curve.csv",
+    "val-curve.vl.json",
+    "samples.md",
+    "bits-per-byte.json",
+    "tokenizer.json",
+    "manifest.json",
+  ])
     assert.ok(fs.existsSync(path.join(part, f)), f);
   const curve = fs.readFileSync(path.join(full, "val-curve.csv"), "utf8").trim().split("\n");
   assert.equal(curve[0], "step,val_brown,val_gutenberg,val_factbook,val_all");
@@ -244,7 +251,11 @@ test("pretraining: stopped after k steps and resumed, it ends bit-identical to a
   const bpb = JSON.parse(fs.readFileSync(path.join(part, "bits-per-byte.json"), "utf8"));
   for (const k of ["gpt_bits_per_byte_brown", "gpt_bits_per_byte_gutenberg", "gpt_bits_per_byte_factbook"])
     assert.ok(bpb.metrics[k] > 0 && bpb.metrics[k] < 10, k);
-  assert.match(fs.readFileSync(path.join(part, "samples.md"), "utf8"), /\| It was \|/);
+  const samples = fs.readFileSync(path.join(part, "samples.md"), "utf8");
+  assert.match(samples, /\| prompt \| greedy \| greedy, repetition penalty 1\.3 \| temperature 0\.8, top-k 40 \|/);
+  assert.match(samples, /\| It was \|/);
+  const chart = JSON.parse(fs.readFileSync(path.join(part, "val-curve.vl.json"), "utf8"));
+  assert.ok(JSON.stringify(chart).includes("gutenberg"));
   // the committed folder loads as a model; the resume state stays beside it
   const loaded = gpt.loadGptCheckpoint(part);
   assert.equal(loaded.training.steps, 7);

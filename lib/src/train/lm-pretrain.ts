@@ -4,7 +4,8 @@
  * on random windows, periodic validation per source, and a checkpoint folder:
  *
  * - `manifest.json`, `weights.bin` (float32 or float16), `tokenizer.json`, `training.json`: the usable model;
- * - `train-log.jsonl` (one line per step), `val-curve.csv` (validation loss per source), `samples.md`
+ * - `train-log.jsonl` (one line per step), `val-curve.csv` and `val-curve.vl.json` (validation loss per
+ *   source: table and vega-lite chart), `samples.md`
  *   (greedy and sampled continuations of a few prompts), `bits-per-byte.json` (held-out, per source, at the end);
  * - `resume/`: fp32 weights, AdamW moments, step and the settings (not meant to be committed).
  *
@@ -16,6 +17,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError, Rng, progress } from "../core";
 import { initBackend } from "../backend";
+import { trainingCurves } from "../viz";
 import {
   BpeTokenizer,
   crossEntropy,
@@ -23,6 +25,7 @@ import {
   defaultCheckpointDir,
   evalLoss,
   generate,
+  GenerateOptions,
   GPT,
   GptConfig,
   randomBatch,
@@ -168,11 +171,20 @@ export function sampleTable(model: GPT, tokenizer: BpeTokenizer, prompts: readon
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f]/g, "\ufffd")
       .trim();
-  const rows = ["| prompt | greedy | temperature 0.8, top-k 40 |", "|---|---|---|"];
+  const settings: [string, GenerateOptions][] = [
+    ["greedy", { greedy: true }],
+    ["greedy, repetition penalty 1.3", { greedy: true, repetitionPenalty: 1.3 }],
+    ["temperature 0.8, top-k 40", { temperature: 0.8, topK: 40, seed }],
+  ];
+  const rows = [
+    `| prompt | ${settings.map(([name]) => name).join(" | ")} |`,
+    `|---|${settings.map(() => "---|").join("")}`,
+  ];
   for (const p of prompts) {
-    const g = generate(model, tokenizer, p, { maxNewTokens: 40, greedy: true, warn: () => {} });
-    const s = generate(model, tokenizer, p, { maxNewTokens: 40, temperature: 0.8, topK: 40, seed, warn: () => {} });
-    rows.push(`| ${cell(p)} | ${cell(g.text)} | ${cell(s.text)} |`);
+    const outs = settings.map(
+      ([, o]) => generate(model, tokenizer, p, { maxNewTokens: 40, warn: () => {}, ...o }).text,
+    );
+    rows.push(`| ${cell(p)} | ${outs.map(cell).join(" | ")} |`);
   }
   return rows.join("\n") + "\n";
 }
@@ -379,6 +391,13 @@ export async function pretrainGpt(
         .map((r, i) => [r.step, ...sources.map((src) => r[src.name] ?? ""), valHistory[i].valLoss].join(","))
         .join("\n") +
       "\n",
+    "val-curve.vl.json":
+      JSON.stringify(
+        trainingCurves(
+          valBySource.map((r) => ({ ...r })),
+          { x: "step", yTitle: "validation loss (nats/token)", title: `${s.corpus}: validation loss per source` },
+        ),
+      ) + "\n",
   });
   const save = (done: number, valLoss: number, stoppedEarly: boolean, extraFiles: Record<string, string> = {}) => {
     const state: ResumeExtra = { settings: s, history, valHistory, valBySource, trainMs, trainCounts };
