@@ -349,9 +349,21 @@ test("resume may change the length of a wsd run before its decay, and of no othe
   };
   const wsd = path.join(tmp(), "wsd");
   await train.pretrainGpt({ ...base, out: wsd, steps: 8, schedule: "wsd", stopAfter: 2 });
-  const r = await train.pretrainGpt({ ...base, out: wsd, steps: 10, resume: true });
-  assert.equal(r.record.steps, 10);
+  const r = await train.pretrainGpt({ ...base, out: wsd, steps: 10, resume: true, stopAfter: 5 });
+  assert.equal(r.record.steps, 5);
   assert.equal(r.record.stepsPlanned, 10);
+  // a shorter run whose decay starts now: allowed; one whose decay would have started already: refused
+  await assert.rejects(
+    train.pretrainGpt({ ...base, out: wsd, steps: 6, decayFrac: 0.5, resume: true }),
+    /cannot change the run's length/,
+  );
+  const r2 = await train.pretrainGpt({ ...base, out: wsd, steps: 7, decayFrac: 0.3, resume: true });
+  assert.equal(r2.record.steps, 7);
+  assert.equal(r2.record.settings.decayFrac, 0.3);
+  const lrs = r2.record.history.map((h) => h.lr);
+  assert.equal(lrs[4], lrs[2]);
+  assert.equal(lrs[5], lrs[4]);
+  assert.ok(lrs[6] < lrs[5], JSON.stringify(lrs));
   const cos = path.join(tmp(), "cos");
   await train.pretrainGpt({ ...base, out: cos, steps: 8, stopAfter: 2 });
   await assert.rejects(

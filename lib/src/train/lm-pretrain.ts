@@ -212,14 +212,24 @@ export async function pretrainGpt(
   const ck = resuming ? loadCheckpoint(stateDir) : undefined;
   const extra = ck?.extra as ResumeExtra | undefined;
   const s: GptPretrainSettings = extra ? { ...extra.settings } : settingsFrom(opts);
-  if (extra && ck && opts.steps !== undefined && opts.steps !== s.steps) {
-    if (s.schedule !== "wsd" || opts.steps <= ck.step || ck.step >= s.steps - Math.round(s.decayFrac * s.steps))
+  const newSteps = opts.steps ?? s.steps;
+  const newDecay = opts.decayFrac ?? s.decayFrac;
+  if (extra && ck && (newSteps !== s.steps || newDecay !== s.decayFrac)) {
+    const decayStart = (steps: number, frac: number) => steps - Math.round(frac * steps);
+    if (
+      s.schedule !== "wsd" ||
+      newSteps <= ck.step ||
+      ck.step >= decayStart(s.steps, s.decayFrac) ||
+      ck.step > decayStart(newSteps, newDecay) ||
+      !(newDecay > 0 && newDecay <= 1)
+    )
       throw new EmbedlabError(
-        `cannot change the run's length from ${s.steps} to ${opts.steps} steps at step ${ck.step}`,
-        'only a "wsd" run whose decay has not started can be lengthened or shortened (to more steps than done)',
+        `cannot change the run's length/decay from ${s.steps} steps (decay ${s.decayFrac}) to ${newSteps} (decay ${newDecay}) at step ${ck.step}`,
+        'only a "wsd" run whose decay has not started can be lengthened or shortened, and its new decay must start at or after the current step',
       );
-    log(`run length changed from ${s.steps} to ${opts.steps} steps`);
-    s.steps = opts.steps;
+    log(`run changed from ${s.steps} steps (decay ${s.decayFrac}) to ${newSteps} (decay ${newDecay})`);
+    s.steps = newSteps;
+    s.decayFrac = newDecay;
   }
   const config = s.config;
   const T = config.block_size;
