@@ -12,6 +12,7 @@ export * from "./image";
 export * from "./photos";
 export * from "./jsonl";
 export * from "./label-embeddings";
+export * from "./corpora";
 export * from "./registry";
 export * from "./fetch";
 export { locateDataset, fetchCommand } from "./locate";

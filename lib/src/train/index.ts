@@ -11,8 +11,16 @@ export { toTensorImages, imageBatchArray } from "./images";
 export type { ImageArray, AugmentOptions, ImageTensorOptions } from "./images";
 export { tensorSource, imageSource } from "./sources";
 export type { BatchSource } from "./sources";
-export { constant, oneCycle, oneCycleMomentum, warmupDecay, warmupLinear, warmupCosine } from "./schedules";
-export type { Schedule, OneCycleOptions, WarmupDecayOptions } from "./schedules";
+export {
+  constant,
+  oneCycle,
+  oneCycleMomentum,
+  warmupDecay,
+  warmupLinear,
+  warmupCosine,
+  warmupStableDecay,
+} from "./schedules";
+export type { Schedule, OneCycleOptions, WarmupDecayOptions, WarmupStableDecayOptions } from "./schedules";
 export { makeOptimizer, clipByGlobalNorm, globalNorm } from "./optimizers";
 export type { Optimizer, OptimizerConfig, SgdConfig, AdamConfig } from "./optimizers";
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint, checkpointProgress } from "./checkpoint";
@@ -20,8 +28,17 @@ export type { CheckpointMeta, LoadedCheckpoint } from "./checkpoint";
 export { trainableVariables, snapshot, restoreValues } from "./model-vars";
 export type { Trainable } from "./model-vars";
 export { originalOneCycleRecipe } from "./presets";
-export { pretrainGpt, TOKENIZER_EXTRA_TEXT } from "./lm-pretrain";
-export type { GptPretrainOptions } from "./lm-pretrain";
+export { pretrainGpt, TOKENIZER_EXTRA_TEXT, SAMPLE_PROMPTS, sampleForTokenizer, sampleTable } from "./lm-pretrain";
+export type { GptPretrainOptions, GptPretrainSettings, GptPretrainRecord } from "./lm-pretrain";
+export {
+  loadLmCorpus,
+  loadLmSource,
+  gptBitsPerByteBySource,
+  LM_SOURCES,
+  LM_SPLIT_SEED,
+  EVAL_CHARS_PER_DOC,
+} from "./lm-corpus";
+export type { LmCorpusName, LmSourceName, LmSource, LmCorpusOptions, SourceBitsOptions } from "./lm-corpus";
 export { finetuneGpt } from "./lm-finetune";
 export { finetuneBertClassifier } from "./bert-finetune";
 export type { BertFinetuneOptions, BertFinetuneResult } from "./bert-finetune";

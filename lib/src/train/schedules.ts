@@ -94,3 +94,33 @@ export function warmupLinear(o: WarmupDecayOptions): Schedule {
 export function warmupCosine(o: WarmupDecayOptions): Schedule {
   return warmupDecay(o, "cos");
 }
+
+export interface WarmupStableDecayOptions {
+  peakLr: number;
+  /** Warm-up steps (linear from 0: step s gets peak·(s+1)/warmup). */
+  warmup: number;
+  /** Share of the run, at its end, spent decaying linearly (default 0.2). */
+  decayFrac?: number;
+  /** Final lr as a fraction of peak, reached one step past the end (default 0). */
+  finalFrac?: number;
+}
+
+/**
+ * Warm-up, a constant peak, then a linear decay over the last `decayFrac` of the run ("WSD"). Until the
+ * decay starts the lr does not depend on the run's length, so a run can be lengthened or shortened then
+ * (e.g. on resume) without a jump in its learning rate.
+ */
+export function warmupStableDecay(o: WarmupStableDecayOptions): Schedule {
+  if (!(o.peakLr > 0)) throw new EmbedlabError(`peakLr must be > 0, got ${o.peakLr}`);
+  const d = o.decayFrac ?? 0.2;
+  if (!(d > 0 && d <= 1)) throw new EmbedlabError(`decayFrac must be in (0, 1], got ${d}`);
+  const f = o.finalFrac ?? 0;
+  return (step, total) => {
+    if (step < o.warmup) return (o.peakLr * (step + 1)) / o.warmup;
+    const decay = Math.max(1, Math.round(d * total));
+    const start = Math.max(o.warmup, total - decay);
+    if (step < start) return o.peakLr;
+    const t = Math.min(1, (step - start) / Math.max(1, total - start));
+    return o.peakLr * (f + (1 - f) * (1 - t));
+  };
+}

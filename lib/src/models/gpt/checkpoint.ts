@@ -1,6 +1,6 @@
 /**
- * GPT checkpoint folder: `manifest.json` (format, config, tensor table), `weights.bin` (float32,
- * little-endian, tensors back to back), `tokenizer.json` (byte-level BPE) and `training.json`
+ * GPT checkpoint folder: `manifest.json` (format, config, tensor table, dtype), `weights.bin` (float32,
+ * or IEEE float16 when the manifest says `"dtype": "float16"`; little-endian, tensors back to back), `tokenizer.json` (byte-level BPE) and `training.json`
  * (hyper-parameters, loss history, validation loss). Written to a temp folder and renamed into place,
  * so a failed save leaves nothing half-done. Loading checks every file and names the one that is wrong.
  */
@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { CorruptDataError, DataNotFoundError, EmbedlabError, writeJsonAtomic, projectDataDir } from "../../core";
 import { BpeTokenizer } from "./bpe";
 import { GPT, GptConfig, paramShapes, validateConfig } from "./model";
+import { f16ToF32, f32ToF16 } from "./safetensors";
 
 export const CHECKPOINT_FORMAT = "embedlab-gpt/1";
 /** The committed offline checkpoint. */
@@ -49,7 +50,7 @@ export interface TrainingRecord {
 export interface TensorEntry {
   name: string;
   shape: number[];
-  /** Offset in float32 elements into weights.bin. */
+  /** Offset in elements (of the manifest's dtype) into weights.bin. */
   offset: number;
 }
 
@@ -57,8 +58,19 @@ export interface CheckpointManifest {
   format: typeof CHECKPOINT_FORMAT;
   config: GptConfig;
   weights: "weights.bin";
+  /** Element type of weights.bin (absent: float32). */
+  dtype?: WeightsDtype;
   tensors: TensorEntry[];
   numParams: number;
+}
+
+export type WeightsDtype = "float32" | "float16";
+
+export interface SaveGptOptions {
+  /** Store weights.bin as float16 (half the size; values rounded to nearest even) or float32 (default). */
+  dtype?: WeightsDtype;
+  /** More files to write into the folder: name → contents. */
+  extraFiles?: Record<string, string | Uint8Array>;
 }
 
 export interface LoadedGptCheckpoint<T = Record<string, unknown>> {
@@ -70,8 +82,18 @@ export interface LoadedGptCheckpoint<T = Record<string, unknown>> {
   dir: string;
 }
 
-/** Write model + tokenizer + training record to `dir` (replacing it atomically). */
-export function saveGptCheckpoint(dir: string, model: GPT, tokenizer: BpeTokenizer, training: object): void {
+/**
+ * Write model + tokenizer + training record (+ `opts.extraFiles`) to `dir`, replacing the folder atomically
+ * (anything else in it is dropped, except the sub-folders named in `opts.keep`).
+ */
+export function saveGptCheckpoint(
+  dir: string,
+  model: GPT,
+  tokenizer: BpeTokenizer,
+  training: object,
+  opts: SaveGptOptions & { keep?: string[] } = {},
+): void {
+  const dtype = opts.dtype ?? "float32";
   const shapes = paramShapes(model.config);
   const tensors: TensorEntry[] = [];
   let offset = 0;
@@ -81,10 +103,18 @@ export function saveGptCheckpoint(dir: string, model: GPT, tokenizer: BpeTokeniz
   }
   const buf = new Float32Array(offset);
   for (const t of tensors) buf.set(model.params[t.name].dataSync() as Float32Array, t.offset);
+  let bytes = new Uint8Array(buf.buffer);
+  if (dtype === "float16") {
+    const h = new Uint16Array(buf.length);
+    for (let i = 0; i < buf.length; i++) h[i] = f32ToF16(buf[i]);
+    bytes = new Uint8Array(h.buffer);
+  } else if (dtype !== "float32")
+    throw new EmbedlabError(`unknown weights dtype "${String(dtype)}"`, 'use "float32" or "float16"');
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,
     config: model.config,
     weights: "weights.bin",
+    ...(dtype === "float16" ? { dtype } : {}),
     tensors,
     numParams: offset,
   };
@@ -92,13 +122,18 @@ export function saveGptCheckpoint(dir: string, model: GPT, tokenizer: BpeTokeniz
   fs.mkdirSync(parent, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(dir)}.tmp-`));
   try {
-    fs.writeFileSync(path.join(tmp, "weights.bin"), new Uint8Array(buf.buffer));
+    fs.writeFileSync(path.join(tmp, "weights.bin"), bytes);
     writeJsonAtomic(path.join(tmp, "manifest.json"), manifest);
     fs.writeFileSync(path.join(tmp, "tokenizer.json"), JSON.stringify(tokenizer.toJSON()) + "\n");
     writeJsonAtomic(path.join(tmp, "training.json"), training);
+    for (const [name, data] of Object.entries(opts.extraFiles ?? {})) fs.writeFileSync(path.join(tmp, name), data);
     fs.chmodSync(tmp, 0o755);
     const old = `${dir}.old-${process.pid}`;
-    if (fs.existsSync(dir)) fs.renameSync(dir, old);
+    if (fs.existsSync(dir)) {
+      for (const k of opts.keep ?? [])
+        if (fs.existsSync(path.join(dir, k))) fs.renameSync(path.join(dir, k), path.join(tmp, k));
+      fs.renameSync(dir, old);
+    }
     fs.renameSync(tmp, dir);
     fs.rmSync(old, { recursive: true, force: true });
   } catch (err) {
@@ -142,14 +177,24 @@ export function loadGptCheckpoint<T = Record<string, unknown>>(dir = defaultChec
   }
   const wfile = path.join(dir, "weights.bin");
   if (!fs.existsSync(wfile)) throw new DataNotFoundError("weights.bin", [wfile], "npm run pretrain");
+  const dtype: WeightsDtype = manifest.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "float16")
+    throw new CorruptDataError(mfile, `dtype "${String(dtype)}" is not "float32" or "float16"`);
+  const width = dtype === "float16" ? 2 : 4;
   const bytes = fs.readFileSync(wfile);
-  if (bytes.byteLength !== total * 4) {
+  if (bytes.byteLength !== total * width) {
     throw new CorruptDataError(
       wfile,
-      `has ${bytes.byteLength} bytes, expected ${total * 4} (${total} float32 for ${Object.keys(expected).length} tensors, e.g. wte.weight [${expected["wte.weight"]}])`,
+      `has ${bytes.byteLength} bytes, expected ${total * width} (${total} ${dtype} for ${Object.keys(expected).length} tensors, e.g. wte.weight [${expected["wte.weight"]}])`,
     );
   }
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const raw = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  let all: Float32Array;
+  if (dtype === "float16") {
+    const h = new Uint16Array(raw);
+    all = new Float32Array(h.length);
+    for (let i = 0; i < h.length; i++) all[i] = f16ToF32(h[i]);
+  } else all = new Float32Array(raw);
   const tfile = path.join(dir, "tokenizer.json");
   const tokenizer = BpeTokenizer.fromJSON(readJson(tfile), tfile);
   if (tokenizer.vocabSize !== manifest.config.vocab_size) {

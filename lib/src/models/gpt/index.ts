@@ -25,9 +25,12 @@ export {
   type CheckpointManifest,
   type LoadedGptCheckpoint,
   type TrainingRecord,
+  type SaveGptOptions,
+  type WeightsDtype,
 } from "./checkpoint";
 export { loadBrownDocs, detokenizeTagged, brownDir, type BrownDoc } from "./brown";
 export { splitDocs, tokenStream, randomBatch, evalLoss, unigramLoss } from "./lm-data";
+export { bitsPerByte, evalPrefix, type BitsPerByteOptions, type BitsPerByteResult } from "./lm-eval";
 export { generate, sampleNext, truncateLeft, type GenerateOptions, type GenerateResult } from "./generate";
 export { TypedDecoder, decoderFor } from "./typed-decoder";
 export { rankTokens, type SampleOptions } from "./sample-next";
@@ -52,7 +55,7 @@ export {
   type Example,
   type PackedExamples,
 } from "./examples";
-export { readSafetensors, writeSafetensors, type SafeTensor } from "./safetensors";
+export { readSafetensors, writeSafetensors, f16ToF32, f32ToF16, type SafeTensor } from "./safetensors";
 export {
   loadGpt2,
   configFromHf,
