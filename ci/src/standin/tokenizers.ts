@@ -103,6 +103,26 @@ const byteLevel = (addPrefixSpace: boolean, trimOffsets: boolean, useRegex: bool
   use_regex: useRegex,
 });
 
+/** The BERT-style post-processor: [CLS] A [SEP] (type 0), and [CLS] A [SEP] B [SEP] with B and its [SEP] of type 1. */
+function clsSepTemplate(clsId: number, sepId: number): Record<string, unknown> {
+  const t = (s: string, type_id: number) => ({ SpecialToken: { id: s, type_id } });
+  return {
+    type: "TemplateProcessing",
+    single: [t("[CLS]", 0), { Sequence: { id: "A", type_id: 0 } }, t("[SEP]", 0)],
+    pair: [
+      t("[CLS]", 0),
+      { Sequence: { id: "A", type_id: 0 } },
+      t("[SEP]", 0),
+      { Sequence: { id: "B", type_id: 1 } },
+      t("[SEP]", 1),
+    ],
+    special_tokens: {
+      "[CLS]": { id: "[CLS]", ids: [clsId], tokens: ["[CLS]"] },
+      "[SEP]": { id: "[SEP]", ids: [sepId], tokens: ["[SEP]"] },
+    },
+  };
+}
+
 /** BERT's uncased WordPiece: [PAD] [UNK] [CLS] [SEP] [MASK], characters and ##characters, WORDS. */
 export function wordPiece(opts: { modelMaxLength: number; tokenizerClass?: string }): TokenizerFiles {
   const specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
@@ -110,7 +130,6 @@ export function wordPiece(opts: { modelMaxLength: number; tokenizerClass?: strin
   const pieces = [...specials, ...chars, ...chars.map((c) => "##" + c), ...WORDS, "##s", "##ed", "##ing", "##ly"];
   const vocab = Object.fromEntries(pieces.filter((p, i, a) => a.indexOf(p) === i).map((p, i) => [p, i]));
   const id = (t: string) => vocab[t];
-  const tok = (t: string, typeId: number) => ({ SpecialToken: { id: t, type_id: typeId } });
   return {
     size: Object.keys(vocab).length,
     tokenizer: {
@@ -126,18 +145,7 @@ export function wordPiece(opts: { modelMaxLength: number; tokenizerClass?: strin
         lowercase: true,
       },
       pre_tokenizer: { type: "BertPreTokenizer" },
-      post_processor: {
-        type: "TemplateProcessing",
-        single: [tok("[CLS]", 0), { Sequence: { id: "A", type_id: 0 } }, tok("[SEP]", 0)],
-        pair: [
-          tok("[CLS]", 0),
-          { Sequence: { id: "A", type_id: 0 } },
-          tok("[SEP]", 0),
-          { Sequence: { id: "B", type_id: 1 } },
-          tok("[SEP]", 1),
-        ],
-        special_tokens: Object.fromEntries(["[CLS]", "[SEP]"].map((s) => [s, { id: s, ids: [id(s)], tokens: [s] }])),
-      },
+      post_processor: clsSepTemplate(id("[CLS]"), id("[SEP]")),
       decoder: { type: "WordPiece", prefix: "##", cleanup: true },
       model: {
         type: "WordPiece",
@@ -396,7 +404,6 @@ export function debertaUnigram(): TokenizerFiles {
   for (const c of chars) vocab.push(["▁" + c, -8], [c, -9]);
   const mask = vocab.length;
   vocab.push(["[MASK]", 0]);
-  const tok = (t: string, typeId: number) => ({ SpecialToken: { id: t, type_id: typeId } });
   return {
     size: vocab.length,
     tokenizer: {
@@ -415,21 +422,7 @@ export function debertaUnigram(): TokenizerFiles {
         normalizers: [{ type: "Replace", pattern: { Regex: " {2,}" }, content: " " }],
       },
       pre_tokenizer: { type: "Metaspace", replacement: "▁", add_prefix_space: true, prepend_scheme: "always" },
-      post_processor: {
-        type: "TemplateProcessing",
-        single: [tok("[CLS]", 0), { Sequence: { id: "A", type_id: 0 } }, tok("[SEP]", 0)],
-        pair: [
-          tok("[CLS]", 0),
-          { Sequence: { id: "A", type_id: 0 } },
-          tok("[SEP]", 0),
-          { Sequence: { id: "B", type_id: 1 } },
-          tok("[SEP]", 1),
-        ],
-        special_tokens: {
-          "[CLS]": { id: "[CLS]", ids: [1], tokens: ["[CLS]"] },
-          "[SEP]": { id: "[SEP]", ids: [2], tokens: ["[SEP]"] },
-        },
-      },
+      post_processor: clsSepTemplate(1, 2),
       decoder: { type: "Metaspace", replacement: "▁", add_prefix_space: true, prepend_scheme: "always" },
       model: { type: "Unigram", unk_id: 3, vocab, byte_fallback: false },
     },
