@@ -82,6 +82,66 @@ test("parseRunSpec and parseSourceId", () => {
   assert.throws(() => lt.parseSourceId("bert"), /unknown label source/);
   assert.deepEqual(lt.parseSourceId("onehot-vectors"), { family: "onehot-vectors", texts: "names" });
   assert.throws(() => lt.parseSourceId("onehot-vectors-desc"), /embed no text/);
+  assert.deepEqual(lt.parseSourceId("hub-minilm-desc"), {
+    family: "hub",
+    model: "Xenova/all-MiniLM-L6-v2",
+    texts: "descriptions",
+  });
+  assert.throws(() => lt.parseSourceId("hub-gpt5"), /unknown hub encoder.*\n.*hub-minilm \/ hub-bge-small/s);
+});
+
+test("a hub label source that cannot load stops the run (not a 'missing' row); quick leaves the hub alone", async () => {
+  const saved = { ...process.env };
+  process.env.EMBEDLAB_CACHE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-hubsrc-"));
+  process.env.HF_HOME = process.env.EMBEDLAB_CACHE_DIR;
+  delete process.env.EMBEDLAB_ALLOW_REMOTE;
+  delete process.env.EMBEDLAB_PROFILE;
+  try {
+    await assert.rejects(lt.loadLabelSources(["onehot-vectors", "hub-minilm"], "cifar10"), /all-MiniLM-L6-v2/);
+    const { missing } = await lt.loadLabelSources(["gpt3-davinci"], "cifar100", {
+      root: process.env.EMBEDLAB_CACHE_DIR,
+    });
+    assert.equal(missing.length, 1, "a data file that is absent is still reported, not thrown");
+  } finally {
+    fs.rmSync(process.env.EMBEDLAB_CACHE_DIR, { recursive: true, force: true });
+    process.env = saved;
+  }
+});
+
+test("resolveConfig: embedders / probeSources default to the profile's (full adds the hub encoder)", () => {
+  const base = { targetRuns: "", epochs: 0, zeroShotEpochs: 0, batchSize: 0, schedule: "", peakLr: 0.002, warmup: 0.1 };
+  const p = { ...base, augment: true, temperature: 0.1, center: "seen", regressionSpace: "", heldOutEvery: 5 };
+  const q = lt.resolveConfig({
+    ...p,
+    profile: "quick",
+    embedders: "",
+    probeSources: "",
+    seed: 1,
+    trainLimit: 0,
+    maxStepsPerEpoch: 0,
+  });
+  assert.equal(q.embedders, lt.PROFILES.quick.embedders);
+  assert.ok(!q.probeSources.includes("hub-"));
+  const f = lt.resolveConfig({
+    ...p,
+    profile: "full",
+    embedders: "",
+    probeSources: "",
+    seed: 1,
+    trainLimit: 0,
+    maxStepsPerEpoch: 0,
+  });
+  assert.ok(f.embedders.split(",").includes("hub-minilm") && f.probeSources.split(",").includes("hub-minilm-desc"));
+  const own = lt.resolveConfig({
+    ...p,
+    profile: "full",
+    embedders: "use-lite",
+    probeSources: "glove-100d",
+    seed: 1,
+    trainLimit: 0,
+    maxStepsPerEpoch: 0,
+  });
+  assert.deepEqual([own.embedders, own.probeSources, own.profile], ["use-lite", "glove-100d", "full"]);
 });
 
 test("the onehot-vectors control source: unit vectors that centre into a regular simplex", async () => {

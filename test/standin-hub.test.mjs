@@ -173,6 +173,14 @@ test("bge-small is CLS-pooled by default (its card); other encoders mean-pooled"
   assert.ok(same(mini, await embed(ID.miniLmL6, "mean")), "MiniLM default = mean pooling");
 });
 
+test("nb01's hub label source (hub-minilm) loads from the stand-in hub under the full profile", async () => {
+  const src = await experiments.labelTargets.loadLabelSource("hub-minilm", "cifar10", FULL);
+  assert.equal(src.vectors.length, 10);
+  assert.equal(src.dim, config(ID.miniLmL6).hidden_size);
+  assert.ok(src.vectors.every(finite));
+  assert.match(src.provenance, /all-MiniLM-L6-v2/);
+});
+
 test("CLIP stand-in: text (hf-clip-text:) and image (hf:) towers give projection_dim embeddings", async () => {
   const cfg = config(ID.clipVitB32);
   const text = await models.loadTextEncoder(`hf-clip-text:${ID.clipVitB32}`, FULL);

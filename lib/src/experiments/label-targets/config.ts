@@ -13,7 +13,7 @@ export interface Params {
   profile: string;
   /** Data root holding cifar-10-batches-bin/, cifar-100-binary/ and llm_labels/ ("" = data/cache). */
   dataRoot: string;
-  /** Section 1: CIFAR-100 label sources, comma-separated. */
+  /** Section 1: CIFAR-100 label sources, comma-separated ("" = the profile's). */
   embedders: string;
   /** Section 1: CIFAR-10 label sources, comma-separated. */
   cifar10Embedders: string;
@@ -21,7 +21,7 @@ export interface Params {
   targetRuns: string;
   /** Section 3: label source of the end-to-end zero-shot CNN. */
   zeroShotSource: string;
-  /** Section 3: sources compared by linear projections on the zero-shot CNN's frozen features, comma-separated. */
+  /** Section 3: sources compared by linear projections on the zero-shot CNN's frozen features, comma-separated ("" = the profile's). */
   probeSources: string;
   /** Section 2 epochs per model (0 = profile default). */
   epochs: number;
@@ -61,6 +61,8 @@ export interface Params {
 export type TrainingParams = Pick<
   Params,
   | "profile"
+  | "embedders"
+  | "probeSources"
   | "targetRuns"
   | "epochs"
   | "zeroShotEpochs"
@@ -86,6 +88,10 @@ export type RegressionSpace = "span" | "full";
 export interface ProfileDefaults {
   dataset: "cifar10" | "cifar100";
   arch: "small" | "resnet18";
+  /** Section 1's CIFAR-100 label sources. */
+  embedders: string;
+  /** Section 3's label sources compared on the zero-shot CNN's features. */
+  probeSources: string;
   targetRuns: string;
   epochs: number;
   zeroShotEpochs: number;
@@ -105,6 +111,8 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
   quick: {
     dataset: "cifar10",
     arch: "small",
+    embedders: "gpt3-ada,gpt3-ada-desc,use-lite,use-lite-desc,glove-100d,glove-100d-desc",
+    probeSources: "gpt3-ada,gpt3-babbage,gpt3-curie,gpt3-davinci,use-lite,glove-100d",
     // each run's peak lr (and cosine's span coordinates) chosen on a validation split of the train batch,
     // bench/selection/01_target_lr.mjs → outputs/selection/01_target_lr.json
     // + the control: the cosine loss on targets without language-model structure (bench/selection/01_cosine_gap.mjs)
@@ -119,6 +127,10 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
   full: {
     dataset: "cifar100",
     arch: "resnet18",
+    // + one hub sentence encoder (all-MiniLM-L6-v2) beside the original's GPT-3 vectors, names and descriptions
+    embedders: "gpt3-ada,gpt3-ada-desc,use-lite,use-lite-desc,glove-100d,glove-100d-desc,hub-minilm,hub-minilm-desc",
+    // CIFAR-100 has ada vectors only (names and descriptions)
+    probeSources: "gpt3-ada,gpt3-ada-desc,use-lite,use-lite-desc,glove-100d,glove-100d-desc,hub-minilm,hub-minilm-desc",
     targetRuns: "onehot,cosine:gpt3-ada,mse:gpt3-ada,emb_ce:gpt3-ada,cosine:use-lite,emb_ce:use-lite",
     epochs: 155,
     zeroShotEpochs: 155,
@@ -131,7 +143,12 @@ export const PROFILES: Readonly<Record<Profile, ProfileDefaults>> = {
 
 /** Settings the cells use, resolved from the parameters and the profile. */
 export interface Config {
+  profile: Profile;
   dataset: "cifar10" | "cifar100";
+  /** Section 1's CIFAR-100 label sources (comma-separated). */
+  embedders: string;
+  /** Section 3's probe sources (comma-separated). */
+  probeSources: string;
   arch: "small" | "resnet18";
   runs: TargetRunSpec[];
   epochs: number;
@@ -186,7 +203,10 @@ export function resolveConfig(p: TrainingParams): Config {
       throw new EmbedlabError(`${k} must be a non-negative integer (0 = profile default), got ${v}`);
   }
   return {
+    profile: p.profile,
     dataset: d.dataset,
+    embedders: p.embedders || d.embedders,
+    probeSources: p.probeSources || d.probeSources,
     arch: d.arch,
     runs,
     epochs: p.epochs || d.epochs,

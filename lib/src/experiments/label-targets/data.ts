@@ -22,7 +22,7 @@ export interface TrainingData {
  * 50k/10k), the label sources of the section-2 runs, section 3's held-out split and its label source.
  */
 export async function loadTrainingData(
-  cfg: Pick<Config, "dataset" | "trainLimit" | "runs" | "heldOutEvery">,
+  cfg: Pick<Config, "dataset" | "trainLimit" | "runs" | "heldOutEvery"> & Partial<Pick<Config, "profile">>,
   zeroShotSource: string,
   dataRoot = "",
 ): Promise<TrainingData> {
@@ -36,7 +36,7 @@ export async function loadTrainingData(
   const loaded = await loadLabelSources(
     [...new Set(cfg.runs.filter((r) => r.source).map((r) => r.source as string))],
     cfg.dataset,
-    { root },
+    { root, profile: cfg.profile },
   );
   if (loaded.missing.length)
     throw new EmbedlabError(`label sources missing for section 2: ${JSON.stringify(loaded.missing)}`);
@@ -46,6 +46,6 @@ export async function loadTrainingData(
     test,
     runSources: new Map(loaded.sources.map((s) => [s.id, s])),
     zeroShot,
-    zeroShotSource: await loadLabelSource(zeroShotSource, cfg.dataset, { root }),
+    zeroShotSource: await loadLabelSource(zeroShotSource, cfg.dataset, { root, profile: cfg.profile }),
   };
 }

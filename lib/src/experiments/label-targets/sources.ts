@@ -6,7 +6,7 @@ import {
   loadLabelEmbeddings,
   prettyClassName,
 } from "../../data";
-import { cachedEncoder, loadTextEncoder } from "../../models";
+import { cachedEncoder, HUB_IDS, loadTextEncoder } from "../../models";
 import { parseList } from "./config";
 
 /** Which CIFAR label set a source embeds. */
@@ -27,7 +27,16 @@ export interface LabelSource {
 export interface LabelSourceOptions {
   /** Data root holding `llm_labels/` (default: EMBEDLAB_DATA_DIR). */
   root?: string;
+  /** "full" lets `hub-*` sources download their model (as every hub load under the full profile). */
+  profile?: string;
 }
+
+/** The hub sentence encoders a label source may name as `hub-<key>` (ids carry no ":", which run specs use). */
+export const HUB_LABEL_ENCODERS = {
+  minilm: HUB_IDS.miniLmL6,
+  "bge-small": HUB_IDS.bgeSmallEn,
+} as const;
+export type HubLabelEncoder = keyof typeof HUB_LABEL_ENCODERS;
 
 const GPT3 = ["ada", "babbage", "curie", "davinci"];
 
@@ -35,13 +44,16 @@ const GPT3 = ["ada", "babbage", "curie", "davinci"];
 export const CONTROL_SOURCE = "onehot-vectors";
 
 /**
- * Parse "gpt3-<size>[-desc]" / "use-lite[-desc]" / "glove-100d[-desc]" into encoder and text kind;
+ * Parse "gpt3-<size>[-desc]" / "use-lite[-desc]" / "glove-100d[-desc]" / "hub-<minilm|bge-small>[-desc]"
+ * into encoder and text kind;
  * "onehot-vectors" is the control source: class i's vector is the i-th unit vector (no language model,
  * all classes equally far apart), so an embedding loss can be run on targets without semantic structure.
  */
 export function parseSourceId(id: string): {
-  family: "gpt3" | "use-lite" | "glove-100d" | "onehot-vectors";
+  family: "gpt3" | "use-lite" | "glove-100d" | "hub" | "onehot-vectors";
   size?: string;
+  /** family "hub": the hub model id. */
+  model?: string;
   texts: "names" | "descriptions";
 } {
   const desc = id.endsWith("-desc");
@@ -61,9 +73,20 @@ export function parseSourceId(id: string): {
     return { family: "gpt3", size, texts };
   }
   if (base === "use-lite" || base === "glove-100d") return { family: base, texts };
+  if (base.startsWith("hub-")) {
+    const key = base.slice(4);
+    if (!(key in HUB_LABEL_ENCODERS))
+      throw new EmbedlabError(
+        `unknown hub encoder in label source "${id}"`,
+        `use ${Object.keys(HUB_LABEL_ENCODERS)
+          .map((k) => `hub-${k}`)
+          .join(" / ")} (add -desc for descriptions)`,
+      );
+    return { family: "hub", model: HUB_LABEL_ENCODERS[key as HubLabelEncoder], texts };
+  }
   throw new EmbedlabError(
     `unknown label source "${id}"`,
-    'use "gpt3-<ada|babbage|curie|davinci>", "use-lite" or "glove-100d", each optionally with "-desc", or the control "onehot-vectors"',
+    'use "gpt3-<ada|babbage|curie|davinci>", "use-lite", "glove-100d" or "hub-<minilm|bge-small>", each optionally with "-desc", or the control "onehot-vectors"',
   );
 }
 
@@ -82,7 +105,8 @@ export function labelTexts(dataset: CifarName, texts: "names" | "descriptions", 
 
 /**
  * Label vectors for `dataset` from one source: the original's cached GPT-3 vectors (`llm_labels/`, paired
- * to classes BY NAME), or a local encoder (USE-lite, GloVe) run through the on-disk embedding cache.
+ * to classes BY NAME), or an encoder (USE-lite, GloVe, or a hub sentence encoder: downloaded under the full
+ * profile, else read from the local model cache) run through the on-disk embedding cache.
  */
 export async function loadLabelSource(
   id: string,
@@ -113,7 +137,11 @@ export async function loadLabelSource(
     };
   }
   const texts = labelTexts(dataset, p.texts, opts.root);
-  const enc = cachedEncoder(await loadTextEncoder(p.family));
+  const enc = cachedEncoder(
+    p.family === "hub"
+      ? await loadTextEncoder(`hf:${p.model}`, { profile: opts.profile })
+      : await loadTextEncoder(p.family),
+  );
   const vectors = await enc.embed(texts);
   return {
     id,
@@ -124,7 +152,11 @@ export async function loadLabelSource(
   };
 }
 
-/** Load several sources; ids that do not exist for this dataset (e.g. GPT-3 davinci for CIFAR-100 here) are reported, not thrown. */
+/**
+ * Load several sources; ids whose data does not exist for this dataset (e.g. GPT-3 davinci for CIFAR-100
+ * here) are reported, not thrown. A hub source that cannot be loaded throws (a failed download is not a
+ * missing row: it must stop the run with its fix).
+ */
 export async function loadLabelSources(
   ids: readonly string[],
   dataset: CifarName,
@@ -136,20 +168,21 @@ export async function loadLabelSources(
     try {
       sources.push(await loadLabelSource(id, dataset, opts));
     } catch (err) {
-      if (!(err instanceof EmbedlabError)) throw err;
+      if (!(err instanceof EmbedlabError) || parseSourceId(id).family === "hub") throw err;
       missing.push({ id, reason: err.message.split("\n")[0] });
     }
   }
   return { sources, missing };
 }
 
-/** The notebook's form of loadLabelSources: a comma-separated list of ids and its `dataRoot` parameter ("" = the default data root). */
+/** The notebook's form of loadLabelSources: a comma-separated list of ids, its `dataRoot` parameter ("" = the default data root) and profile. */
 export function labelSources(
   ids: string,
   dataset: CifarName,
   dataRoot = "",
+  profile?: string,
 ): Promise<{ sources: LabelSource[]; missing: { id: string; reason: string }[] }> {
-  return loadLabelSources(parseList(ids), dataset, { root: dataRoot || undefined });
+  return loadLabelSources(parseList(ids), dataset, { root: dataRoot || undefined, profile });
 }
 
 /** How many classes of one cached GPT-3 file the original's file-order pairing gives another class's vector. */

@@ -50,8 +50,13 @@ export interface LabelStructure {
  * Section 1: load the comma-separated label sources `ids` for `dataset` and measure their class structure
  * (CIFAR-100: within vs across superclasses; CIFAR-10: animal vs vehicle).
  */
-export async function labelStructure(dataset: CifarName, ids: string, dataRoot = ""): Promise<LabelStructure> {
-  const { sources, missing } = await labelSources(ids, dataset, dataRoot);
+export async function labelStructure(
+  dataset: CifarName,
+  ids: string,
+  dataRoot = "",
+  profile?: string,
+): Promise<LabelStructure> {
+  const { sources, missing } = await labelSources(ids, dataset, dataRoot, profile);
   const groups = dataset === "cifar100" ? cifar100Groups() : cifar10Groups();
   const rows = sources.map((s) =>
     dataset === "cifar100"
