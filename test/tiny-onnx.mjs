@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 
 // --- ONNX (the stand-in hub's graph builder) ---
 const require = createRequire(import.meta.url);
+/** A lower-casing WordPiece tokenizer.json (the library's writer; `clsSep: false` = no post-processor). */
+const wordPiece = require("@embedlab/lib").models.bert.wordPieceTokenizerJson;
 const { OnnxGraph } = require(
   path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "ci", "dist", "standin", "onnx-graph.js"),
 );
@@ -40,57 +42,6 @@ export function causalLmOnnx(E, E2, V, output = "logits") {
   const own = g.op("Gather", [g.weight("E2", [V, V], Float32Array.from(E2)), "input_ids"]);
   g.op("Add", [cs, own], {}, output);
   return g.encode(idsAndMask, [{ name: output, type: "float32", dims: ["batch", "seq", V] }]);
-}
-
-// --- tokenizer ---
-const special = (id, content) => ({
-  id,
-  content,
-  single_word: false,
-  lstrip: false,
-  rstrip: false,
-  normalized: false,
-  special: true,
-});
-
-/** A lower-casing WordPiece tokenizer.json over `vocab`; `specials` are its first entries. `pair` = BERT's [CLS] A [SEP] B [SEP]. */
-export function wordPieceTokenizer(vocab, specials, { bert = false } = {}) {
-  const id = (t) => vocab.indexOf(t);
-  const cls = { SpecialToken: { id: "[CLS]", type_id: 0 } };
-  const sep = (type_id) => ({ SpecialToken: { id: "[SEP]", type_id } });
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: specials.map((t) => special(id(t), t)),
-    normalizer: {
-      type: "BertNormalizer",
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
-    pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: bert
-      ? {
-          type: "TemplateProcessing",
-          single: [cls, { Sequence: { id: "A", type_id: 0 } }, sep(0)],
-          pair: [cls, { Sequence: { id: "A", type_id: 0 } }, sep(0), { Sequence: { id: "B", type_id: 1 } }, sep(1)],
-          special_tokens: {
-            "[CLS]": { id: "[CLS]", ids: [id("[CLS]")], tokens: ["[CLS]"] },
-            "[SEP]": { id: "[SEP]", ids: [id("[SEP]")], tokens: ["[SEP]"] },
-          },
-        }
-      : null,
-    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: {
-      type: "WordPiece",
-      unk_token: "[UNK]",
-      continuing_subword_prefix: "##",
-      max_input_chars_per_word: 100,
-      vocab: Object.fromEntries(vocab.map((w, i) => [w, i])),
-    },
-  };
 }
 
 function writeFiles(dir, files) {
@@ -154,7 +105,7 @@ export function writeTinyNli(dir, { H = 5, labelOrder = ["contradiction", "neutr
       pad_token: "[PAD]",
       unk_token: "[UNK]",
     },
-    "tokenizer.json": wordPieceTokenizer(NLI_VOCAB, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"], { bert: true }),
+    "tokenizer.json": wordPiece(NLI_VOCAB, { specials: ["[PAD]", "[UNK]", "[CLS]", "[SEP]"] }),
   });
   return dir;
 }
@@ -204,7 +155,7 @@ export function writeTinyCausalLm(dir, { paddingSide = "right" } = {}) {
       padding_side: paddingSide,
       chat_template: LM_CHAT_TEMPLATE,
     },
-    "tokenizer.json": wordPieceTokenizer(LM_VOCAB, ["[PAD]", "[UNK]", "[U]", "[A]"]),
+    "tokenizer.json": wordPiece(LM_VOCAB, { specials: ["[PAD]", "[UNK]", "[U]", "[A]"], clsSep: false }),
   });
   return { V, E, E2 };
 }
@@ -229,7 +180,7 @@ export function writeTinyEncoder(dir) {
       pad_token: "[PAD]",
       unk_token: "[UNK]",
     },
-    "tokenizer.json": wordPieceTokenizer(NLI_VOCAB, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"], { bert: true }),
+    "tokenizer.json": wordPiece(NLI_VOCAB, { specials: ["[PAD]", "[UNK]", "[CLS]", "[SEP]"] }),
   });
   return { V, E, E2 };
 }

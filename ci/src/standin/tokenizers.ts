@@ -31,15 +31,7 @@ export const WORDS = (
   .split(" ")
   .filter((w, i, a) => w && a.indexOf(w) === i);
 
-const special = (id: number, content: string, normalized = false) => ({
-  id,
-  content,
-  single_word: false,
-  lstrip: false,
-  rstrip: false,
-  normalized,
-  special: true,
-});
+const special = models.bert.addedToken;
 
 /** Merges that build each word left to right from its symbols, and the symbols they create. */
 function mergesFor(words: string[][]): { merges: string[]; tokens: string[] } {
@@ -103,58 +95,15 @@ const byteLevel = (addPrefixSpace: boolean, trimOffsets: boolean, useRegex: bool
   use_regex: useRegex,
 });
 
-/** The BERT-style post-processor: [CLS] A [SEP] (type 0), and [CLS] A [SEP] B [SEP] with B and its [SEP] of type 1. */
-function clsSepTemplate(clsId: number, sepId: number): Record<string, unknown> {
-  const t = (s: string, type_id: number) => ({ SpecialToken: { id: s, type_id } });
-  return {
-    type: "TemplateProcessing",
-    single: [t("[CLS]", 0), { Sequence: { id: "A", type_id: 0 } }, t("[SEP]", 0)],
-    pair: [
-      t("[CLS]", 0),
-      { Sequence: { id: "A", type_id: 0 } },
-      t("[SEP]", 0),
-      { Sequence: { id: "B", type_id: 1 } },
-      t("[SEP]", 1),
-    ],
-    special_tokens: {
-      "[CLS]": { id: "[CLS]", ids: [clsId], tokens: ["[CLS]"] },
-      "[SEP]": { id: "[SEP]", ids: [sepId], tokens: ["[SEP]"] },
-    },
-  };
-}
-
 /** BERT's uncased WordPiece: [PAD] [UNK] [CLS] [SEP] [MASK], characters and ##characters, WORDS. */
 export function wordPiece(opts: { modelMaxLength: number; tokenizerClass?: string }): TokenizerFiles {
-  const specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+  const specials = models.bert.BERT_SPECIAL_TOKENS;
   const chars = [..."abcdefghijklmnopqrstuvwxyz0123456789.,!?;:'\"()-/&%$#@*+=<>[]_"];
   const pieces = [...specials, ...chars, ...chars.map((c) => "##" + c), ...WORDS, "##s", "##ed", "##ing", "##ly"];
-  const vocab = Object.fromEntries(pieces.filter((p, i, a) => a.indexOf(p) === i).map((p, i) => [p, i]));
-  const id = (t: string) => vocab[t];
+  const vocab = pieces.filter((p, i, a) => a.indexOf(p) === i);
   return {
-    size: Object.keys(vocab).length,
-    tokenizer: {
-      version: "1.0",
-      truncation: null,
-      padding: null,
-      added_tokens: specials.map((s) => special(id(s), s)),
-      normalizer: {
-        type: "BertNormalizer",
-        clean_text: true,
-        handle_chinese_chars: true,
-        strip_accents: null,
-        lowercase: true,
-      },
-      pre_tokenizer: { type: "BertPreTokenizer" },
-      post_processor: clsSepTemplate(id("[CLS]"), id("[SEP]")),
-      decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-      model: {
-        type: "WordPiece",
-        unk_token: "[UNK]",
-        continuing_subword_prefix: "##",
-        max_input_chars_per_word: 100,
-        vocab,
-      },
-    },
+    size: vocab.length,
+    tokenizer: models.bert.wordPieceTokenizerJson(vocab),
     config: {
       tokenizer_class: opts.tokenizerClass ?? "BertTokenizer",
       do_lower_case: true,
@@ -422,7 +371,7 @@ export function debertaUnigram(): TokenizerFiles {
         normalizers: [{ type: "Replace", pattern: { Regex: " {2,}" }, content: " " }],
       },
       pre_tokenizer: { type: "Metaspace", replacement: "▁", add_prefix_space: true, prepend_scheme: "always" },
-      post_processor: clsSepTemplate(1, 2),
+      post_processor: models.bert.clsSepTemplate(1, 2),
       decoder: { type: "Metaspace", replacement: "▁", add_prefix_space: true, prepend_scheme: "always" },
       model: { type: "Unigram", unk_id: 3, vocab, byte_fallback: false },
     },

@@ -32,9 +32,10 @@ export {
 export { readTorchBin } from "./torch-bin";
 export { BertTextClassifier } from "./classifier";
 export {
-  writeTinyBert,
   wordPieceTokenizerJson,
-  wordPieceTokenizerConfig,
-  TINY_WORDS,
-  type TinyBertOptions,
-} from "./tiny";
+  clsSepTemplate,
+  addedToken,
+  BERT_SPECIAL_TOKENS,
+  type WordPieceJsonOptions,
+} from "./wordpiece-json";
+export { writeTinyBert, wordPieceTokenizerConfig, TINY_WORDS, type TinyBertOptions } from "./tiny";

@@ -22,7 +22,7 @@ import { remoteAllowed } from "../remote";
 import type { LoadOptions } from "../types";
 import { readSafetensors, type SafeTensor } from "../gpt/safetensors";
 import { BertEncoder, bertParamShapes, type BertConfig } from "./model";
-import { wordPieceTokenizerJson } from "./tiny";
+import { wordPieceTokenizerJson } from "./wordpiece-json";
 import { readTorchBin } from "./torch-bin";
 
 /**
@@ -248,7 +248,7 @@ export function bertTokenizerFrom(dir: string, maxLength: number, opts: LoadOpti
             .readFileSync(vocabFile, "utf8")
             .split(/\r?\n/)
             .filter((w, i, a) => w !== "" || i < a.length - 1),
-          tcfg.do_lower_case !== false,
+          { lowercase: tcfg.do_lower_case !== false },
         )
       : readJson(path.join(dir, "tokenizer.json"));
   const t = transformersFor(opts);

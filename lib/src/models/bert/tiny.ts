@@ -8,64 +8,7 @@ import * as path from "node:path";
 import { Rng } from "../../core";
 import { writeSafetensors } from "../gpt/safetensors";
 import { bertParamShapes, type BertConfig } from "./model";
-
-const SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] as const;
-
-/** A WordPiece tokenizer.json (BERT normaliser and pre-tokenizer, [CLS] A [SEP] template) over `vocab` (ids in order). */
-export function wordPieceTokenizerJson(vocab: readonly string[], lowercase = true): Record<string, unknown> {
-  const ids: Record<string, number> = {};
-  vocab.forEach((w, i) => (ids[w] = i));
-  const id = (t: string) => ids[t];
-  return {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: SPECIAL.filter((t) => t in ids).map((t) => ({
-      id: ids[t],
-      content: t,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: {
-      type: "BertNormalizer",
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase,
-    },
-    pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-      ],
-      pair: [
-        { SpecialToken: { id: "[CLS]", type_id: 0 } },
-        { Sequence: { id: "A", type_id: 0 } },
-        { SpecialToken: { id: "[SEP]", type_id: 0 } },
-        { Sequence: { id: "B", type_id: 1 } },
-        { SpecialToken: { id: "[SEP]", type_id: 1 } },
-      ],
-      special_tokens: {
-        "[CLS]": { id: "[CLS]", ids: [id("[CLS]")], tokens: ["[CLS]"] },
-        "[SEP]": { id: "[SEP]", ids: [id("[SEP]")], tokens: ["[SEP]"] },
-      },
-    },
-    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: {
-      type: "WordPiece",
-      unk_token: "[UNK]",
-      continuing_subword_prefix: "##",
-      max_input_chars_per_word: 100,
-      vocab: ids,
-    },
-  };
-}
+import { BERT_SPECIAL_TOKENS, wordPieceTokenizerJson } from "./wordpiece-json";
 
 /** tokenizer_config.json for a WordPiece tokenizer with BERT's special tokens. */
 export function wordPieceTokenizerConfig(lowercase = true, maxLength = 512): Record<string, unknown> {
@@ -152,7 +95,7 @@ export function writeTinyBert(
   o: TinyBertOptions = {},
 ): { config: Record<string, unknown>; vocab: string[] } {
   const flavour = o.flavour ?? "electra";
-  const vocab = [...SPECIAL, ...(o.words ?? TINY_WORDS)];
+  const vocab = [...BERT_SPECIAL_TOKENS, ...(o.words ?? TINY_WORDS)];
   const H = o.hiddenSize ?? 16;
   const E = o.embeddingSize ?? H;
   const hf = {
