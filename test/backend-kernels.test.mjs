@@ -86,8 +86,14 @@ const convCases = [
   { n: 2, h: 7, w: 6, cin: 3, cout: 8, k: 3, s: 1, pad: "same" },
   { n: 3, h: 20, w: 20, cin: 5, cout: 16, k: 3, s: 1, pad: "same" },
   { n: 2, h: 5, w: 6, cin: 2, cout: 8, k: 4, s: 1, pad: "same" },
-  // more than 320 filter rows: back to wasm's matMul on the shifted planes
+  // more than 320 filter rows, outC not a multiple of 8: wasm's matMul on the shifted planes
+  { n: 2, h: 5, w: 5, cin: 40, cout: 6, k: 3, s: 1, pad: "same" },
+  // inC ≥ 12 and outC % 8 == 0: embedlab's 6×8 GEMM on the shifted planes (inC 13 and 40: a partial
+  // last row tile; an even filter; 6·21·21 padded positions: two 2048-position chunks)
   { n: 2, h: 5, w: 5, cin: 40, cout: 8, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 9, w: 7, cin: 13, cout: 16, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 6, w: 7, cin: 12, cout: 8, k: 4, s: 1, pad: "same" },
+  { n: 6, h: 20, w: 20, cin: 12, cout: 8, k: 3, s: 1, pad: "same" },
 ];
 
 for (const c of convCases) {
