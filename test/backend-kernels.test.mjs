@@ -81,15 +81,15 @@ const convCases = [
   { n: 2, h: 9, w: 7, cin: 3, cout: 2, k: 5, s: 1, pad: "same" },
   { n: 2, h: 6, w: 7, cin: 2, cout: 3, k: 4, s: 1, pad: "same" },
   { n: 3, h: 40, w: 36, cin: 2, cout: 3, k: 3, s: 1, pad: "same" },
-  // outC a multiple of 8: the SIMD 6×8-tile kernel (27 and 45 filter rows: partial last tile;
-  // 3·21·21 positions: two 1024-position chunks)
+  // outC a multiple of 8: embedlab's 6×8 GEMM on the shifted planes (inC 3, 5, 2: one partial row
+  // tile per tap)
   { n: 2, h: 7, w: 6, cin: 3, cout: 8, k: 3, s: 1, pad: "same" },
   { n: 3, h: 20, w: 20, cin: 5, cout: 16, k: 3, s: 1, pad: "same" },
   { n: 2, h: 5, w: 6, cin: 2, cout: 8, k: 4, s: 1, pad: "same" },
   // more than 320 filter rows, outC not a multiple of 8: wasm's matMul on the shifted planes
   { n: 2, h: 5, w: 5, cin: 40, cout: 6, k: 3, s: 1, pad: "same" },
-  // inC ≥ 12 and outC % 8 == 0: embedlab's 6×8 GEMM on the shifted planes (inC 13 and 40: a partial
-  // last row tile; an even filter; 6·21·21 padded positions: two 2048-position chunks)
+  // the same GEMM with whole and partial row tiles (inC 12, 13, 40), an even filter, and 6·21·21
+  // padded positions (two 2048-position chunks of 256-position blocks)
   { n: 2, h: 5, w: 5, cin: 40, cout: 8, k: 3, s: 1, pad: "same" },
   { n: 2, h: 9, w: 7, cin: 13, cout: 16, k: 3, s: 1, pad: "same" },
   { n: 2, h: 6, w: 7, cin: 12, cout: 8, k: 4, s: 1, pad: "same" },
