@@ -81,8 +81,8 @@ const convCases = [
   { n: 2, h: 9, w: 7, cin: 3, cout: 2, k: 5, s: 1, pad: "same" },
   { n: 2, h: 6, w: 7, cin: 2, cout: 3, k: 4, s: 1, pad: "same" },
   { n: 3, h: 40, w: 36, cin: 2, cout: 3, k: 3, s: 1, pad: "same" },
-  // outC a multiple of 8: embedlab's 6×8 GEMM on the shifted planes (inC 3, 5, 2: one partial row
-  // tile per tap)
+  // outC a multiple of 8: embedlab's 5×8 GEMM on the shifted planes (inC 3, 5, 2: one partial or whole
+  // row tile per tap)
   { n: 2, h: 7, w: 6, cin: 3, cout: 8, k: 3, s: 1, pad: "same" },
   { n: 3, h: 20, w: 20, cin: 5, cout: 16, k: 3, s: 1, pad: "same" },
   { n: 2, h: 5, w: 6, cin: 2, cout: 8, k: 4, s: 1, pad: "same" },

@@ -1,7 +1,7 @@
 /**
  * BatchMatMul on wasm. float32 products large enough to pay for packing run embedlab's
- * register-blocked SIMD GEMM (gemm.ts: transposes and batch entries handled while packing, ~1.2×
- * XNNPACK on 1024²). The rest go to wasm's fast path (XNNPACK, used only for plain 2-D products):
+ * register-blocked SIMD GEMM (gemm.ts: transposes and batch entries handled while packing; ~1.4×
+ * XNNPACK's speed on 1024²). The rest go to wasm's fast path (XNNPACK, used only for plain 2-D products):
  * - transpose flags become an explicit transpose first (wasm is 10–30× slower with them, and
  *   tfjs's own matMul/dense gradients use them);
  * - batched products (rank ≥ 3, batch > 1) run as one 2-D product per batch entry on copies
@@ -78,13 +78,14 @@ function perBatch(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.
 
 /**
  * Whether embedlab's GEMM is used for one m×k·k×n product (per batch entry). Measured against
- * XNNPACK (CPU time, one thread, 2-core EPYC): ~0.9× its time on 1024² and on GPT-sized
- * 1024×128·128×384, ~0.7× on 256×27·27×32; slower for few rows (m = 8: 3–6×, the 1–2-row tiles
- * are latency-bound), narrow outputs (n = 10: 1.6×, mostly padding) and products under ~0.3M
+ * XNNPACK (CPU time, one thread, 2-core EPYC), mine/its time: 1024²·1024 ~0.7, 1024×512·512×128
+ * ~0.7, Aᵀ·B 128×1024·1024×512 ~0.9, A·Bᵀ 1024×4096·4096×128 ~0.75, 64×64·64×64 ~0.9,
+ * 4096×288·288×64 ~0.9; slower for few rows (m = 8–32: 1.25–1.9×, short row tiles are
+ * latency-bound), narrow outputs (n = 10: 1.45×, mostly padding) and products under ~0.3M
  * multiply-adds (packing and call overhead).
  */
 export function gemmWins(s: GemmShape): boolean {
-  return s.m >= 32 && s.n >= 16 && s.m * s.n * s.k >= GEMM_MIN_MACS;
+  return s.m >= 64 && s.n >= 16 && s.m * s.n * s.k >= GEMM_MIN_MACS;
 }
 /** Multiply-adds per product below which packing costs more than it saves. */
 export const GEMM_MIN_MACS = 1 << 18;

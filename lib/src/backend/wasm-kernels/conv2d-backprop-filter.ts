@@ -84,7 +84,7 @@ const GEMM_CHUNK = 2048;
 const GEMM_KC = 256;
 
 /**
- * The shifted-planes layout with embedlab's 6×8 GEMM (gemm-module.ts), for outC % 8 == 0: per tap,
+ * The shifted-planes layout with embedlab's 5×8 GEMM (gemm-module.ts), for outC % 8 == 0: per tap,
  * dW[tap, c, :] = Σ_p plane_c[p + tap] · dyPad[p, :], the plane rows read in place (lda = one
  * plane) and dy on the padded grid packed once per 256-position block for all taps. It does the
  * padding positions' multiply-adds too (13 % more at 16×16) and still beat the row-table 6×8

@@ -10,9 +10,12 @@
  * panels ([panels][kc][8] floats at pb) and C is row-major with a row stride of `ldc` bytes.
  * With accumulate = 1 the block is added to C, else C is overwritten.
  *
- * Each tile keeps mr×2 f32x4 accumulators in registers (12 at mr = 6: V8 allocates 15 of the 16
- * xmm registers on x64), reads A with load32_splat (a broadcast load, no shuffle on the FP ports)
- * and multiplies then adds (wasm SIMD without relaxed-SIMD has no fused multiply-add).
+ * Each tile keeps mr×2 f32x4 accumulators in registers (10 at mr = 5, + 2 B vectors + 1 splat:
+ * V8 allocates 15 of the 16 xmm registers on x64), reads A with load32_splat (a broadcast load, no
+ * shuffle on the FP ports) and multiplies then adds (wasm SIMD without relaxed-SIMD has no fused
+ * multiply-add). Measured on 1024² (CPU time, 2-core EPYC): 5×8 ~57 GFLOP/s in the kernel, 6×8
+ * ~50 (its 12 accumulators leave no register for the splat, so each splat is loaded twice: 14
+ * loads per 12 multiply-adds), 4×8 ~47; the register-only mul+add ceiling is ~60–62.
  */
 import {
   I32,
@@ -32,13 +35,13 @@ import {
 } from "./wasm-writer";
 
 /** Largest tile height (rows of A per register tile). */
-export const MR = 6;
+export const MR = 5;
 /** Tile width in floats (two f32x4 columns). */
 export const NR = 8;
 
 /**
  * tile<mr>(qa, qb, pc, ldc, steps, accumulate): one mr×8 block over `steps` reduction steps. A separate
- * function from the loops around it: with the loop counters live beside the 12 accumulators, V8's
+ * function from the loops around it: with the loop counters live beside the accumulators, V8's
  * register allocator spilled inside the reduction loop (~20 vs ~48 GFLOP/s measured).
  */
 function tileBody(mr: number): WasmFunction {
@@ -49,23 +52,25 @@ function tileBody(mr: number): WasmFunction {
   const v0 = 8 + mr;
   const acc = Array.from({ length: 2 * mr }, (_, i) => v0 + i);
   const b0 = v0 + 2 * mr,
-    b1 = b0 + 1;
+    b1 = b0 + 1,
+    sp = b0 + 2;
   const step: number[] = [];
   // one reduction step per iteration: unrolling 2–4 steps measured ~2x slower (V8 then spills)
   {
     step.push(...op.get(qb), ...load(), ...op.set(b0), ...op.get(qb), ...load(16), ...op.set(b1));
     for (let i = 0; i < mr; i++) {
-      // s·b0 and s·b1: the splat is loaded twice so that no extra register stays live
-      const splat = [...op.get(rowPtr[i]), ...load32Splat()];
       step.push(
+        ...op.get(rowPtr[i]),
+        ...load32Splat(),
+        ...op.set(sp),
         ...op.get(acc[2 * i]),
-        ...splat,
+        ...op.get(sp),
         ...op.get(b0),
         ...f32x4Mul,
         ...f32x4Add,
         ...op.set(acc[2 * i]),
         ...op.get(acc[2 * i + 1]),
-        ...splat,
+        ...op.get(sp),
         ...op.get(b1),
         ...f32x4Mul,
         ...f32x4Add,
@@ -115,7 +120,7 @@ function tileBody(mr: number): WasmFunction {
   return {
     name: `tile${mr}`,
     params: 7,
-    locals: [...new Array(1 + mr).fill(I32), ...new Array(2 * mr + 2).fill(V128)],
+    locals: [...new Array(1 + mr).fill(I32), ...new Array(2 * mr + 3).fill(V128)],
     code,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * float32 C = op(A)·op(B) on the wasm heap with embedlab's register-blocked SIMD micro-kernel
  * (gemm-module.ts): per block of KC reduction steps, B is packed into 8-column panels (transposeB
- * read directly while packing), and the module's loops run 6×8 tiles reading rows of A in place
+ * read directly while packing), and the module's loops run 5×8 tiles reading rows of A in place
  * (transposeA: one transposed copy of A first). C is accumulated in float32 across blocks, as
  * XNNPACK does.
  */
