@@ -1,7 +1,7 @@
 /**
  * BatchMatMul on wasm. float32 products large enough to pay for packing run embedlab's
  * register-blocked SIMD GEMM (gemm.ts: transposes and batch entries handled while packing; ~1.4×
- * XNNPACK's speed on 1024²). The rest go to wasm's fast path (XNNPACK, used only for plain 2-D products):
+ * XNNPACK's speed on 1024²; EMBEDLAB_WASM_GEMM=0 turns it off). The rest go to wasm's fast path (XNNPACK, used only for plain 2-D products):
  * - transpose flags become an explicit transpose first (wasm is 10–30× slower with them, and
  *   tfjs's own matMul/dense gradients use them);
  * - batched products (rank ≥ 3, batch > 1) run as one 2-D product per batch entry on copies
@@ -92,7 +92,6 @@ export const GEMM_MIN_MACS = 1 << 18;
 
 /** op(a)·op(b) with embedlab's GEMM, or undefined when the shapes are not ones it wins on. */
 function viaGemm(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.NamedAttrMap) {
-  if (process.env.EMBEDLAB_WASM_GEMM === "0") return undefined;
   const ra = a.shape.length,
     rb = b.shape.length;
   const transposeA = Boolean(attrs.transposeA),

@@ -147,7 +147,7 @@ export function conv2dBackpropFilter({ inputs, backend, attrs = {} }: WasmKernel
   const g = convGeometry(x.shape, filterShape, attrs, false);
   const layout = shiftedLayout(g);
   if (layout && x.dtype === "float32" && dy.dtype === "float32") {
-    const gemm = g.outC % NR === 0 && process.env.EMBEDLAB_WASM_GEMM !== "0" ? backendGemm(backend) : undefined;
+    const gemm = g.outC % NR === 0 ? backendGemm(backend) : undefined;
     if (gemm) return viaGemm(backend, gemm, x, dy, g, layout, filterShape);
     return viaShiftedPlanes(backend, x, dy, g, layout, filterShape);
   }

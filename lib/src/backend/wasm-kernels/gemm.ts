@@ -22,8 +22,12 @@ export type GemmShape = {
   transposeB: boolean;
 };
 
-/** The module's kernels on `backend`'s heap; undefined when its Memory is not reachable. */
+/**
+ * The module's kernels on `backend`'s heap; undefined when its Memory is not reachable, or when
+ * EMBEDLAB_WASM_GEMM=0 (read per call: A/B measurements against XNNPACK in one process).
+ */
 export function backendGemm(backend: BackendWasm): GemmKernels | undefined {
+  if (process.env.EMBEDLAB_WASM_GEMM === "0") return undefined;
   const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
   return memory instanceof WebAssembly.Memory ? gemmKernels(memory) : undefined;
 }
