@@ -94,6 +94,12 @@ const convCases = [
   { n: 2, h: 9, w: 7, cin: 13, cout: 16, k: 3, s: 1, pad: "same" },
   { n: 2, h: 6, w: 7, cin: 12, cout: 8, k: 4, s: 1, pad: "same" },
   { n: 6, h: 20, w: 20, cin: 12, cout: 8, k: 3, s: 1, pad: "same" },
+  // inC % 8 == 0: the input gradient on the same GEMM per tap (3×3, 4×4 and 5×5 filters; 3·21·21
+  // padded positions: three 500-position blocks, the last with a partial row tile)
+  { n: 2, h: 9, w: 7, cin: 8, cout: 5, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 6, w: 7, cin: 16, cout: 3, k: 4, s: 1, pad: "same" },
+  { n: 2, h: 9, w: 7, cin: 8, cout: 2, k: 5, s: 1, pad: "same" },
+  { n: 3, h: 20, w: 20, cin: 8, cout: 4, k: 3, s: 1, pad: "same" },
 ];
 
 for (const c of convCases) {
