@@ -127,7 +127,7 @@ export async function run() {
       rssMb: peakRssMb(),
       torchRssMb: r.torch?.replies.at(-1).rssMb,
       note: torch
-        ? `torch ${torch.version} via ${torch.python}, ${torch.threads} thread; tfjs ${threads} thread(s); ${info.reason}`
+        ? `torch ${torch.version} via ${torch.python}, ${torch.threads} thread, BLAS ${torch.blas ?? "unknown"}; tfjs ${threads} thread(s); ${info.reason}`
         : `PyTorch skipped: ${NO_TORCH}`,
     });
   } finally {

@@ -57,7 +57,9 @@ async function configRows(model, tokenizer, { batch, trainName, genName, label, 
   const cfg = model.config;
   const rows = [];
   const torch = await startTorch("torch_gpt.py", torchArgs(cfg, batch));
-  const via = torch ? `torch ${torch.version} (${torch.params} params), ${torch.threads} thread` : NO_TORCH;
+  const via = torch
+    ? `torch ${torch.version} (${torch.params} params), ${torch.threads} thread, BLAS ${torch.blas ?? "unknown"}`
+    : NO_TORCH;
   try {
     const tokens = batch * cfg.block_size;
     const { step, dispose } = trainStep(model, batch);

@@ -1,13 +1,16 @@
-// fp32 matmul 1024×1024 · 1024×1024 on tfjs-wasm (one thread) vs PyTorch's (OpenBLAS here, one thread,
-// bench/torch_matmul.py), alternating, GFLOP/s = 2·n³ / time.
+// fp32 matmul 1024×1024 · 1024×1024 on tfjs-wasm (one thread) vs PyTorch's (bench/torch_matmul.py, one thread;
+// its BLAS is named in the note: Debian's torch uses whatever libblas.so.3 points to, and the reference BLAS is
+// ~15× slower than OpenBLAS, so install libopenblas0 for a fair reference), alternating, GFLOP/s = 2·n³ / time.
+// Also: the same product on XNNPACK (wasm's own kernel, EMBEDLAB_WASM_GEMM=0), and the measured ceiling.
 //
-// The ceiling we reason about: this machine is an AMD EPYC (Zen 4 family 25, ~2.6 GHz base, see lscpu) with
-// AVX-512 and FMA: two 256-bit FMA pipes → 32 fp32 FLOP/cycle natively (≈ 83 GFLOP/s at 2.6 GHz, more at boost;
-// OpenBLAS reaches ~99 GFLOP/s on one core). WebAssembly SIMD is 128-bit (4 lanes) and, without relaxed-SIMD
-// (behind a flag in Node 20), has no fused multiply-add: a mul and an add per 4 MACs, two of each per cycle at
-// best → 16 FLOP/cycle ≈ 42 GFLOP/s at 2.6 GHz (~55 at boost), half of the native peak before any overhead.
+// The ceiling: wasm SIMD is 128-bit (4 lanes) and without relaxed-SIMD (behind a flag in Node 20) has no fused
+// multiply-add, so one multiply-add is an f32x4.mul and an f32x4.add. bench/simd-peak.mjs measures a register-only
+// loop of those (~60 GFLOP/s of CPU time on this 2-core AMD EPYC: 16 FLOP/cycle at ~3.7–4 GHz, two multiplies and
+// two adds per cycle). Relaxed-SIMD FMA does not raise it here (two FMA pipes: the same 16 FLOP/cycle, measured
+// ~50–59 with the flag). Native AVX-512/FMA has 4× the lanes: OpenBLAS's ~99 GFLOP/s is out of wasm's reach.
 import { createRequire } from "node:module";
-import { alternate, startTorch, peakRssMb, NO_TORCH } from "./torch-child.mjs";
+import { alternate, startTorch, peakRssMb, timed, median, NO_TORCH } from "./torch-child.mjs";
+import { mulAddPeak, fmaPeak } from "./simd-peak.mjs";
 const require = createRequire(import.meta.url);
 
 const N = 1024;
@@ -29,6 +32,17 @@ export async function run() {
   const torch = await startTorch("torch_matmul.py", [N]);
   try {
     const r = await alternate(mm, torch, "mm", { warmup: 2, steps: STEPS });
+    const xnn = [];
+    process.env.EMBEDLAB_WASM_GEMM = "0";
+    try {
+      for (let i = 0; i < 2 + STEPS; i++) xnn.push(await timed(mm));
+    } finally {
+      delete process.env.EMBEDLAB_WASM_GEMM;
+    }
+    const xnnMs = median(xnn.slice(2).map((x) => x.ms)),
+      xnnCpu = median(xnn.slice(2).map((x) => x.cpuMs));
+    const peak = mulAddPeak(),
+      fma = fmaPeak();
     return [
       {
         name: "matmul-1024",
@@ -42,7 +56,22 @@ export async function run() {
         cpuRatio: 1 / r.cpuRatio,
         rssMb: peakRssMb(),
         torchRssMb: r.torch?.replies.at(-1).rssMb,
-        note: `${torch ? `torch ${torch.version}, ${torch.threads} thread` : NO_TORCH}; wasm 128-bit SIMD ceiling ≈ 16 FLOP/cycle ≈ 42 GFLOP/s at 2.6 GHz (native AVX-512/FMA: 32 FLOP/cycle)`,
+        note: `${torch ? `torch ${torch.version}, ${torch.threads} thread, BLAS ${torch.blas ?? "unknown"}` : NO_TORCH}; CPU-time figure vs the measured wasm ceiling ${peak.toFixed(0)} GFLOP/s: ${((100 * gflops(r.ours.cpuMs)) / peak).toFixed(0)} %`,
+      },
+      {
+        what: `fp32 matmul ${N}², XNNPACK (wasm's own kernel, not alternated)`,
+        value: gflops(xnnMs),
+        unit: "GFLOP/s",
+        cpu: gflops(xnnCpu),
+        note: `CPU time: ${gflops(xnnCpu).toFixed(1)} GFLOP/s`,
+      },
+      {
+        name: "wasm-simd-peak",
+        what: "wasm SIMD f32x4 mul+add peak, registers only (the ceiling)",
+        value: peak,
+        unit: "GFLOP/s",
+        cpu: peak,
+        note: `best of 7, CPU time; relaxed-SIMD FMA ${fma === undefined ? "not available without --experimental-wasm-relaxed-simd" : `${fma.toFixed(0)} GFLOP/s (flag given)`}`,
       },
     ];
   } finally {

@@ -81,13 +81,25 @@ const convCases = [
   { n: 2, h: 9, w: 7, cin: 3, cout: 2, k: 5, s: 1, pad: "same" },
   { n: 2, h: 6, w: 7, cin: 2, cout: 3, k: 4, s: 1, pad: "same" },
   { n: 3, h: 40, w: 36, cin: 2, cout: 3, k: 3, s: 1, pad: "same" },
-  // outC a multiple of 8: the SIMD 6×8-tile kernel (27 and 45 filter rows: partial last tile;
-  // 3·21·21 positions: two 1024-position chunks)
+  // outC a multiple of 8: embedlab's 5×8 GEMM on the shifted planes (inC 3, 5, 2: one partial or whole
+  // row tile per tap)
   { n: 2, h: 7, w: 6, cin: 3, cout: 8, k: 3, s: 1, pad: "same" },
   { n: 3, h: 20, w: 20, cin: 5, cout: 16, k: 3, s: 1, pad: "same" },
   { n: 2, h: 5, w: 6, cin: 2, cout: 8, k: 4, s: 1, pad: "same" },
-  // more than 320 filter rows: back to wasm's matMul on the shifted planes
+  // more than 320 filter rows, outC not a multiple of 8: wasm's matMul on the shifted planes
+  { n: 2, h: 5, w: 5, cin: 40, cout: 6, k: 3, s: 1, pad: "same" },
+  // the same GEMM with whole and partial row tiles (inC 12, 13, 40), an even filter, and 6·21·21
+  // padded positions (two 2048-position chunks of 256-position blocks)
   { n: 2, h: 5, w: 5, cin: 40, cout: 8, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 9, w: 7, cin: 13, cout: 16, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 6, w: 7, cin: 12, cout: 8, k: 4, s: 1, pad: "same" },
+  { n: 6, h: 20, w: 20, cin: 12, cout: 8, k: 3, s: 1, pad: "same" },
+  // inC % 8 == 0: the input gradient on the same GEMM per tap (3×3, 4×4 and 5×5 filters; 3·21·21
+  // padded positions: three 500-position blocks, the last with a partial row tile)
+  { n: 2, h: 9, w: 7, cin: 8, cout: 5, k: 3, s: 1, pad: "same" },
+  { n: 2, h: 6, w: 7, cin: 16, cout: 3, k: 4, s: 1, pad: "same" },
+  { n: 2, h: 9, w: 7, cin: 8, cout: 2, k: 5, s: 1, pad: "same" },
+  { n: 3, h: 20, w: 20, cin: 8, cout: 4, k: 3, s: 1, pad: "same" },
 ];
 
 for (const c of convCases) {

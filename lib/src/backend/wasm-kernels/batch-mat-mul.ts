@@ -1,5 +1,7 @@
 /**
- * BatchMatMul on wasm, routed to wasm's fast path (XNNPACK, used only for plain 2-D products):
+ * BatchMatMul on wasm. float32 products large enough to pay for packing run embedlab's
+ * register-blocked SIMD GEMM (gemm.ts: transposes and batch entries handled while packing; ~1.4×
+ * XNNPACK's speed on 1024²; EMBEDLAB_WASM_GEMM=0 turns it off). The rest go to wasm's fast path (XNNPACK, used only for plain 2-D products):
  * - transpose flags become an explicit transpose first (wasm is 10–30× slower with them, and
  *   tfjs's own matMul/dense gradients use them);
  * - batched products (rank ≥ 3, batch > 1) run as one 2-D product per batch entry on copies
@@ -8,6 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { alloc, free, matMul2d, type WasmKernelArgs } from "./heap";
 import { originalKernel } from "./originals";
+import { backendGemm, gemmBatched, type GemmShape } from "./gemm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** A copy of t with its last two axes swapped (per batch). */
@@ -73,11 +76,64 @@ function perBatch(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo): tf.
   return out;
 }
 
+/**
+ * Whether embedlab's GEMM is used for one m×k·k×n product (per batch entry). Measured against
+ * XNNPACK (CPU time, one thread, 2-core EPYC), mine/its time: 1024²·1024 ~0.7, 1024×512·512×128
+ * ~0.7, Aᵀ·B 128×1024·1024×512 ~0.9, A·Bᵀ 1024×4096·4096×128 ~0.75, 64×64·64×64 ~0.9,
+ * 4096×288·288×64 ~0.9; slower for few rows (m = 8–32: 1.25–1.9×, short row tiles are
+ * latency-bound), narrow outputs (n = 10: 1.45×, mostly padding) and products under ~0.3M
+ * multiply-adds (packing and call overhead).
+ */
+export function gemmWins(s: GemmShape): boolean {
+  return s.m >= 64 && s.n >= 16 && s.m * s.n * s.k >= GEMM_MIN_MACS;
+}
+/** Multiply-adds per product below which packing costs more than it saves. */
+export const GEMM_MIN_MACS = 1 << 18;
+
+/** op(a)·op(b) with embedlab's GEMM, or undefined when the shapes are not ones it wins on. */
+function viaGemm(backend: BackendWasm, a: tf.TensorInfo, b: tf.TensorInfo, attrs: tf.NamedAttrMap) {
+  const ra = a.shape.length,
+    rb = b.shape.length;
+  const transposeA = Boolean(attrs.transposeA),
+    transposeB = Boolean(attrs.transposeB);
+  const m = a.shape[ra - (transposeA ? 1 : 2)],
+    k = a.shape[ra - (transposeA ? 2 : 1)];
+  const kb = b.shape[rb - (transposeB ? 1 : 2)],
+    n = b.shape[rb - (transposeB ? 2 : 1)];
+  if (k !== kb || k === 0) return undefined; // let wasm's kernel report the mismatch
+  const s: GemmShape = { m, n, k, transposeA, transposeB };
+  if (!gemmWins(s)) return undefined;
+  const outerA = a.shape.slice(0, ra - 2),
+    outerB = b.shape.slice(0, rb - 2);
+  const batchA = size(outerA),
+    batchB = size(outerB);
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return undefined;
+  if (batchA === batchB && batchA > 1 && outerA.join() !== outerB.join()) return undefined;
+  const kernels = backendGemm(backend);
+  if (!kernels) return undefined;
+  const outer = batchA >= batchB ? outerA : outerB;
+  const out = alloc(backend, [...outer, m, n]);
+  gemmBatched(
+    backend,
+    kernels,
+    a,
+    b,
+    out,
+    s,
+    Math.max(batchA, batchB),
+    batchA === 1 ? 0 : m * k,
+    batchB === 1 ? 0 : k * n,
+  );
+  return out;
+}
+
 export function batchMatMul(args: WasmKernelArgs): tf.TensorInfo {
   const { inputs, backend, attrs = {} } = args;
   const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
   const original = originalKernel("BatchMatMul");
   if (a.dtype !== "float32" || b.dtype !== "float32") return original(args as never) as tf.TensorInfo;
+  const mine = viaGemm(backend, a, b, attrs);
+  if (mine) return mine;
   const batched = a.shape.length > 2 || b.shape.length > 2;
   if (!attrs.transposeA && !attrs.transposeB && !batched) return original(args as never) as tf.TensorInfo;
   const temps: tf.TensorInfo[] = [];

@@ -1,6 +1,8 @@
 /**
  * Conv2DBackpropInput on wasm (replaces tfjs-backend-wasm's slow loop):
- * - stride 1: a forward Conv2D (wasm's fast XNNPACK kernel) of dy with the filter rotated 180°
+ * - stride 1, size-preserving, inC % 8 == 0: embedlab's GEMM per filter tap on the shifted grid
+ *   (conv2d-backprop-input-gemm.ts);
+ * - other stride 1: a forward Conv2D (wasm's fast XNNPACK kernel) of dy with the filter rotated 180°
  *   and its channel axes swapped, padded so the output is the input's size;
  * - otherwise: dCols[M, K] = dy[M, outC] · Wᵀ[outC, K] (plain 2-D matMul), then col2im scatter-add.
  */
@@ -8,6 +10,10 @@ import * as tf from "@tensorflow/tfjs";
 import { alloc, free, matMul2d, requireNhwc, transpose2d, view, type WasmKernelArgs } from "./heap";
 import { col2im, convGeometry, type ConvGeometry } from "./conv-geometry";
 import { originalKernel } from "./originals";
+import { shiftedLayout } from "./shifted-planes";
+import { backendGemm } from "./gemm";
+import { NR } from "./gemm-module";
+import { backpropInputViaGemm } from "./conv2d-backprop-input-gemm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** Stride-1 backprop-input as a forward conv; undefined when the padding it needs is negative. */
@@ -58,6 +64,9 @@ export function conv2dBackpropInput({ inputs, backend, attrs = {} }: WasmKernelA
   requireNhwc("Conv2DBackpropInput", attrs.dataFormat);
   const inputShape = attrs.inputShape as number[];
   const g = convGeometry(inputShape, filter.shape, attrs, false);
+  const layout = g.inC % NR === 0 && dy.dtype === "float32" ? shiftedLayout(g) : undefined;
+  const gemm = layout ? backendGemm(backend) : undefined;
+  if (layout && gemm) return backpropInputViaGemm(backend, gemm, dy, filter, g, layout, inputShape);
   if (g.sh === 1 && g.sw === 1) {
     const dx = viaForwardConv(backend, dy, filter, g);
     if (dx) return dx;

@@ -2,9 +2,8 @@
  * A tiny hand-assembled WebAssembly SIMD module that works in place on tfjs-backend-wasm's own
  * heap (it imports the backend's Memory), for memory-bound loops that are slow in JS:
  *   maxPool2x2Grad — MaxPoolGrad for 2×2/stride-2 windows tiling the input exactly;
- *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller);
- *   gemmRows6x8    — Σ_p A[k, p]·B[p, c] for small outputs with a long reduction (6×8 register
- *                    tiles, rows of A read in place through a pointer table: no packing).
+ *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller).
+ * (The matrix products live in gemm-module.ts.)
  * Arguments are byte offsets into the heap and element counts; channel / column counts must be
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
  */
@@ -15,12 +14,9 @@ import {
   bitselect,
   f32x4Add,
   f32x4Gt,
-  f32x4Mul,
   forLoop,
-  i32Load,
   inc,
   load,
-  load32Splat,
   memoryModule,
   op,
   store,
@@ -36,23 +32,6 @@ export type SimdKernels = {
   maxPool2x2Grad(x: number, dy: number, dx: number, rows: number, ow: number, c: number): void;
   /** out[b, c] = Σ_{r in block b} x[r, c] (float32) for blocks of `block` rows; rows % block == 0. */
   colSumBlocks(x: number, out: number, rows: number, cols: number, block: number): void;
-  /**
-   * out[6·t + i, c] = Σ_q A_{6t+i}[q] · b[q, c] (float32) for t < tiles, over the q = imgs·h·w
-   * rows of b ([q, cols], cols % 8 == 0). Row pointer A_r is the int32 at rowTable + 4r (byte
-   * offset); it advances 4 bytes per q, plus skipRow bytes after every w and skipImg after every h·w.
-   */
-  gemmRows6x8(
-    rowTable: number,
-    tiles: number,
-    b: number,
-    cols: number,
-    imgs: number,
-    h: number,
-    w: number,
-    skipRow: number,
-    skipImg: number,
-    out: number,
-  ): void;
 };
 
 function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
@@ -259,119 +238,9 @@ function colSumBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [...new Array(9).fill(I32), V128], code };
 }
 
-function gemmBody(): { params: number; locals: number[]; code: number[] } {
-  // params: 0 rowTable, 1 tiles, 2 b, 3 cols, 4 imgs, 5 h, 6 w, 7 skipRow, 8 skipImg, 9 out
-  // i32 locals: 10 t, 11 ct, 12 cq (cols/8), 13 p, 14 pa, 15 pb, 16 rowBytes, 17..22 row ptrs, 23 po, 24 img, 25 r
-  // v128 locals: 26..37 acc, 38 b0, 39 b1, 40 s
-  const [table, tiles, b, cols, imgs, h, w, skipRow, skipImg, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const [t, ct, cq, p, pa, pb, rowBytes] = [10, 11, 12, 13, 14, 15, 16];
-  const rp = [17, 18, 19, 20, 21, 22],
-    po = 23,
-    img = 24,
-    r = 25;
-  const acc = Array.from({ length: 12 }, (_, i) => 26 + i);
-  const [b0, b1, sp] = [38, 39, 40];
-  const step: number[] = [...op.get(pb), ...load(), ...op.set(b0), ...op.get(pb), ...load(16), ...op.set(b1)];
-  for (let i = 0; i < 6; i++) {
-    step.push(
-      ...op.get(rp[i]),
-      ...op.get(pa),
-      ...op.add,
-      ...load32Splat(),
-      ...op.set(sp),
-      ...op.get(acc[2 * i]),
-      ...op.get(sp),
-      ...op.get(b0),
-      ...f32x4Mul,
-      ...f32x4Add,
-      ...op.set(acc[2 * i]),
-      ...op.get(acc[2 * i + 1]),
-      ...op.get(sp),
-      ...op.get(b1),
-      ...f32x4Mul,
-      ...f32x4Add,
-      ...op.set(acc[2 * i + 1]),
-    );
-  }
-  step.push(...inc(pb, op.get(rowBytes)), ...inc(pa, op.i32(4)));
-  const stores: number[] = [];
-  for (let i = 0; i < 6; i++) {
-    // out + ((6t + i)·cols + 8ct)·4 = po + i·rowBytes
-    stores.push(
-      ...op.get(po),
-      ...op.get(rowBytes),
-      ...op.i32(i),
-      ...op.mul,
-      ...op.add,
-      ...op.get(acc[2 * i]),
-      ...store(),
-      ...op.get(po),
-      ...op.get(rowBytes),
-      ...op.i32(i),
-      ...op.mul,
-      ...op.add,
-      ...op.get(acc[2 * i + 1]),
-      ...store(16),
-    );
-  }
-  const zeroAcc = acc.flatMap((a) => [...zero128, ...op.set(a)]);
-  const loadRows = rp.flatMap((r, i) => [
-    ...op.get(table),
-    ...op.get(t),
-    ...op.i32(24),
-    ...op.mul,
-    ...op.add,
-    ...i32Load(4 * i),
-    ...op.set(r),
-  ]);
-  const code = [
-    ...op.get(cols),
-    ...op.i32(3),
-    0x76,
-    ...op.set(cq),
-    ...op.get(cols),
-    ...op.i32(2),
-    ...op.shl,
-    ...op.set(rowBytes),
-    ...forLoop(t, tiles, [
-      ...loadRows,
-      ...forLoop(ct, cq, [
-        ...zeroAcc,
-        ...op.get(b),
-        ...op.get(ct),
-        ...op.i32(5),
-        ...op.shl,
-        ...op.add,
-        ...op.set(pb),
-        ...op.i32(0),
-        ...op.set(pa),
-        ...forLoop(img, imgs, [
-          ...forLoop(r, h, [...forLoop(p, w, step), ...inc(pa, op.get(skipRow))]),
-          ...inc(pa, op.get(skipImg)),
-        ]),
-        // po = out + (6t·cols + 8ct)·4
-        ...op.get(out),
-        ...op.get(t),
-        ...op.i32(6),
-        ...op.mul,
-        ...op.get(rowBytes),
-        ...op.mul,
-        ...op.add,
-        ...op.get(ct),
-        ...op.i32(5),
-        ...op.shl,
-        ...op.add,
-        ...op.set(po),
-        ...stores,
-      ]),
-    ]),
-  ];
-  return { params: 10, locals: [...new Array(16).fill(I32), ...new Array(15).fill(V128)], code };
-}
-
 function moduleBytes(): Uint8Array {
-  const names = ["maxPool2x2Grad", "colSumBlocks", "gemmRows6x8"];
-  return memoryModule([maxPoolBody(), colSumBody(), gemmBody()].map((f, i) => ({ name: names[i], ...f })));
+  const names = ["maxPool2x2Grad", "colSumBlocks"];
+  return memoryModule([maxPoolBody(), colSumBody()].map((f, i) => ({ name: names[i], ...f })));
 }
 
 const cache = new WeakMap<object, SimdKernels | null>();

@@ -1,0 +1,139 @@
+/**
+ * float32 C = op(A)·op(B) on the wasm heap with embedlab's register-blocked SIMD micro-kernel
+ * (gemm-module.ts): per block of KC reduction steps, B is packed into 8-column panels (transposeB
+ * read directly while packing), and the module's loops run 5×8 tiles reading rows of A in place
+ * (transposeA: one transposed copy of A first). C is accumulated in float32 across blocks, as
+ * XNNPACK does.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { alloc, free, transpose2d, view } from "./heap";
+import { gemmKernels, MR, NR, type GemmKernels } from "./gemm-module";
+import { heapOffset } from "./simd-module";
+
+/** Reduction steps per packed block: a 6×KC tile of A (6 KiB) stays in L1 while B panels stream. */
+const KC = 256;
+
+export type GemmShape = {
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+};
+
+/**
+ * The module's kernels on `backend`'s heap; undefined when its Memory is not reachable, or when
+ * EMBEDLAB_WASM_GEMM=0 (read per call: A/B measurements against XNNPACK in one process).
+ */
+export function backendGemm(backend: BackendWasm): GemmKernels | undefined {
+  if (process.env.EMBEDLAB_WASM_GEMM === "0") return undefined;
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
+  return memory instanceof WebAssembly.Memory ? gemmKernels(memory) : undefined;
+}
+
+/** Bp[j][p][q] = B(k0 + p, 8j + q) (columns past n are zero); B(p, q) read per transposeB. */
+function packB(src: Float32Array, base: number, s: GemmShape, k0: number, kc: number, dst: Float32Array, d0: number) {
+  const { n, k, transposeB } = s;
+  const panels = Math.ceil(n / NR);
+  if (!transposeB) {
+    for (let p = 0; p < kc; p++) {
+      const row = base + (k0 + p) * n;
+      for (let j = 0; j < panels; j++) {
+        const o = d0 + (j * kc + p) * NR,
+          c0 = j * NR;
+        if (c0 + NR <= n) {
+          for (let q = 0; q < NR; q++) dst[o + q] = src[row + c0 + q];
+        } else {
+          for (let q = 0; q < NR; q++) dst[o + q] = c0 + q < n ? src[row + c0 + q] : 0;
+        }
+      }
+    }
+    return;
+  }
+  // B stored [n, k]: column q of B is row q of the stored matrix
+  for (let j = 0; j < panels; j++) {
+    const o = d0 + j * kc * NR;
+    for (let q = 0; q < NR; q++) {
+      const c = j * NR + q;
+      if (c < n) {
+        const row = base + c * k + k0;
+        for (let p = 0; p < kc; p++) dst[o + p * NR + q] = src[row + p];
+      } else {
+        for (let p = 0; p < kc; p++) dst[o + p * NR + q] = 0;
+      }
+    }
+  }
+}
+
+/**
+ * out[b] = op(A[b])·op(B[b]) for `batch` entries (aStride / bStride: floats between entries, 0 to
+ * broadcast one operand), out row-major [batch, m, n]. `out` must not overlap the inputs.
+ */
+export function gemmBatched(
+  backend: BackendWasm,
+  kernels: GemmKernels,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  out: tf.TensorInfo,
+  s: GemmShape,
+  batch: number,
+  aStride: number,
+  bStride: number,
+): void {
+  const { m, n, k } = s;
+  const kcMax = Math.min(KC, k);
+  const tilesFull = Math.floor(m / MR),
+    rem = m % MR;
+  const panels = Math.ceil(n / NR),
+    np = panels * NR;
+  const pb = alloc(backend, [np * kcMax]);
+  // A row-major [m, k] per entry: transposeA gets a transposed copy of one entry at a time
+  const aT = s.transposeA ? alloc(backend, [m, k]) : undefined;
+  // C rows must hold whole panels: a padded C when n is not a multiple of 8
+  const padded = np !== n ? alloc(backend, [m, np]) : undefined;
+  const pbOff = heapOffset(backend, pb.dataId);
+  const outOff = heapOffset(backend, out.dataId),
+    bOff = heapOffset(backend, b.dataId);
+  const aOff = heapOffset(backend, (aT ?? a).dataId);
+  const cOff = padded ? heapOffset(backend, padded.dataId) : outOff;
+  const av = view(backend, a),
+    bv = view(backend, b),
+    pbv = view(backend, pb);
+  const ldc = 4 * np,
+    lda = 4 * k;
+  for (let e = 0; e < batch; e++) {
+    const c0 = padded ? cOff : outOff + 4 * e * m * n;
+    let a0 = aOff + 4 * e * aStride;
+    if (aT) {
+      transpose2d(av.subarray(e * aStride, e * aStride + m * k), k, m, view(backend, aT));
+      a0 = aOff;
+    }
+    for (let k0 = 0; k0 < k; k0 += KC) {
+      const kc = Math.min(KC, k - k0);
+      if (!s.transposeB && n % NR === 0) kernels.packB(bOff + 4 * (e * bStride + k0 * n), 4 * n, kc, panels, pbOff);
+      else packB(bv, e * bStride, s, k0, kc, pbv, 0);
+      const acc = k0 > 0 ? 1 : 0;
+      const ak = a0 + 4 * k0;
+      if (tilesFull) kernels.gemm[MR - 1](ak, lda, pbOff, c0, tilesFull, panels, kc, ldc, acc);
+      if (rem)
+        kernels.gemm[rem - 1](
+          ak + lda * tilesFull * MR,
+          lda,
+          pbOff,
+          c0 + ldc * tilesFull * MR,
+          1,
+          panels,
+          kc,
+          ldc,
+          acc,
+        );
+    }
+    if (padded) {
+      const pv = view(backend, padded),
+        ov = view(backend, out);
+      for (let i = 0; i < m; i++) ov.set(pv.subarray(i * np, i * np + n), (e * m + i) * n);
+    }
+  }
+  for (const t of [padded, aT, pb]) if (t) free(backend, t);
+}
