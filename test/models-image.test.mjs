@@ -113,3 +113,28 @@ test("mobilenetFeatureMaps: several activations with the expected shapes", async
   await assert.rejects(models.mobilenetFeatureMaps([img], ["no_such_layer"]), /unknown MobileNetV2 layer/);
   assert.ok((await models.mobilenetLayerNames()).includes("block_16_project_BN"));
 });
+
+test("mobilenet-v2 featureLayer: an intermediate layer's pooled map, its own id, unknown layers rejected", async () => {
+  const img = synthetic(60, 50);
+  const enc = await models.loadImageEncoder("mobilenet-v2", {
+    inputSize: 128,
+    featureLayer: "block_14_expand_relu",
+    normalize: false,
+  });
+  assert.equal(enc.id, "mobilenet-v2@128/block_14_expand_relu");
+  assert.equal(enc.dim, 960);
+  const [v] = await enc.embedImages([img]);
+  assert.equal(v.length, 960);
+  const [map] = await models.mobilenetFeatureMaps([img], ["block_14_expand_relu"], { inputSize: 128 });
+  const [, h, w, c] = map.shape;
+  assert.equal(c, 960);
+  const pooled = new Float32Array(c);
+  for (let p = 0; p < h * w; p++) for (let k = 0; k < c; k++) pooled[k] += map.data[p * c + k] / (h * w);
+  for (let k = 0; k < c; k += 37) assert.ok(Math.abs(pooled[k] - v[k]) < 1e-4 * (1 + Math.abs(v[k])));
+  // the default layer keeps the old id, so cached out_relu features stay valid
+  assert.equal((await models.loadImageEncoder("mobilenet-v2", { inputSize: 128 })).id, "mobilenet-v2@128");
+  await assert.rejects(
+    models.loadImageEncoder("mobilenet-v2", { featureLayer: "no_such_layer" }),
+    /unknown MobileNetV2 layer "no_such_layer"/,
+  );
+});

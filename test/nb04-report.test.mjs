@@ -21,6 +21,7 @@ const params = {
   textModel: "",
   clipModel: "",
   imageSize: 128,
+  imageLayer: "block_14_expand_relu",
   lpipsSize: 224,
   cifarPerClass: 0,
   headDim: 128,
@@ -88,8 +89,9 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   const saved = X.savedParams(q);
   assert.equal(Object.keys(saved)[0], "profile");
   assert.equal(saved.ckpt1, 200);
-  assert.equal(Object.keys(saved).length, 45);
+  assert.equal(Object.keys(saved).length, 46);
   assert.deepEqual([saved.flickrRoot, saved.ridgeLambdas, saved.classCaptionWeights], ["/data", [0.3, 1], [0, 1]]);
+  assert.equal(saved.imageLayer, "block_14_expand_relu");
 });
 
 test("evaluationSteps: evenly spaced plus both checkpoints, sorted, deduplicated, within 1..steps", () => {
@@ -216,6 +218,12 @@ test("imageTextConclusion: hits listed, CI, the bar, and the CLIP comparison onl
     /clip-lite puts a photo's own caption first for 1 of 2 photos \(diagonal top-1 = 0\.500, 95 % CI 0\.000–1\.000 over photos; chance 0\.500\): a\. That meets the bar of 1 of 2/,
   );
   assert.match(lite, /from 753 Flickr8k photos/);
+  assert.match(lite, /The photos it misses here, with the caption it prefers: b → a\./);
+  const all = X.imageTextConclusion(
+    { ...match, bestCaption: [match.bestCaption[0]] },
+    { clipModel: "clip-lite", names: ["a"] },
+  );
+  assert.match(all, /misses none of the photos/);
   assert.match(
     X.imageTextConclusion(match, { clipModel: "clip-lite", names: ["a", "b"], ownCaptionBar: 2 }),
     /below the bar of 2 of 2/,

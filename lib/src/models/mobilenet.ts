@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { LayersModel, Tensor, Tensor4D } from "@tensorflow/tfjs";
+import type { LayersModel, SymbolicTensor, Tensor, Tensor4D } from "@tensorflow/tfjs";
 import { DataNotFoundError, EmbedlabError } from "../core";
 import { embedInBatches } from "./embed-batches";
 import { getTf } from "./tf";
@@ -91,6 +91,11 @@ function backbone(): Promise<{ model: LayersModel; layerNames: string[] }> {
 export interface MobileNetOptions extends LoadOptions {
   /** Square input size in pixels, ≥ 96 (default 224). Images are resized (no crop). */
   inputSize?: number;
+  /**
+   * The layer whose global-average-pooled output is the feature vector (default `out_relu`, 1280-d). An
+   * intermediate one (e.g. `block_14_expand_relu`, 960-d) runs the network only up to that layer.
+   */
+  featureLayer?: string;
 }
 
 function checkSize(size: number): number {
@@ -114,21 +119,32 @@ async function batchTensor(images: ImageInput[], size: number): Promise<Tensor4D
 }
 
 /**
- * MobileNetV2 image features: the global-average-pooled output of the last conv block (1280-d), as
- * generic image features (L2-normalised unless `normalize: false`).
+ * MobileNetV2 image features: the global-average-pooled output of the last conv block (1280-d) or of
+ * `featureLayer`, as generic image features (L2-normalised unless `normalize: false`).
  */
 export async function loadMobileNetV2(opts: MobileNetOptions = {}): Promise<ImageEncoder> {
   const size = checkSize(opts.inputSize ?? 224);
-  const { model } = await backbone();
+  const layer = opts.featureLayer ?? MOBILENET_FEATURE_LAYER;
+  const { model: full, layerNames } = await backbone();
+  if (!layerNames.includes(layer))
+    throw new EmbedlabError(
+      `unknown MobileNetV2 layer "${layer}"`,
+      `use e.g. ${MOBILENET_FEATURE_LAYER} or block_14_expand_relu (mobilenetLayerNames() lists all)`,
+    );
   const tf = await getTf();
+  const model =
+    layer === MOBILENET_FEATURE_LAYER
+      ? full
+      : tf.model({ inputs: full.inputs, outputs: full.getLayer(layer).output as SymbolicTensor });
+  const dim = (model.outputs[0].shape as number[])[3];
   const normalize = opts.normalize !== false;
+  const base = size === 224 ? "mobilenet-v2" : `mobilenet-v2@${size}`;
   return {
-    id: size === 224 ? "mobilenet-v2" : `mobilenet-v2@${size}`,
-    dim: 1280,
+    id: layer === MOBILENET_FEATURE_LAYER ? base : `${base}/${layer}`,
+    dim,
     provenance: {
       id: "mobilenet_v2 (nsfwjs)",
-      source:
-        "npm:nsfwjs@4.4.0 bundled Keras MobileNetV2 (ImageNet-initialised, fine-tuned on NSFW classes); pooled out_relu features",
+      source: `npm:nsfwjs@4.4.0 bundled Keras MobileNetV2 (ImageNet-initialised, fine-tuned on NSFW classes); pooled ${layer} features`,
       license: "MIT",
       url: "https://github.com/infinitered/nsfwjs",
     },
@@ -140,7 +156,7 @@ export async function loadMobileNetV2(opts: MobileNetOptions = {}): Promise<Imag
         const flat = (await pooled.data()) as Float32Array;
         pooled.dispose();
         return chunk.map((_, i) => {
-          const v = flat.slice(i * 1280, (i + 1) * 1280);
+          const v = flat.slice(i * dim, (i + 1) * dim);
           return normalize ? l2normalize(v) : v;
         });
       });
@@ -180,7 +196,7 @@ export async function mobilenetFeatureMaps(
   const tf = await getTf();
   const sub = tf.model({
     inputs: model.inputs,
-    outputs: layers.map((l) => model.getLayer(l).output as import("@tensorflow/tfjs").SymbolicTensor),
+    outputs: layers.map((l) => model.getLayer(l).output as SymbolicTensor),
   });
   const x = await batchTensor(images, size);
   const outs = tf.tidy(() => {

@@ -19,6 +19,8 @@ export interface Params {
   textModel: string;
   clipModel: string;
   imageSize: number;
+  /** MobileNetV2 layer whose pooled output clip-lite's Flickr8k map reads (the dish model keeps out_relu). */
+  imageLayer: string;
   lpipsSize: number;
   cifarPerClass: number;
   headDim: number;
@@ -230,6 +232,7 @@ export function savedParams(c: Config): Record<string, unknown> {
     loraSteps: c.loraSteps,
     ckpt1: c.ckpt1,
     imageSize: c.imageSize,
+    imageLayer: c.imageLayer,
     lpipsSize: c.lpipsSize,
     headDim: c.headDim,
     headEpochs: c.headEpochs,

@@ -50,7 +50,7 @@ export function foodValidationMask(labels: readonly number[], every: number): bo
 const round3 = (v: number) => Number(v.toFixed(3));
 
 /**
- * The image–text model. "clip-lite": frozen MobileNetV2 and USE-lite features, a closed-form ridge map from
+ * The image–text model. "clip-lite": frozen MobileNetV2 (pooled `imageLayer`) and USE-lite features, a closed-form ridge map from
  * image features onto caption features, fitted on Flickr8k train (each photo onto the mean of its captions)
  * plus, when the selection says so, Food-101 train (each dish photo onto its class-caption templates, with a
  * weight). λ and that weight are chosen on Flickr8k dev alone (Food-101 accuracy on a held-out slice of its train
@@ -63,6 +63,7 @@ export async function loadImageTextModel(o: {
   foodRoot: string;
   flickrRoot: string;
   imageSize: number;
+  imageLayer: string;
   flickrTrainCaptions: number;
   ridgeLambdas: number[];
   classCaptionWeights: number[];
@@ -78,7 +79,9 @@ export async function loadImageTextModel(o: {
   }
   if (o.ridgeLambdas.length === 0 || o.classCaptionWeights.length === 0)
     throw new EmbedlabError("ridgeLambdas and classCaptionWeights need at least one value each");
-  const imageEncoder = cachedEncoder(await loadImageEncoder("mobilenet-v2", { inputSize: o.imageSize }));
+  const imageEncoder = cachedEncoder(
+    await loadImageEncoder("mobilenet-v2", { inputSize: o.imageSize, featureLayer: o.imageLayer }),
+  );
   const useLite = cachedEncoder(await loadTextEncoder("use-lite"));
   const flickrTrain = loadFlickr8k("train", { root: o.flickrRoot });
   const flickrDev = loadFlickr8k("dev", { root: o.flickrRoot });

@@ -64,6 +64,7 @@ export function imageTextConclusion(
   o: { clipModel: string; names: readonly string[]; flickrImages?: number; ownCaptionBar?: number },
 ): string {
   const hits = match.bestCaption.filter((r) => r.photo === r["best caption"]).map((r) => r.photo);
+  const misses = match.bestCaption.filter((r) => r.photo !== r["best caption"]);
   const chance = 1 / o.names.length;
   const ci = match.diagTop1CI
     ? `, 95 % CI ${match.diagTop1CI.lo.toFixed(3)}–${match.diagTop1CI.hi.toFixed(3)} over photos`
@@ -72,7 +73,7 @@ export function imageTextConclusion(
   return join([
     `**Result.** ${o.clipModel} puts a photo's own caption first for ${hits.length} of ${o.names.length} photos (diagonal top-1 = ${match.diagTop1.toFixed(3)}${ci}; chance ${chance.toFixed(3)})${hits.length ? `: ${hits.join(", ")}` : ""}.${bar !== undefined ? ` ${hits.length >= bar ? `That meets the bar of ${bar} of ${o.names.length} set for this notebook.` : `That is below the bar of ${bar} of ${o.names.length} set for this notebook.`}` : ""}`,
     o.clipModel === "clip-lite"
-      ? `**How this differs from CLIP.** CLIP learned both towers end to end from 400 M web image–caption pairs covering almost any concept. clip-lite fits one linear map from frozen MobileNetV2 features onto frozen USE-lite caption features, from ${o.flickrImages ?? "a few hundred"} Flickr8k photos with five human captions each: it places a photo near captions of the scenes Flickr8k shows (people, dogs, horses, streets, beaches, snow). Photos of such scenes have a chance; an astronaut, a rocket, a text page or a painting are far from anything it saw.`
+      ? `**How this differs from CLIP.** CLIP learned both towers end to end from 400 M web image–caption pairs covering almost any concept. clip-lite fits one linear map from frozen MobileNetV2 features onto frozen USE-lite caption features, from ${o.flickrImages ?? "a few hundred"} Flickr8k photos with five human captions each: it places a photo near captions of the scenes Flickr8k shows (people, dogs, horses, streets, beaches, snow). ${misses.length ? `The photos it misses here, with the caption it prefers: ${misses.map((r) => `${r.photo} → ${r["best caption"]}`).join(", ")}.` : "Here it misses none of the photos."}`
       : "",
   ]);
 }
