@@ -216,7 +216,13 @@ const params = {
 
 test("resolveConfig: profile defaults, the selected steps per fold, overrides", () => {
   const q = X.resolveConfig(params);
-  assert.deepEqual(q.gpt, { id: "tinygpt-brown", dir: "" });
+  assert.deepEqual(q.gpt, { id: "tinygpt-mix", dir: "" });
+  assert.equal(q.gptName, "tinygpt-mix");
+  assert.deepEqual(X.resolveConfig({ ...params, gptId: "tinygpt-brown", gptDir: "/ck" }).gpt, {
+    id: "tinygpt-brown",
+    dir: "/ck",
+  });
+  assert.throws(() => X.resolveConfig({ ...params, gptId: "tinygpt" }), /"tinygpt-mix", "tinygpt-brown" or "gpt2"/);
   assert.equal(q.encoderId, "use-lite");
   assert.equal(q.trainPath, "/data/WikiQA/WikiQA-train.tsv");
   assert.deepEqual(q.pairSources, ["qa", "title", "crop"]);
@@ -272,6 +278,13 @@ test("metrics: with the full profile's chat LM measured on WikiQA, its AUC and a
   close(m.encoder_minus_chat_logits_auc, 0.7 - 0.51);
   close(m.per_embedding.chat_lm_logits.auc, 0.51);
   assert.deepEqual(Object.keys(plain.per_embedding), Object.keys(m.per_embedding).slice(0, -1));
+  // the base LM's card adds its held-out bits per byte as they are; no card, no such metric
+  const bits = { gpt_bits_per_byte_brown: 2.1, gpt_bits_per_byte_gutenberg: 2.0 };
+  const withLm = X.metrics({ ...input(), baseLm: { metrics: bits } });
+  assert.equal(withLm.gpt_bits_per_byte_brown, 2.1);
+  assert.equal(withLm.gpt_bits_per_byte_gutenberg, 2.0);
+  assert.ok(!("gpt_bits_per_byte_brown" in plain));
+  assert.deepEqual(X.metrics({ ...input(), baseLm: null }), plain);
   assert.equal(X.chatEmbeddings({}).length, 0);
   assert.equal(X.chatEmbeddings({ chat: { id: "c", embed: async () => [] } })[0].name, "c (chat template)");
 });

@@ -66,7 +66,7 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   assert.match(q.probesFile, /data\/aonomi\/probes\.json$/);
   assert.deepEqual(
     [q.textModel, q.clipModel, q.cifarPerClass, q.lmModel, q.loraSteps, q.ckpt1],
-    ["use-lite", "clip-lite", 50, "tinygpt-brown", 400, 200],
+    ["use-lite", "clip-lite", 50, "tinygpt-mix", 400, 200],
   );
   assert.deepEqual([q.loraLr, q.loraBatch, q.factPerTemplate, q.qloraSteps], [X.SELECTED_LORA_LR, 4, 3, 50]);
   assert.ok(!("loraCkpt1" in q));
@@ -352,6 +352,7 @@ test("finetuneConclusion: falling / not falling held-out loss, the gap, the tiny
   const up = X.finetuneConclusion({ ...ft, ckpt2: { train: 2, heldout: 3.6 } }, { ...o, lmModel: "gpt2" });
   assert.match(up, /does not fall at every checkpoint/);
   assert.doesNotMatch(up, /tiny GPT/);
+  assert.match(X.finetuneConclusion(ft, { ...o, lmModel: "tinygpt-mix" }), /The tiny GPT \(1\.23 M parameters/);
 });
 
 test("hallucinationConclusion: rates, quotes of grounded answers (at most GROUNDED_QUOTED, QUOTE_CHARS each), or the no-grounded sentence", () => {

@@ -127,7 +127,7 @@ export const PROFILE_DEFAULTS = {
     textModel: "use-lite",
     clipModel: "clip-lite",
     cifarPerClass: 50,
-    lmModel: "tinygpt-brown",
+    lmModel: "tinygpt-mix",
     loraSteps: 400,
     loraCkpt1: 200,
     loraLr: SELECTED_LORA_LR,

@@ -8,6 +8,7 @@ import type { EmbedFn } from "../../metrics/embedding-quality";
 import { loadTextEncoder } from "../../models/load-encoder";
 import { embed, loadGptSpec, type GPT, type GptPooling, type GptSpec, type GptTokenizer } from "../../models/gpt";
 import type { TextEncoder } from "../../models/types";
+import { lmCheckpointCard, type LmCheckpointCard } from "../../train";
 import { EMBED_BATCH } from "./config";
 import { hfLastTokenLogits, type LastTokenLogitsEmbedder } from "./hf-last-token";
 
@@ -51,6 +52,11 @@ export async function loadModels(o: {
     baseline,
     ...(chat ? { chat } : {}),
   };
+}
+
+/** The pretrained GPT's card (held-out bits per byte from its checkpoint folder, live samples); null for GPT-2. */
+export function gptCard(m: Pick<Models, "gpt" | "tokenizer">, o: { gpt: GptSpec }): LmCheckpointCard | null {
+  return lmCheckpointCard(m.gpt, m.tokenizer, o.gpt);
 }
 
 /** Free what `loadModels` loaded outside the JS heap (the chat LM's onnxruntime session). */
