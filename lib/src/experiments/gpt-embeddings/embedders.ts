@@ -12,8 +12,10 @@ import { lmCheckpointCard, type LmCheckpointCard } from "../../train";
 import { EMBED_BATCH } from "./config";
 import { hfLastTokenLogits, type LastTokenLogitsEmbedder } from "./hf-last-token";
 
-/** What the GPT's checkpoint says about its pretraining (tinygpt-brown; GPT-2 has none). */
+/** What the GPT's checkpoint says about its pretraining (the tinygpt checkpoints; GPT-2 has none). */
 export interface GptPretraining {
+  /** The pretraining corpus, as training.json names it. */
+  corpus?: string;
   valLoss?: number;
   unigramValLoss?: number;
   steps?: number;
@@ -143,7 +145,7 @@ export function modelsTable(m: Models, gptName: string): Record<string, string>[
       detail:
         `${(m.gpt.numParams / 1e6).toFixed(2)}M params, ${c.n_layer} layers × ${c.n_embd}, vocab ${c.vocab_size}` +
         (p.valLoss
-          ? `, Brown val loss ${p.valLoss.toFixed(2)} nats/token (unigram ${p.unigramValLoss?.toFixed(2)})`
+          ? `, ${p.corpus?.startsWith("mix") ? "Brown + Gutenberg + Factbook" : "Brown"} val loss ${p.valLoss.toFixed(2)} nats/token (unigram ${p.unigramValLoss?.toFixed(2)})`
           : ""),
     },
     {
