@@ -3,6 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
 const { experiments } = createRequire(import.meta.url)("@embedlab/lib");
 const X = experiments.gptEmbeddings;
 
@@ -226,8 +230,21 @@ test("resolveConfig: profile defaults, the selected steps per fold, overrides", 
   assert.equal(q.encoderId, "use-lite");
   assert.equal(q.trainPath, "/data/WikiQA/WikiQA-train.tsv");
   assert.deepEqual(q.pairSources, ["qa", "title", "crop"]);
-  assert.deepEqual([1, 2, 3].map(q.stepsFor), [200, 100, 200]);
-  assert.deepEqual(X.SELECTED_STEPS, [200, 100]);
+  const [s1, s2] = X.SELECTED_STEPS;
+  assert.deepEqual([1, 2, 3].map(q.stepsFor), [s1, s2, s1]);
+  // the selected steps are the validation record's, made with the quick profile's GPT
+  const rec = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "..", "outputs", "selection", "03_finetune_steps.json"), "utf8"),
+  );
+  assert.equal(rec.gpt, X.DEFAULT_GPT.quick);
+  assert.deepEqual(
+    X.SELECTED_STEPS,
+    rec.folds.map((f) => f.selected),
+  );
+  for (const f of rec.folds) {
+    const best = rec.grid.reduce((b, st) => (f.auc[st].sameArticle > f.auc[b].sameArticle ? st : b), rec.grid[0]);
+    assert.equal(f.selected, best, `fold ${f.fold}: the record's rule picks its selection`);
+  }
   assert.deepEqual(q.finetune, { batch: 24, temperature: 0.1, lr: 3e-3, pooling: "mean-hidden", seed: 0 });
   const f = X.resolveConfig({ ...params, profile: "full" });
   assert.deepEqual(f.gpt, { id: "gpt2", profile: "full" });
