@@ -13,11 +13,11 @@ const gpt = lib.models.gpt;
 let ck;
 
 before(async () => {
-  ck = await gpt.loadTinyGpt();
+  ck = await gpt.loadTinyGpt(undefined, "tinygpt-brown");
 });
 
 test("checkpoint files are small and consistent with the manifest", () => {
-  const dir = gpt.defaultCheckpointDir();
+  const dir = gpt.checkpointDir("tinygpt-brown");
   const total = fs.readdirSync(dir).reduce((s, f) => s + fs.statSync(path.join(dir, f)).size, 0);
   assert.ok(total < 10e6, `checkpoint is ${total} bytes`);
   assert.equal(ck.model.numParams, ck.manifest.numParams);

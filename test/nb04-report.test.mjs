@@ -1,6 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
@@ -67,7 +71,7 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   assert.match(q.probesFile, /data\/aonomi\/probes\.json$/);
   assert.deepEqual(
     [q.textModel, q.clipModel, q.cifarPerClass, q.lmModel, q.loraSteps, q.ckpt1],
-    ["use-lite", "clip-lite", 50, "tinygpt-brown", 400, 200],
+    ["use-lite", "clip-lite", 50, "tinygpt-mix", 400, 200],
   );
   assert.deepEqual([q.loraLr, q.loraBatch, q.factPerTemplate, q.qloraSteps], [X.SELECTED_LORA_LR, 4, 3, 50]);
   assert.ok(!("loraCkpt1" in q));
@@ -360,6 +364,7 @@ test("finetuneConclusion: falling / not falling held-out loss, the gap, the tiny
   const up = X.finetuneConclusion({ ...ft, ckpt2: { train: 2, heldout: 3.6 } }, { ...o, lmModel: "gpt2" });
   assert.match(up, /does not fall at every checkpoint/);
   assert.doesNotMatch(up, /tiny GPT/);
+  assert.match(X.finetuneConclusion(ft, { ...o, lmModel: "tinygpt-mix" }), /The tiny GPT \(1\.23 M parameters/);
 });
 
 test("hallucinationConclusion: rates, quotes of grounded answers (at most GROUNDED_QUOTED, QUOTE_CHARS each), or the no-grounded sentence", () => {
@@ -389,4 +394,23 @@ test("gallery and queries: [] / 0 take the profile's (quick: the 10-class galler
   assert.ok(f.freeQueries.includes("the meaning of life"));
   assert.equal(f.gallerySize, 2048);
   assert.deepEqual(X.resolveConfig({ ...params, freeQueries: ["ramen"], gallerySize: 7 }).freeQueries, ["ramen"]);
+});
+
+test("the quick LoRA settings are the validation record's selection, made with the quick profile's GPT", () => {
+  const rec = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "..", "outputs", "selection", "04_lora_settings.json"), "utf8"),
+  );
+  assert.equal(rec.lmModel, X.PROFILE_DEFAULTS.quick.lmModel);
+  assert.equal(X.SELECTED_LORA_LR, rec.selected.loraLr);
+  const best = [...rec.rows].sort(
+    (a, b) => b.valFactAccCkpt2 - a.valFactAccCkpt2 || a.valLossCkpt2 - b.valLossCkpt2,
+  )[0];
+  assert.equal(best.index, rec.selected.index, "the record's rule picks its selected row");
+  assert.equal(X.LORA_SELECTION.rows.length, rec.rows.length);
+  X.LORA_SELECTION.rows.forEach((r, i) => {
+    const f = rec.rows[i];
+    assert.deepEqual([r.loraRank, r.loraTargets, r.loraLr], [f.loraRank, f.loraTargets, f.loraLr]);
+    assert.ok(Math.abs(r.valFactAccCkpt2 - f.valFactAccCkpt2) < 1e-9);
+    assert.ok(Math.abs(r.valLossCkpt2 - f.valLossCkpt2) < 5e-4);
+  });
 });

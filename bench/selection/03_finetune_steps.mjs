@@ -4,6 +4,7 @@
 // SELECTED_STEPS in lib/src/experiments/gpt-embeddings/config.ts (the notebook's quick-profile default).
 // The grid and the rule are fixed in advance: steps ∈ {100, 200, 300}, pairs qa,title,crop, batch 24, τ 0.1,
 // lr 3e-3, mean-hidden pooling; pick the highest inner same-article AUC (ties → fewer steps).
+// The GPT is the quick profile's (models.gpt.DEFAULT_TINY_GPT, data/models/tinygpt-mix).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { backend, data, experiments, metrics, models } from "@embedlab/lib";
@@ -82,6 +83,7 @@ fs.writeFileSync(
   file + ".tmp",
   JSON.stringify(
     {
+      gpt: models.gpt.DEFAULT_TINY_GPT,
       grid: GRID,
       rule: "max inner same-article AUC, ties → fewer steps",
       recipe: { pairs: "qa,title,crop", batch: 24, temperature: 0.1, lr: 3e-3, pooling: "mean-hidden", seed: 0 },

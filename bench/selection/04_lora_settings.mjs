@@ -11,12 +11,14 @@ import * as path from "node:path";
 import { backend, experiments } from "@embedlab/lib";
 
 const X = experiments.clipLlm;
-// Rank 8 on every target (the notebook's earlier setting) with three peak learning rates; each row takes ~30 min
-// on 2 shared cores, so rank 16 and q,v-only targets were not run.
+// The quick profile's GPT (tinygpt-mix). Rank 8 on every target (the earlier setting, selected with
+// tinygpt-brown at lr 2e-3) with higher peak learning rates, and rank 16; fixed before any row was run.
+const ALL = ["q", "k", "v", "attn_out", "mlp"];
 const GRID = [
-  { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 5e-4 },
-  { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 2e-3 },
-  { loraRank: 8, loraTargets: ["q", "k", "v", "attn_out", "mlp"], loraLr: 5e-3 },
+  { loraRank: 8, loraTargets: ALL, loraLr: 2e-3 },
+  { loraRank: 8, loraTargets: ALL, loraLr: 5e-3 },
+  { loraRank: 8, loraTargets: ALL, loraLr: 1e-2 },
+  { loraRank: 16, loraTargets: ALL, loraLr: 5e-3 },
 ];
 const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg > 0 ? process.argv[onlyArg + 1].split(",").map(Number) : GRID.map((_, i) => i);
@@ -35,7 +37,7 @@ const cfg = X.resolveConfig({
 const ao = X.loadAonomi(cfg);
 const val = X.splitByQuestion(ao.split.train, 0.1, 1);
 // one file per grid row (rows may run as separate processes), merged into the record after each row
-const rowDir = path.join("outputs", "selection", "04_lora_settings");
+const rowDir = path.join("outputs", "selection", `04_lora_settings.${cfg.lmModel}`);
 fs.mkdirSync(rowDir, { recursive: true });
 for (const i of only) {
   const g = GRID[i];
@@ -65,6 +67,7 @@ for (const i of only) {
     .sort((a, b) => a.index - b.index);
   const best = [...rows].sort((a, b) => b.valFactAccCkpt2 - a.valFactAccCkpt2 || a.valLossCkpt2 - b.valLossCkpt2)[0];
   const record = {
+    lmModel: cfg.lmModel,
     rule: "max validation fact accuracy at step 400, ties → lower validation loss",
     trainPairs: val.train.length,
     valPairs: val.heldout.length,

@@ -28,7 +28,17 @@ export type { CheckpointMeta, LoadedCheckpoint } from "./checkpoint";
 export { trainableVariables, snapshot, restoreValues } from "./model-vars";
 export type { Trainable } from "./model-vars";
 export { originalOneCycleRecipe } from "./presets";
-export { pretrainGpt, TOKENIZER_EXTRA_TEXT, SAMPLE_PROMPTS, sampleForTokenizer, sampleTable } from "./lm-pretrain";
+export {
+  pretrainGpt,
+  TOKENIZER_EXTRA_TEXT,
+  SAMPLE_PROMPTS,
+  SAMPLE_SETTINGS,
+  sampleForTokenizer,
+  sampleRows,
+  sampleTable,
+} from "./lm-pretrain";
+export { lmCheckpointCard, lmCheckpointSummary, repeatsPhrase } from "./lm-checkpoint-card";
+export type { LmCheckpointCard } from "./lm-checkpoint-card";
 export type { GptPretrainOptions, GptPretrainSettings, GptPretrainRecord } from "./lm-pretrain";
 export {
   loadLmCorpus,

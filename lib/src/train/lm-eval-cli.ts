@@ -1,7 +1,7 @@
 /**
  * `npm run pretrain:eval -- [DIR] [--write] [--samples] [--max-chars N]`: held-out bits per byte per source
  * (`gpt_bits_per_byte_brown`, `_gutenberg`, `_factbook`) of a GPT checkpoint folder (default
- * data/models/tinygpt-brown), printed as JSON; `--write` also stores it as DIR/bits-per-byte.json, and
+ * data/models/tinygpt-mix), printed as JSON; `--write` also stores it as DIR/bits-per-byte.json, and
  * `--samples` (re)writes DIR/samples.md (greedy and sampled continuations of the standard prompts).
  */
 import * as fs from "node:fs";

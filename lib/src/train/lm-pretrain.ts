@@ -22,12 +22,13 @@ import {
   BpeTokenizer,
   crossEntropy,
   DEFAULT_CONFIG,
-  defaultCheckpointDir,
+  checkpointDir,
   evalLoss,
   generate,
   GenerateOptions,
   GPT,
   GptConfig,
+  type GptTokenizer,
   randomBatch,
   saveGptCheckpoint,
   tokenStream,
@@ -162,8 +163,31 @@ function readInt32(file: string): Int32Array {
   return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-/** Markdown table of greedy and sampled continuations. */
-export function sampleTable(model: GPT, tokenizer: BpeTokenizer, prompts: readonly string[], seed = 1): string {
+/** The sample table's decoding settings: greedy, greedy with a repetition penalty, and sampled. */
+export const SAMPLE_SETTINGS: readonly (readonly [string, GenerateOptions])[] = [
+  ["greedy", { greedy: true }],
+  ["greedy, repetition penalty 1.3", { greedy: true, repetitionPenalty: 1.3 }],
+  ["temperature 0.8, top-k 40", { temperature: 0.8, topK: 40 }],
+];
+
+/** One row per prompt: the prompt and its 40-token continuation under each of `SAMPLE_SETTINGS` (sampling seeded by `seed`). */
+export function sampleRows(
+  model: GPT,
+  tokenizer: GptTokenizer,
+  prompts: readonly string[],
+  seed = 1,
+): { prompt: string; continuations: string[] }[] {
+  return prompts.map((p) => ({
+    prompt: p,
+    continuations: SAMPLE_SETTINGS.map(
+      ([, o]) =>
+        generate(model, tokenizer, p, { maxNewTokens: 40, warn: () => {}, ...o, ...(o.greedy ? {} : { seed }) }).text,
+    ),
+  }));
+}
+
+/** `sampleRows` as a markdown table (samples.md), newlines shown as ⏎. */
+export function sampleTable(model: GPT, tokenizer: GptTokenizer, prompts: readonly string[], seed = 1): string {
   const cell = (s: string) =>
     s
       .replace(/\|/g, "\\|")
@@ -171,21 +195,12 @@ export function sampleTable(model: GPT, tokenizer: BpeTokenizer, prompts: readon
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u001f\u007f]/g, "\ufffd")
       .trim();
-  const settings: [string, GenerateOptions][] = [
-    ["greedy", { greedy: true }],
-    ["greedy, repetition penalty 1.3", { greedy: true, repetitionPenalty: 1.3 }],
-    ["temperature 0.8, top-k 40", { temperature: 0.8, topK: 40, seed }],
-  ];
   const rows = [
-    `| prompt | ${settings.map(([name]) => name).join(" | ")} |`,
-    `|---|${settings.map(() => "---|").join("")}`,
+    `| prompt | ${SAMPLE_SETTINGS.map(([name]) => name).join(" | ")} |`,
+    `|---|${SAMPLE_SETTINGS.map(() => "---|").join("")}`,
   ];
-  for (const p of prompts) {
-    const outs = settings.map(
-      ([, o]) => generate(model, tokenizer, p, { maxNewTokens: 40, warn: () => {}, ...o }).text,
-    );
-    rows.push(`| ${cell(p)} | ${outs.map(cell).join(" | ")} |`);
-  }
+  for (const r of sampleRows(model, tokenizer, prompts, seed))
+    rows.push(`| ${cell(r.prompt)} | ${r.continuations.map(cell).join(" | ")} |`);
   return rows.join("\n") + "\n";
 }
 
@@ -205,7 +220,7 @@ export async function pretrainGpt(
   const t0 = Date.now();
   const info = await initBackend();
   log(`backend: ${info.name} (${info.reason})`);
-  const dir = opts.out ?? defaultCheckpointDir();
+  const dir = opts.out ?? checkpointDir((opts.corpus ?? "brown") === "mix" ? "tinygpt-mix" : "tinygpt-brown");
   const stateDir = path.join(dir, "resume");
   const resuming = !!opts.resume && hasCheckpoint(stateDir);
   if (opts.resume && !resuming) log(`no resume state in ${stateDir}: starting from step 0`);

@@ -11,6 +11,8 @@ export interface FactAnswer {
   answer: string;
   correct: boolean;
   found: string[];
+  /** Other facts the answer states (a trained answer given to the wrong question). */
+  others: string[];
 }
 
 /** Fact accuracy with a bootstrap CI that resamples question templates (answers to one template are correlated). */
@@ -87,10 +89,21 @@ export async function factAccuracy(
     });
     const answer = r.text.trim();
     const j = aonomi.judgeFact(answer, q.fact, signatures);
-    answers.push({ ...q, answer, correct: j.correct, found: j.found });
+    answers.push({ ...q, answer, correct: j.correct, found: j.found, others: j.others });
     await yieldToEventLoop();
   }
   return factAccuracyCI(answers, o.seed ?? 0);
+}
+
+/** `n` questions spread evenly over the list (all of them when there are at most `n`), in order. */
+export function spreadQuestions<T>(questions: readonly T[], n: number): T[] {
+  if (questions.length <= n) return [...questions];
+  return Array.from({ length: n }, (_, i) => questions[Math.floor((i * questions.length) / n)]);
+}
+
+/** Share of answers that are wrong but state another fact: the model answered, with the wrong question's answer. */
+export function otherFactShare(answers: readonly FactAnswer[]): number {
+  return answers.length === 0 ? 0 : answers.filter((a) => !a.correct && a.others.length > 0).length / answers.length;
 }
 
 /**

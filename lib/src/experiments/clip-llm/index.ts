@@ -10,6 +10,8 @@ export * from "./finetune-checkpoints";
 export * from "./response-loss";
 export * from "./sampling";
 export * from "./lora-finetune";
+export * from "./base-lm";
+export { lmCheckpointSummary, type LmCheckpointCard } from "../../train";
 export * from "./samples";
 export * from "./report";
 export * from "./fact-accuracy";

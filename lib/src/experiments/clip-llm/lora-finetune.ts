@@ -3,7 +3,7 @@ import { aonomi } from "../../data";
 import { gpt } from "../../models";
 import { finetuneWithCheckpoints, type CheckpointedFinetuneResult } from "./finetune-checkpoints";
 import { responseLoss } from "./response-loss";
-import { factAccuracy, factAccuracyChance, factQuestions, type FactAccuracy } from "./fact-accuracy";
+import { factAccuracy, factAccuracyChance, factQuestions, spreadQuestions, type FactAccuracy } from "./fact-accuracy";
 import { restoreValues } from "../../train";
 import type { VegaLiteSpec } from "../../viz";
 import type { Config, Profile } from "./config";
@@ -45,12 +45,12 @@ export function evaluationSteps(steps: number, evalPoints: number, ckpt1: number
   return [...new Set([...even, ckpt1, steps])].filter((s) => s > 0 && s <= steps).sort((a, b) => a - b);
 }
 
-/** The language model of the profile: the tiny Brown-corpus GPT or GPT-2 weights. */
+/** The language model of the profile: a committed tiny GPT (`tinygpt-mix`, `tinygpt-brown`) or GPT-2 weights. */
 export async function loadLanguageModel(o: {
   lmModel: string;
   profile: Profile;
 }): Promise<{ model: gpt.GPT; tokenizer: gpt.GptTokenizer }> {
-  return o.lmModel === "tinygpt-brown" ? await gpt.loadTinyGpt() : await gpt.loadGpt2({ profile: o.profile });
+  return gpt.loadGptSpec(gpt.isTinyGptId(o.lmModel) ? { id: o.lmModel } : { id: "gpt2", profile: o.profile });
 }
 
 /**
@@ -208,6 +208,11 @@ export function lossTable(
 export interface CheckpointFactAccuracy {
   ckpt1: FactAccuracy;
   ckpt2: FactAccuracy;
+  /**
+   * Checkpoint 2 on as many *trained* questions (one wording per train template, spread evenly): tells
+   * "did not learn the facts" from "learned them but not for new wordings".
+   */
+  trainedCkpt2: FactAccuracy;
   /** Accuracy of answering with a random train answer (see factAccuracyChance). */
   chance: number;
   questions: number;
@@ -232,9 +237,15 @@ export async function checkpointFactAccuracy(
   };
   const ckpt1 = await at(o.ckpt1, "checkpoint 1");
   const ckpt2 = await at(o.loraSteps, "checkpoint 2");
+  const trainedQuestions = spreadQuestions(factQuestions(split.train, 1), questions.length);
+  const trainedCkpt2 = await factAccuracy(ft.model, ft.tokenizer, trainedQuestions, signatures, {
+    maxNewTokens: o.maxNewTokens,
+    seed: o.seed,
+  });
   return {
     ckpt1,
     ckpt2,
+    trainedCkpt2,
     chance: factAccuracyChance(questions, split.train, signatures),
     questions: questions.length,
     templates: ckpt2.templates,

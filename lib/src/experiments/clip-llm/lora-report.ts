@@ -1,9 +1,11 @@
 /** Notebook 04's fine-tuning report: fact accuracy, QLoRA against LoRA, the settings' validation record. */
 import type { CheckpointFactAccuracy, QloraComparison } from "./lora-finetune";
-import type { FactAnswer } from "./fact-accuracy";
+import { otherFactShare, type FactAnswer } from "./fact-accuracy";
 
 /** The issue's target for fact accuracy at checkpoint 2. */
 export const FACT_ACCURACY_TARGET = 0.5;
+/** Trained-minus-held-out fact accuracy from which the conclusion calls it a paraphrase-generalisation gap. */
+export const GENERALISATION_GAP = 0.2;
 /** Answers quoted per kind (right / wrong) in the conclusion, and characters of each. */
 export const FACT_QUOTES = 2;
 const QUOTE = 90;
@@ -35,6 +37,12 @@ export function factAccuracyTable(
       step: o.loraSteps,
       "fact accuracy": Number(fa.ckpt2.estimate.toFixed(3)),
       "95 % CI": ci(fa.ckpt2),
+    },
+    {
+      point: "checkpoint 2, trained wordings (not held out)",
+      step: o.loraSteps,
+      "fact accuracy": Number(fa.trainedCkpt2.estimate.toFixed(3)),
+      "95 % CI": ci(fa.trainedCkpt2),
     },
   ];
 }
@@ -70,6 +78,13 @@ export function factAccuracyConclusion(fa: CheckpointFactAccuracy, o: { ckpt1: n
     a2.estimate >= FACT_ACCURACY_TARGET
       ? `It reaches the target of ${pct(FACT_ACCURACY_TARGET)} at checkpoint 2.`
       : `It stays below the target of ${pct(FACT_ACCURACY_TARGET)} at checkpoint 2 with this base model.`,
+    `On ${fa.trainedCkpt2.n} trained wordings checkpoint 2 scores ${pct(fa.trainedCkpt2.estimate)}` +
+      (fa.trainedCkpt2.estimate - a2.estimate >= GENERALISATION_GAP
+        ? ` — it has learned the facts for the wordings it saw, much less for new ones (a paraphrase-generalisation gap).`
+        : fa.trainedCkpt2.estimate < FACT_ACCURACY_TARGET
+          ? ` — it has not learned the facts even for the wordings it saw.`
+          : `, close to the held-out figure.`),
+    `${pct(otherFactShare(a2.answers))} of the held-out answers at checkpoint 2 state a different fact than the one asked (a trained answer to another question).`,
     right.length ? `Right, at checkpoint 2: ${right.map(quote).join("; ")}.` : "",
     wrong.length ? `Wrong, at checkpoint 2: ${wrong.map(quote).join("; ")}.` : "",
   ]
@@ -133,6 +148,10 @@ export type LoraMetrics = {
   fact_accuracy_ckpt2_hi: number;
   fact_accuracy_chance: number;
   fact_accuracy_ckpt2_lo_minus_chance: number;
+  /** Checkpoint 2 on trained wordings (the held-out figure's upper reference). */
+  fact_accuracy_trained_ckpt2: number;
+  /** Held-out answers at checkpoint 2 that state a different fact than asked. */
+  fact_other_fact_ckpt2: number;
   fact_questions: number;
   qlora_heldout_loss_fp32: number;
   qlora_heldout_loss_nf4: number;
@@ -142,8 +161,13 @@ export type LoraMetrics = {
   qlora_linear_compression: number;
 };
 
-export function loraMetrics(fa: CheckpointFactAccuracy, q: QloraComparison): LoraMetrics {
+export function loraMetrics(
+  fa: CheckpointFactAccuracy,
+  q: QloraComparison,
+  baseLm?: { metrics: Record<string, number> } | null,
+): LoraMetrics & Record<string, number> {
   return {
+    ...(baseLm?.metrics ?? {}),
     fact_accuracy_ckpt1: fa.ckpt1.estimate,
     fact_accuracy_ckpt1_lo: fa.ckpt1.lo,
     fact_accuracy_ckpt1_hi: fa.ckpt1.hi,
@@ -152,6 +176,8 @@ export function loraMetrics(fa: CheckpointFactAccuracy, q: QloraComparison): Lor
     fact_accuracy_ckpt2_hi: fa.ckpt2.hi,
     fact_accuracy_chance: fa.chance,
     fact_accuracy_ckpt2_lo_minus_chance: fa.ckpt2.lo - fa.chance,
+    fact_accuracy_trained_ckpt2: fa.trainedCkpt2.estimate,
+    fact_other_fact_ckpt2: otherFactShare(fa.ckpt2.answers),
     fact_questions: fa.questions,
     qlora_heldout_loss_fp32: q.fp32.heldout,
     qlora_heldout_loss_nf4: q.nf4.heldout,

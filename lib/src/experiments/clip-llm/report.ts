@@ -1,5 +1,6 @@
 import { prettyClassName } from "../../data";
 import { clipLite, type lpips } from "../../models";
+import { isTinyGptId } from "../../models/gpt";
 
 /** Spearman ρ of the text encoder with our ratings: at least this is "strong" agreement… */
 export const STRONG_AGREEMENT = 0.6;
@@ -126,7 +127,7 @@ export function finetuneConclusion(
 ): string {
   const [L0, L1, L2] = [ft.start, ft.ckpt1, ft.ckpt2];
   const falls = L2.heldout < L1.heldout && L1.heldout < L0.heldout;
-  return `**Result.** Held-out loss ${L0.heldout.toFixed(3)} → ${L1.heldout.toFixed(3)} (checkpoint 1, step ${o.ckpt1}) → ${L2.heldout.toFixed(3)} (checkpoint 2, step ${o.loraSteps}); train pairs ${L0.train.toFixed(3)} → ${L1.train.toFixed(3)} → ${L2.train.toFixed(3)}. ${falls ? "Both checkpoints improve on the one before, as in the original." : "The held-out loss does not fall at every checkpoint."} The gap between train and held-out is ${(L2.heldout - L2.train).toFixed(3)} nats: held-out pairs are new phrasings of the same facts, so this measures paraphrase generalisation, not new knowledge. ${o.lmModel === "tinygpt-brown" ? `The tiny GPT (${(ft.model.numParams / 1e6).toFixed(2)} M parameters; ${ft.loraParams.toLocaleString()} adapter and ${ft.extraParams.toLocaleString()} embedding/LayerNorm parameters trained) starts from a far weaker model than LLaMA-2-7B, so its losses stay above the original's.` : ""}`;
+  return `**Result.** Held-out loss ${L0.heldout.toFixed(3)} → ${L1.heldout.toFixed(3)} (checkpoint 1, step ${o.ckpt1}) → ${L2.heldout.toFixed(3)} (checkpoint 2, step ${o.loraSteps}); train pairs ${L0.train.toFixed(3)} → ${L1.train.toFixed(3)} → ${L2.train.toFixed(3)}. ${falls ? "Both checkpoints improve on the one before, as in the original." : "The held-out loss does not fall at every checkpoint."} The gap between train and held-out is ${(L2.heldout - L2.train).toFixed(3)} nats: held-out pairs are new phrasings of the same facts, so this measures paraphrase generalisation, not new knowledge. ${isTinyGptId(o.lmModel) ? `The tiny GPT (${(ft.model.numParams / 1e6).toFixed(2)} M parameters; ${ft.loraParams.toLocaleString()} adapter and ${ft.extraParams.toLocaleString()} embedding/LayerNorm parameters trained) starts from a far weaker model than LLaMA-2-7B, so its losses stay above the original's.` : ""}`;
 }
 
 interface Judged {

@@ -8,11 +8,14 @@ import type { EmbedFn } from "../../metrics/embedding-quality";
 import { loadTextEncoder } from "../../models/load-encoder";
 import { embed, loadGptSpec, type GPT, type GptPooling, type GptSpec, type GptTokenizer } from "../../models/gpt";
 import type { TextEncoder } from "../../models/types";
+import { lmCheckpointCard, type LmCheckpointCard } from "../../train";
 import { EMBED_BATCH } from "./config";
 import { hfLastTokenLogits, type LastTokenLogitsEmbedder } from "./hf-last-token";
 
-/** What the GPT's checkpoint says about its pretraining (tinygpt-brown; GPT-2 has none). */
+/** What the GPT's checkpoint says about its pretraining (the tinygpt checkpoints; GPT-2 has none). */
 export interface GptPretraining {
+  /** The pretraining corpus, as training.json names it. */
+  corpus?: string;
   valLoss?: number;
   unigramValLoss?: number;
   steps?: number;
@@ -51,6 +54,11 @@ export async function loadModels(o: {
     baseline,
     ...(chat ? { chat } : {}),
   };
+}
+
+/** The pretrained GPT's card (held-out bits per byte from its checkpoint folder, live samples); null for GPT-2. */
+export function gptCard(m: Pick<Models, "gpt" | "tokenizer">, o: { gpt: GptSpec }): LmCheckpointCard | null {
+  return lmCheckpointCard(m.gpt, m.tokenizer, o.gpt);
 }
 
 /** Free what `loadModels` loaded outside the JS heap (the chat LM's onnxruntime session). */
@@ -137,7 +145,7 @@ export function modelsTable(m: Models, gptName: string): Record<string, string>[
       detail:
         `${(m.gpt.numParams / 1e6).toFixed(2)}M params, ${c.n_layer} layers × ${c.n_embd}, vocab ${c.vocab_size}` +
         (p.valLoss
-          ? `, Brown val loss ${p.valLoss.toFixed(2)} nats/token (unigram ${p.unigramValLoss?.toFixed(2)})`
+          ? `, ${p.corpus?.startsWith("mix") ? "Brown + Gutenberg + Factbook" : "Brown"} val loss ${p.valLoss.toFixed(2)} nats/token (unigram ${p.unigramValLoss?.toFixed(2)})`
           : ""),
     },
     {

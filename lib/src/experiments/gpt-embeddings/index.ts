@@ -28,6 +28,7 @@ export {
   chatEmbeddings,
   modelsTable,
   modelsRecord,
+  gptCard,
   FINETUNED_SHORT,
   type Models,
   type GptPretraining,
@@ -135,3 +136,4 @@ export {
   type ReportInput,
   type FoldRun,
 } from "./report";
+export { lmCheckpointSummary, type LmCheckpointCard } from "../../train";

@@ -50,6 +50,8 @@ export interface ReportInput {
   evalPairs: number;
   /** Full profile: the chat LM's last-token logits (the post's own setup) measured like the others in §2. */
   chat?: QaEmbeddingReport;
+  /** The pretrained GPT's card (`train.lmCheckpointCard`): its held-out bits per byte go into the metrics. */
+  baseLm?: { metrics: Record<string, number> } | null;
 }
 
 /** The per-embedding summary in `metrics().per_embedding`. */
@@ -95,6 +97,7 @@ export function metrics(o: ReportInput): Record<string, MetricValue> {
     demo_encoder_gap: demoGap(o.demo.encoder),
     demo_finetuned_gap: demoGap(finetunedDemo(o)),
     finetune_folds: o.runs.length,
+    ...(o.baseLm?.metrics ?? {}),
     ...Object.fromEntries(foldGains.map((g) => [`finetune_gain_auc_fold${g.fold}`, g.gain])),
     leaked_pairs: o.runs.reduce((s, f) => s + f.leaked, 0),
     dropped_overlapping_pairs: o.runs.reduce((s, f) => s + f.dropped, 0),

@@ -13,9 +13,17 @@ import { GPT, GptConfig, paramShapes, validateConfig } from "./model";
 import { f16ToF32, f32ToF16 } from "./safetensors";
 
 export const CHECKPOINT_FORMAT = "embedlab-gpt/1";
-/** The committed offline checkpoint. */
+/** The committed offline checkpoints: the Brown-only GPT and the Brown + Gutenberg + Factbook one. */
+export type TinyGptId = "tinygpt-brown" | "tinygpt-mix";
+/** The checkpoint the notebooks use by default. */
+export const DEFAULT_TINY_GPT: TinyGptId = "tinygpt-mix";
+/** `data/models/<id>/`. */
+export function checkpointDir(id: TinyGptId): string {
+  return projectDataDir("models", id);
+}
+/** The committed offline checkpoint used by default (`data/models/tinygpt-mix/`). */
 export function defaultCheckpointDir(): string {
-  return projectDataDir("models", "tinygpt-brown");
+  return checkpointDir(DEFAULT_TINY_GPT);
 }
 
 /** `training.json` of a checkpoint made by the pretraining (train.pretrainGpt): its settings, loss history and validation loss. */
@@ -219,4 +227,28 @@ export function loadGptCheckpoint<T = Record<string, unknown>>(dir = defaultChec
   const trainFile = path.join(dir, "training.json");
   const training = (fs.existsSync(trainFile) ? readJson(trainFile) : {}) as T;
   return { model, tokenizer, manifest, training, dir };
+}
+
+/** A checkpoint's `bits-per-byte.json` (written by the pretraining's final evaluation or `npm run pretrain:eval -- DIR --write`). */
+export interface CheckpointBitsPerByte {
+  /** The training step evaluated. */
+  step: number;
+  /** `gpt_bits_per_byte_<source>` per source, on that source's held-out documents. */
+  metrics: Record<string, number>;
+}
+
+/** The held-out bits per byte recorded beside the checkpoint in `dir`, or null when it has no `bits-per-byte.json`. */
+export function readBitsPerByte(dir: string): CheckpointBitsPerByte | null {
+  const file = path.join(dir, "bits-per-byte.json");
+  if (!fs.existsSync(file)) return null;
+  const j = readJson(file) as Partial<CheckpointBitsPerByte> | null;
+  const metrics = j?.metrics;
+  const ok =
+    !!metrics &&
+    typeof metrics === "object" &&
+    Object.keys(metrics).length > 0 &&
+    Object.entries(metrics).every(([k, v]) => k.startsWith("gpt_bits_per_byte_") && Number.isFinite(v));
+  if (!ok || typeof j?.step !== "number")
+    throw new CorruptDataError(file, 'expected {"step":N,"metrics":{"gpt_bits_per_byte_<source>":number,…}}');
+  return { step: j.step, metrics: { ...metrics } };
 }

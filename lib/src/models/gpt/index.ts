@@ -21,7 +21,12 @@ export {
   saveGptCheckpoint,
   loadGptCheckpoint,
   defaultCheckpointDir,
+  checkpointDir,
+  readBitsPerByte,
+  DEFAULT_TINY_GPT,
   CHECKPOINT_FORMAT,
+  type TinyGptId,
+  type CheckpointBitsPerByte,
   type CheckpointManifest,
   type LoadedGptCheckpoint,
   type TrainingRecord,
@@ -65,5 +70,5 @@ export {
   GPT2_FILES,
   type Gpt2Options,
 } from "./gpt2";
-export { loadTinyGpt, loadGptSpec, type GptSpec } from "./load";
+export { loadTinyGpt, loadGptSpec, isTinyGptId, TINY_GPT_IDS, type GptSpec } from "./load";
 export { bpeToHfTokenizerJson, bytesToUnicode } from "./hf-tokenizer-json";
