@@ -73,3 +73,30 @@ test("heap-matmul causal attention on wasm matches the JS attention on cpu, forw
     );
   assert.equal(tf.memory().numTensors, before, "no tensor leak");
 });
+
+test("wasm Transpose (last-two-axes fast path) equals the cpu backend's, other perms delegate", async () => {
+  const cases = [
+    [[5, 13], [1, 0], "float32"],
+    [[16, 24], [1, 0], "float32"],
+    [[3, 7, 9], [0, 2, 1], "float32"],
+    [[4, 6], [1, 0], "int32"],
+    [[2, 3, 4], [1, 0, 2], "float32"],
+    [[2, 3, 4, 5], [0, 2, 1, 3], "float32"],
+  ];
+  for (const [shape, perm, dtype] of cases) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const vals = dtype === "int32" ? Int32Array.from({ length: n }, (_, i) => i * 7 - 3) : randn(n, n);
+    const res = [];
+    for (const be of ["wasm", "cpu"]) {
+      await tf.setBackend(be);
+      res.push(
+        tf.tidy(() => {
+          const t = tf.transpose(tf.tensor(vals, shape, dtype), perm);
+          return { shape: t.shape, dtype: t.dtype, v: Array.from(t.dataSync()) };
+        }),
+      );
+    }
+    await tf.setBackend("wasm");
+    assert.deepEqual(res[0], res[1], `transpose [${shape}] by [${perm}] (${dtype})`);
+  }
+});
