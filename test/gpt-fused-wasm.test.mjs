@@ -100,3 +100,23 @@ test("wasm Transpose (last-two-axes fast path) equals the cpu backend's, other p
     assert.deepEqual(res[0], res[1], `transpose [${shape}] by [${perm}] (${dtype})`);
   }
 });
+
+test("fused LayerNorm on wasm matches tf-op LayerNorm on cpu: value and gradients for x, gain, bias", async () => {
+  const [B, T, C] = [2, 5, 24];
+  const x = [randn(B * T * C, 3, 2), [B, T, C]];
+  const g = [randn(C, 4), [C]];
+  const b = [randn(C, 5), [C]];
+  const dyA = randn(B * T * C, 6);
+  const loss = (ln) => (xi, gi, bi) => tf.sum(tf.mul(ln(xi, gi, bi, 1e-5), tf.tensor(dyA, [B, T, C])));
+  const w = await valueAndGrads("wasm", loss(gpt.layerNormFused), [x, g, b]);
+  const c = await valueAndGrads("cpu", loss(gpt.layerNormTf), [x, g, b]);
+  assert.ok(
+    Math.abs(w.value[0] - c.value[0]) < 1e-4 * Math.max(1, Math.abs(c.value[0])),
+    `value ${w.value} vs ${c.value}`,
+  );
+  ["x", "gain", "bias"].forEach((name, i) => {
+    const d = maxAbsDiff(w.grads[i], c.grads[i]);
+    assert.ok(d < 1e-4 * Math.max(1, maxAbs(c.grads[i])), `d${name} diff ${d}`);
+    assert.ok(maxAbs(c.grads[i]) > 0.1, `reference d${name} is not trivial`);
+  });
+});
