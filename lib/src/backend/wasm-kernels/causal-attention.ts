@@ -7,7 +7,10 @@
  * Layout as GPT-2: `qkv [B·T, 3C]` (q | k | v, heads contiguous inside each), `y [B·T, C]`.
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import type { TensorInfo } from "@tensorflow/tfjs";
 import { alloc, free, matMul2d, view } from "./heap";
+import { originalKernel } from "./originals";
+import { transposeBlocked8 } from "./transpose-last-two";
 
 export interface AttentionDims {
   B: number;
@@ -55,8 +58,7 @@ function gatherBlock(
   for (let t = 0; t < T; t++) {
     const o = (row0 + t) * stride + col;
     const w = t * hd;
-    if (s === 1) dst.set(src.subarray(o, o + hd), w);
-    else for (let d = 0; d < hd; d++) dst[w + d] = src[o + d] * s;
+    for (let d = 0; d < hd; d++) dst[w + d] = src[o + d] * s;
   }
 }
 
@@ -86,15 +88,15 @@ function scatterBlock(
   hd: number,
   dst: Float32Array,
 ): void {
-  for (let t = 0; t < T; t++) dst.set(src.subarray(t * hd, t * hd + hd), (row0 + t) * stride + col);
+  for (let t = 0; t < T; t++) {
+    const o = (row0 + t) * stride + col;
+    for (let d = 0; d < hd; d++) dst[o + d] = src[t * hd + d];
+  }
 }
 
-/** dst = srcᵀ for a square [T, T] block at src[base]. */
+/** dst = srcᵀ for a square [T, T] block at src[base] (8×8 blocks: T is often a power of two). */
 function transposeSquare(src: Float32Array, base: number, T: number, dst: Float32Array): void {
-  for (let i = 0; i < T; i++) {
-    const r = base + i * T;
-    for (let j = 0; j < T; j++) dst[j * T + i] = src[r + j];
-  }
+  transposeBlocked8(src.subarray(base, base + T * T), 1, T, T, dst);
 }
 
 /** y [B·T, C] and the attention probabilities p [B, H, T, T] (zero above the diagonal). */
@@ -108,43 +110,52 @@ export function causalAttentionForward(
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hd);
   const y = new Float32Array(B * T * C);
-  const p = new Float32Array(B * H * T * T);
+  // all heads' masked scores in one heap tensor, so one vectorised softmax (wasm's Softmax, XNNPACK) does every row
+  const scores = alloc(backend, [B * H * T, T]);
+  let p: Float32Array;
+  try {
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) {
+        const sBase = (b * H + h) * T * T;
+        product(
+          backend,
+          T,
+          hd,
+          T,
+          (q) => gatherBlock(qkv, b * T, C3, h * hd, T, hd, q, scale),
+          (kt) => gatherBlockT(qkv, b * T, C3, C + h * hd, T, hd, kt),
+          (s) => {
+            const all = view(backend, scores);
+            for (let i = 0; i < T; i++) {
+              const r = i * T;
+              for (let j = 0; j <= i; j++) all[sBase + r + j] = s[r + j];
+              for (let j = i + 1; j < T; j++) all[sBase + r + j] = -Infinity;
+            }
+          },
+        );
+      }
+    }
+    const probs = originalKernel("Softmax")({
+      inputs: { logits: scores },
+      backend,
+      attrs: { dim: 1 },
+    } as never) as TensorInfo;
+    p = view(backend, probs).slice();
+    free(backend, probs);
+  } finally {
+    free(backend, scores);
+  }
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
-      const row0 = b * T;
       const pBase = (b * H + h) * T * T;
-      product(
-        backend,
-        T,
-        hd,
-        T,
-        (q) => gatherBlock(qkv, row0, C3, h * hd, T, hd, q, scale),
-        (kt) => gatherBlockT(qkv, row0, C3, C + h * hd, T, hd, kt),
-        (s) => {
-          for (let i = 0; i < T; i++) {
-            const r = i * T;
-            let m = -Infinity;
-            for (let j = 0; j <= i; j++) if (s[r + j] > m) m = s[r + j];
-            let z = 0;
-            const pr = pBase + r;
-            for (let j = 0; j <= i; j++) {
-              const e = Math.exp(s[r + j] - m);
-              p[pr + j] = e;
-              z += e;
-            }
-            const inv = 1 / z;
-            for (let j = 0; j <= i; j++) p[pr + j] *= inv;
-          }
-        },
-      );
       product(
         backend,
         T,
         T,
         hd,
         (pa) => pa.set(p.subarray(pBase, pBase + T * T)),
-        (v) => gatherBlock(qkv, row0, C3, 2 * C + h * hd, T, hd, v),
-        (yb) => scatterBlock(yb, row0, C, h * hd, T, hd, y),
+        (v) => gatherBlock(qkv, b * T, C3, 2 * C + h * hd, T, hd, v),
+        (yb) => scatterBlock(yb, b * T, C, h * hd, T, hd, y),
       );
     }
   }
