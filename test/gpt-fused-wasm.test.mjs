@@ -120,3 +120,21 @@ test("fused LayerNorm on wasm matches tf-op LayerNorm on cpu: value and gradient
     assert.ok(maxAbs(c.grads[i]) > 0.1, `reference d${name} is not trivial`);
   });
 });
+
+test("tied output head on wasm: value and gradients match h·wteᵀ with tf's own gradient on cpu", async () => {
+  const [N, C, V] = [12, 8, 20];
+  const h = [randn(N * C, 7), [N, C]];
+  const wte = [randn(V * C, 8), [V, C]];
+  const dyA = randn(N * V, 9);
+  const w = await valueAndGrads("wasm", (a, b) => tf.sum(tf.mul(gpt.tiedHead(a, b), tf.tensor(dyA, [N, V]))), [h, wte]);
+  const c = await valueAndGrads("cpu", (a, b) => tf.sum(tf.mul(tf.matMul(a, b, false, true), tf.tensor(dyA, [N, V]))), [
+    h,
+    wte,
+  ]);
+  assert.ok(Math.abs(w.value[0] - c.value[0]) < 1e-4 * Math.max(1, Math.abs(c.value[0])));
+  ["h", "wte"].forEach((name, i) => {
+    const d = maxAbsDiff(w.grads[i], c.grads[i]);
+    assert.ok(d < 1e-5 * Math.max(1, maxAbs(c.grads[i])), `d${name} diff ${d}`);
+    assert.ok(maxAbs(c.grads[i]) > 0.1, `reference d${name} is not trivial`);
+  });
+});

@@ -81,10 +81,20 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, eps = 1e
   return onCpuMemory && x.dtype === "float32" ? layerNormFused(x, g, b, eps) : layerNormTf(x, g, b, eps);
 }
 
-/** `h [N, C] @ wteᵀ` (tied output head). The wte gradient is (hᵀ·dy)ᵀ: transposing the small operands is cheaper than transposing dy. */
-export function tiedHead(h: tf.Tensor2D, wte: tf.Tensor2D): tf.Tensor2D {
-  return mm(h, tf.transpose(wte));
-}
+/**
+ * `h [N, C] @ wteᵀ` (tied output head). Gradients: dh = dy·wte (wte as it is, no transpose) and
+ * dwte = (hᵀ·dy)ᵀ: transposing the small operands is cheaper than transposing dy.
+ */
+export const tiedHead = custom((h: tf.Tensor, wte: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([h, wte]);
+  return {
+    value: tf.matMul(h as tf.Tensor2D, tf.transpose(wte) as tf.Tensor2D) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [sh, sw]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, sw as tf.Tensor2D),
+      tf.transpose(tf.matMul(tf.transpose(sh) as tf.Tensor2D, dy as tf.Tensor2D)),
+    ],
+  };
+}) as (h: tf.Tensor2D, wte: tf.Tensor2D) => tf.Tensor2D;
 
 /**
  * Weighted mean cross-entropy of `logits [N, V]` against int32 `labels [N]`; `weights [N]` (0/1 mask)
