@@ -29,7 +29,9 @@ export function adamUpdate(p: tf.Variable, g: Float32Array, m: Float32Array, v: 
   const l2 = s.decoupled ? 0 : s.wd;
   const dw = s.decoupled ? s.wd : 0;
   const a1 = 1 - b1,
-    a2 = 1 - b2;
+    a2 = 1 - b2,
+    ic1 = 1 / c1,
+    ic2 = 1 / c2;
   for (let k = 0; k < pv.length; k++) {
     const x = pv[k];
     const gk = g[k] * scale + l2 * x;
@@ -37,7 +39,7 @@ export function adamUpdate(p: tf.Variable, g: Float32Array, m: Float32Array, v: 
     const vk = b2 * v[k] + a2 * gk * gk;
     m[k] = mk;
     v[k] = vk;
-    out[k] = x - lr * (mk / c1 / (Math.sqrt(vk / c2) + eps) + dw * x);
+    out[k] = x - lr * ((mk * ic1) / (Math.sqrt(vk * ic2) + eps) + dw * x);
   }
   const t = tf.tensor(out, p.shape, "float32");
   p.assign(t);
