@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../core";
+import { adamUpdate, globalNormOf } from "./adam-update";
 
 /** Settings every optimizer has. */
 interface CommonConfig {
@@ -154,8 +155,9 @@ export function makeOptimizer(
     eps = config.epsilon ?? 1e-8;
   const wd = config.weightDecay ?? 0;
   const decoupled = config.type === "adamw";
-  const m = zerosLike(),
-    v = zerosLike();
+  // moments on typed arrays (adam-update.ts): one fused pass per variable instead of ~12 tf kernels
+  const m = vars.map((x) => new Float32Array(x.size)),
+    v = vars.map((x) => new Float32Array(x.size));
   // β1^t as a running product, so a momentum schedule (varying β1) gets the right bias correction;
   // while β1 has stayed constant the power itself is used (the same float32 value, see the tests).
   let b1Prod = 1;
@@ -171,50 +173,73 @@ export function makeOptimizer(
       if (b1 !== b1d) b1Varied = true;
       const c1 = b1Varied ? 1 - b1Prod : 1 - b1d ** t,
         c2 = 1 - b2 ** t;
-      const { norm, scale } = clipping(grads);
-      tf.tidy(() => {
-        vars.forEach((p, i) => {
-          let g: tf.Tensor = scale !== 1 ? tf.mul(grads[i], scale) : grads[i];
-          if (wd > 0 && wdMask[i] && !decoupled) g = tf.add(g, tf.mul(p, wd));
-          const mi = tf.add(tf.mul(m[i], b1), tf.mul(g, 1 - b1));
-          const vi = tf.add(tf.mul(v[i], b2), tf.mul(tf.square(g), 1 - b2));
-          m[i].assign(mi);
-          v[i].assign(vi);
-          let upd = tf.div(tf.div(mi, c1), tf.add(tf.sqrt(tf.div(vi, c2)), eps));
-          if (wd > 0 && wdMask[i] && decoupled) upd = tf.add(upd, tf.mul(p, wd));
-          p.assign(tf.sub(p, tf.mul(upd, lr)));
-        });
-      });
+      const gs = grads.map((g) => g.dataSync() as Float32Array);
+      const clip = config.clipNorm !== undefined && config.clipNorm > 0;
+      const norm = clip ? globalNormOf(gs) : undefined;
+      const scale = norm === undefined ? 1 : clipScale(norm, config.clipNorm);
+      vars.forEach((p, i) =>
+        adamUpdate(p, gs[i], m[i], v[i], {
+          lr,
+          b1,
+          b2,
+          eps,
+          c1,
+          c2,
+          scale,
+          wd: wdMask[i] ? wd : 0,
+          decoupled,
+        }),
+      );
       opt.step++;
       return norm;
     },
-    state: () => [...m, ...v].map((x) => x.dataSync() as Float32Array).concat([Float32Array.of(b1Prod)]),
+    state: () => [...m, ...v].map((x) => x.slice()).concat([Float32Array.of(b1Prod)]),
     setState(values, step) {
-      restore(m, values.slice(0, m.length));
-      restore(v, values.slice(m.length, 2 * m.length));
+      restoreArrays(m, values.slice(0, m.length));
+      restoreArrays(v, values.slice(m.length, 2 * m.length));
       const saved = values[2 * m.length]?.[0];
       b1Prod = saved ?? Math.pow(b1d, step);
       // the product is stored in float32: only a schedule's product differs from the power by more than that rounding
       b1Varied = saved !== undefined && saved !== Math.fround(Math.pow(b1d, step));
       opt.step = step;
     },
-    dispose: () => [...m, ...v].forEach((x) => x.dispose()),
+    dispose: () => undefined,
   };
   return opt;
 }
 
-function restore(slots: tf.Variable[], values: Float32Array[]): void {
-  if (values.length !== slots.length)
+/** Copy saved slot values into `slots` (same count and sizes, else a clear error). */
+function restoreArrays(slots: Float32Array[], values: Float32Array[]): void {
+  checkSlots(
+    slots.map((s) => s.length),
+    values,
+  );
+  slots.forEach((s, i) => s.set(values[i]));
+}
+
+function checkSlots(sizes: number[], values: Float32Array[]): void {
+  if (values.length !== sizes.length)
     throw new EmbedlabError(
-      `optimizer state has ${values.length} tensors, expected ${slots.length}`,
+      `optimizer state has ${values.length} tensors, expected ${sizes.length}`,
       "the checkpoint was made for a different model or optimizer",
     );
-  slots.forEach((s, i) => {
-    if (values[i].length !== s.size)
+  sizes.forEach((n, i) => {
+    if (values[i].length !== n)
       throw new EmbedlabError(
-        `optimizer slot ${i} has ${values[i].length} values, expected ${s.size}`,
+        `optimizer slot ${i} has ${values[i].length} values, expected ${n}`,
         "the checkpoint was made for a different model",
       );
-    s.assign(tf.tensor(values[i], s.shape));
+  });
+}
+
+function restore(slots: tf.Variable[], values: Float32Array[]): void {
+  checkSlots(
+    slots.map((s) => s.size),
+    values,
+  );
+  slots.forEach((s, i) => {
+    const t = tf.tensor(values[i], s.shape);
+    s.assign(t);
+    t.dispose();
   });
 }

@@ -9,6 +9,7 @@ import { maxPoolGradConfig } from "./max-pool-grad";
 import { castConfig, identityConfig } from "./shared-identity";
 import { captureOriginal } from "./originals";
 import { sumLeadingAxesConfig } from "./sum-leading-axes";
+import { transposeLastTwoConfig } from "./transpose-last-two";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
 
 export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
@@ -22,6 +23,7 @@ export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
   batchMatMulConfig,
   identityConfig,
   castConfig,
+  transposeLastTwoConfig,
 ];
 
 let registered = false;

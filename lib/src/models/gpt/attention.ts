@@ -2,10 +2,13 @@
  * Fused causal multi-head self-attention on typed arrays, forward and backward.
  * tfjs-wasm runs batched (rank ≥ 3) matMul through a slow loop (~1 GFLOP/s and worse for the small
  * per-head products here); a plain JS kernel that skips the masked half is several times faster and
- * avoids the split/reshape/transpose chain. Input is the fused projection `qkv [B·T, 3C]` (q | k | v,
+ * avoids the split/reshape/transpose chain. On wasm the per-head products run on the backend's fast
+ * 2-D matmul instead (backend/wasm-kernels/causal-attention), several times faster again. Input is the fused projection `qkv [B·T, 3C]` (q | k | v,
  * heads contiguous inside each), output `y [B·T, C]` with heads concatenated, as in GPT-2.
  */
 import * as tf from "@tensorflow/tfjs";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { causalAttentionBackward, causalAttentionForward } from "../../backend/wasm-kernels/causal-attention";
 
 interface Dims {
   B: number;
@@ -116,13 +119,17 @@ export function causalSelfAttention(qkv: tf.Tensor2D, B: number, T: number, H: n
   const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     save([]);
     const xs = x.dataSync() as Float32Array;
-    const { y, p } = forwardJs(xs, dims);
+    const wasm = tf.getBackend() === "wasm" ? (tf.backend() as unknown as BackendWasm) : undefined;
+    const { y, p } = wasm ? causalAttentionForward(wasm, xs, dims) : forwardJs(xs, dims);
     saved = { x: xs, p };
     return {
       value: tf.tensor2d(y, [B * T, C]),
       gradFunc: (dy: tf.Tensor) => {
         if (!saved) throw new Error("attention gradient called twice");
-        const g = backwardJs(saved.x, saved.p, dy.dataSync() as Float32Array, dims);
+        const dys = dy.dataSync() as Float32Array;
+        const g = wasm
+          ? causalAttentionBackward(wasm, saved.x, saved.p, dys, dims)
+          : backwardJs(saved.x, saved.p, dys, dims);
         saved = null;
         return tf.tensor2d(g, [B * T, 3 * C]);
       },

@@ -16,6 +16,7 @@ export {
   type LinearHook,
 } from "./model";
 export { crossEntropy, gatherRows, gelu, layerNorm, linear, mm, tiedHead } from "./ops";
+export { layerNormFused, layerNormTf } from "./layer-norm";
 export { causalSelfAttention } from "./attention";
 export {
   saveGptCheckpoint,

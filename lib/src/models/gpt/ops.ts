@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { softmaxCrossEntropyRows } from "../../losses/softmax-ce";
+import { layerNormFused, layerNormTf } from "./layer-norm";
 
 function swapLast(x: tf.Tensor): tf.Tensor {
   const r = x.rank;
@@ -74,18 +75,26 @@ export function gelu(x: tf.Tensor, kind: "tanh" | "sigmoid"): tf.Tensor {
   return tf.mul(x, tf.sigmoid(inner));
 }
 
-/** LayerNorm over the last axis. */
+/** LayerNorm over the last axis: fused typed-array loops on wasm and cpu, tf ops on other backends. */
 export function layerNorm(x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, eps = 1e-5): tf.Tensor {
-  const mean = tf.mean(x, -1, true);
-  const xc = tf.sub(x, mean);
-  const variance = tf.mean(tf.mul(xc, xc), -1, true);
-  return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, eps))), g), b);
+  const onCpuMemory = tf.getBackend() === "wasm" || tf.getBackend() === "cpu";
+  return onCpuMemory && x.dtype === "float32" ? layerNormFused(x, g, b, eps) : layerNormTf(x, g, b, eps);
 }
 
-/** `h [N, C] @ wteᵀ` (tied output head). The wte gradient is (hᵀ·dy)ᵀ: transposing the small operands is cheaper than transposing dy. */
-export function tiedHead(h: tf.Tensor2D, wte: tf.Tensor2D): tf.Tensor2D {
-  return mm(h, tf.transpose(wte));
-}
+/**
+ * `h [N, C] @ wteᵀ` (tied output head). Gradients: dh = dy·wte (wte as it is, no transpose) and
+ * dwte = (hᵀ·dy)ᵀ: transposing the small operands is cheaper than transposing dy.
+ */
+export const tiedHead = custom((h: tf.Tensor, wte: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([h, wte]);
+  return {
+    value: tf.matMul(h as tf.Tensor2D, tf.transpose(wte) as tf.Tensor2D) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, [sh, sw]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, sw as tf.Tensor2D),
+      tf.transpose(tf.matMul(tf.transpose(sh) as tf.Tensor2D, dy as tf.Tensor2D)),
+    ],
+  };
+}) as (h: tf.Tensor2D, wte: tf.Tensor2D) => tf.Tensor2D;
 
 /**
  * Weighted mean cross-entropy of `logits [N, V]` against int32 `labels [N]`; `weights [N]` (0/1 mask)

@@ -1,0 +1,190 @@
+// The GPT's fused training ops on wasm (heap-matmul attention, …) against the same ops on the cpu
+// backend (the plain-JS / tf-ops reference): values and gradients.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+const require = createRequire(import.meta.url);
+const tf = require("@tensorflow/tfjs");
+require("@tensorflow/tfjs-backend-wasm");
+const lib = require("@embedlab/lib");
+const gpt = lib.models.gpt;
+import { TINY } from "./gpt-tiny.mjs";
+
+await lib.backend.initBackend({ prefer: "wasm" });
+assert.equal(tf.getBackend(), "wasm");
+
+const maxAbsDiff = (a, b) => {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+const maxAbs = (a) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/** f's value and its gradient for each input, on backend `be` (inputs rebuilt there from plain arrays). */
+async function valueAndGrads(be, f, inputs) {
+  await tf.setBackend(be);
+  const out = tf.tidy(() => {
+    const xs = inputs.map(([v, s]) => tf.tensor(v, s));
+    const { value, grads } = tf.valueAndGrads(f)(xs);
+    return { value: value.dataSync().slice(), grads: grads.map((g) => g.dataSync().slice()) };
+  });
+  await tf.setBackend("wasm");
+  return out;
+}
+
+function randn(n, seed, s = 1) {
+  const rng = new lib.Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal() * s);
+}
+
+test("heap-matmul causal attention on wasm matches the JS attention on cpu, forward and gradient", async () => {
+  const [B, T, H, hd] = [2, 24, 3, 8];
+  const C = H * hd;
+  const qkv = [randn(B * T * 3 * C, 1), [B * T, 3 * C]];
+  const dy = tf.tensor2d(randn(B * T * C, 2), [B * T, C]);
+  const dyA = dy.dataSync().slice();
+  dy.dispose();
+  const f = (x) => tf.sum(tf.mul(gpt.causalSelfAttention(x, B, T, H), tf.tensor2d(dyA, [B * T, C])));
+  const yOf = async (be) => {
+    await tf.setBackend(be);
+    const y = tf.tidy(() =>
+      gpt
+        .causalSelfAttention(tf.tensor2d(...qkv), B, T, H)
+        .dataSync()
+        .slice(),
+    );
+    await tf.setBackend("wasm");
+    return y;
+  };
+  const [yw, yc] = [await yOf("wasm"), await yOf("cpu")];
+  assert.ok(maxAbsDiff(yw, yc) < 1e-5, `forward diff ${maxAbsDiff(yw, yc)}`);
+  const w = await valueAndGrads("wasm", f, [qkv]);
+  const c = await valueAndGrads("cpu", f, [qkv]);
+  const d = maxAbsDiff(w.grads[0], c.grads[0]);
+  assert.ok(d < 1e-5 * Math.max(1, maxAbs(c.grads[0])), `gradient diff ${d}`);
+  assert.ok(maxAbs(c.grads[0]) > 0.1, "reference gradient is not trivial");
+  // repeated gradients leave no tensors behind
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++)
+    tf.tidy(() =>
+      tf
+        .grad(f)(tf.tensor2d(...qkv))
+        .dataSync(),
+    );
+  assert.equal(tf.memory().numTensors, before, "no tensor leak");
+});
+
+test("wasm Transpose (last-two-axes fast path) equals the cpu backend's, other perms delegate", async () => {
+  const cases = [
+    [[5, 13], [1, 0], "float32"],
+    [[16, 24], [1, 0], "float32"],
+    [[3, 7, 9], [0, 2, 1], "float32"],
+    [[4, 6], [1, 0], "int32"],
+    [[2, 3, 4], [1, 0, 2], "float32"],
+    [[2, 3, 4, 5], [0, 2, 1, 3], "float32"],
+  ];
+  for (const [shape, perm, dtype] of cases) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const vals = dtype === "int32" ? Int32Array.from({ length: n }, (_, i) => i * 7 - 3) : randn(n, n);
+    const res = [];
+    for (const be of ["wasm", "cpu"]) {
+      await tf.setBackend(be);
+      res.push(
+        tf.tidy(() => {
+          const t = tf.transpose(tf.tensor(vals, shape, dtype), perm);
+          return { shape: t.shape, dtype: t.dtype, v: Array.from(t.dataSync()) };
+        }),
+      );
+    }
+    await tf.setBackend("wasm");
+    assert.deepEqual(res[0], res[1], `transpose [${shape}] by [${perm}] (${dtype})`);
+  }
+});
+
+test("fused LayerNorm on wasm matches tf-op LayerNorm on cpu: value and gradients for x, gain, bias", async () => {
+  const [B, T, C] = [2, 5, 24];
+  const x = [randn(B * T * C, 3, 2), [B, T, C]];
+  const g = [randn(C, 4), [C]];
+  const b = [randn(C, 5), [C]];
+  const dyA = randn(B * T * C, 6);
+  const loss = (ln) => (xi, gi, bi) => tf.sum(tf.mul(ln(xi, gi, bi, 1e-5), tf.tensor(dyA, [B, T, C])));
+  const w = await valueAndGrads("wasm", loss(gpt.layerNormFused), [x, g, b]);
+  const c = await valueAndGrads("cpu", loss(gpt.layerNormTf), [x, g, b]);
+  assert.ok(
+    Math.abs(w.value[0] - c.value[0]) < 1e-4 * Math.max(1, Math.abs(c.value[0])),
+    `value ${w.value} vs ${c.value}`,
+  );
+  ["x", "gain", "bias"].forEach((name, i) => {
+    const d = maxAbsDiff(w.grads[i], c.grads[i]);
+    assert.ok(d < 1e-4 * Math.max(1, maxAbs(c.grads[i])), `d${name} diff ${d}`);
+    assert.ok(maxAbs(c.grads[i]) > 0.1, `reference d${name} is not trivial`);
+  });
+});
+
+test("tied output head on wasm: value and gradients match h·wteᵀ with tf's own gradient on cpu", async () => {
+  const [N, C, V] = [12, 8, 20];
+  const h = [randn(N * C, 7), [N, C]];
+  const wte = [randn(V * C, 8), [V, C]];
+  const dyA = randn(N * V, 9);
+  const w = await valueAndGrads("wasm", (a, b) => tf.sum(tf.mul(gpt.tiedHead(a, b), tf.tensor(dyA, [N, V]))), [h, wte]);
+  const c = await valueAndGrads("cpu", (a, b) => tf.sum(tf.mul(tf.matMul(a, b, false, true), tf.tensor(dyA, [N, V]))), [
+    h,
+    wte,
+  ]);
+  assert.ok(Math.abs(w.value[0] - c.value[0]) < 1e-4 * Math.max(1, Math.abs(c.value[0])));
+  ["h", "wte"].forEach((name, i) => {
+    const d = maxAbsDiff(w.grads[i], c.grads[i]);
+    assert.ok(d < 1e-5 * Math.max(1, maxAbs(c.grads[i])), `d${name} diff ${d}`);
+    assert.ok(maxAbs(c.grads[i]) > 0.1, `reference d${name} is not trivial`);
+  });
+});
+
+test("a whole GPT training step: wasm gradients match the cpu backend's, and AdamW steps leave no tensors behind", async () => {
+  const cfg = { ...TINY, n_embd: 24, n_head: 3, block_size: 12, vocab_size: 64 };
+  const [B, T] = [3, cfg.block_size];
+  const rng = new lib.Rng(11);
+  const x = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * cfg.vocab_size));
+  const y = Int32Array.from({ length: B * T }, () => Math.floor(rng.next() * cfg.vocab_size));
+  const loss = (model) => () =>
+    gpt.crossEntropy(
+      tf.reshape(model.forward(tf.tensor2d(x, [B, T], "int32"), { training: true }).logits, [B * T, cfg.vocab_size]),
+      tf.tensor1d(y, "int32"),
+    );
+  const grads = {};
+  for (const be of ["wasm", "cpu"]) {
+    await tf.setBackend(be);
+    const model = new gpt.GPT(cfg, undefined, 5);
+    const { value, grads: g } = tf.variableGrads(loss(model), model.variables());
+    grads[be] = {
+      loss: value.dataSync()[0],
+      g: Object.fromEntries(Object.entries(model.params).map(([n, v]) => [n, g[v.name].dataSync().slice()])),
+    };
+    tf.dispose([value, ...Object.values(g)]);
+    model.dispose();
+  }
+  await tf.setBackend("wasm");
+  assert.ok(Math.abs(grads.wasm.loss - grads.cpu.loss) < 1e-4, `loss ${grads.wasm.loss} vs ${grads.cpu.loss}`);
+  for (const [name, gc] of Object.entries(grads.cpu.g)) {
+    const d = maxAbsDiff(grads.wasm.g[name], gc);
+    assert.ok(d < 1e-4 * Math.max(1, maxAbs(gc)), `${name}: gradient diff ${d}`);
+  }
+  assert.ok(maxAbs(grads.cpu.g["h.0.attn.c_attn.weight"]) > 1e-3, "attention gradient is not trivial");
+
+  const model = new gpt.GPT(cfg, undefined, 5);
+  const vars = model.variables();
+  const opt = lib.train.makeOptimizer(
+    vars,
+    { type: "adamw", beta2: 0.95, weightDecay: 0.1, clipNorm: 1 },
+    (v) => v.rank >= 2,
+  );
+  const run = (steps) =>
+    lib.train.fitSteps({ variables: vars, optimizer: opt, steps, lr: 3e-3, nextBatch: () => null, loss: loss(model) });
+  const first = (await run(1)).history[0].loss;
+  const before = tf.memory().numTensors;
+  const last = (await run(20)).history.at(-1).loss;
+  assert.equal(tf.memory().numTensors, before, "tensor count flat across steps");
+  assert.ok(last < first - 0.5, `loss ${first} -> ${last}`);
+  opt.dispose();
+  model.dispose();
+});
