@@ -1,4 +1,5 @@
-// npm run bench [-- <name-filter>]: runs every bench/*.bench.mjs in this one process, in file order,
+// npm run bench [-- <name-filter>[,<name-filter>…]]: runs every bench/*.bench.mjs (or those whose file name
+// contains one of the filters, e.g. `matmul,cnn,gpt`) in this one process, in file order,
 // and prints each one's rows side by side. A bench module exports
 //   export const title = "…";
 //   export async function run(): Promise<Array<{ what: string; value: number; unit: string; note?: string }>>
@@ -12,8 +13,9 @@ import { machineDescription, summaryLines, writeBenchJson, fmt } from "./bench-t
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2];
+const filters = (filter ?? "").split(",").filter(Boolean);
 const files = readdirSync(here)
-  .filter((f) => f.endsWith(".bench.mjs") && (!filter || f.includes(filter)))
+  .filter((f) => f.endsWith(".bench.mjs") && (!filters.length || filters.some((x) => f.includes(x))))
   .sort();
 if (files.length === 0) {
   console.error(
