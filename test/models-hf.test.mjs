@@ -55,57 +55,7 @@ function writeTinyBert(modelId) {
       unk_token: "[UNK]",
     }),
   );
-  const special = (id, content) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  });
-  const cls = { SpecialToken: { id: "[CLS]", type_id: 0 } },
-    sep = { SpecialToken: { id: "[SEP]", type_id: 0 } };
-  fs.writeFileSync(
-    path.join(dir, "tokenizer.json"),
-    JSON.stringify({
-      version: "1.0",
-      truncation: null,
-      padding: null,
-      added_tokens: [special(0, "[PAD]"), special(1, "[UNK]"), special(2, "[CLS]"), special(3, "[SEP]")],
-      normalizer: {
-        type: "BertNormalizer",
-        clean_text: true,
-        handle_chinese_chars: true,
-        strip_accents: null,
-        lowercase: true,
-      },
-      pre_tokenizer: { type: "BertPreTokenizer" },
-      post_processor: {
-        type: "TemplateProcessing",
-        single: [cls, { Sequence: { id: "A", type_id: 0 } }, sep],
-        pair: [
-          cls,
-          { Sequence: { id: "A", type_id: 0 } },
-          sep,
-          { Sequence: { id: "B", type_id: 1 } },
-          { SpecialToken: { id: "[SEP]", type_id: 1 } },
-        ],
-        special_tokens: {
-          "[CLS]": { id: "[CLS]", ids: [2], tokens: ["[CLS]"] },
-          "[SEP]": { id: "[SEP]", ids: [3], tokens: ["[SEP]"] },
-        },
-      },
-      decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-      model: {
-        type: "WordPiece",
-        unk_token: "[UNK]",
-        continuing_subword_prefix: "##",
-        max_input_chars_per_word: 100,
-        vocab: Object.fromEntries(VOCAB.map((w, i) => [w, i])),
-      },
-    }),
-  );
+  fs.writeFileSync(path.join(dir, "tokenizer.json"), JSON.stringify(models.bert.wordPieceTokenizerJson(VOCAB)));
   return dir;
 }
 
