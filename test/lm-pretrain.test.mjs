@@ -285,6 +285,10 @@ test("pretrain CLI arguments: model size, corpus, resume and fp16", () => {
   assert.equal(o.steps, 10);
   assert.match(o.out, /tinygpt-mix$/);
   assert.throws(() => parsePretrainArgs(["--corpus", "wiki"]), /brown or mix/);
+  const s2 = parsePretrainArgs(["--init-from", "data/models/a", "--min-lr-frac", "0", "--out", "b"]);
+  assert.equal(s2.initFrom, "data/models/a");
+  assert.equal(s2.minLrFrac, 0);
+  assert.throws(() => parsePretrainArgs(["--init-from"]), /needs the folder/);
   assert.throws(() => parsePretrainArgs(["--steps", "x"]), /needs a number/);
 });
 
@@ -369,5 +373,78 @@ test("resume may change the length of a wsd run before its decay, and of no othe
   await assert.rejects(
     train.pretrainGpt({ ...base, out: cos, steps: 10, resume: true }),
     /cannot change the run's length/,
+  );
+});
+
+test("initFrom: a second stage starts from another run's final weights, with its own schedule; bad folders are refused", async () => {
+  const root = fakeRoot();
+  const base = {
+    corpus: "mix",
+    root,
+    maxDocs: 4,
+    valFraction: 0.25,
+    config: { ...TINY },
+    batch: 2,
+    evalEvery: 100,
+    valWindows: 1,
+    warmup: 1,
+    tokenizerChars: 5000,
+    handleSignals: false,
+    finalEval: false,
+    samplePrompts: ["It"],
+    log: () => {},
+  };
+  const first = path.join(tmp(), "first");
+  const a = await train.pretrainGpt({ ...base, out: first, steps: 4 });
+  const second = path.join(tmp(), "second");
+  // stage two: its own schedule (a one-step warm-up, then a linear decay to 0) and the first run's split and tokenizer
+  const b = await train.pretrainGpt({
+    ...base,
+    config: undefined,
+    valFraction: 0.5,
+    out: second,
+    initFrom: first,
+    steps: 3,
+    lr: 1e-3,
+    schedule: "wsd",
+    decayFrac: 1,
+    minLrFrac: 0,
+    seed: 99,
+  });
+  assert.deepEqual(b.record.settings.initializedFrom, { dir: first, step: 4, tokensSeen: 4 * 2 * TINY.block_size });
+  assert.equal(b.record.settings.valFraction, 0.25, "the first run's document split is kept");
+  assert.equal(b.record.steps, 3);
+  assert.equal(b.record.history[0].lr, 1e-3);
+  assert.ok(b.record.history[2].lr < b.record.history[1].lr);
+  // the first validation point of stage two is the first run's final validation loss
+  assert.equal(b.record.valHistory[0].valLoss, a.record.valHistory[a.record.valHistory.length - 1].valLoss);
+  assert.equal(
+    fs.readFileSync(path.join(first, "tokenizer.json"), "utf8"),
+    fs.readFileSync(path.join(second, "tokenizer.json"), "utf8"),
+  );
+  await assert.rejects(
+    train.pretrainGpt({ ...base, out: path.join(tmp(), "x"), initFrom: path.join(tmp(), "nothing"), steps: 1 }),
+    /no resume state/,
+  );
+  await assert.rejects(
+    train.pretrainGpt({
+      ...base,
+      config: { ...TINY, n_embd: TINY.n_embd * 2 },
+      out: path.join(tmp(), "y"),
+      initFrom: first,
+      steps: 1,
+    }),
+    /config differs .*n_embd/,
+  );
+  await assert.rejects(
+    train.pretrainGpt({
+      ...base,
+      corpus: "brown",
+      config: undefined,
+      out: path.join(tmp(), "z"),
+      initFrom: first,
+      steps: 1,
+    }),
+    /trained on corpus mix/,
   );
 });

@@ -19,6 +19,7 @@ const NUM: Record<string, keyof GptPretrainOptions> = {
   "--tokenizer-chars": "tokenizerChars",
   "--stop-after": "stopAfter",
   "--decay-frac": "decayFrac",
+  "--min-lr-frac": "minLrFrac",
 };
 const CONF: Record<string, keyof GptConfig> = {
   "--layers": "n_layer",
@@ -28,7 +29,7 @@ const CONF: Record<string, keyof GptConfig> = {
   "--vocab": "vocab_size",
 };
 const USAGE =
-  "options: --corpus brown|mix --resume --out DIR --fp16 --wsd --no-final-eval " +
+  "options: --corpus brown|mix --resume --out DIR --init-from DIR --fp16 --wsd --no-final-eval " +
   [...Object.keys(NUM), ...Object.keys(CONF)].map((k) => `${k} N`).join(" ");
 
 export function parsePretrainArgs(argv: string[]): GptPretrainOptions {
@@ -55,6 +56,10 @@ export function parsePretrainArgs(argv: string[]): GptPretrainOptions {
       if (val !== "brown" && val !== "mix")
         throw new EmbedlabError(`--corpus must be brown or mix, got "${val}"`, USAGE);
       opts.corpus = val;
+      i++;
+    } else if (key === "--init-from") {
+      if (!val) throw new EmbedlabError("--init-from needs the folder of a finished run", USAGE);
+      opts.initFrom = val;
       i++;
     } else if (key === "--out") {
       if (!val) throw new EmbedlabError("--out needs a folder", USAGE);

@@ -66,10 +66,18 @@ export interface GptPretrainSettings {
   /** "cosine": warm-up then cosine to minLrFrac·lr; "wsd": warm-up, constant, linear decay over the last decayFrac. */
   schedule: "cosine" | "wsd";
   decayFrac: number;
+  /** Set when the run started from another run's final weights (`initFrom`): that run's folder, steps and tokens. */
+  initializedFrom?: { dir: string; step: number; tokensSeen: number };
 }
 
-export interface GptPretrainOptions extends Partial<Omit<GptPretrainSettings, "config">> {
+export interface GptPretrainOptions extends Partial<Omit<GptPretrainSettings, "config" | "initializedFrom">> {
   out?: string;
+  /**
+   * Start from the weights of another run's folder (its `resume/` state: fp32 weights, tokenizer and token
+   * cache) instead of a fresh initialisation, with this run's own schedule and a fresh optimizer: a second
+   * stage, such as a longer, lower-lr decay. Its corpus and model config are used; `config` must not differ.
+   */
+  initFrom?: string;
   config?: Partial<GptConfig>;
   /** Data root of the mirror (default dataDir()). */
   root?: string;
@@ -213,6 +221,44 @@ interface ResumeExtra {
   trainCounts: number[];
 }
 
+/** The final state of the run in `dir` that `initFrom` starts from, checked against this run's corpus and config. */
+function loadInitRun(dir: string, config: Partial<GptConfig> | undefined, corpus: LmCorpusName) {
+  const stateDir = path.join(dir, "resume");
+  if (!hasCheckpoint(stateDir))
+    throw new EmbedlabError(
+      `initFrom: no resume state in ${stateDir}`,
+      "point initFrom (--init-from) at the folder of a run trained on this machine (its resume/ folder is not committed)",
+    );
+  const ck = loadCheckpoint(stateDir);
+  const ex = ck.extra as ResumeExtra | undefined;
+  const tokFile = path.join(stateDir, "tokenizer.json");
+  const cache = path.join(stateDir, "train-tokens.bin");
+  if (!ex?.settings || !fs.existsSync(tokFile) || !fs.existsSync(cache))
+    throw new EmbedlabError(
+      `initFrom: ${stateDir} lacks its settings, tokenizer.json or train-tokens.bin`,
+      "rerun that pretraining",
+    );
+  const differs = Object.entries(config ?? {}).filter(([k, v]) => ex.settings.config[k as keyof GptConfig] !== v);
+  if (differs.length)
+    throw new EmbedlabError(
+      `initFrom: the model config differs from ${dir}'s (${differs.map(([k]) => k).join(", ")})`,
+      "leave out the architecture options: the initial run's config is used",
+    );
+  if (ex.settings.corpus !== corpus)
+    throw new EmbedlabError(
+      `initFrom: ${dir} was trained on corpus ${ex.settings.corpus}, not ${corpus}`,
+      `pass --corpus ${ex.settings.corpus}`,
+    );
+  return {
+    ck,
+    settings: ex.settings,
+    tokensSeen: ck.step * ex.settings.batch * ex.settings.config.block_size,
+    tokenizer: BpeTokenizer.fromJSON(JSON.parse(fs.readFileSync(tokFile, "utf8"))),
+    train: readInt32(cache),
+    trainCounts: ex.trainCounts,
+  };
+}
+
 export async function pretrainGpt(
   opts: GptPretrainOptions = {},
 ): Promise<{ dir: string; record: GptPretrainRecord; model: GPT; tokenizer: BpeTokenizer }> {
@@ -246,6 +292,16 @@ export async function pretrainGpt(
     s.steps = newSteps;
     s.decayFrac = newDecay;
   }
+  const init = !resuming && opts.initFrom ? loadInitRun(opts.initFrom, opts.config, s.corpus) : undefined;
+  if (init) {
+    // The same model, document split and training tokens as the initial run.
+    s.config = init.settings.config;
+    s.valFraction = init.settings.valFraction;
+    if (init.settings.maxDocs) s.maxDocs = init.settings.maxDocs;
+    else delete s.maxDocs;
+    s.initializedFrom = { dir: opts.initFrom as string, step: init.ck.step, tokensSeen: init.tokensSeen };
+    log(`initialised from ${opts.initFrom} at step ${init.ck.step} (${init.tokensSeen} tokens seen)`);
+  }
   const config = s.config;
   const T = config.block_size;
 
@@ -263,6 +319,7 @@ export async function pretrainGpt(
   const tokFile = path.join(stateDir, "tokenizer.json");
   if (resuming && fs.existsSync(tokFile))
     tokenizer = BpeTokenizer.fromJSON(JSON.parse(fs.readFileSync(tokFile, "utf8")));
+  else if (init) tokenizer = init.tokenizer;
   else {
     const sample = sampleForTokenizer(trainTexts, s.tokenizerChars);
     const chars = sample.reduce((n, t) => n + t.length, 0);
@@ -278,6 +335,9 @@ export async function pretrainGpt(
   if (resuming && extra && fs.existsSync(trainCache)) {
     train = readInt32(trainCache);
     trainCounts = extra.trainCounts;
+  } else if (init) {
+    train = init.train;
+    trainCounts = init.trainCounts;
   } else {
     const parts = sources.map((src) =>
       tokenStream(
@@ -327,6 +387,7 @@ export async function pretrainGpt(
     history.splice(ck.step);
     log(`resumed at step ${ck.step} of ${s.steps}`);
   } else {
+    if (init) restoreValues(vars, init.ck.weights, `initial weights ${init.ck.path}`);
     fs.rmSync(stateDir, { recursive: true, force: true });
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(tokFile, JSON.stringify(tokenizer.toJSON()) + "\n");
