@@ -83,6 +83,20 @@ test("every committed training answer states its own fact; answers of other fact
   assert.ok(chance > 0.01 && chance < 0.1, `chance ${chance}`);
 });
 
+test("the committed grammar: 39 facts with five to seven distinct question templates each (as notebook 04 says)", () => {
+  const g = aonomi.loadGrammar(grammarFile);
+  const facts = Object.values(g.topics).flat();
+  assert.equal(facts.length, 39);
+  for (const f of facts) {
+    assert.equal(new Set(f.q).size, f.q.length, f.q[0]);
+    assert.ok(f.q.length >= 5 && f.q.length <= 7, `${f.q[0]}: ${f.q.length} question templates`);
+  }
+  assert.equal(
+    facts.reduce((n, f) => n + f.q.length, 0),
+    227,
+  );
+});
+
 test("splitByQuestion: question templates are disjoint, every fact keeps a train template, seeded", () => {
   const pairs = aonomi.generateInstructionPairs(aonomi.loadGrammar(grammarFile), { count: 3428, seed: 4 });
   const a = X.splitByQuestion(pairs, 0.1, 0);
