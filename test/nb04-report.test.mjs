@@ -71,9 +71,12 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   assert.match(q.probesFile, /data\/aonomi\/probes\.json$/);
   assert.deepEqual(
     [q.textModel, q.clipModel, q.cifarPerClass, q.lmModel, q.loraSteps, q.ckpt1],
-    ["use-lite", "clip-lite", 50, "tinygpt-mix", 400, 200],
+    ["use-lite", "clip-lite", 50, "tinygpt-mix", X.SELECTED_LORA.loraSteps, X.SELECTED_LORA.loraSteps / 2],
   );
-  assert.deepEqual([q.loraLr, q.loraBatch, q.factPerTemplate, q.qloraSteps], [X.SELECTED_LORA_LR, 4, 3, 50]);
+  assert.deepEqual(
+    [q.loraLr, q.loraBatch, q.factPerTemplate, q.qloraSteps],
+    [X.SELECTED_LORA.loraLr, X.SELECTED_LORA.loraBatch, 3, 50],
+  );
   assert.ok(!("loraCkpt1" in q));
   const f = X.resolveConfig({ ...params, profile: "full" });
   assert.deepEqual(
@@ -92,7 +95,7 @@ test("resolveConfig: every quick and full default, explicit values win, checkpoi
   );
   const saved = X.savedParams(q);
   assert.equal(Object.keys(saved)[0], "profile");
-  assert.equal(saved.ckpt1, 200);
+  assert.equal(saved.ckpt1, X.SELECTED_LORA.loraSteps / 2);
   assert.equal(Object.keys(saved).length, 46);
   assert.deepEqual([saved.flickrRoot, saved.ridgeLambdas, saved.classCaptionWeights], ["/data", [0.3, 1], [0, 1]]);
   assert.equal(saved.imageLayer, "block_14_expand_relu");
@@ -401,7 +404,10 @@ test("the quick LoRA settings are the validation record's selection, made with t
     fs.readFileSync(path.join(__dirname, "..", "outputs", "selection", "04_lora_settings.json"), "utf8"),
   );
   assert.equal(rec.lmModel, X.PROFILE_DEFAULTS.quick.lmModel);
-  assert.equal(X.SELECTED_LORA_LR, rec.selected.loraLr);
+  assert.deepEqual(
+    [X.SELECTED_LORA.loraLr, X.SELECTED_LORA.loraSteps, X.SELECTED_LORA.loraBatch],
+    [rec.selected.loraLr, rec.selected.loraSteps, rec.selected.loraBatch],
+  );
   const best = [...rec.rows].sort(
     (a, b) => b.valFactAccCkpt2 - a.valFactAccCkpt2 || a.valLossCkpt2 - b.valLossCkpt2,
   )[0];
@@ -409,7 +415,10 @@ test("the quick LoRA settings are the validation record's selection, made with t
   assert.equal(X.LORA_SELECTION.rows.length, rec.rows.length);
   X.LORA_SELECTION.rows.forEach((r, i) => {
     const f = rec.rows[i];
-    assert.deepEqual([r.loraRank, r.loraTargets, r.loraLr], [f.loraRank, f.loraTargets, f.loraLr]);
+    assert.deepEqual(
+      [r.loraRank, r.loraTargets, r.loraLr, r.loraSteps, r.loraBatch],
+      [f.loraRank, f.loraTargets, f.loraLr, f.loraSteps, f.loraBatch],
+    );
     assert.ok(Math.abs(r.valFactAccCkpt2 - f.valFactAccCkpt2) < 1e-9);
     assert.ok(Math.abs(r.valLossCkpt2 - f.valLossCkpt2) < 5e-4);
   });

@@ -109,6 +109,8 @@ export interface LoraSelectionRow {
   loraRank: number;
   loraTargets: string[];
   loraLr: number;
+  loraSteps: number;
+  loraBatch: number;
   valFactAccCkpt2: number;
   valLossCkpt2: number;
 }
@@ -116,11 +118,13 @@ export interface LoraSelectionRow {
 /** The validation record as a table, the row matching the settings in use marked. */
 export function loraSelectionTable(
   rows: readonly LoraSelectionRow[],
-  used: { loraRank: number; loraTargets: readonly string[]; loraLr: number },
+  used: { loraRank: number; loraTargets: readonly string[]; loraLr: number; loraSteps: number; loraBatch: number },
 ): {
   rank: number;
   targets: string;
   "peak lr": number;
+  steps: number;
+  batch: number;
   "val fact accuracy": number;
   "val loss": number;
   selected: string;
@@ -129,10 +133,16 @@ export function loraSelectionTable(
     rank: r.loraRank,
     targets: r.loraTargets.join(","),
     "peak lr": r.loraLr,
+    steps: r.loraSteps,
+    batch: r.loraBatch,
     "val fact accuracy": Number(r.valFactAccCkpt2.toFixed(3)),
     "val loss": Number(r.valLossCkpt2.toFixed(3)),
     selected:
-      r.loraLr === used.loraLr && r.loraRank === used.loraRank && r.loraTargets.join() === used.loraTargets.join()
+      r.loraLr === used.loraLr &&
+      r.loraRank === used.loraRank &&
+      r.loraSteps === used.loraSteps &&
+      r.loraBatch === used.loraBatch &&
+      r.loraTargets.join() === used.loraTargets.join()
         ? "✓"
         : "",
   }));

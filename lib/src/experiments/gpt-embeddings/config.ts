@@ -55,10 +55,10 @@ export const DEFAULT_CHAT_LM: string = HUB_IDS.qwenChat;
  * (seed 1) of that fold's fine-tune questions, never on evaluated ones: grid {100, 200, 300} steps, recipe
  * qa,title,crop / batch 24 / τ 0.1 / lr 3e-3 / mean-hidden, highest inner same-article AUC wins
  * (`bench/selection/03_finetune_steps.mjs` → `outputs/selection/03_finetune_steps.json`), with the quick
- * profile's GPT (tinygpt-mix): fold 1 → 100 steps (inner AUC 0.633), fold 2 → 100 steps (0.574).
- * (With tinygpt-brown the same rule had chosen 200 and 100.)
+ * profile's GPT (tinygpt-mix, the 32M-token checkpoint): fold 1 → 200 steps (inner AUC 0.680), fold 2 → 100
+ * steps (0.517). (The 3.4M-token tinygpt-mix had chosen 100 and 100; tinygpt-brown 200 and 100.)
  */
-export const SELECTED_STEPS: readonly number[] = [100, 100];
+export const SELECTED_STEPS: readonly number[] = [200, 100];
 /** Full profile: fine-tuning steps (a train file gives one fold). */
 export const FULL_STEPS = 1000;
 /** Batch size of every GPT embedding pass (measurement, not training). */
