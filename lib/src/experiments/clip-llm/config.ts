@@ -1,4 +1,3 @@
-import type { LoraSelectionRow } from "./lora-report";
 import { dataDir, projectDataDir } from "../../core";
 import { HUB_IDS } from "../../models/hub-models";
 
@@ -56,6 +55,17 @@ export interface Params {
   repetitionPenalties: number[];
   maxNewTokens: number;
   seed: number;
+}
+
+/** One row of the LoRA settings' validation record. */
+export interface LoraSelectionRow {
+  loraRank: number;
+  loraTargets: string[];
+  loraLr: number;
+  loraSteps: number;
+  loraBatch: number;
+  valFactAccCkpt2: number;
+  valLossCkpt2: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Notebook 04's fine-tuning report: fact accuracy, QLoRA against LoRA, the settings' validation record. */
 import type { CheckpointFactAccuracy, QloraComparison } from "./lora-finetune";
 import { otherFactShare, type FactAnswer } from "./fact-accuracy";
+import type { LoraSelectionRow } from "./config";
 
 /** The issue's target for fact accuracy at checkpoint 2. */
 export const FACT_ACCURACY_TARGET = 0.5;
@@ -102,17 +103,6 @@ export function qloraConclusion(q: QloraComparison, o: { loraSteps: number }): s
       ? `the main run's ${q.steps} steps`
       : `${q.steps} steps (a shorter run than the main run's ${o.loraSteps}, to keep the profile's time budget; its schedule decays over the ${q.steps} steps)`;
   return `**QLoRA.** Stored in NF4 with one fp32 scale per 64 weights, the frozen linear weights take ${(q.nf4.linearBytes / 1024).toFixed(0)} KB instead of ${(q.fp32.linearBytes / 1024).toFixed(0)} KB (${ratio.toFixed(1)}× smaller); the whole model ${(q.nf4.bytes / 1024).toFixed(0)} KB instead of ${(q.fp32.bytes / 1024).toFixed(0)} KB (${whole.toFixed(2)}×), since embeddings, biases and LayerNorms stay fp32 (and here are trained). After ${steps}, the held-out loss is ${q.fp32.heldout.toFixed(3)} with the fp32 base and ${q.nf4.heldout.toFixed(3)} with the 4-bit base (${d >= 0 ? "+" : ""}${d.toFixed(3)} nats/token); merged into fp32 weights for inference, the 4-bit run gives ${q.mergedHeldout.toFixed(3)}.`;
-}
-
-/** One row of the LoRA settings' validation record. */
-export interface LoraSelectionRow {
-  loraRank: number;
-  loraTargets: string[];
-  loraLr: number;
-  loraSteps: number;
-  loraBatch: number;
-  valFactAccCkpt2: number;
-  valLossCkpt2: number;
 }
 
 /** The validation record as a table, the row matching the settings in use marked. */
