@@ -273,6 +273,41 @@ test("embedding (gather) gradient wasm = cpu, repeated indices", async () => {
   for (const row of [2, 4, 5, 6, 8]) for (let k = 0; k < 6; k++) assert.equal(g[row * 6 + k], 0);
 });
 
+test("gather on wasm (row copies along axis 0; other cases delegated) = cpu, and a bad index is still an error", async () => {
+  const rng = mulberry(11);
+  const x3 = randArray(rng, 5 * 3 * 4);
+  const cases = [
+    // [x values, x shape, dtype, indices, indices shape, axis, batchDims]
+    [x3, [5, 3, 4], "float32", [4, 0, 4, 2], [4], 0, 0],
+    [x3, [5, 3, 4], "float32", [1, 3, 0, 2, 2, 4], [2, 3], 0, 0],
+    [x3, [5, 3, 4], "float32", [3], [], 0, 0],
+    [x3, [5, 3, 4], "float32", [], [0], 0, 0],
+    [x3, [5, 3, 4], "float32", [2, 0], [2], -3, 0],
+    [x3, [5, 3, 4], "float32", [2, 0, 1], [3], 1, 0],
+    [x3, [5, 3, 4], "float32", [3, 0], [2], 2, 0],
+    [Array.from({ length: 12 }, (_, i) => i * 7 - 20), [6, 2], "int32", [5, 1, 1], [3], 0, 0],
+  ];
+  for (const [xv, xs, dt, iv, is, axis, batchDims] of cases) {
+    const run = async (b) => {
+      await tf.setBackend(b);
+      return tf.tidy(() => {
+        const out = tf.gather(tf.tensor(xv, xs, dt), tf.tensor(iv, is, "int32"), axis, batchDims);
+        return { shape: out.shape, dtype: out.dtype, values: Array.from(out.dataSync()) };
+      });
+    };
+    const cpu = await run("cpu");
+    const before = tf.memory().numTensors;
+    const wasm = await run("wasm");
+    assert.equal(tf.memory().numTensors, before);
+    assert.deepEqual(wasm, cpu, `gather ${JSON.stringify([xs, dt, is, axis, batchDims])}`);
+  }
+  await tf.setBackend("wasm");
+  assert.throws(
+    () => tf.tidy(() => tf.gather(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor1d([0, 2], "int32")).dataSync()),
+    /index|range/i,
+  );
+});
+
 test("unsortedSegmentSum drops out-of-range ids and keeps int32", async () => {
   await tf.setBackend("wasm");
   const out = tf.tidy(() =>

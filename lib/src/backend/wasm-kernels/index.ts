@@ -5,6 +5,7 @@ import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter";
 import { depthwiseBackpropInputConfig } from "./depthwise-backprop-input";
+import { gatherV2Config } from "./gather-v2";
 import { maxPoolGradConfig } from "./max-pool-grad";
 import { castConfig, identityConfig } from "./shared-identity";
 import { captureOriginal } from "./originals";
@@ -24,6 +25,7 @@ export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
   identityConfig,
   castConfig,
   transposeLastTwoConfig,
+  gatherV2Config,
 ];
 
 let registered = false;
