@@ -38,41 +38,74 @@ function randn(n, seed, s = 1) {
   return Float32Array.from({ length: n }, () => rng.normal() * s);
 }
 
-test("heap-matmul causal attention on wasm matches the JS attention on cpu, forward and gradient", async () => {
-  const [B, T, H, hd] = [2, 24, 3, 8];
+// [2, 24, 3, 8] and [1, 96, 2, 16]: the GEMM path (one and three causal row groups); [2, 20, 3, 6]: T and hd not
+// multiples of 8, so the per-head XNNPACK products
+for (const [B, T, H, hd] of [
+  [2, 24, 3, 8],
+  [1, 96, 2, 16],
+  [2, 20, 3, 6],
+])
+  test(`causal attention on wasm matches the JS attention on cpu, forward and gradient (B ${B}, T ${T}, H ${H}, hd ${hd})`, async () => {
+    const C = H * hd;
+    const qkv = [randn(B * T * 3 * C, 1), [B * T, 3 * C]];
+    const dy = tf.tensor2d(randn(B * T * C, 2), [B * T, C]);
+    const dyA = dy.dataSync().slice();
+    dy.dispose();
+    const f = (x) => tf.sum(tf.mul(gpt.causalSelfAttention(x, B, T, H), tf.tensor2d(dyA, [B * T, C])));
+    const yOf = async (be) => {
+      await tf.setBackend(be);
+      const y = tf.tidy(() =>
+        gpt
+          .causalSelfAttention(tf.tensor2d(...qkv), B, T, H)
+          .dataSync()
+          .slice(),
+      );
+      await tf.setBackend("wasm");
+      return y;
+    };
+    const [yw, yc] = [await yOf("wasm"), await yOf("cpu")];
+    assert.ok(maxAbsDiff(yw, yc) < 1e-5, `forward diff ${maxAbsDiff(yw, yc)}`);
+    const w = await valueAndGrads("wasm", f, [qkv]);
+    const c = await valueAndGrads("cpu", f, [qkv]);
+    const d = maxAbsDiff(w.grads[0], c.grads[0]);
+    assert.ok(d < 1e-5 * Math.max(1, maxAbs(c.grads[0])), `gradient diff ${d}`);
+    assert.ok(maxAbs(c.grads[0]) > 0.1, "reference gradient is not trivial");
+    // repeated gradients leave no tensors behind
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++)
+      tf.tidy(() =>
+        tf
+          .grad(f)(tf.tensor2d(...qkv))
+          .dataSync(),
+      );
+    assert.equal(tf.memory().numTensors, before, "no tensor leak");
+  });
+
+test("causal attention: the GEMM path gives the per-head XNNPACK products' results bit for bit, forward and gradient", () => {
+  const [B, T, H, hd] = [2, 128, 4, 32];
   const C = H * hd;
-  const qkv = [randn(B * T * 3 * C, 1), [B * T, 3 * C]];
-  const dy = tf.tensor2d(randn(B * T * C, 2), [B * T, C]);
-  const dyA = dy.dataSync().slice();
-  dy.dispose();
-  const f = (x) => tf.sum(tf.mul(gpt.causalSelfAttention(x, B, T, H), tf.tensor2d(dyA, [B * T, C])));
-  const yOf = async (be) => {
-    await tf.setBackend(be);
-    const y = tf.tidy(() =>
-      gpt
-        .causalSelfAttention(tf.tensor2d(...qkv), B, T, H)
-        .dataSync()
-        .slice(),
-    );
-    await tf.setBackend("wasm");
-    return y;
+  const qkv = randn(B * T * 3 * C, 5);
+  const dyA = randn(B * T * C, 6, 0.1);
+  const run = (gemm) => {
+    const saved = process.env.EMBEDLAB_WASM_GEMM;
+    process.env.EMBEDLAB_WASM_GEMM = gemm ? "1" : "0";
+    try {
+      return tf.tidy(() => {
+        const x = tf.tensor2d(qkv, [B * T, 3 * C]);
+        const y = gpt.causalSelfAttention(x, B, T, H).dataSync().slice();
+        const f = (z) => tf.sum(tf.mul(gpt.causalSelfAttention(z, B, T, H), tf.tensor2d(dyA, [B * T, C])));
+        return { y, g: tf.grad(f)(x).dataSync().slice() };
+      });
+    } finally {
+      if (saved === undefined) delete process.env.EMBEDLAB_WASM_GEMM;
+      else process.env.EMBEDLAB_WASM_GEMM = saved;
+    }
   };
-  const [yw, yc] = [await yOf("wasm"), await yOf("cpu")];
-  assert.ok(maxAbsDiff(yw, yc) < 1e-5, `forward diff ${maxAbsDiff(yw, yc)}`);
-  const w = await valueAndGrads("wasm", f, [qkv]);
-  const c = await valueAndGrads("cpu", f, [qkv]);
-  const d = maxAbsDiff(w.grads[0], c.grads[0]);
-  assert.ok(d < 1e-5 * Math.max(1, maxAbs(c.grads[0])), `gradient diff ${d}`);
-  assert.ok(maxAbs(c.grads[0]) > 0.1, "reference gradient is not trivial");
-  // repeated gradients leave no tensors behind
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 3; i++)
-    tf.tidy(() =>
-      tf
-        .grad(f)(tf.tensor2d(...qkv))
-        .dataSync(),
-    );
-  assert.equal(tf.memory().numTensors, before, "no tensor leak");
+  const a = run(true),
+    b = run(false);
+  assert.equal(maxAbsDiff(a.y, b.y), 0, "forward");
+  assert.equal(maxAbsDiff(a.g, b.g), 0, "gradient");
+  assert.ok(maxAbs(a.g) > 1e-3, "gradient is not trivial");
 });
 
 test("wasm Transpose (last-two-axes fast path) equals the cpu backend's, other perms delegate", async () => {

@@ -11,13 +11,15 @@ import type { TensorInfo } from "@tensorflow/tfjs";
 import { alloc, free, matMul2d, view } from "./heap";
 import { originalKernel } from "./originals";
 import { transposeBlocked8 } from "./transpose-last-two";
+import { backendGemm } from "./gemm";
+import {
+  attentionBackwardGemm,
+  attentionForwardGemm,
+  attentionGemmApplies,
+  type AttentionDims,
+} from "./causal-attention-gemm";
 
-export interface AttentionDims {
-  B: number;
-  T: number;
-  H: number;
-  hd: number;
-}
+export type { AttentionDims } from "./causal-attention-gemm";
 
 /** `consume(a @ b)` for a [m, k] and b [k, n], both written by `fill`, on heap tensors freed afterwards. */
 function product(
@@ -105,6 +107,8 @@ export function causalAttentionForward(
   qkv: Float32Array,
   dims: AttentionDims,
 ): { y: Float32Array; p: Float32Array } {
+  const gemm = attentionGemmApplies(dims) ? backendGemm(backend) : undefined;
+  if (gemm) return attentionForwardGemm(backend, gemm, qkv, dims);
   const { B, T, H, hd } = dims;
   const C = H * hd;
   const C3 = 3 * C;
@@ -170,6 +174,8 @@ export function causalAttentionBackward(
   dy: Float32Array,
   dims: AttentionDims,
 ): Float32Array {
+  const gemm = attentionGemmApplies(dims) ? backendGemm(backend) : undefined;
+  if (gemm) return attentionBackwardGemm(backend, gemm, qkv, p, dy, dims);
   const { B, T, H, hd } = dims;
   const C = H * hd;
   const C3 = 3 * C;

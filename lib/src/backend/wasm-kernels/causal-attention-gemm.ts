@@ -1,0 +1,227 @@
+/**
+ * Causal multi-head self-attention, forward and backward, on embedlab's 5×8 GEMM (gemm-module.ts)
+ * working in place on the wasm heap: per (batch row, head) every product reads its row operand where
+ * it lies (Q, dY, P, dS rows inside the wide qkv / dy / score matrices, by row stride) and packs its
+ * right operand in 8-wide panels (kernels.packB in wasm for K, V, Q, dY; a transposed pack in JS
+ * for Kᵀ and Vᵀ); outputs land in their place in y and dqkv. Rows go in groups of GROUP, each
+ * computing only the score columns (or reducing only over the positions) its causal rows can see,
+ * so the masked half is mostly skipped. No tensor is created per product (the XNNPACK path creates
+ * three and an operator). Same sums in the same order as the per-head XNNPACK products
+ * (causal-attention.ts), with exact zeros skipped. Needs T % 8 == 0 and hd % 8 == 0.
+ */
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import type { TensorInfo } from "@tensorflow/tfjs";
+import { alloc, free, view } from "./heap";
+import { originalKernel } from "./originals";
+import { transposeBlocked8 } from "./transpose-last-two";
+import { MR, NR, type GemmKernels } from "./gemm-module";
+import { heapOffset } from "./simd-module";
+
+/** Batch rows B of T tokens, H heads of hd channels. */
+export interface AttentionDims {
+  B: number;
+  T: number;
+  H: number;
+  hd: number;
+}
+
+/** Rows per causal group (a multiple of MR and of NR). */
+const GROUP = 40;
+
+/** Whether the GEMM path takes these dims. */
+export function attentionGemmApplies({ T, hd }: AttentionDims): boolean {
+  return T % NR === 0 && hd % NR === 0;
+}
+
+/** C[rows, 8·panels] = A[rows, kc]·Bp (bytes: a/lda, pb packed with this kc, c/ldc), overwriting C. */
+function mm(
+  k: GemmKernels,
+  a: number,
+  lda: number,
+  pb: number,
+  c: number,
+  ldc: number,
+  rows: number,
+  panels: number,
+  kc: number,
+): void {
+  const tiles = Math.floor(rows / MR),
+    rem = rows % MR;
+  if (tiles) k.gemm[MR - 1](a, lda, pb, c, tiles, panels, kc, ldc, 0);
+  if (rem) k.gemm[rem - 1](a + lda * tiles * MR, lda, pb, c + ldc * tiles * MR, 1, panels, kc, ldc, 0);
+}
+
+/** Causal row groups [r0, r1) of T rows. */
+function groups(T: number): Array<[number, number]> {
+  const g: Array<[number, number]> = [];
+  for (let r0 = 0; r0 < T; r0 += GROUP) g.push([r0, Math.min(T, r0 + GROUP)]);
+  return g;
+}
+
+/** dst[jp][d][lane] = src[(row0 + 8jp + lane)·stride + col + d]: a [T, hd] block's transpose packed in 8-wide panels. */
+function packTransposed(
+  src: Float32Array,
+  row0: number,
+  stride: number,
+  col: number,
+  T: number,
+  hd: number,
+  dst: Float32Array,
+): void {
+  for (let jp = 0; jp < T / NR; jp++)
+    for (let lane = 0; lane < NR; lane++) {
+      const s = (row0 + jp * NR + lane) * stride + col;
+      const d0 = jp * hd * NR + lane;
+      for (let d = 0; d < hd; d++) dst[d0 + d * NR] = src[s + d];
+    }
+}
+
+/** y [B·T, C] and the attention probabilities p [B, H, T, T] (zero above the diagonal). */
+export function attentionForwardGemm(
+  backend: BackendWasm,
+  k: GemmKernels,
+  qkv: Float32Array,
+  dims: AttentionDims,
+): { y: Float32Array; p: Float32Array } {
+  const { B, T, H, hd } = dims;
+  const C = H * hd,
+    C3 = 3 * C;
+  const scale = 1 / Math.sqrt(hd);
+  const xH = alloc(backend, [B * T, C3]);
+  const scores = alloc(backend, [B * H * T, T]);
+  const yH = alloc(backend, [B * T, C]);
+  const qs = alloc(backend, [T, hd]);
+  const pb = alloc(backend, [T * hd]);
+  let probs: TensorInfo | undefined;
+  try {
+    view(backend, xH).set(qkv);
+    const x0 = heapOffset(backend, xH.dataId),
+      s0 = heapOffset(backend, scores.dataId),
+      y0 = heapOffset(backend, yH.dataId),
+      q0 = heapOffset(backend, qs.dataId),
+      pb0 = heapOffset(backend, pb.dataId);
+    const sv = view(backend, scores),
+      qv = view(backend, qs),
+      pbv = view(backend, pb);
+    const G = groups(T);
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < H; h++) {
+        const row0 = b * T,
+          sBase = (b * H + h) * T * T;
+        // S = (scale·Q)·Kᵀ, only the panels each group's rows can see
+        for (let t = 0; t < T; t++) {
+          const o = (row0 + t) * C3 + h * hd;
+          for (let d = 0; d < hd; d++) qv[t * hd + d] = qkv[o + d] * scale;
+        }
+        packTransposed(qkv, row0, C3, C + h * hd, T, hd, pbv);
+        for (const [r0, r1] of G)
+          mm(k, q0 + 4 * r0 * hd, 4 * hd, pb0, s0 + 4 * (sBase + r0 * T), 4 * T, r1 - r0, Math.ceil(r1 / NR), hd);
+        for (let i = 0; i < T; i++) sv.fill(-Infinity, sBase + i * T + i + 1, sBase + (i + 1) * T);
+      }
+    // one vectorised softmax (wasm's Softmax, XNNPACK) over every head's rows
+    probs = originalKernel("Softmax")({
+      inputs: { logits: scores },
+      backend,
+      attrs: { dim: 1 },
+    } as never) as TensorInfo;
+    const p0 = heapOffset(backend, probs.dataId);
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < H; h++) {
+        const row0 = b * T,
+          pBase = (b * H + h) * T * T;
+        // Y = P·V, each group reducing over the positions it can see
+        for (const [r0, r1] of G) {
+          k.packB(x0 + 4 * (row0 * C3 + 2 * C + h * hd), 4 * C3, r1, hd / NR, pb0);
+          mm(
+            k,
+            p0 + 4 * (pBase + r0 * T),
+            4 * T,
+            pb0,
+            y0 + 4 * ((row0 + r0) * C + h * hd),
+            4 * C,
+            r1 - r0,
+            hd / NR,
+            r1,
+          );
+        }
+      }
+    return { y: view(backend, yH).slice(), p: view(backend, probs).slice() };
+  } finally {
+    for (const t of [probs, pb, qs, yH, scores, xH]) if (t) free(backend, t);
+  }
+}
+
+/** d qkv [B·T, 3C] from the forward's input, its probabilities and dy [B·T, C]. */
+export function attentionBackwardGemm(
+  backend: BackendWasm,
+  k: GemmKernels,
+  qkv: Float32Array,
+  p: Float32Array,
+  dy: Float32Array,
+  dims: AttentionDims,
+): Float32Array {
+  const { B, T, H, hd } = dims;
+  const C = H * hd,
+    C3 = 3 * C;
+  const scale = 1 / Math.sqrt(hd);
+  const xH = alloc(backend, [B * T, C3]);
+  const dyH = alloc(backend, [B * T, C]);
+  const dxH = alloc(backend, [B * T, C3]);
+  const dP = alloc(backend, [T, T]);
+  const dS = alloc(backend, [T, T]);
+  const tT = alloc(backend, [T, T]);
+  const pb = alloc(backend, [T * hd]);
+  try {
+    view(backend, xH).set(qkv);
+    view(backend, dyH).set(dy);
+    const x0 = heapOffset(backend, xH.dataId),
+      dy0 = heapOffset(backend, dyH.dataId),
+      dx0 = heapOffset(backend, dxH.dataId),
+      dP0 = heapOffset(backend, dP.dataId),
+      dS0 = heapOffset(backend, dS.dataId),
+      tT0 = heapOffset(backend, tT.dataId),
+      pb0 = heapOffset(backend, pb.dataId);
+    const dpv = view(backend, dP),
+      dsv = view(backend, dS),
+      tv = view(backend, tT),
+      pbv = view(backend, pb);
+    const G = groups(T),
+      panels = hd / NR;
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < H; h++) {
+        const row0 = b * T,
+          pBase = (b * H + h) * T * T;
+        const qo = h * hd,
+          ko = C + h * hd,
+          vo = 2 * C + h * hd;
+        // dP = dY·Vᵀ (the visible panels), then dS = P ∘ (dP − rowsum(P ∘ dP))·scale, zero above the diagonal
+        packTransposed(qkv, row0, C3, vo, T, hd, pbv);
+        for (const [r0, r1] of G)
+          mm(k, dy0 + 4 * ((row0 + r0) * C + qo), 4 * C, pb0, dP0 + 4 * r0 * T, 4 * T, r1 - r0, Math.ceil(r1 / NR), hd);
+        for (let i = 0; i < T; i++) {
+          const r = i * T,
+            pr = pBase + r;
+          let dot = 0;
+          for (let j = 0; j <= i; j++) dot += p[pr + j] * dpv[r + j];
+          for (let j = 0; j <= i; j++) dsv[r + j] = p[pr + j] * (dpv[r + j] - dot) * scale;
+          dsv.fill(0, r + i + 1, r + T);
+        }
+        // dV = Pᵀ·dY
+        transposeBlocked8(p.subarray(pBase, pBase + T * T), 1, T, T, tv);
+        k.packB(dy0 + 4 * (row0 * C + qo), 4 * C, T, panels, pb0);
+        mm(k, tT0, 4 * T, pb0, dx0 + 4 * (row0 * C3 + vo), 4 * C3, T, panels, T);
+        // dQ = dS·K (the scale is inside dS), each group reducing over the positions it can see
+        for (const [r0, r1] of G) {
+          k.packB(x0 + 4 * (row0 * C3 + ko), 4 * C3, r1, panels, pb0);
+          mm(k, dS0 + 4 * r0 * T, 4 * T, pb0, dx0 + 4 * ((row0 + r0) * C3 + qo), 4 * C3, r1 - r0, panels, r1);
+        }
+        // dK = dSᵀ·Q
+        transposeBlocked8(dsv, 1, T, T, tv);
+        k.packB(x0 + 4 * (row0 * C3 + qo), 4 * C3, T, panels, pb0);
+        mm(k, tT0, 4 * T, pb0, dx0 + 4 * (row0 * C3 + ko), 4 * C3, T, panels, T);
+      }
+    return view(backend, dxH).slice();
+  } finally {
+    for (const t of [pb, tT, dS, dP, dxH, dyH, xH]) free(backend, t);
+  }
+}
