@@ -16,6 +16,7 @@ import { originalKernel } from "./originals";
 import { transposeBlocked8 } from "./transpose-last-two";
 import { MR, NR, type GemmKernels } from "./gemm-module";
 import { heapOffset } from "./simd-module";
+import { causalSoftmaxGrad, gatherBlock } from "./attention-blocks";
 
 /** Batch rows B of T tokens, H heads of hd channels. */
 export interface AttentionDims {
@@ -56,6 +57,45 @@ function groups(T: number): Array<[number, number]> {
   const g: Array<[number, number]> = [];
   for (let r0 = 0; r0 < T; r0 += GROUP) g.push([r0, Math.min(T, r0 + GROUP)]);
   return g;
+}
+
+/**
+ * Scores [T, T] at c (row stride T floats) = A[T, kc]·Bp for Bp packed over all T columns: each row
+ * group computes only the panels its rows can see (columns < r1).
+ */
+function visiblePanels(
+  k: GemmKernels,
+  G: Array<[number, number]>,
+  a: number,
+  lda: number,
+  pb: number,
+  c: number,
+  T: number,
+  kc: number,
+): void {
+  for (const [r0, r1] of G) mm(k, a + lda * r0, lda, pb, c + 4 * T * r0, 4 * T, r1 - r0, Math.ceil(r1 / NR), kc);
+}
+
+/**
+ * C[T, 8·panels] = A[T, T]·B[T, 8·panels] for a causal A (zero above the diagonal), B's rows at b
+ * (stride ldb bytes): each row group packs and reduces over only the r1 positions its rows can see.
+ */
+function visibleReduce(
+  k: GemmKernels,
+  G: Array<[number, number]>,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  pb: number,
+  c: number,
+  ldc: number,
+  panels: number,
+): void {
+  for (const [r0, r1] of G) {
+    k.packB(b, ldb, r1, panels, pb);
+    mm(k, a + lda * r0, lda, pb, c + ldc * r0, ldc, r1 - r0, panels, r1);
+  }
 }
 
 /** dst[jp][d][lane] = src[(row0 + 8jp + lane)·stride + col + d]: a [T, hd] block's transpose packed in 8-wide panels. */
@@ -109,13 +149,9 @@ export function attentionForwardGemm(
         const row0 = b * T,
           sBase = (b * H + h) * T * T;
         // S = (scale·Q)·Kᵀ, only the panels each group's rows can see
-        for (let t = 0; t < T; t++) {
-          const o = (row0 + t) * C3 + h * hd;
-          for (let d = 0; d < hd; d++) qv[t * hd + d] = qkv[o + d] * scale;
-        }
+        gatherBlock(qkv, row0, C3, h * hd, T, hd, qv, scale);
         packTransposed(qkv, row0, C3, C + h * hd, T, hd, pbv);
-        for (const [r0, r1] of G)
-          mm(k, q0 + 4 * r0 * hd, 4 * hd, pb0, s0 + 4 * (sBase + r0 * T), 4 * T, r1 - r0, Math.ceil(r1 / NR), hd);
+        visiblePanels(k, G, q0, 4 * hd, pb0, s0 + 4 * sBase, T, hd);
         for (let i = 0; i < T; i++) sv.fill(-Infinity, sBase + i * T + i + 1, sBase + (i + 1) * T);
       }
     // one vectorised softmax (wasm's Softmax, XNNPACK) over every head's rows
@@ -130,20 +166,18 @@ export function attentionForwardGemm(
         const row0 = b * T,
           pBase = (b * H + h) * T * T;
         // Y = P·V, each group reducing over the positions it can see
-        for (const [r0, r1] of G) {
-          k.packB(x0 + 4 * (row0 * C3 + 2 * C + h * hd), 4 * C3, r1, hd / NR, pb0);
-          mm(
-            k,
-            p0 + 4 * (pBase + r0 * T),
-            4 * T,
-            pb0,
-            y0 + 4 * ((row0 + r0) * C + h * hd),
-            4 * C,
-            r1 - r0,
-            hd / NR,
-            r1,
-          );
-        }
+        visibleReduce(
+          k,
+          G,
+          p0 + 4 * pBase,
+          4 * T,
+          x0 + 4 * (row0 * C3 + 2 * C + h * hd),
+          4 * C3,
+          pb0,
+          y0 + 4 * (row0 * C + h * hd),
+          4 * C,
+          hd / NR,
+        );
       }
     return { y: view(backend, yH).slice(), p: view(backend, probs).slice() };
   } finally {
@@ -196,25 +230,25 @@ export function attentionBackwardGemm(
           vo = 2 * C + h * hd;
         // dP = dY·Vᵀ (the visible panels), then dS = P ∘ (dP − rowsum(P ∘ dP))·scale, zero above the diagonal
         packTransposed(qkv, row0, C3, vo, T, hd, pbv);
-        for (const [r0, r1] of G)
-          mm(k, dy0 + 4 * ((row0 + r0) * C + qo), 4 * C, pb0, dP0 + 4 * r0 * T, 4 * T, r1 - r0, Math.ceil(r1 / NR), hd);
-        for (let i = 0; i < T; i++) {
-          const r = i * T,
-            pr = pBase + r;
-          let dot = 0;
-          for (let j = 0; j <= i; j++) dot += p[pr + j] * dpv[r + j];
-          for (let j = 0; j <= i; j++) dsv[r + j] = p[pr + j] * (dpv[r + j] - dot) * scale;
-          dsv.fill(0, r + i + 1, r + T);
-        }
+        visiblePanels(k, G, dy0 + 4 * (row0 * C + qo), 4 * C, pb0, dP0, T, hd);
+        causalSoftmaxGrad(p, pBase, dpv, dsv, T, scale);
         // dV = Pᵀ·dY
         transposeBlocked8(p.subarray(pBase, pBase + T * T), 1, T, T, tv);
         k.packB(dy0 + 4 * (row0 * C + qo), 4 * C, T, panels, pb0);
         mm(k, tT0, 4 * T, pb0, dx0 + 4 * (row0 * C3 + vo), 4 * C3, T, panels, T);
         // dQ = dS·K (the scale is inside dS), each group reducing over the positions it can see
-        for (const [r0, r1] of G) {
-          k.packB(x0 + 4 * (row0 * C3 + ko), 4 * C3, r1, panels, pb0);
-          mm(k, dS0 + 4 * r0 * T, 4 * T, pb0, dx0 + 4 * ((row0 + r0) * C3 + qo), 4 * C3, r1 - r0, panels, r1);
-        }
+        visibleReduce(
+          k,
+          G,
+          dS0,
+          4 * T,
+          x0 + 4 * (row0 * C3 + ko),
+          4 * C3,
+          pb0,
+          dx0 + 4 * (row0 * C3 + qo),
+          4 * C3,
+          panels,
+        );
         // dK = dSᵀ·Q
         transposeBlocked8(dsv, 1, T, T, tv);
         k.packB(x0 + 4 * (row0 * C3 + qo), 4 * C3, T, panels, pb0);

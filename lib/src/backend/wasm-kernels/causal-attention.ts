@@ -11,6 +11,7 @@ import type { TensorInfo } from "@tensorflow/tfjs";
 import { alloc, free, matMul2d, view } from "./heap";
 import { originalKernel } from "./originals";
 import { transposeBlocked8 } from "./transpose-last-two";
+import { causalSoftmaxGrad, gatherBlock } from "./attention-blocks";
 import { backendGemm } from "./gemm";
 import {
   attentionBackwardGemm,
@@ -43,24 +44,6 @@ function product(
     free(backend, o);
     free(backend, b);
     free(backend, a);
-  }
-}
-
-/** dst[t·hd + d] = src[(row0 + t)·stride + col + d]·s: one head's [T, hd] block out of a wide row-major matrix. */
-function gatherBlock(
-  src: Float32Array,
-  row0: number,
-  stride: number,
-  col: number,
-  T: number,
-  hd: number,
-  dst: Float32Array,
-  s = 1,
-): void {
-  for (let t = 0; t < T; t++) {
-    const o = (row0 + t) * stride + col;
-    const w = t * hd;
-    for (let d = 0; d < hd; d++) dst[w + d] = src[o + d] * s;
   }
 }
 
@@ -197,16 +180,7 @@ export function causalAttentionBackward(
         T,
         (g) => gatherBlock(dy, row0, C, qo, T, hd, g),
         (vt) => gatherBlockT(qkv, row0, C3, vo, T, hd, vt),
-        (dp) => {
-          for (let i = 0; i < T; i++) {
-            const r = i * T;
-            const pr = pBase + r;
-            let dot = 0;
-            for (let j = 0; j <= i; j++) dot += p[pr + j] * dp[r + j];
-            for (let j = 0; j <= i; j++) ds[r + j] = p[pr + j] * (dp[r + j] - dot) * scale;
-            for (let j = i + 1; j < T; j++) ds[r + j] = 0;
-          }
-        },
+        (dp) => causalSoftmaxGrad(p, pBase, dp, ds, T, scale),
       );
       // dV = Pᵀ dY
       product(
