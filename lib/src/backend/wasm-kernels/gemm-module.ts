@@ -8,7 +8,9 @@
  *   C[mr·t + i, 8j + q] (+)= Σ_{p < kc} A[mr·t + i][p] · Bp[j][p][q]
  * where row r of A is read in place at a + r·lda (bytes; no packing), Bp is B packed in 8-column
  * panels ([panels][kc][8] floats at pb) and C is row-major with a row stride of `ldc` bytes.
- * With accumulate = 1 the block is added to C, else C is overwritten.
+ * With accumulate = 1 the block is added to C, else C is overwritten. gemmT<mr> (same arguments)
+ * reads A stored transposed, [k, m] with a row stride of `lda` bytes (A[r][p] at a + p·lda + 4r): the
+ * products in the same order, so op(A) = Aᵀ needs no transposed copy.
  *
  * Each tile keeps mr×2 f32x4 accumulators in registers (10 at mr = 5, + 2 B vectors + 1 splat:
  * V8 allocates 15 of the 16 xmm registers on x64), reads A with load32_splat (a broadcast load, no
@@ -44,9 +46,11 @@ export const NR = 8;
  * function from the loops around it: with the loop counters live beside the accumulators, V8's
  * register allocator spilled inside the reduction loop (~20 vs ~48 GFLOP/s measured).
  */
-function tileBody(mr: number): WasmFunction {
+function tileBody(mr: number, transposed = false): WasmFunction {
   // params: 0 qa, 1 lda, 2 qb, 3 pc, 4 ldc, 5 steps, 6 accumulate
   // i32 locals: 7 p, 8.. row pointers (advanced 4 bytes per step); v128 locals: acc, b0, b1
+  // transposed: A is stored [k, ·], row i of op(A) is column i: one pointer qa (element i at
+  // offset 4i) advanced by lda bytes per step; the row pointers go unused
   const [qa, lda, qb, pc, ldc, steps, accumulate, p] = [0, 1, 2, 3, 4, 5, 6, 7];
   const rowPtr = Array.from({ length: mr }, (_, i) => 8 + i);
   const v0 = 8 + mr;
@@ -60,8 +64,7 @@ function tileBody(mr: number): WasmFunction {
     step.push(...op.get(qb), ...load(), ...op.set(b0), ...op.get(qb), ...load(16), ...op.set(b1));
     for (let i = 0; i < mr; i++) {
       step.push(
-        ...op.get(rowPtr[i]),
-        ...load32Splat(),
+        ...(transposed ? [...op.get(qa), ...load32Splat(4 * i)] : [...op.get(rowPtr[i]), ...load32Splat()]),
         ...op.set(sp),
         ...op.get(acc[2 * i]),
         ...op.get(sp),
@@ -78,7 +81,10 @@ function tileBody(mr: number): WasmFunction {
       );
     }
   }
-  step.push(...rowPtr.flatMap((r) => inc(r, op.i32(4))), ...inc(qb, op.i32(4 * NR)));
+  step.push(
+    ...(transposed ? inc(qa, op.get(lda)) : rowPtr.flatMap((r) => inc(r, op.i32(4)))),
+    ...inc(qb, op.i32(4 * NR)),
+  );
   const rowAddr = (i: number) =>
     i === 0 ? op.get(pc) : [...op.get(pc), ...op.get(ldc), ...op.i32(i), ...op.mul, ...op.add];
   const init: number[] = [];
@@ -86,7 +92,8 @@ function tileBody(mr: number): WasmFunction {
   const stores: number[] = [];
   const setup: number[] = [];
   for (let i = 0; i < mr; i++) {
-    setup.push(...op.get(qa), ...op.get(lda), ...op.i32(i), ...op.mul, ...op.add, ...op.set(rowPtr[i]));
+    if (!transposed)
+      setup.push(...op.get(qa), ...op.get(lda), ...op.i32(i), ...op.mul, ...op.add, ...op.set(rowPtr[i]));
     init.push(...zero128, ...op.set(acc[2 * i]), ...zero128, ...op.set(acc[2 * i + 1]));
     initLoad.push(
       ...rowAddr(i),
@@ -118,15 +125,19 @@ function tileBody(mr: number): WasmFunction {
     ...stores,
   ];
   return {
-    name: `tile${mr}`,
+    name: `tile${transposed ? "T" : ""}${mr}`,
     params: 7,
     locals: [...new Array(1 + mr).fill(I32), ...new Array(2 * mr + 3).fill(V128)],
     code,
   };
 }
 
-/** gemm<mr>: the loops over tiles and panels around tile<mr> (function index `tileIndex`). */
-function gemmBody(mr: number, tileIndex: number): WasmFunction {
+/**
+ * gemm<mr>: the loops over tiles and panels around tile<mr> (function index `tileIndex`);
+ * transposed (gemmT<mr> around tileT<mr>): A stored [k, m], `lda` its row stride in bytes, and
+ * consecutive tiles start 4·mr bytes apart.
+ */
+function gemmBody(mr: number, tileIndex: number, transposed = false): WasmFunction {
   // params: 0 a, 1 lda, 2 pb, 3 c, 4 tiles, 5 panels, 6 kc, 7 ldc, 8 accumulate
   // i32 locals: 9 t, 10 j, 11 bPanel, 12 qa, 13 qb, 14 pcRow
   const [a, lda, pb, c, tiles, panels, kc, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -160,11 +171,11 @@ function gemmBody(mr: number, tileIndex: number): WasmFunction {
         ...uleb(tileIndex) /* call */,
         ...inc(qb, op.get(bPanel)),
       ]),
-      ...inc(qa, [...op.get(lda), ...op.i32(mr), ...op.mul]),
+      ...inc(qa, transposed ? op.i32(4 * mr) : [...op.get(lda), ...op.i32(mr), ...op.mul]),
       ...inc(pcRow, [...op.get(ldc), ...op.i32(mr), ...op.mul]),
     ]),
   ];
-  return { name: `gemm${mr}`, params: 9, locals: new Array(6).fill(I32), code };
+  return { name: `gemm${transposed ? "T" : ""}${mr}`, params: 9, locals: new Array(6).fill(I32), code };
 }
 
 /**
@@ -210,11 +221,18 @@ function packBody(): WasmFunction {
   return { name: "packB", params: 5, locals: new Array(5).fill(I32), code };
 }
 
-/** The module's bytes: tile1 … tile6, gemm1 … gemm6, packB. */
+/** The module's bytes: tile1 … tileMR, tileT1 … tileTMR, gemm1 … gemmMR, gemmT1 … gemmTMR, packB. */
 export function gemmModuleBytes(): Uint8Array {
-  // functions 0 … MR−1: tile1 … tile6; MR … 2·MR−1: gemm1 … gemm6
+  // functions 0 … MR−1: tile<mr>; MR … 2·MR−1: tileT<mr>; then gemm<mr>, gemmT<mr>, packB
   const tiles = Array.from({ length: MR }, (_, i) => tileBody(i + 1));
-  return memoryModule([...tiles, ...tiles.map((_, i) => gemmBody(i + 1, i)), packBody()]);
+  const tilesT = Array.from({ length: MR }, (_, i) => tileBody(i + 1, true));
+  return memoryModule([
+    ...tiles,
+    ...tilesT,
+    ...tiles.map((_, i) => gemmBody(i + 1, i)),
+    ...tiles.map((_, i) => gemmBody(i + 1, MR + i, true)),
+    packBody(),
+  ]);
 }
 
 export type GemmFn = (
@@ -230,7 +248,8 @@ export type GemmFn = (
 ) => void;
 
 export type PackFn = (b: number, ldb: number, kc: number, panels: number, dst: number) => void;
-export type GemmKernels = { gemm: GemmFn[]; packB: PackFn };
+/** gemm[mr − 1]: A read by rows in place; gemmT[mr − 1]: A stored transposed ([k, m], read by columns). */
+export type GemmKernels = { gemm: GemmFn[]; gemmT: GemmFn[]; packB: PackFn };
 
 const cache = new WeakMap<WebAssembly.Memory, GemmKernels | null>();
 
@@ -241,7 +260,11 @@ export function gemmKernels(memory: WebAssembly.Memory): GemmKernels | undefined
     try {
       const inst = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes()), { env: { memory } });
       const ex = inst.exports as Record<string, GemmFn & PackFn>;
-      k = { gemm: Array.from({ length: MR }, (_, i) => ex[`gemm${i + 1}`]), packB: ex.packB };
+      k = {
+        gemm: Array.from({ length: MR }, (_, i) => ex[`gemm${i + 1}`]),
+        gemmT: Array.from({ length: MR }, (_, i) => ex[`gemmT${i + 1}`]),
+        packB: ex.packB,
+      };
     } catch {
       k = null;
     }

@@ -2,12 +2,12 @@
  * float32 C = op(A)·op(B) on the wasm heap with embedlab's register-blocked SIMD micro-kernel
  * (gemm-module.ts): per block of KC reduction steps, B is packed into 8-column panels (transposeB
  * read directly while packing), and the module's loops run 5×8 tiles reading rows of A in place
- * (transposeA: one transposed copy of A first). C is accumulated in float32 across blocks, as
+ * (transposeA: the columns of the stored A, in place). C is accumulated in float32 across blocks, as
  * XNNPACK does.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { alloc, free, transpose2d, view } from "./heap";
+import { alloc, free, view } from "./heap";
 import { gemmKernels, MR, NR, type GemmKernels } from "./gemm-module";
 import { heapOffset } from "./simd-module";
 
@@ -88,46 +88,33 @@ export function gemmBatched(
   const panels = Math.ceil(n / NR),
     np = panels * NR;
   const pb = alloc(backend, [np * kcMax]);
-  // A row-major [m, k] per entry: transposeA gets a transposed copy of one entry at a time
-  const aT = s.transposeA ? alloc(backend, [m, k]) : undefined;
   // C rows must hold whole panels: a padded C when n is not a multiple of 8
   const padded = np !== n ? alloc(backend, [m, np]) : undefined;
   const pbOff = heapOffset(backend, pb.dataId);
   const outOff = heapOffset(backend, out.dataId),
     bOff = heapOffset(backend, b.dataId);
-  const aOff = heapOffset(backend, (aT ?? a).dataId);
+  const aOff = heapOffset(backend, a.dataId);
   const cOff = padded ? heapOffset(backend, padded.dataId) : outOff;
-  const av = view(backend, a),
-    bv = view(backend, b),
+  const bv = view(backend, b),
     pbv = view(backend, pb);
+  // transposeA: A stored [k, m], read by columns in place (gemmT); a row step is 4 bytes there
+  const gemm = s.transposeA ? kernels.gemmT : kernels.gemm;
   const ldc = 4 * np,
-    lda = 4 * k;
+    lda = s.transposeA ? 4 * m : 4 * k,
+    rowStep = s.transposeA ? 4 : lda,
+    kStep = s.transposeA ? lda : 4;
   for (let e = 0; e < batch; e++) {
     const c0 = padded ? cOff : outOff + 4 * e * m * n;
-    let a0 = aOff + 4 * e * aStride;
-    if (aT) {
-      transpose2d(av.subarray(e * aStride, e * aStride + m * k), k, m, view(backend, aT));
-      a0 = aOff;
-    }
+    const a0 = aOff + 4 * e * aStride;
     for (let k0 = 0; k0 < k; k0 += KC) {
       const kc = Math.min(KC, k - k0);
       if (!s.transposeB && n % NR === 0) kernels.packB(bOff + 4 * (e * bStride + k0 * n), 4 * n, kc, panels, pbOff);
       else packB(bv, e * bStride, s, k0, kc, pbv, 0);
       const acc = k0 > 0 ? 1 : 0;
-      const ak = a0 + 4 * k0;
-      if (tilesFull) kernels.gemm[MR - 1](ak, lda, pbOff, c0, tilesFull, panels, kc, ldc, acc);
+      const ak = a0 + kStep * k0;
+      if (tilesFull) gemm[MR - 1](ak, lda, pbOff, c0, tilesFull, panels, kc, ldc, acc);
       if (rem)
-        kernels.gemm[rem - 1](
-          ak + lda * tilesFull * MR,
-          lda,
-          pbOff,
-          c0 + ldc * tilesFull * MR,
-          1,
-          panels,
-          kc,
-          ldc,
-          acc,
-        );
+        gemm[rem - 1](ak + rowStep * tilesFull * MR, lda, pbOff, c0 + ldc * tilesFull * MR, 1, panels, kc, ldc, acc);
     }
     if (padded) {
       const pv = view(backend, padded),
@@ -135,5 +122,5 @@ export function gemmBatched(
       for (let i = 0; i < m; i++) ov.set(pv.subarray(i * np, i * np + n), (e * m + i) * n);
     }
   }
-  for (const t of [padded, aT, pb]) if (t) free(backend, t);
+  for (const t of [padded, pb]) if (t) free(backend, t);
 }

@@ -1,6 +1,8 @@
 /**
  * The few tensor ops the GPT needs, with gradients that are fast on tfjs-wasm:
- * matMul gradients use explicit transposes (transpose flags are 10–30x slower there), the embedding
+ * matMul gradients transpose the small operand explicitly and pass aᵀ·dy as a transpose flag (the
+ * wasm GEMM reads aᵀ in place; for shapes it does not take, embedlab's BatchMatMul kernel transposes
+ * first, as wasm's own kernel is 10–30x slower with flags), the embedding
  * gradient is a scatter-add over typed arrays (no UnsortedSegmentSum needed), and cross-entropy is
  * losses' closed-form softmax CE (int32 one-hot: float32 oneHot is broken on wasm).
  */
@@ -30,7 +32,8 @@ export const mm = custom((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => 
     value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D) as tf.Tensor,
     gradFunc: (dy: tf.Tensor, [sa, sb]: tf.Tensor[]) => [
       tf.matMul(dy as tf.Tensor3D, swapLast(sb) as tf.Tensor3D),
-      tf.matMul(swapLast(sa) as tf.Tensor3D, dy as tf.Tensor3D),
+      // aᵀ·dy with the flag: the wasm GEMM reads aᵀ in place (aᵀ is the large operand here)
+      tf.matMul(sa as tf.Tensor3D, dy as tf.Tensor3D, true, false),
     ],
   };
 }) as <T extends tf.Tensor>(a: T, b: T) => T;
