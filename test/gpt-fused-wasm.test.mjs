@@ -221,3 +221,34 @@ test("a whole GPT training step: wasm gradients match the cpu backend's, and Ada
   opt.dispose();
   model.dispose();
 });
+
+test("softmax cross-entropy gradient on wasm: the fused kernel gives the one-hot formula's values bit for bit, with weights", () => {
+  const [n, c] = [37, 4096];
+  const z = randn(n * c, 21, 3);
+  const labels = Int32Array.from({ length: n }, (_, i) => (i * 977) % c);
+  const w = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : 1 + (i % 3)));
+  const grad = (fused) =>
+    tf.tidy(() => {
+      const lab = tf.tensor1d(labels, "int32");
+      const wt = tf.tensor1d(w);
+      if (fused)
+        return tf
+          .grad((x) => lib.losses.softmaxCrossEntropyRows(x, lab, wt))(tf.tensor2d(z, [n, c]))
+          .dataSync()
+          .slice();
+      // the formula the kernel replaces, with tf ops on the same backend
+      const p = tf.softmax(tf.tensor2d(z, [n, c]));
+      const s = tf.div(tf.mul(wt, 1), tf.maximum(tf.sum(wt), 1e-12));
+      const oneHot = tf.cast(tf.oneHot(lab, c, 1, 0, "int32"), "float32");
+      return tf
+        .mul(tf.sub(p, oneHot), tf.reshape(s, [n, 1]))
+        .dataSync()
+        .slice();
+    });
+  const a = grad(true),
+    b = grad(false);
+  assert.equal(maxAbsDiff(a, b), 0);
+  assert.ok(maxAbs(a) > 0.01, "gradient is not trivial");
+  // the label entries carry the −1
+  assert.ok(a[1 * c + labels[1]] < 0);
+});

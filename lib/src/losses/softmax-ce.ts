@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../core";
 import { assertInt32, assertRank } from "./check";
+import { SOFTMAX_CE_GRAD } from "../backend/wasm-kernels/softmax-ce-grad";
 
 /**
  * Weighted mean softmax cross-entropy over the rows of `logits` [N, C] with integer `labels` [N].
@@ -49,8 +50,12 @@ export function softmaxCrossEntropyRows(logits: tf.Tensor2D, labels: tf.Tensor1D
       value: tf.div(tf.sum(tf.mul(ce, w)), wSum) as tf.Scalar,
       gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
         const [sp, sLab, sw, sWSum] = saved;
+        const s = tf.div(tf.mul(sw, dy), sWSum);
+        // one fused pass where the backend has the kernel (wasm), same values
+        if (tf.getKernel(SOFTMAX_CE_GRAD, tf.getBackend()))
+          return [tf.engine().runKernel(SOFTMAX_CE_GRAD, { p: sp, labels: sLab, s }) as tf.Tensor];
         const oneHot = tf.cast(tf.oneHot(sLab as tf.Tensor1D, c, 1, 0, "int32"), "float32");
-        return [tf.mul(tf.sub(sp, oneHot), tf.reshape(tf.div(tf.mul(sw, dy), sWSum), [n, 1]))];
+        return [tf.mul(tf.sub(sp, oneHot), tf.reshape(s, [n, 1]))];
       },
     };
   });

@@ -13,7 +13,6 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { TensorInfo } from "@tensorflow/tfjs";
 import { alloc, free, view } from "./heap";
 import { originalKernel } from "./originals";
-import { transposeBlocked8 } from "./transpose-last-two";
 import { MR, NR, type GemmKernels } from "./gemm-module";
 import { heapOffset } from "./simd-module";
 import { causalSoftmaxGrad, gatherBlock } from "./attention-blocks";
@@ -50,6 +49,24 @@ function mm(
     rem = rows % MR;
   if (tiles) k.gemm[MR - 1](a, lda, pb, c, tiles, panels, kc, ldc, 0);
   if (rem) k.gemm[rem - 1](a + lda * tiles * MR, lda, pb, c + ldc * tiles * MR, 1, panels, kc, ldc, 0);
+}
+
+/** C[rows, 8·panels] = Aᵀ·Bp for A stored [kc, rows] at a (row stride lda bytes), read in place; overwrites C. */
+function mmT(
+  k: GemmKernels,
+  a: number,
+  lda: number,
+  pb: number,
+  c: number,
+  ldc: number,
+  rows: number,
+  panels: number,
+  kc: number,
+): void {
+  const tiles = Math.floor(rows / MR),
+    rem = rows % MR;
+  if (tiles) k.gemmT[MR - 1](a, lda, pb, c, tiles, panels, kc, ldc, 0);
+  if (rem) k.gemmT[rem - 1](a + 4 * tiles * MR, lda, pb, c + ldc * tiles * MR, 1, panels, kc, ldc, 0);
 }
 
 /** Causal row groups [r0, r1) of T rows. */
@@ -116,31 +133,34 @@ function packTransposed(
     }
 }
 
-/** y [B·T, C] and the attention probabilities p [B, H, T, T] (zero above the diagonal). */
+/**
+ * y [B·T, C] and the attention probabilities p [B, H, T, T] (zero above the diagonal), new heap
+ * tensors, from qkv [B·T, 3C] on the heap (read in place).
+ */
 export function attentionForwardGemm(
   backend: BackendWasm,
   k: GemmKernels,
-  qkv: Float32Array,
+  qkv: TensorInfo,
   dims: AttentionDims,
-): { y: Float32Array; p: Float32Array } {
+): { y: TensorInfo; p: TensorInfo } {
   const { B, T, H, hd } = dims;
   const C = H * hd,
     C3 = 3 * C;
   const scale = 1 / Math.sqrt(hd);
-  const xH = alloc(backend, [B * T, C3]);
   const scores = alloc(backend, [B * H * T, T]);
-  const yH = alloc(backend, [B * T, C]);
+  const y = alloc(backend, [B * T, C]);
   const qs = alloc(backend, [T, hd]);
   const pb = alloc(backend, [T * hd]);
   let probs: TensorInfo | undefined;
   try {
-    view(backend, xH).set(qkv);
-    const x0 = heapOffset(backend, xH.dataId),
+    const x0 = heapOffset(backend, qkv.dataId),
       s0 = heapOffset(backend, scores.dataId),
-      y0 = heapOffset(backend, yH.dataId),
+      y0 = heapOffset(backend, y.dataId),
       q0 = heapOffset(backend, qs.dataId),
       pb0 = heapOffset(backend, pb.dataId);
-    const sv = view(backend, scores),
+    // views after the last allocation (the Softmax below allocates: only offsets are used after it)
+    const xv = view(backend, qkv),
+      sv = view(backend, scores),
       qv = view(backend, qs),
       pbv = view(backend, pb);
     const G = groups(T);
@@ -149,8 +169,8 @@ export function attentionForwardGemm(
         const row0 = b * T,
           sBase = (b * H + h) * T * T;
         // S = (scale·Q)·Kᵀ, only the panels each group's rows can see
-        gatherBlock(qkv, row0, C3, h * hd, T, hd, qv, scale);
-        packTransposed(qkv, row0, C3, C + h * hd, T, hd, pbv);
+        gatherBlock(xv, row0, C3, h * hd, T, hd, qv, scale);
+        packTransposed(xv, row0, C3, C + h * hd, T, hd, pbv);
         visiblePanels(k, G, q0, 4 * hd, pb0, s0 + 4 * sBase, T, hd);
         for (let i = 0; i < T; i++) sv.fill(-Infinity, sBase + i * T + i + 1, sBase + (i + 1) * T);
       }
@@ -179,45 +199,49 @@ export function attentionForwardGemm(
           hd / NR,
         );
       }
-    return { y: view(backend, yH).slice(), p: view(backend, probs).slice() };
+    const p = { ...probs, shape: [B, H, T, T] };
+    probs = undefined;
+    return { y, p };
+  } catch (e) {
+    free(backend, y);
+    throw e;
   } finally {
-    for (const t of [probs, pb, qs, yH, scores, xH]) if (t) free(backend, t);
+    for (const t of [probs, pb, qs, scores]) if (t) free(backend, t);
   }
 }
 
-/** d qkv [B·T, 3C] from the forward's input, its probabilities and dy [B·T, C]. */
+/**
+ * d qkv [B·T, 3C] (a new heap tensor) from the forward's input qkv, its probabilities p [B, H, T, T]
+ * and dy [B·T, C], all on the heap and read in place.
+ */
 export function attentionBackwardGemm(
   backend: BackendWasm,
   k: GemmKernels,
-  qkv: Float32Array,
-  p: Float32Array,
-  dy: Float32Array,
+  qkv: TensorInfo,
+  p: TensorInfo,
+  dy: TensorInfo,
   dims: AttentionDims,
-): Float32Array {
+): TensorInfo {
   const { B, T, H, hd } = dims;
   const C = H * hd,
     C3 = 3 * C;
   const scale = 1 / Math.sqrt(hd);
-  const xH = alloc(backend, [B * T, C3]);
-  const dyH = alloc(backend, [B * T, C]);
-  const dxH = alloc(backend, [B * T, C3]);
+  const dx = alloc(backend, [B * T, C3]);
   const dP = alloc(backend, [T, T]);
   const dS = alloc(backend, [T, T]);
-  const tT = alloc(backend, [T, T]);
   const pb = alloc(backend, [T * hd]);
   try {
-    view(backend, xH).set(qkv);
-    view(backend, dyH).set(dy);
-    const x0 = heapOffset(backend, xH.dataId),
-      dy0 = heapOffset(backend, dyH.dataId),
-      dx0 = heapOffset(backend, dxH.dataId),
+    const x0 = heapOffset(backend, qkv.dataId),
+      dy0 = heapOffset(backend, dy.dataId),
+      dx0 = heapOffset(backend, dx.dataId),
       dP0 = heapOffset(backend, dP.dataId),
       dS0 = heapOffset(backend, dS.dataId),
-      tT0 = heapOffset(backend, tT.dataId),
+      p0 = heapOffset(backend, p.dataId),
       pb0 = heapOffset(backend, pb.dataId);
-    const dpv = view(backend, dP),
+    const xv = view(backend, qkv),
+      pv = view(backend, p),
+      dpv = view(backend, dP),
       dsv = view(backend, dS),
-      tv = view(backend, tT),
       pbv = view(backend, pb);
     const G = groups(T),
       panels = hd / NR;
@@ -229,13 +253,12 @@ export function attentionBackwardGemm(
           ko = C + h * hd,
           vo = 2 * C + h * hd;
         // dP = dY·Vᵀ (the visible panels), then dS = P ∘ (dP − rowsum(P ∘ dP))·scale, zero above the diagonal
-        packTransposed(qkv, row0, C3, vo, T, hd, pbv);
+        packTransposed(xv, row0, C3, vo, T, hd, pbv);
         visiblePanels(k, G, dy0 + 4 * (row0 * C + qo), 4 * C, pb0, dP0, T, hd);
-        causalSoftmaxGrad(p, pBase, dpv, dsv, T, scale);
-        // dV = Pᵀ·dY
-        transposeBlocked8(p.subarray(pBase, pBase + T * T), 1, T, T, tv);
+        causalSoftmaxGrad(pv, pBase, dpv, dsv, T, scale);
+        // dV = Pᵀ·dY (P read by columns in place)
         k.packB(dy0 + 4 * (row0 * C + qo), 4 * C, T, panels, pb0);
-        mm(k, tT0, 4 * T, pb0, dx0 + 4 * (row0 * C3 + vo), 4 * C3, T, panels, T);
+        mmT(k, p0 + 4 * pBase, 4 * T, pb0, dx0 + 4 * (row0 * C3 + vo), 4 * C3, T, panels, T);
         // dQ = dS·K (the scale is inside dS), each group reducing over the positions it can see
         visibleReduce(
           k,
@@ -249,13 +272,15 @@ export function attentionBackwardGemm(
           4 * C3,
           panels,
         );
-        // dK = dSᵀ·Q
-        transposeBlocked8(dsv, 1, T, T, tv);
+        // dK = dSᵀ·Q (dS read by columns in place)
         k.packB(x0 + 4 * (row0 * C3 + qo), 4 * C3, T, panels, pb0);
-        mm(k, tT0, 4 * T, pb0, dx0 + 4 * (row0 * C3 + ko), 4 * C3, T, panels, T);
+        mmT(k, dS0, 4 * T, pb0, dx0 + 4 * (row0 * C3 + ko), 4 * C3, T, panels, T);
       }
-    return view(backend, dxH).slice();
+    return dx;
+  } catch (e) {
+    free(backend, dx);
+    throw e;
   } finally {
-    for (const t of [pb, tT, dS, dP, dxH, dyH, xH]) free(backend, t);
+    for (const t of [pb, dS, dP]) free(backend, t);
   }
 }

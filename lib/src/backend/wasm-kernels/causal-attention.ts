@@ -5,6 +5,7 @@
  * About 10–15 GFLOP/s on the tiny GPT's 128×32 heads vs ~2–3 for scalar JS loops; the masked half of
  * each score block is computed and discarded (cheaper than more, smaller calls).
  * Layout as GPT-2: `qkv [B·T, 3C]` (q | k | v, heads contiguous inside each), `y [B·T, C]`.
+ * The fallback of the attention kernels (causal-attention-kernel.ts) where the GEMM path does not apply.
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { TensorInfo } from "@tensorflow/tfjs";
@@ -12,15 +13,7 @@ import { alloc, free, matMul2d, view } from "./heap";
 import { originalKernel } from "./originals";
 import { transposeBlocked8 } from "./transpose-last-two";
 import { causalSoftmaxGrad, gatherBlock } from "./attention-blocks";
-import { backendGemm } from "./gemm";
-import {
-  attentionBackwardGemm,
-  attentionForwardGemm,
-  attentionGemmApplies,
-  type AttentionDims,
-} from "./causal-attention-gemm";
-
-export type { AttentionDims } from "./causal-attention-gemm";
+import type { AttentionDims } from "./causal-attention-gemm";
 
 /** `consume(a @ b)` for a [m, k] and b [k, n], both written by `fill`, on heap tensors freed afterwards. */
 function product(
@@ -90,8 +83,6 @@ export function causalAttentionForward(
   qkv: Float32Array,
   dims: AttentionDims,
 ): { y: Float32Array; p: Float32Array } {
-  const gemm = attentionGemmApplies(dims) ? backendGemm(backend) : undefined;
-  if (gemm) return attentionForwardGemm(backend, gemm, qkv, dims);
   const { B, T, H, hd } = dims;
   const C = H * hd;
   const C3 = 3 * C;
@@ -157,8 +148,6 @@ export function causalAttentionBackward(
   dy: Float32Array,
   dims: AttentionDims,
 ): Float32Array {
-  const gemm = attentionGemmApplies(dims) ? backendGemm(backend) : undefined;
-  if (gemm) return attentionBackwardGemm(backend, gemm, qkv, p, dy, dims);
   const { B, T, H, hd } = dims;
   const C = H * hd;
   const C3 = 3 * C;

@@ -1,6 +1,7 @@
 /** Registers embedlab's extra / faster kernels on the tfjs `wasm` backend (idempotent). */
 import * as tf from "@tensorflow/tfjs";
 import { batchMatMulConfig } from "./batch-mat-mul";
+import { causalAttentionConfig, causalAttentionGradConfig } from "./causal-attention-kernel";
 import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter";
@@ -9,6 +10,7 @@ import { gatherV2Config } from "./gather-v2";
 import { maxPoolGradConfig } from "./max-pool-grad";
 import { castConfig, identityConfig } from "./shared-identity";
 import { captureOriginal } from "./originals";
+import { softmaxCEGradConfig } from "./softmax-ce-grad";
 import { sumLeadingAxesConfig } from "./sum-leading-axes";
 import { transposeLastTwoConfig } from "./transpose-last-two";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
@@ -26,6 +28,9 @@ export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
   castConfig,
   transposeLastTwoConfig,
   gatherV2Config,
+  causalAttentionConfig,
+  causalAttentionGradConfig,
+  softmaxCEGradConfig,
 ];
 
 let registered = false;

@@ -2,7 +2,8 @@
  * A tiny hand-assembled WebAssembly SIMD module that works in place on tfjs-backend-wasm's own
  * heap (it imports the backend's Memory), for memory-bound loops that are slow in JS:
  *   maxPool2x2Grad — MaxPoolGrad for 2×2/stride-2 windows tiling the input exactly;
- *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller).
+ *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller);
+ *   scaleRows      — each row times its own factor (the softmax cross-entropy gradient).
  * (The matrix products live in gemm-module.ts.)
  * Arguments are byte offsets into the heap and element counts; channel / column counts must be
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
@@ -14,6 +15,8 @@ import {
   bitselect,
   f32x4Add,
   f32x4Gt,
+  f32x4Mul,
+  load32Splat,
   forLoop,
   inc,
   load,
@@ -32,6 +35,8 @@ export type SimdKernels = {
   maxPool2x2Grad(x: number, dy: number, dx: number, rows: number, ow: number, c: number): void;
   /** out[b, c] = Σ_{r in block b} x[r, c] (float32) for blocks of `block` rows; rows % block == 0. */
   colSumBlocks(x: number, out: number, rows: number, cols: number, block: number): void;
+  /** out[r, c] = x[r, c]·s[r] (float32) for x, out [rows, cols] and s [rows]; cols % 4 == 0. */
+  scaleRows(x: number, s: number, out: number, rows: number, cols: number): void;
 };
 
 function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
@@ -238,9 +243,39 @@ function colSumBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [...new Array(9).fill(I32), V128], code };
 }
 
+/** scaleRows: out[r, ·] = x[r, ·]·s[r] (float32) for rows × cols floats; cols % 4 == 0. */
+function scaleRowsBody(): { params: number; locals: number[]; code: number[] } {
+  // params: 0 x, 1 s, 2 out, 3 rows, 4 cols; locals (i32): 5 r, 6 k, 7 cq; v128: 8 splat
+  const [x, sp, out, rows, cols] = [0, 1, 2, 3, 4];
+  const [r, k, cq, splat] = [5, 6, 7, 8];
+  const code = [
+    ...op.get(cols),
+    ...op.i32(2),
+    0x76 /* i32.shr_u */,
+    ...op.set(cq),
+    ...forLoop(r, rows, [
+      ...op.get(sp),
+      ...load32Splat(),
+      ...op.set(splat),
+      ...inc(sp, op.i32(4)),
+      ...forLoop(k, cq, [
+        ...op.get(out),
+        ...op.get(x),
+        ...load(),
+        ...op.get(splat),
+        ...f32x4Mul,
+        ...store(),
+        ...inc(x, op.i32(16)),
+        ...inc(out, op.i32(16)),
+      ]),
+    ]),
+  ];
+  return { params: 5, locals: [I32, I32, I32, V128], code };
+}
+
 function moduleBytes(): Uint8Array {
-  const names = ["maxPool2x2Grad", "colSumBlocks"];
-  return memoryModule([maxPoolBody(), colSumBody()].map((f, i) => ({ name: names[i], ...f })));
+  const names = ["maxPool2x2Grad", "colSumBlocks", "scaleRows"];
+  return memoryModule([maxPoolBody(), colSumBody(), scaleRowsBody()].map((f, i) => ({ name: names[i], ...f })));
 }
 
 const cache = new WeakMap<object, SimdKernels | null>();

@@ -2,13 +2,13 @@
  * Fused causal multi-head self-attention on typed arrays, forward and backward.
  * tfjs-wasm runs batched (rank ≥ 3) matMul through a slow loop (~1 GFLOP/s and worse for the small
  * per-head products here); a plain JS kernel that skips the masked half is several times faster and
- * avoids the split/reshape/transpose chain. On wasm the per-head products run on the backend's fast
- * 2-D matmul instead (backend/wasm-kernels/causal-attention), several times faster again. Input is the fused projection `qkv [B·T, 3C]` (q | k | v,
+ * avoids the split/reshape/transpose chain. On wasm the backend's attention kernels run it instead
+ * (backend/wasm-kernels/causal-attention-kernel: the GEMM on heap tensors, several times faster
+ * again). Input is the fused projection `qkv [B·T, 3C]` (q | k | v,
  * heads contiguous inside each), output `y [B·T, C]` with heads concatenated, as in GPT-2.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { causalAttentionBackward, causalAttentionForward } from "../../backend/wasm-kernels/causal-attention";
+import { CAUSAL_ATTENTION, CAUSAL_ATTENTION_GRAD } from "../../backend/wasm-kernels/causal-attention-kernel";
 
 interface Dims {
   B: number;
@@ -111,25 +111,40 @@ function backwardJs(qkv: Float32Array, p: Float32Array, dy: Float32Array, dims: 
   return dqkv;
 }
 
+/**
+ * Attention through the backend's attention kernels (registered on wasm): qkv, y, p and dqkv stay
+ * heap tensors, read and written in place.
+ */
+function viaKernels(qkv: tf.Tensor2D, B: number, T: number, H: number): tf.Tensor2D {
+  const attrs = { B, T, H };
+  const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y, p] = tf.engine().runKernel(CAUSAL_ATTENTION, { qkv: x }, attrs) as tf.Tensor[];
+    save([x, p]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [sx, sp]: tf.Tensor[]) =>
+        tf.engine().runKernel(CAUSAL_ATTENTION_GRAD, { qkv: sx, p: sp, dy }, attrs) as tf.Tensor,
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return f(qkv) as tf.Tensor2D;
+}
+
 /** Causal self-attention of `qkv [B·T, 3C]` → `[B·T, C]` (no dropout), with its gradient. */
 export function causalSelfAttention(qkv: tf.Tensor2D, B: number, T: number, H: number): tf.Tensor2D {
+  if (tf.getKernel(CAUSAL_ATTENTION, tf.getBackend())) return viaKernels(qkv, B, T, H);
   const C = qkv.shape[1] / 3;
   const dims: Dims = { B, T, H, hd: C / H };
   let saved: { x: Float32Array; p: Float32Array } | null = null;
   const f = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     save([]);
     const xs = x.dataSync() as Float32Array;
-    const wasm = tf.getBackend() === "wasm" ? (tf.backend() as unknown as BackendWasm) : undefined;
-    const { y, p } = wasm ? causalAttentionForward(wasm, xs, dims) : forwardJs(xs, dims);
+    const { y, p } = forwardJs(xs, dims);
     saved = { x: xs, p };
     return {
       value: tf.tensor2d(y, [B * T, C]),
       gradFunc: (dy: tf.Tensor) => {
         if (!saved) throw new Error("attention gradient called twice");
-        const dys = dy.dataSync() as Float32Array;
-        const g = wasm
-          ? causalAttentionBackward(wasm, saved.x, saved.p, dys, dims)
-          : backwardJs(saved.x, saved.p, dys, dims);
+        const g = backwardJs(saved.x, saved.p, dy.dataSync() as Float32Array, dims);
         saved = null;
         return tf.tensor2d(g, [B * T, 3 * C]);
       },
