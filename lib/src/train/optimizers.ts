@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../core";
 import { adamUpdate, globalNormOf } from "./adam-update";
+import { AdamArena } from "../backend/wasm-kernels/adam-module";
 
 /** Settings every optimizer has. */
 interface CommonConfig {
@@ -155,9 +156,11 @@ export function makeOptimizer(
     eps = config.epsilon ?? 1e-8;
   const wd = config.weightDecay ?? 0;
   const decoupled = config.type === "adamw";
-  // moments on typed arrays (adam-update.ts): one fused pass per variable instead of ~12 tf kernels
-  const m = vars.map((x) => new Float32Array(x.size)),
-    v = vars.map((x) => new Float32Array(x.size));
+  // moments on typed arrays (adam-update.ts): one fused pass per variable instead of ~12 tf kernels;
+  // kept in a wasm arena (the update in wasm SIMD, same results) where wasm SIMD is available
+  const arena = AdamArena.create(vars.map((x) => x.size));
+  const m = arena?.m ?? vars.map((x) => new Float32Array(x.size)),
+    v = arena?.v ?? vars.map((x) => new Float32Array(x.size));
   // β1^t as a running product, so a momentum schedule (varying β1) gets the right bias correction;
   // while β1 has stayed constant the power itself is used (the same float32 value, see the tests).
   let b1Prod = 1;
@@ -178,17 +181,24 @@ export function makeOptimizer(
       const norm = clip ? globalNormOf(gs) : undefined;
       const scale = norm === undefined ? 1 : clipScale(norm, config.clipNorm);
       vars.forEach((p, i) =>
-        adamUpdate(p, gs[i], m[i], v[i], {
-          lr,
-          b1,
-          b2,
-          eps,
-          c1,
-          c2,
-          scale,
-          wd: wdMask[i] ? wd : 0,
-          decoupled,
-        }),
+        adamUpdate(
+          p,
+          gs[i],
+          m[i],
+          v[i],
+          {
+            lr,
+            b1,
+            b2,
+            eps,
+            c1,
+            c2,
+            scale,
+            wd: wdMask[i] ? wd : 0,
+            decoupled,
+          },
+          arena && { arena, index: i },
+        ),
       );
       opt.step++;
       return norm;
