@@ -7,6 +7,7 @@ import { conv2dBackpropInputConfig } from "./conv2d-backprop-input";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter";
 import { depthwiseBackpropInputConfig } from "./depthwise-backprop-input";
 import { gatherV2Config } from "./gather-v2";
+import { layerNormConfig, layerNormGradConfig } from "./layer-norm";
 import { maxPoolGradConfig } from "./max-pool-grad";
 import { castConfig, identityConfig } from "./shared-identity";
 import { captureOriginal } from "./originals";
@@ -31,6 +32,8 @@ export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
   causalAttentionConfig,
   causalAttentionGradConfig,
   softmaxCEGradConfig,
+  layerNormConfig,
+  layerNormGradConfig,
 ];
 
 let registered = false;
