@@ -45,8 +45,8 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
 }
 
 /**
- * Rows of `table [V, C]` at `ids [N]` (int32). The gradient w.r.t. the table is a scatter-add done on
- * typed arrays; no gradient flows to `ids`.
+ * Rows of `table [V, C]` at `ids [N]` (int32). The gradient w.r.t. the table is a scatter-add (on wasm
+ * its UnsortedSegmentSum kernel on the heap, elsewhere on typed arrays); no gradient flows to `ids`.
  */
 export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const f = custom((t: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -55,6 +55,9 @@ export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
       value: tf.gather(t, ids) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, [savedIds]: tf.Tensor[]) => {
         const [v, c] = table.shape;
+        // wasm: embedlab's UnsortedSegmentSum kernel, the same scatter-add on the heap in place
+        if (tf.getBackend() === "wasm" && tf.getKernel("UnsortedSegmentSum", "wasm"))
+          return tf.unsortedSegmentSum(dy, savedIds as tf.Tensor1D, v);
         const g = new Float32Array(v * c);
         const d = dy.dataSync() as Float32Array;
         const idx = savedIds.dataSync() as Int32Array;
@@ -86,7 +89,7 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, eps = 1e
 
 /**
  * `h [N, C] @ wteᵀ` (tied output head). Gradients: dh = dy·wte (wte as it is, no transpose) and
- * dwte = (hᵀ·dy)ᵀ: transposing the small operands is cheaper than transposing dy.
+ * dwte = (hᵀ·dy)ᵀ (hᵀ as a transpose flag): transposing the small operands is cheaper than transposing dy.
  */
 export const tiedHead = custom((h: tf.Tensor, wte: tf.Tensor, save: tf.GradSaveFunc) => {
   save([h, wte]);
@@ -94,7 +97,7 @@ export const tiedHead = custom((h: tf.Tensor, wte: tf.Tensor, save: tf.GradSaveF
     value: tf.matMul(h as tf.Tensor2D, tf.transpose(wte) as tf.Tensor2D) as tf.Tensor,
     gradFunc: (dy: tf.Tensor, [sh, sw]: tf.Tensor[]) => [
       tf.matMul(dy as tf.Tensor2D, sw as tf.Tensor2D),
-      tf.transpose(tf.matMul(tf.transpose(sh) as tf.Tensor2D, dy as tf.Tensor2D)),
+      tf.transpose(tf.matMul(sh as tf.Tensor2D, dy as tf.Tensor2D, true, false)),
     ],
   };
 }) as (h: tf.Tensor2D, wte: tf.Tensor2D) => tf.Tensor2D;
