@@ -252,3 +252,24 @@ test("softmax cross-entropy gradient on wasm: the fused kernel gives the one-hot
   // the label entries carry the −1
   assert.ok(a[1 * c + labels[1]] < 0);
 });
+
+for (const c of [4096, 10])
+  test(`softmax cross-entropy value on wasm: the fused kernel equals the tf-op formula bit for bit (C ${c})`, () => {
+    const n = 29;
+    const z = randn(n * c, 31, 4);
+    const labels = Int32Array.from({ length: n }, (_, i) => (i * 7 + 3) % c);
+    const [fused, ops] = tf.tidy(() => {
+      const zt = tf.tensor2d(z, [n, c]);
+      const lab = tf.tensor1d(labels, "int32");
+      const a = lib.losses.softmaxCrossEntropyRows(zt, lab).dataSync()[0];
+      const p = tf.softmax(zt);
+      const zl = tf.gather(
+        tf.reshape(zt, [n * c]),
+        tf.add(tf.mul(tf.range(0, n, 1, "int32"), tf.scalar(c, "int32")), lab),
+      );
+      const ce = tf.sub(tf.neg(tf.log(tf.max(p, -1))), tf.sub(zl, tf.max(zt, -1)));
+      return [a, tf.div(tf.sum(ce), n).dataSync()[0]];
+    });
+    assert.equal(fused, ops);
+    assert.ok(fused > 1, `loss ${fused} is not trivial`);
+  });

@@ -1,7 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../core";
 import { assertInt32, assertRank } from "./check";
-import { SOFTMAX_CE_GRAD } from "../backend/wasm-kernels/softmax-ce-grad";
+import { SOFTMAX_CE, SOFTMAX_CE_GRAD } from "../backend/wasm-kernels/softmax-ce";
+
+/** [softmax(z), max z, max p, z[label]] with tf ops. */
+function rowParts(z: tf.Tensor2D, lab: tf.Tensor1D): tf.Tensor[] {
+  const [n, c] = z.shape;
+  const p = tf.softmax(z);
+  const flat = tf.add(tf.mul(tf.range(0, n, 1, "int32"), tf.scalar(c, "int32")), lab);
+  return [p, tf.max(z, -1), tf.max(p, -1), tf.gather(tf.reshape(z, [n * c]), flat)];
+}
 
 /**
  * Weighted mean softmax cross-entropy over the rows of `logits` [N, C] with integer `labels` [N].
@@ -40,11 +48,12 @@ export function softmaxCrossEntropyRows(logits: tf.Tensor2D, labels: tf.Tensor1D
     const lab = tf.clone(labels);
     const w = weights ? tf.cast(weights, "float32") : tf.ones([n]);
     const wSum = tf.maximum(tf.sum(w), 1e-12);
-    const p = tf.softmax(z);
-    const flat = tf.add(tf.mul(tf.range(0, n, 1, "int32"), tf.scalar(c, "int32")), lab);
-    const zLabel = tf.gather(tf.reshape(z, [n * c]), flat); // [N]
-    const logSum = tf.neg(tf.log(tf.max(p, -1))); // log Σ exp(z − m)
-    const ce = tf.sub(logSum, tf.sub(zLabel, tf.max(z, -1))); // [N]
+    // softmax, the row maxima of z and p, and z at the labels: one kernel where the backend has it (wasm)
+    const [p, maxZ, maxP, zLabel] = tf.getKernel(SOFTMAX_CE, tf.getBackend())
+      ? (tf.engine().runKernel(SOFTMAX_CE, { logits: z, labels: lab }) as tf.Tensor[])
+      : rowParts(z, lab);
+    const logSum = tf.neg(tf.log(maxP)); // log Σ exp(z − m)
+    const ce = tf.sub(logSum, tf.sub(zLabel, maxZ)); // [N]
     save([p, lab, w, wSum]);
     return {
       value: tf.div(tf.sum(tf.mul(ce, w)), wSum) as tf.Scalar,

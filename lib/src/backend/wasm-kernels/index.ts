@@ -11,7 +11,7 @@ import { layerNormConfig, layerNormGradConfig } from "./layer-norm";
 import { maxPoolGradConfig } from "./max-pool-grad";
 import { castConfig, identityConfig } from "./shared-identity";
 import { captureOriginal } from "./originals";
-import { softmaxCEGradConfig } from "./softmax-ce-grad";
+import { softmaxCEConfig, softmaxCEGradConfig } from "./softmax-ce";
 import { sumLeadingAxesConfig } from "./sum-leading-axes";
 import { transposeLastTwoConfig } from "./transpose-last-two";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
@@ -31,6 +31,7 @@ export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
   gatherV2Config,
   causalAttentionConfig,
   causalAttentionGradConfig,
+  softmaxCEConfig,
   softmaxCEGradConfig,
   layerNormConfig,
   layerNormGradConfig,

@@ -3,7 +3,8 @@
  * heap (it imports the backend's Memory), for memory-bound loops that are slow in JS:
  *   maxPool2x2Grad — MaxPoolGrad for 2×2/stride-2 windows tiling the input exactly;
  *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller);
- *   scaleRows      — each row times its own factor (the softmax cross-entropy gradient).
+ *   scaleRows      — each row times its own factor (the softmax cross-entropy gradient);
+ *   rowMax         — the maximum of each row (the softmax cross-entropy's forward).
  * (The matrix products live in gemm-module.ts.)
  * Arguments are byte offsets into the heap and element counts; channel / column counts must be
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
@@ -37,6 +38,8 @@ export type SimdKernels = {
   colSumBlocks(x: number, out: number, rows: number, cols: number, block: number): void;
   /** out[r, c] = x[r, c]·s[r] (float32) for x, out [rows, cols] and s [rows]; cols % 4 == 0. */
   scaleRows(x: number, s: number, out: number, rows: number, cols: number): void;
+  /** out[r] = max over x[r, ·] (float32; NaN if any is NaN) for x [rows, cols]; cols % 4 == 0, cols > 0. */
+  rowMax(x: number, out: number, rows: number, cols: number): void;
 };
 
 function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
@@ -273,9 +276,51 @@ function scaleRowsBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [I32, I32, I32, V128], code };
 }
 
+/** rowMax: out[r] = max_c x[r, c] (f32x4.max / f32.max: NaN if any, max(−0, +0) = +0); cols % 4 == 0, cols > 0. */
+function rowMaxBody(): { params: number; locals: number[]; code: number[] } {
+  // params: 0 x, 1 out, 2 rows, 3 cols; locals (i32): 4 r, 5 k, 6 cq; v128: 7 acc
+  const [x, out, rows, cols] = [0, 1, 2, 3];
+  const [r, k, cq, acc] = [4, 5, 6, 7];
+  const lane = (i: number) => [...op.get(acc), ...op.simd(0x1f, i) /* f32x4.extract_lane */];
+  const code = [
+    ...op.get(cols),
+    ...op.i32(2),
+    0x76 /* i32.shr_u */,
+    ...op.set(cq),
+    ...forLoop(r, rows, [
+      ...op.get(x),
+      ...load(),
+      ...op.set(acc),
+      ...forLoop(k, cq, [
+        ...op.get(acc),
+        ...op.get(x),
+        ...load(),
+        ...op.simd(0xe9) /* f32x4.max */,
+        ...op.set(acc),
+        ...inc(x, op.i32(16)),
+      ]),
+      ...op.get(out),
+      ...lane(0),
+      ...lane(1),
+      0x97 /* f32.max */,
+      ...lane(2),
+      0x97,
+      ...lane(3),
+      0x97,
+      0x38,
+      2,
+      0 /* f32.store */,
+      ...inc(out, op.i32(4)),
+    ]),
+  ];
+  return { params: 4, locals: [I32, I32, I32, V128], code };
+}
+
 function moduleBytes(): Uint8Array {
-  const names = ["maxPool2x2Grad", "colSumBlocks", "scaleRows"];
-  return memoryModule([maxPoolBody(), colSumBody(), scaleRowsBody()].map((f, i) => ({ name: names[i], ...f })));
+  const names = ["maxPool2x2Grad", "colSumBlocks", "scaleRows", "rowMax"];
+  return memoryModule(
+    [maxPoolBody(), colSumBody(), scaleRowsBody(), rowMaxBody()].map((f, i) => ({ name: names[i], ...f })),
+  );
 }
 
 const cache = new WeakMap<object, SimdKernels | null>();
