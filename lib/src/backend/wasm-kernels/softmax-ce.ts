@@ -42,7 +42,7 @@ function softmaxCE({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   const maxZ = alloc(backend, [n]),
     maxP = alloc(backend, [n]),
     zLabel = alloc(backend, [n]);
-  const simd = c > 0 && c % 4 === 0 ? simdKernels(backend) : undefined;
+  const simd = c > 0 && c % 16 === 0 ? simdKernels(backend) : undefined;
   const zv = view(backend, logits),
     pv = view(backend, p),
     lv = backend.typedArrayFromHeap(labels) as Int32Array;
