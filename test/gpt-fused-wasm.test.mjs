@@ -116,6 +116,11 @@ test("wasm Transpose (last-two-axes fast path) equals the cpu backend's, other p
     [[4, 6], [1, 0], "int32"],
     [[2, 3, 4], [1, 0, 2], "float32"],
     [[2, 3, 4, 5], [0, 2, 1, 3], "float32"],
+    // the SIMD 4×4-block path (rows and cols multiples of 4), batched, int32, and a wide matrix
+    [[3, 8, 12], [0, 2, 1], "float32"],
+    [[2, 2, 20, 36], [0, 1, 3, 2], "float32"],
+    [[12, 8], [1, 0], "int32"],
+    [[64, 1024], [1, 0], "float32"],
   ];
   for (const [shape, perm, dtype] of cases) {
     const n = shape.reduce((a, b) => a * b, 1);

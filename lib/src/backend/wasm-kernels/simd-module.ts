@@ -4,7 +4,8 @@
  *   maxPool2x2Grad — MaxPoolGrad for 2×2/stride-2 windows tiling the input exactly;
  *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller);
  *   scaleRows      — each row times its own factor (the softmax cross-entropy gradient);
- *   rowMax         — the maximum of each row (the softmax cross-entropy's forward).
+ *   rowMax         — the maximum of each row (the softmax cross-entropy's forward);
+ *   transpose4     — matrix transposes in 4×4 blocks of shuffles.
  * (The matrix products live in gemm-module.ts.)
  * Arguments are byte offsets into the heap and element counts; channel / column counts must be
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
@@ -40,6 +41,8 @@ export type SimdKernels = {
   scaleRows(x: number, s: number, out: number, rows: number, cols: number): void;
   /** out[r] = max over x[r, ·] (float32; NaN if any is NaN) for x [rows, cols]; cols % 16 == 0, cols > 0. */
   rowMax(x: number, out: number, rows: number, cols: number): void;
+  /** out[b][c][r] = x[b][r][c] (32-bit values) for `batch` [rows, cols] matrices; rows, cols % 4 == 0. */
+  transpose4(x: number, out: number, batch: number, rows: number, cols: number): void;
 };
 
 function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
@@ -327,10 +330,113 @@ function rowMaxBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 4, locals: [I32, I32, I32, V128, V128, V128, V128], code };
 }
 
+/** i8x16.shuffle of two vectors by float lanes (0–3 from the first, 4–7 from the second). */
+const shuffle4 = (lanes: number[]) => op.simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+
+/**
+ * transpose4: out[b][c][r] = x[b][r][c] for `batch` row-major [rows, cols] matrices of 32-bit values,
+ * rows % 4 == 0 and cols % 4 == 0: 4×4 blocks, each four loads, eight shuffles and four stores,
+ * taken down the input's columns so the writes run on contiguously (blocks along the input rows,
+ * contiguous reads, measured 1.7–10x slower: 4096×128 1.24 vs 0.23 ms, 128×4096 0.44 vs 0.26).
+ */
+function transposeBody(): { params: number; locals: number[]; code: number[] } {
+  // params: 0 x, 1 out, 2 batch, 3 rows, 4 cols
+  // locals (i32): 5 bi, 6 r, 7 c, 8 rq, 9 cq, 10 src, 11 dst, 12 rowBytes (4·cols), 13 colBytes (4·rows)
+  // v128: 14 … 17 a0–a3, 18 … 21 t0–t3
+  const [x, out, batch, rows, cols] = [0, 1, 2, 3, 4];
+  const [bi, r, c, rq, cq, src, dst, rowBytes, colBytes] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const a = [14, 15, 16, 17],
+    t = [18, 19, 20, 21];
+  const row = (i: number) => [...op.get(src), ...op.get(rowBytes), ...op.i32(i), ...op.mul, ...op.add];
+  const outRow = (i: number) => [...op.get(dst), ...op.get(colBytes), ...op.i32(i), ...op.mul, ...op.add];
+  const mix = (into: number, p: number, q: number, lanes: number[]) => [
+    ...op.get(p),
+    ...op.get(q),
+    ...shuffle4(lanes),
+    ...op.set(into),
+  ];
+  const block = [
+    ...a.flatMap((v, i) => [...row(i), ...load(), ...op.set(v)]),
+    // t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+    ...mix(t[0], a[0], a[1], [0, 4, 1, 5]),
+    ...mix(t[1], a[0], a[1], [2, 6, 3, 7]),
+    ...mix(t[2], a[2], a[3], [0, 4, 1, 5]),
+    ...mix(t[3], a[2], a[3], [2, 6, 3, 7]),
+    // out rows: a0 b0 c0 d0, a1 b1 c1 d1, a2 b2 c2 d2, a3 b3 c3 d3
+    ...outRow(0),
+    ...op.get(t[0]),
+    ...op.get(t[2]),
+    ...shuffle4([0, 1, 4, 5]),
+    ...store(),
+    ...outRow(1),
+    ...op.get(t[0]),
+    ...op.get(t[2]),
+    ...shuffle4([2, 3, 6, 7]),
+    ...store(),
+    ...outRow(2),
+    ...op.get(t[1]),
+    ...op.get(t[3]),
+    ...shuffle4([0, 1, 4, 5]),
+    ...store(),
+    ...outRow(3),
+    ...op.get(t[1]),
+    ...op.get(t[3]),
+    ...shuffle4([2, 3, 6, 7]),
+    ...store(),
+    // next block: down the input column
+    ...inc(src, [...op.get(rowBytes), ...op.i32(4), ...op.mul]),
+    ...inc(dst, op.i32(16)),
+  ];
+  // src, dst at the start of block column c
+  const colStart = [
+    ...op.get(x),
+    ...op.get(c),
+    ...op.i32(4),
+    ...op.shl,
+    ...op.add,
+    ...op.set(src),
+    ...op.get(out),
+    ...op.get(c),
+    ...op.get(colBytes),
+    ...op.mul,
+    ...op.i32(2),
+    ...op.shl,
+    ...op.add,
+    ...op.set(dst),
+  ];
+  const code = [
+    ...op.get(rows),
+    ...op.i32(2),
+    0x76 /* i32.shr_u */,
+    ...op.set(rq),
+    ...op.get(cols),
+    ...op.i32(2),
+    0x76,
+    ...op.set(cq),
+    ...op.get(cols),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.set(rowBytes),
+    ...op.get(rows),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.set(colBytes),
+    ...forLoop(bi, batch, [
+      ...forLoop(c, cq, [...colStart, ...forLoop(r, rq, block)]),
+      ...inc(x, [...op.get(rowBytes), ...op.get(rows), ...op.mul]),
+      ...inc(out, [...op.get(rowBytes), ...op.get(rows), ...op.mul]),
+    ]),
+  ];
+  return { params: 5, locals: [...new Array(9).fill(I32), ...new Array(8).fill(V128)], code };
+}
+
 function moduleBytes(): Uint8Array {
-  const names = ["maxPool2x2Grad", "colSumBlocks", "scaleRows", "rowMax"];
+  const names = ["maxPool2x2Grad", "colSumBlocks", "scaleRows", "rowMax", "transpose4"];
   return memoryModule(
-    [maxPoolBody(), colSumBody(), scaleRowsBody(), rowMaxBody()].map((f, i) => ({ name: names[i], ...f })),
+    [maxPoolBody(), colSumBody(), scaleRowsBody(), rowMaxBody(), transposeBody()].map((f, i) => ({
+      name: names[i],
+      ...f,
+    })),
   );
 }
 
