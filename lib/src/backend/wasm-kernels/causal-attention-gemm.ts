@@ -115,6 +115,30 @@ function visibleReduce(
   }
 }
 
+/**
+ * C[T, 8·panels] = Aᵀ·B[T, 8·panels] for A stored [T, T] at a (row stride lda bytes) zero above the
+ * diagonal, so Aᵀ is zero below it: row i of Aᵀ sees positions p ≥ i only, and each row group [r0, r1)
+ * packs and reduces over p ≥ r0 (B's rows at b, stride ldb bytes).
+ */
+function visibleReduceT(
+  k: GemmKernels,
+  G: Array<[number, number]>,
+  a: number,
+  lda: number,
+  b: number,
+  ldb: number,
+  pb: number,
+  c: number,
+  ldc: number,
+  panels: number,
+  T: number,
+): void {
+  for (const [r0, r1] of G) {
+    k.packB(b + ldb * r0, ldb, T - r0, panels, pb);
+    mmT(k, a + lda * r0 + 4 * r0, lda, pb, c + ldc * r0, ldc, r1 - r0, panels, T - r0);
+  }
+}
+
 /** dst[jp][d][lane] = src[(row0 + 8jp + lane)·stride + col + d]: a [T, hd] block's transpose packed in 8-wide panels. */
 function packTransposed(
   src: Float32Array,
@@ -256,9 +280,20 @@ export function attentionBackwardGemm(
         packTransposed(xv, row0, C3, vo, T, hd, pbv);
         visiblePanels(k, G, dy0 + 4 * (row0 * C + qo), 4 * C, pb0, dP0, T, hd);
         causalSoftmaxGrad(pv, pBase, dpv, dsv, T, scale);
-        // dV = Pᵀ·dY (P read by columns in place)
-        k.packB(dy0 + 4 * (row0 * C + qo), 4 * C, T, panels, pb0);
-        mmT(k, p0 + 4 * pBase, 4 * T, pb0, dx0 + 4 * (row0 * C3 + vo), 4 * C3, T, panels, T);
+        // dV = Pᵀ·dY (P read by columns in place), each group reducing over the positions that see it
+        visibleReduceT(
+          k,
+          G,
+          p0 + 4 * pBase,
+          4 * T,
+          dy0 + 4 * (row0 * C + qo),
+          4 * C,
+          pb0,
+          dx0 + 4 * (row0 * C3 + vo),
+          4 * C3,
+          panels,
+          T,
+        );
         // dQ = dS·K (the scale is inside dS), each group reducing over the positions it can see
         visibleReduce(
           k,
@@ -272,9 +307,20 @@ export function attentionBackwardGemm(
           4 * C3,
           panels,
         );
-        // dK = dSᵀ·Q (dS read by columns in place)
-        k.packB(x0 + 4 * (row0 * C3 + qo), 4 * C3, T, panels, pb0);
-        mmT(k, dS0, 4 * T, pb0, dx0 + 4 * (row0 * C3 + ko), 4 * C3, T, panels, T);
+        // dK = dSᵀ·Q (dS read by columns in place), the same way
+        visibleReduceT(
+          k,
+          G,
+          dS0,
+          4 * T,
+          x0 + 4 * (row0 * C3 + qo),
+          4 * C3,
+          pb0,
+          dx0 + 4 * (row0 * C3 + ko),
+          4 * C3,
+          panels,
+          T,
+        );
       }
     return dx;
   } catch (e) {
