@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { AdamArena, AdamCoefficients } from "../backend/wasm-kernels/adam-module";
+import { valuesNoCopy } from "../backend/wasm-kernels/heap";
 
 export interface AdamStep {
   lr: number;
@@ -72,7 +73,7 @@ export function adamUpdate(
   s: AdamStep,
   arena?: { arena: AdamArena; index: number },
 ): void {
-  const pv = p.dataSync() as Float32Array;
+  const pv = valuesNoCopy(p); // a view on wasm: read before the new tensor below is allocated
   const c = adamCoefficients(s);
   let out: Float32Array;
   if (arena) {

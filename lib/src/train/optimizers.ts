@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { EmbedlabError } from "../core";
 import { adamUpdate, globalNormOf } from "./adam-update";
 import { AdamArena } from "../backend/wasm-kernels/adam-module";
+import { valuesNoCopy } from "../backend/wasm-kernels/heap";
 
 /** Settings every optimizer has. */
 interface CommonConfig {
@@ -176,14 +177,14 @@ export function makeOptimizer(
       if (b1 !== b1d) b1Varied = true;
       const c1 = b1Varied ? 1 - b1Prod : 1 - b1d ** t,
         c2 = 1 - b2 ** t;
-      const gs = grads.map((g) => g.dataSync() as Float32Array);
+      // gradients read in place on wasm (views: each taken right before its use, as updates allocate)
       const clip = config.clipNorm !== undefined && config.clipNorm > 0;
-      const norm = clip ? globalNormOf(gs) : undefined;
+      const norm = clip ? globalNormOf(grads.map(valuesNoCopy)) : undefined;
       const scale = norm === undefined ? 1 : clipScale(norm, config.clipNorm);
       vars.forEach((p, i) =>
         adamUpdate(
           p,
-          gs[i],
+          valuesNoCopy(grads[i]),
           m[i],
           v[i],
           {

@@ -32,6 +32,21 @@ export function fromValues(backend: BackendWasm, shape: number[], values: ArrayL
   return t;
 }
 
+/**
+ * A float32 tensor's values without a copy where they live on the current wasm backend's heap (a
+ * view: valid only until the next tensor allocation, which may grow the heap), else dataSync()'s copy.
+ */
+export function valuesNoCopy(t: tf.Tensor): Float32Array {
+  if (t.dtype === "float32" && tf.getBackend() === "wasm") {
+    try {
+      return (tf.backend() as unknown as BackendWasm).typedArrayFromHeap(t) as Float32Array;
+    } catch {
+      // not on this backend's heap (made under another backend): read it the usual way
+    }
+  }
+  return t.dataSync() as Float32Array;
+}
+
 export function free(backend: BackendWasm, t: tf.TensorInfo): void {
   backend.disposeData(t.dataId);
 }
