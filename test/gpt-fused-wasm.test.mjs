@@ -278,3 +278,37 @@ for (const c of [4096, 10])
     assert.equal(fused, ops);
     assert.ok(fused > 1, `loss ${fused} is not trivial`);
   });
+
+for (const shape of [
+  [1024, 128],
+  [3, 5, 7],
+])
+  test(`LayerNorm on wasm: the compiled loops equal the JS loops bit for bit, value and gradients ([${shape}])`, () => {
+    const n = shape.reduce((a, b) => a * b, 1),
+      C = shape.at(-1);
+    const x = randn(n, 41, 2),
+      g = randn(C, 42),
+      b = randn(C, 43),
+      dy = randn(n, 44);
+    const run = (compiled) => {
+      const saved = process.env.EMBEDLAB_WASM_LN;
+      process.env.EMBEDLAB_WASM_LN = compiled ? "1" : "0";
+      try {
+        return tf.tidy(() => {
+          const f = (xx, gg, bb) => tf.sum(tf.mul(gpt.layerNorm(xx, gg, bb), tf.tensor(dy, shape)));
+          const y = gpt.layerNorm(tf.tensor(x, shape), tf.tensor1d(g), tf.tensor1d(b)).dataSync().slice();
+          const grads = tf
+            .grads(f)([tf.tensor(x, shape), tf.tensor1d(g), tf.tensor1d(b)])
+            .map((t) => t.dataSync().slice());
+          return [y, ...grads];
+        });
+      } finally {
+        if (saved === undefined) delete process.env.EMBEDLAB_WASM_LN;
+        else process.env.EMBEDLAB_WASM_LN = saved;
+      }
+    };
+    const a = run(true),
+      c = run(false);
+    ["y", "dx", "dg", "db"].forEach((name, i) => assert.equal(maxAbsDiff(a[i], c[i]), 0, name));
+    assert.ok(maxAbs(a[1]) > 1e-3 && maxAbs(a[2]) > 1e-3, "gradients are not trivial");
+  });

@@ -5,11 +5,16 @@
  *   EmbedlabLayerNorm     {x [rows, C], g [C], b [C]}, attrs {eps} → [y, xhat [rows, C], rstd [rows]]
  *   EmbedlabLayerNormGrad {dy, xhat, rstd, g} → [dx, dg [C], db [C]]
  *
- * (x may have any rank; rows = its size / C). models/gpt/layer-norm.ts calls the kernels where they
- * are registered and the loops directly elsewhere.
+ * (x may have any rank; rows = its size / C). The kernels run the loops compiled to wasm
+ * (layer-norm-module.ts, the same float64 operations: bit-identical; EMBEDLAB_WASM_LN=0 runs the JS
+ * loops on heap views instead). models/gpt/layer-norm.ts calls the kernels where they are registered
+ * and the JS loops directly elsewhere.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { alloc, view, type WasmKernelArgs } from "./heap";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { alloc, free, view, type WasmKernelArgs } from "./heap";
+import { layerNormKernels, type LayerNormKernels } from "./layer-norm-module";
+import { heapOffset } from "./simd-module";
 
 export const LAYER_NORM = "EmbedlabLayerNorm";
 export const LAYER_NORM_GRAD = "EmbedlabLayerNormGrad";
@@ -85,6 +90,16 @@ function checkRows(kernel: string, x: tf.TensorInfo, g: tf.TensorInfo): number {
   return C;
 }
 
+/** The wasm loops on `backend`'s heap, or undefined (then the JS loops run on heap views). */
+function moduleOf(backend: BackendWasm): { k: LayerNormKernels; memory: WebAssembly.Memory } | undefined {
+  if (process.env.EMBEDLAB_WASM_LN === "0") return undefined;
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
+  const k = memory instanceof WebAssembly.Memory ? layerNormKernels(memory) : undefined;
+  return k && memory ? { k, memory } : undefined;
+}
+
+const at = (backend: BackendWasm, t: tf.TensorInfo) => heapOffset(backend, t.dataId);
+
 function forward({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo[] {
   const { x, g, b } = inputs as { x: tf.TensorInfo; g: tf.TensorInfo; b: tf.TensorInfo };
   const C = checkRows(LAYER_NORM, x, g);
@@ -92,12 +107,31 @@ function forward({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo[] {
   const y = alloc(backend, x.shape),
     xhat = alloc(backend, x.shape),
     rstd = alloc(backend, [rows]);
+  const eps = Number(attrs?.eps ?? 1e-5);
+  const mod = moduleOf(backend);
+  if (mod) {
+    const e = alloc(backend, [2]); // one float64
+    new DataView(mod.memory.buffer).setFloat64(at(backend, e), eps, true);
+    mod.k.ln(
+      at(backend, x),
+      at(backend, g),
+      at(backend, b),
+      at(backend, y),
+      at(backend, xhat),
+      at(backend, rstd),
+      rows,
+      C,
+      at(backend, e),
+    );
+    free(backend, e);
+    return [y, xhat, rstd];
+  }
   layerNormRows(
     view(backend, x),
     view(backend, g),
     view(backend, b),
     C,
-    Number(attrs?.eps ?? 1e-5),
+    eps,
     view(backend, y),
     view(backend, xhat),
     view(backend, rstd),
@@ -111,6 +145,28 @@ function backward({ inputs, backend }: WasmKernelArgs): tf.TensorInfo[] {
   const dx = alloc(backend, xhat.shape),
     dg = alloc(backend, [C]),
     db = alloc(backend, [C]);
+  const mod = moduleOf(backend);
+  if (mod) {
+    const acc = alloc(backend, [4 * C]); // dg, db: 2·C float64
+    view(backend, acc).fill(0);
+    const rows = C === 0 ? 0 : xhat.shape.reduce((p, q) => p * q, 1) / C;
+    mod.k.lnGrad(
+      at(backend, dy),
+      at(backend, xhat),
+      at(backend, rstd),
+      at(backend, g),
+      at(backend, dx),
+      at(backend, acc),
+      rows,
+      C,
+    );
+    const o = at(backend, acc);
+    const sums = new Float64Array(mod.memory.buffer.slice(o, o + 16 * C));
+    view(backend, dg).set(sums.subarray(0, C));
+    view(backend, db).set(sums.subarray(C));
+    free(backend, acc);
+    return [dx, dg, db];
+  }
   const dg64 = new Float64Array(C),
     db64 = new Float64Array(C);
   layerNormRowsGrad(

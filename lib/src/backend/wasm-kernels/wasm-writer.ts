@@ -5,6 +5,7 @@
  * and exports each function by name.
  */
 export const I32 = 0x7f,
+  F64 = 0x7c,
   V128 = 0x7b;
 export function uleb(n: number): number[] {
   const out: number[] = [];
