@@ -11,7 +11,8 @@ const tf = require("@tensorflow/tfjs");
 const lib = require("@embedlab/lib");
 const gpt = lib.models.gpt;
 
-const STEPS = Number(process.env.EMBEDLAB_BENCH_STEPS ?? 5);
+// 9 rounds: with 5, one slow round on this shared machine moved the medians by several percent
+const STEPS = Number(process.env.EMBEDLAB_BENCH_STEPS ?? 9);
 const GEN_TOKENS = 64;
 const PROMPT = "The jury said";
 const BIG = { n_layer: 4, n_head: 8, n_embd: 256, block_size: 256, vocab_size: 4096 };
@@ -63,7 +64,7 @@ async function configRows(model, tokenizer, { batch, trainName, genName, label, 
   try {
     const tokens = batch * cfg.block_size;
     const { step, dispose } = trainStep(model, batch);
-    const tr = await alternate(() => step(), torch, "step", { warmup: 1, steps: STEPS });
+    const tr = await alternate(() => step(), torch, "step", { warmup: 2, steps: STEPS });
     rows.push({
       name: trainName,
       what: `${label} train step, batch ${batch}×${cfg.block_size}, AdamW`,
