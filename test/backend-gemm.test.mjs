@@ -55,6 +55,8 @@ const CASES = [
   [[1, 66, 300], [3, 300, 24], false, false], // broadcast A
   [[3, 66, 300], [300, 24], false, false], // broadcast B (2-D)
   [[2, 2, 67, 257], [2, 2, 257, 35], false, false], // rank 4, k = 257: a 1-step last block
+  [[260, 600], [260, 40], true, false], // m > 512 with transposeA: a transposed copy first (SIMD transpose)
+  [[2, 257, 601], [2, 257, 24], true, false], // the same, batched, sizes not multiples of 4 (JS transpose)
 ];
 
 test("GEMM shapes in these cases are the ones routed to it", () => {

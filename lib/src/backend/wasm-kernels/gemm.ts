@@ -2,17 +2,23 @@
  * float32 C = op(A)·op(B) on the wasm heap with embedlab's register-blocked SIMD micro-kernel
  * (gemm-module.ts): per block of KC reduction steps, B is packed into 8-column panels (transposeB
  * read directly while packing), and the module's loops run 5×8 tiles reading rows of A in place
- * (transposeA: the columns of the stored A, in place). C is accumulated in float32 across blocks, as
+ * (transposeA: the columns of the stored A, in place, or a transposed copy for long rows). C is accumulated in float32 across blocks, as
  * XNNPACK does.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { alloc, free, view } from "./heap";
+import { alloc, free, transpose2d, view } from "./heap";
 import { gemmKernels, MR, NR, type GemmKernels } from "./gemm-module";
-import { heapOffset } from "./simd-module";
+import { heapOffset, simdKernels } from "./simd-module";
 
 /** Reduction steps per packed block: a 6×KC tile of A (6 KiB) stays in L1 while B panels stream. */
 const KC = 256;
+/**
+ * Largest m read transposed in place (gemmT, A stored [k, m]); beyond it A is transposed first. In
+ * place measured faster up to m = 512 (512×1024·1024×128 2.8 vs 3.6 ms with a copy) and slower from
+ * 1024 (1024×2048·2048×256 32.4 vs 24.8: each reduction step then jumps 4 KiB, a page).
+ */
+const GEMMT_MAX_ROWS = 512;
 
 export type GemmShape = {
   m: number;
@@ -82,6 +88,25 @@ export function gemmBatched(
   bStride: number,
 ): void {
   const { m, n, k } = s;
+  if (s.transposeA && m > GEMMT_MAX_ROWS) {
+    // a long stored row: gemmT would step a page or more per reduction step; transpose first
+    const entries = aStride === 0 ? 1 : batch;
+    const aT = alloc(backend, [entries, m, k]);
+    try {
+      const simd = m % 4 === 0 && k % 4 === 0 ? simdKernels(backend) : undefined;
+      if (simd) simd.transpose4(heapOffset(backend, a.dataId), heapOffset(backend, aT.dataId), entries, k, m);
+      else {
+        const av = view(backend, a),
+          tv = view(backend, aT);
+        for (let e = 0; e < entries; e++)
+          transpose2d(av.subarray(e * aStride, e * aStride + m * k), k, m, tv.subarray(e * m * k, (e + 1) * m * k));
+      }
+      gemmBatched(backend, kernels, aT, b, out, { ...s, transposeA: false }, batch, aStride === 0 ? 0 : m * k, bStride);
+    } finally {
+      free(backend, aT);
+    }
+    return;
+  }
   const kcMax = Math.min(KC, k);
   const tilesFull = Math.floor(m / MR),
     rem = m % MR;
