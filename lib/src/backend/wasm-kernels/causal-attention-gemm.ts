@@ -2,20 +2,23 @@
  * Causal multi-head self-attention, forward and backward, on embedlab's 5×8 GEMM (gemm-module.ts)
  * working in place on the wasm heap: per (batch row, head) every product reads its row operand where
  * it lies (Q, dY, P, dS rows inside the wide qkv / dy / score matrices, by row stride) and packs its
- * right operand in 8-wide panels (kernels.packB in wasm for K, V, Q, dY; a transposed pack in JS
- * for Kᵀ and Vᵀ); outputs land in their place in y and dqkv. Rows go in groups of GROUP, each
- * computing only the score columns (or reducing only over the positions) its causal rows can see,
- * so the masked half is mostly skipped. No tensor is created per product (the XNNPACK path creates
- * three and an operator). Same sums in the same order as the per-head XNNPACK products
- * (causal-attention.ts), with exact zeros skipped. Needs T % 8 == 0 and hd % 8 == 0.
+ * right operand in 8-wide panels (kernels.packB in wasm for K, V, Q, dY; attention-module.ts's SIMD
+ * transposed pack for Kᵀ and Vᵀ); Pᵀ and dSᵀ are read by columns in place (gemmT); outputs land in
+ * their place in y and dqkv. Rows go in groups of GROUP, each computing only the score columns (or
+ * reducing only over the positions) its causal rows can see, so the masked half is mostly skipped.
+ * The causal mask and the softmax gradient run in wasm too (attention-module.ts). No tensor is created
+ * per product (the XNNPACK path creates three and an operator). Same sums in the same order as the
+ * per-head XNNPACK products (causal-attention.ts), with exact zeros skipped. Needs T % 8 == 0 and
+ * hd % 8 == 0.
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import type { TensorInfo } from "@tensorflow/tfjs";
-import { alloc, free, view } from "./heap";
+import { alloc, float64Arg, free, heapOffset, view } from "./heap";
+import type { AttentionKernels } from "./attention-module";
 import { originalKernel } from "./originals";
 import { MR, NR, type GemmKernels } from "./gemm-module";
-import { heapOffset } from "./simd-module";
-import { causalSoftmaxGrad, gatherBlock } from "./attention-blocks";
+
+import { gatherBlock } from "./attention-blocks";
 
 /** Batch rows B of T tokens, H heads of hd channels. */
 export interface AttentionDims {
@@ -139,24 +142,6 @@ function visibleReduceT(
   }
 }
 
-/** dst[jp][d][lane] = src[(row0 + 8jp + lane)·stride + col + d]: a [T, hd] block's transpose packed in 8-wide panels. */
-function packTransposed(
-  src: Float32Array,
-  row0: number,
-  stride: number,
-  col: number,
-  T: number,
-  hd: number,
-  dst: Float32Array,
-): void {
-  for (let jp = 0; jp < T / NR; jp++)
-    for (let lane = 0; lane < NR; lane++) {
-      const s = (row0 + jp * NR + lane) * stride + col;
-      const d0 = jp * hd * NR + lane;
-      for (let d = 0; d < hd; d++) dst[d0 + d * NR] = src[s + d];
-    }
-}
-
 /**
  * y [B·T, C] and the attention probabilities p [B, H, T, T] (zero above the diagonal), new heap
  * tensors, from qkv [B·T, 3C] on the heap (read in place).
@@ -164,6 +149,7 @@ function packTransposed(
 export function attentionForwardGemm(
   backend: BackendWasm,
   k: GemmKernels,
+  ak: AttentionKernels,
   qkv: TensorInfo,
   dims: AttentionDims,
 ): { y: TensorInfo; p: TensorInfo } {
@@ -184,9 +170,7 @@ export function attentionForwardGemm(
       pb0 = heapOffset(backend, pb.dataId);
     // views after the last allocation (the Softmax below allocates: only offsets are used after it)
     const xv = view(backend, qkv),
-      sv = view(backend, scores),
-      qv = view(backend, qs),
-      pbv = view(backend, pb);
+      qv = view(backend, qs);
     const G = groups(T);
     for (let b = 0; b < B; b++)
       for (let h = 0; h < H; h++) {
@@ -194,10 +178,11 @@ export function attentionForwardGemm(
           sBase = (b * H + h) * T * T;
         // S = (scale·Q)·Kᵀ, only the panels each group's rows can see
         gatherBlock(xv, row0, C3, h * hd, T, hd, qv, scale);
-        packTransposed(xv, row0, C3, C + h * hd, T, hd, pbv);
+        ak.packTransposed(x0 + 4 * (row0 * C3 + C + h * hd), 4 * C3, T, hd, pb0);
         visiblePanels(k, G, q0, 4 * hd, pb0, s0 + 4 * sBase, T, hd);
-        for (let i = 0; i < T; i++) sv.fill(-Infinity, sBase + i * T + i + 1, sBase + (i + 1) * T);
       }
+    // −∞ above every head's diagonal, in one call
+    ak.causalMask(s0, B * H, T);
     // one vectorised softmax (wasm's Softmax, XNNPACK) over every head's rows
     probs = originalKernel("Softmax")({
       inputs: { logits: scores },
@@ -241,6 +226,7 @@ export function attentionForwardGemm(
 export function attentionBackwardGemm(
   backend: BackendWasm,
   k: GemmKernels,
+  ak: AttentionKernels,
   qkv: TensorInfo,
   p: TensorInfo,
   dy: TensorInfo,
@@ -254,7 +240,9 @@ export function attentionBackwardGemm(
   const dP = alloc(backend, [T, T]);
   const dS = alloc(backend, [T, T]);
   const pb = alloc(backend, [T * hd]);
+  const sc = float64Arg(backend, ak.memory, scale);
   try {
+    const sc0 = heapOffset(backend, sc.dataId);
     const x0 = heapOffset(backend, qkv.dataId),
       dy0 = heapOffset(backend, dy.dataId),
       dx0 = heapOffset(backend, dx.dataId),
@@ -262,11 +250,6 @@ export function attentionBackwardGemm(
       dS0 = heapOffset(backend, dS.dataId),
       p0 = heapOffset(backend, p.dataId),
       pb0 = heapOffset(backend, pb.dataId);
-    const xv = view(backend, qkv),
-      pv = view(backend, p),
-      dpv = view(backend, dP),
-      dsv = view(backend, dS),
-      pbv = view(backend, pb);
     const G = groups(T),
       panels = hd / NR;
     for (let b = 0; b < B; b++)
@@ -277,9 +260,9 @@ export function attentionBackwardGemm(
           ko = C + h * hd,
           vo = 2 * C + h * hd;
         // dP = dY·Vᵀ (the visible panels), then dS = P ∘ (dP − rowsum(P ∘ dP))·scale, zero above the diagonal
-        packTransposed(xv, row0, C3, vo, T, hd, pbv);
+        ak.packTransposed(x0 + 4 * (row0 * C3 + vo), 4 * C3, T, hd, pb0);
         visiblePanels(k, G, dy0 + 4 * (row0 * C + qo), 4 * C, pb0, dP0, T, hd);
-        causalSoftmaxGrad(pv, pBase, dpv, dsv, T, scale);
+        ak.softmaxGrad(p0 + 4 * pBase, dP0, dS0, T, sc0);
         // dV = Pᵀ·dY (P read by columns in place), each group reducing over the positions that see it
         visibleReduceT(
           k,
@@ -327,6 +310,6 @@ export function attentionBackwardGemm(
     free(backend, dx);
     throw e;
   } finally {
-    for (const t of [pb, dS, dP]) free(backend, t);
+    for (const t of [sc, pb, dS, dP]) free(backend, t);
   }
 }

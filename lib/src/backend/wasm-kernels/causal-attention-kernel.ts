@@ -9,7 +9,9 @@
  * multiples of 8), else on the per-head XNNPACK products (causal-attention.ts), same results.
  */
 import type * as tf from "@tensorflow/tfjs";
-import { fromValues, view, type WasmKernelArgs } from "./heap";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { fromValues, view, wasmMemory, type WasmKernelArgs } from "./heap";
+import { attentionKernels } from "./attention-module";
 import { backendGemm } from "./gemm";
 import {
   attentionBackwardGemm,
@@ -30,12 +32,21 @@ function dimsOf(qkv: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined): Attenti
   return { B, T, H, hd: c3 / 3 / H };
 }
 
+/** The GEMM path's kernels when it applies (T, hd multiples of 8; both modules instantiate). */
+function gemmPath(backend: BackendWasm, dims: AttentionDims) {
+  if (!attentionGemmApplies(dims)) return undefined;
+  const gemm = backendGemm(backend);
+  const memory = wasmMemory(backend);
+  const ak = memory ? attentionKernels(memory) : undefined;
+  return gemm && ak ? { gemm, ak } : undefined;
+}
+
 function forward({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo[] {
   const { qkv } = inputs as { qkv: tf.TensorInfo };
   const dims = dimsOf(qkv, attrs);
-  const gemm = attentionGemmApplies(dims) ? backendGemm(backend) : undefined;
-  if (gemm) {
-    const { y, p } = attentionForwardGemm(backend, gemm, qkv, dims);
+  const fast = gemmPath(backend, dims);
+  if (fast) {
+    const { y, p } = attentionForwardGemm(backend, fast.gemm, fast.ak, qkv, dims);
     return [y, p];
   }
   const { B, T, H, hd } = dims;
@@ -46,8 +57,8 @@ function forward({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo[] {
 function backward({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo {
   const { qkv, p, dy } = inputs as { qkv: tf.TensorInfo; p: tf.TensorInfo; dy: tf.TensorInfo };
   const dims = dimsOf(qkv, attrs);
-  const gemm = attentionGemmApplies(dims) ? backendGemm(backend) : undefined;
-  if (gemm) return attentionBackwardGemm(backend, gemm, qkv, p, dy, dims);
+  const fast = gemmPath(backend, dims);
+  if (fast) return attentionBackwardGemm(backend, fast.gemm, fast.ak, qkv, p, dy, dims);
   const copy = (t: tf.TensorInfo) => view(backend, t).slice();
   return fromValues(backend, qkv.shape, causalAttentionBackward(backend, copy(qkv), copy(p), copy(dy), dims));
 }

@@ -7,10 +7,20 @@
  * measured on the CIFAR CNN this beat dyᵀ·cols by ~1.4x and one unchunked product by ~2x.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, free, fromValues, matMul2d, requireNhwc, transpose2d, view, type WasmKernelArgs } from "./heap";
+import {
+  alloc,
+  free,
+  fromValues,
+  heapOffset,
+  matMul2d,
+  requireNhwc,
+  transpose2d,
+  view,
+  type WasmKernelArgs,
+} from "./heap";
 import { convGeometry, im2colTRowsFromPlanes, type ConvGeometry } from "./conv-geometry";
 import { shiftedColsT, shiftedDyRows, shiftedLayout, toShiftedPlanes, type ShiftedLayout } from "./shifted-planes";
-import { heapOffset } from "./simd-module";
+
 import { backendGemm } from "./gemm";
 import { MR, NR, type GemmKernels } from "./gemm-module";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";

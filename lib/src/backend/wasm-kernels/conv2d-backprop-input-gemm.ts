@@ -9,11 +9,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { alloc, free, view } from "./heap";
+import { alloc, free, heapOffset, view } from "./heap";
 import type { ConvGeometry } from "./conv-geometry";
 import type { ShiftedLayout } from "./shifted-planes";
 import { MR, NR, type GemmKernels } from "./gemm-module";
-import { heapOffset } from "./simd-module";
 
 /** Padded positions per block (a multiple of MR): 500 × inC floats of dx stay in L2 across taps. */
 const BLOCK = 500;

@@ -7,9 +7,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { alloc, free, transpose2d, view } from "./heap";
+import { alloc, free, heapOffset, transpose2d, view, wasmMemory } from "./heap";
 import { gemmKernels, MR, NR, type GemmKernels } from "./gemm-module";
-import { heapOffset, simdKernels } from "./simd-module";
+import { simdKernels } from "./simd-module";
 
 /** Reduction steps per packed block: a 6×KC tile of A (6 KiB) stays in L1 while B panels stream. */
 const KC = 256;
@@ -34,8 +34,8 @@ export type GemmShape = {
  */
 export function backendGemm(backend: BackendWasm): GemmKernels | undefined {
   if (process.env.EMBEDLAB_WASM_GEMM === "0") return undefined;
-  const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
-  return memory instanceof WebAssembly.Memory ? gemmKernels(memory) : undefined;
+  const memory = wasmMemory(backend);
+  return memory ? gemmKernels(memory) : undefined;
 }
 
 /** Bp[j][p][q] = B(k0 + p, 8j + q) (columns past n are zero); B(p, q) read per transposeB. */

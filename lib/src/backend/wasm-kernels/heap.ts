@@ -47,6 +47,19 @@ export function valuesNoCopy(t: tf.Tensor): Float32Array {
   return t.dataSync() as Float32Array;
 }
 
+/** The backend's wasm Memory (for embedlab's modules, which import it), or undefined if not reachable. */
+export function wasmMemory(backend: BackendWasm): WebAssembly.Memory | undefined {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : undefined;
+}
+
+/** A heap tensor holding one float64 (a scalar argument for embedlab's wasm modules); free it after. */
+export function float64Arg(backend: BackendWasm, memory: WebAssembly.Memory, value: number): tf.TensorInfo {
+  const t = alloc(backend, [2]);
+  new DataView(memory.buffer).setFloat64(heapOffset(backend, t.dataId), value, true);
+  return t;
+}
+
 export function free(backend: BackendWasm, t: tf.TensorInfo): void {
   backend.disposeData(t.dataId);
 }
@@ -88,4 +101,13 @@ export function requireNhwc(kernel: string, dataFormat: unknown): void {
       `${kernel} on wasm (embedlab kernel) supports NHWC only, got ${String(dataFormat)}; use dataFormat "channelsLast"`,
     );
   }
+}
+
+/** Byte offset of a tensor's data in the backend's heap. */
+export function heapOffset(backend: BackendWasm, dataId: object): number {
+  const store = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } })
+    .dataIdMap;
+  const d = store.get(dataId);
+  if (!d) throw new Error("tensor is not on the wasm heap");
+  return d.memoryOffset;
 }

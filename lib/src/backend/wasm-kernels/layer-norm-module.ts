@@ -7,25 +7,32 @@
  *   ln(x, g, b, y, xhat, rstd, rows, C, eps)    eps: offset of one float64
  *   lnGrad(dy, xhat, rstd, g, dx, dgb, rows, C)  dgb: 2·C float64 accumulators (dg then db), added to
  */
-import { F64, I32, forLoop, inc, memoryModule, op, type WasmFunction } from "./wasm-writer";
+import {
+  F64,
+  I32,
+  elemAddr as addr,
+  f32AsF64At as at,
+  f32DemoteF64 as demote,
+  f32Load,
+  f32Store,
+  f64Add as fAdd,
+  f64Const,
+  f64Div as fDiv,
+  f64Load,
+  f64Mul as fMul,
+  f64PromoteF32 as promote,
+  f64Sqrt as fSqrt,
+  f64Store,
+  f64Sub as fSub,
+  forLoop,
+  inc,
+  memoryModule,
+  op,
+  type WasmFunction,
+} from "./wasm-writer";
 
-const f32Load = [0x2a, 2, 0],
-  f64Load = [0x2b, 3, 0],
-  f32Store = [0x38, 2, 0],
-  f64Store = [0x39, 3, 0],
-  promote = [0xbb],
-  demote = [0xb6],
-  fAdd = [0xa0],
-  fSub = [0xa1],
-  fMul = [0xa2],
-  fDiv = [0xa3],
-  fSqrt = [0x9f],
-  f64Const = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
 const get = op.get,
   set = op.set;
-/** float64 of the float32 at address local `p` + 4·local `j`. */
-const at = (p: number, j: number) => [...get(p), ...get(j), ...op.i32(2), ...op.shl, ...op.add, ...f32Load, ...promote];
-const addr = (p: number, j: number, shift: number) => [...get(p), ...get(j), ...op.i32(shift), ...op.shl, ...op.add];
 
 function lnBody(): WasmFunction {
   // params: 0 x, 1 g, 2 b, 3 y, 4 xhat, 5 rstd, 6 rows, 7 C, 8 eps; i32 locals 9 r, 10 j

@@ -12,9 +12,8 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { alloc, free, view, type WasmKernelArgs } from "./heap";
+import { alloc, float64Arg, free, heapOffset, view, wasmMemory, type WasmKernelArgs } from "./heap";
 import { layerNormKernels, type LayerNormKernels } from "./layer-norm-module";
-import { heapOffset } from "./simd-module";
 
 export const LAYER_NORM = "EmbedlabLayerNorm";
 export const LAYER_NORM_GRAD = "EmbedlabLayerNormGrad";
@@ -93,8 +92,8 @@ function checkRows(kernel: string, x: tf.TensorInfo, g: tf.TensorInfo): number {
 /** The wasm loops on `backend`'s heap, or undefined (then the JS loops run on heap views). */
 function moduleOf(backend: BackendWasm): { k: LayerNormKernels; memory: WebAssembly.Memory } | undefined {
   if (process.env.EMBEDLAB_WASM_LN === "0") return undefined;
-  const memory = (backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } }).asm?.memory;
-  const k = memory instanceof WebAssembly.Memory ? layerNormKernels(memory) : undefined;
+  const memory = wasmMemory(backend);
+  const k = memory ? layerNormKernels(memory) : undefined;
   return k && memory ? { k, memory } : undefined;
 }
 
@@ -110,8 +109,7 @@ function forward({ inputs, backend, attrs }: WasmKernelArgs): tf.TensorInfo[] {
   const eps = Number(attrs?.eps ?? 1e-5);
   const mod = moduleOf(backend);
   if (mod) {
-    const e = alloc(backend, [2]); // one float64
-    new DataView(mod.memory.buffer).setFloat64(at(backend, e), eps, true);
+    const e = float64Arg(backend, mod.memory, eps);
     mod.k.ln(
       at(backend, x),
       at(backend, g),

@@ -4,9 +4,9 @@
  * 2×2/stride-2 windows that tile the input run in the SIMD module (simd-module.ts) when C % 4 = 0.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, asPair, view, type WasmKernelArgs } from "./heap";
+import { alloc, asPair, heapOffset, view, type WasmKernelArgs } from "./heap";
 import { originalKernel } from "./originals";
-import { heapOffset, simdKernels } from "./simd-module";
+import { simdKernels } from "./simd-module";
 
 export function maxPoolGrad(args: WasmKernelArgs): tf.TensorInfo {
   const { inputs, backend, attrs = {} } = args;

@@ -11,6 +11,7 @@
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { wasmMemory } from "./heap";
 import {
   I32,
   V128,
@@ -24,6 +25,7 @@ import {
   load,
   memoryModule,
   op,
+  shuffle4,
   store,
   vAnd,
   vAndNot,
@@ -330,9 +332,6 @@ function rowMaxBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 4, locals: [I32, I32, I32, V128, V128, V128, V128], code };
 }
 
-/** i8x16.shuffle of two vectors by float lanes (0–3 from the first, 4–7 from the second). */
-const shuffle4 = (lanes: number[]) => op.simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
-
 /**
  * transpose4: out[b][c][r] = x[b][r][c] for `batch` row-major [rows, cols] matrices of 32-bit values,
  * rows % 4 == 0 and cols % 4 == 0: 4×4 blocks, each four loads, eight shuffles and four stores,
@@ -444,9 +443,8 @@ const cache = new WeakMap<object, SimdKernels | null>();
 
 /** The module bound to `backend`'s heap, or undefined if its Memory is not reachable. */
 export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
-  const wasm = backend.wasm as unknown as { asm?: { memory?: WebAssembly.Memory } };
-  const memory = wasm.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  const memory = wasmMemory(backend);
+  if (!memory) return undefined;
   let k = cache.get(memory);
   if (k === undefined) {
     try {
@@ -458,13 +456,4 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
     cache.set(memory, k);
   }
   return k ?? undefined;
-}
-
-/** Byte offset of a tensor's data in the backend's heap. */
-export function heapOffset(backend: BackendWasm, dataId: object): number {
-  const store = (backend as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } | undefined } })
-    .dataIdMap;
-  const d = store.get(dataId);
-  if (!d) throw new Error("tensor is not on the wasm heap");
-  return d.memoryOffset;
 }

@@ -13,8 +13,8 @@
  * p), so the same values. Labels outside [0, C) get no −1 and z[label] 0 (the loss checks them first).
  */
 import type * as tf from "@tensorflow/tfjs";
-import { alloc, view, type WasmKernelArgs } from "./heap";
-import { heapOffset, simdKernels } from "./simd-module";
+import { alloc, heapOffset, view, type WasmKernelArgs } from "./heap";
+import { simdKernels } from "./simd-module";
 import { originalKernel } from "./originals";
 
 export const SOFTMAX_CE = "EmbedlabSoftmaxCE";

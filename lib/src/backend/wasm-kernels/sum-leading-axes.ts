@@ -4,8 +4,8 @@
  * every other case goes to wasm's own Sum.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, free, view, type WasmKernelArgs } from "./heap";
-import { heapOffset, simdKernels } from "./simd-module";
+import { alloc, free, heapOffset, view, type WasmKernelArgs } from "./heap";
+import { simdKernels } from "./simd-module";
 import { originalKernel } from "./originals";
 
 export function sumLeadingAxes(args: WasmKernelArgs): tf.TensorInfo {

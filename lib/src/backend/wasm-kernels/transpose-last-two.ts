@@ -6,9 +6,9 @@
  * permutations and dtypes go to wasm's own Transpose.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, type WasmKernelArgs } from "./heap";
+import { alloc, heapOffset, type WasmKernelArgs } from "./heap";
 import { originalKernel } from "./originals";
-import { heapOffset, simdKernels } from "./simd-module";
+import { simdKernels } from "./simd-module";
 
 const BLOCK = 8;
 

@@ -64,6 +64,34 @@ export const load32Splat = (offset = 0) => op.simd(0x09, 0, ...uleb(offset));
 export const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
 export const zero128 = op.simd(0x0c, ...new Array(16).fill(0));
 
+/** Scalar float32 / float64 memory and arithmetic instructions (memarg align 2^2 or 2^3, offset 0). */
+export const f32Load = [0x2a, 2, 0],
+  f64Load = [0x2b, 3, 0],
+  f32Store = [0x38, 2, 0],
+  f64Store = [0x39, 3, 0],
+  f64PromoteF32 = [0xbb],
+  f32DemoteF64 = [0xb6],
+  f64Add = [0xa0],
+  f64Sub = [0xa1],
+  f64Mul = [0xa2],
+  f64Div = [0xa3],
+  f64Sqrt = [0x9f];
+export const f64Const = (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+export const f32Const = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
+/** i8x16.shuffle of two vectors by float lanes (0–3 from the first, 4–7 from the second). */
+export const shuffle4 = (lanes: number[]) =>
+  op.simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+/** Byte address local `p` + (local `j` << shift). */
+export const elemAddr = (p: number, j: number, shift = 2) => [
+  ...op.get(p),
+  ...op.get(j),
+  ...op.i32(shift),
+  ...op.shl,
+  ...op.add,
+];
+/** The float32 at local `p` + 4·local `j`, promoted to float64. */
+export const f32AsF64At = (p: number, j: number) => [...elemAddr(p, j), ...f32Load, ...f64PromoteF32];
+
 /** `i += step` for local i. */
 export const inc = (i: number, step: number[]) => [...op.get(i), ...step, ...op.add, ...op.set(i)];
 /** A counted loop: body runs while (i < n), i from 0 (locals i, n already set up). */
