@@ -33,6 +33,7 @@ import {
   shuffle4,
   uleb,
   type WasmFunction,
+  instanceOn,
 } from "./wasm-writer";
 
 const get = op.get,
@@ -222,25 +223,15 @@ export type AttentionKernels = {
   packTransposed(src: number, ld: number, T: number, hd: number, dst: number): void;
 };
 
-const cache = new WeakMap<WebAssembly.Memory, AttentionKernels | null>();
-
 /** The module bound to `memory` (tfjs-backend-wasm's heap); undefined if it does not instantiate. */
 export function attentionKernels(memory: WebAssembly.Memory): AttentionKernels | undefined {
-  let k = cache.get(memory);
-  if (k === undefined) {
-    try {
-      const inst = new WebAssembly.Instance(
-        new WebAssembly.Module(memoryModule([softmaxGradBody(), causalMaskBody(), packTransposedBody()])),
-        {
-          env: { memory },
-        },
-      );
-      const ex = inst.exports as unknown as Omit<AttentionKernels, "memory">;
-      k = { memory, softmaxGrad: ex.softmaxGrad, causalMask: ex.causalMask, packTransposed: ex.packTransposed };
-    } catch {
-      k = null;
-    }
-    cache.set(memory, k);
-  }
-  return k ?? undefined;
+  return instanceOn(
+    memory,
+    "attention",
+    () => memoryModule([softmaxGradBody(), causalMaskBody(), packTransposedBody()]),
+    (wasmExports) => {
+      const ex = wasmExports as unknown as Omit<AttentionKernels, "memory">;
+      return { memory, softmaxGrad: ex.softmaxGrad, causalMask: ex.causalMask, packTransposed: ex.packTransposed };
+    },
+  );
 }

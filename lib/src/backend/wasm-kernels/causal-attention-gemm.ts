@@ -16,7 +16,8 @@ import type { TensorInfo } from "@tensorflow/tfjs";
 import { alloc, float64Arg, free, heapOffset, view } from "./heap";
 import type { AttentionKernels } from "./attention-module";
 import { originalKernel } from "./originals";
-import { MR, NR, type GemmKernels } from "./gemm-module";
+import { NR, type GemmKernels } from "./gemm-module";
+import { gemmRows } from "./gemm";
 
 import { gatherBlock } from "./attention-blocks";
 
@@ -34,42 +35,6 @@ const GROUP = 40;
 /** Whether the GEMM path takes these dims. */
 export function attentionGemmApplies({ T, hd }: AttentionDims): boolean {
   return T % NR === 0 && hd % NR === 0;
-}
-
-/** C[rows, 8·panels] = A[rows, kc]·Bp (bytes: a/lda, pb packed with this kc, c/ldc), overwriting C. */
-function mm(
-  k: GemmKernels,
-  a: number,
-  lda: number,
-  pb: number,
-  c: number,
-  ldc: number,
-  rows: number,
-  panels: number,
-  kc: number,
-): void {
-  const tiles = Math.floor(rows / MR),
-    rem = rows % MR;
-  if (tiles) k.gemm[MR - 1](a, lda, pb, c, tiles, panels, kc, ldc, 0);
-  if (rem) k.gemm[rem - 1](a + lda * tiles * MR, lda, pb, c + ldc * tiles * MR, 1, panels, kc, ldc, 0);
-}
-
-/** C[rows, 8·panels] = Aᵀ·Bp for A stored [kc, rows] at a (row stride lda bytes), read in place; overwrites C. */
-function mmT(
-  k: GemmKernels,
-  a: number,
-  lda: number,
-  pb: number,
-  c: number,
-  ldc: number,
-  rows: number,
-  panels: number,
-  kc: number,
-): void {
-  const tiles = Math.floor(rows / MR),
-    rem = rows % MR;
-  if (tiles) k.gemmT[MR - 1](a, lda, pb, c, tiles, panels, kc, ldc, 0);
-  if (rem) k.gemmT[rem - 1](a + 4 * tiles * MR, lda, pb, c + ldc * tiles * MR, 1, panels, kc, ldc, 0);
 }
 
 /** Causal row groups [r0, r1) of T rows. */
@@ -93,39 +58,20 @@ function visiblePanels(
   T: number,
   kc: number,
 ): void {
-  for (const [r0, r1] of G) mm(k, a + lda * r0, lda, pb, c + 4 * T * r0, 4 * T, r1 - r0, Math.ceil(r1 / NR), kc);
+  for (const [r0, r1] of G)
+    gemmRows(k, false, a + lda * r0, lda, pb, c + 4 * T * r0, 4 * T, r1 - r0, Math.ceil(r1 / NR), kc, 0);
 }
 
 /**
- * C[T, 8·panels] = A[T, T]·B[T, 8·panels] for a causal A (zero above the diagonal), B's rows at b
- * (stride ldb bytes): each row group packs and reduces over only the r1 positions its rows can see.
+ * C[T, 8·panels] = op(A)·B[T, 8·panels] for a causal A [T, T] at a (row stride lda bytes, zero above the
+ * diagonal), B's rows at b (stride ldb bytes), overwriting C. Each row group [r0, r1) packs and reduces
+ * over only the positions its rows see: p < r1 for A; p ≥ r0 for transposed (Aᵀ, zero below the
+ * diagonal, read by columns in place).
  */
 function visibleReduce(
   k: GemmKernels,
   G: Array<[number, number]>,
-  a: number,
-  lda: number,
-  b: number,
-  ldb: number,
-  pb: number,
-  c: number,
-  ldc: number,
-  panels: number,
-): void {
-  for (const [r0, r1] of G) {
-    k.packB(b, ldb, r1, panels, pb);
-    mm(k, a + lda * r0, lda, pb, c + ldc * r0, ldc, r1 - r0, panels, r1);
-  }
-}
-
-/**
- * C[T, 8·panels] = Aᵀ·B[T, 8·panels] for A stored [T, T] at a (row stride lda bytes) zero above the
- * diagonal, so Aᵀ is zero below it: row i of Aᵀ sees positions p ≥ i only, and each row group [r0, r1)
- * packs and reduces over p ≥ r0 (B's rows at b, stride ldb bytes).
- */
-function visibleReduceT(
-  k: GemmKernels,
-  G: Array<[number, number]>,
+  transposed: boolean,
   a: number,
   lda: number,
   b: number,
@@ -137,8 +83,10 @@ function visibleReduceT(
   T: number,
 ): void {
   for (const [r0, r1] of G) {
-    k.packB(b + ldb * r0, ldb, T - r0, panels, pb);
-    mmT(k, a + lda * r0 + 4 * r0, lda, pb, c + ldc * r0, ldc, r1 - r0, panels, T - r0);
+    const p0 = transposed ? r0 : 0,
+      p1 = transposed ? T : r1;
+    k.packB(b + ldb * p0, ldb, p1 - p0, panels, pb);
+    gemmRows(k, transposed, a + lda * r0 + 4 * p0, lda, pb, c + ldc * r0, ldc, r1 - r0, panels, p1 - p0, 0);
   }
 }
 
@@ -198,6 +146,7 @@ export function attentionForwardGemm(
         visibleReduce(
           k,
           G,
+          false,
           p0 + 4 * pBase,
           4 * T,
           x0 + 4 * (row0 * C3 + 2 * C + h * hd),
@@ -206,6 +155,7 @@ export function attentionForwardGemm(
           y0 + 4 * (row0 * C + h * hd),
           4 * C,
           hd / NR,
+          T,
         );
       }
     const p = { ...probs, shape: [B, H, T, T] };
@@ -264,9 +214,10 @@ export function attentionBackwardGemm(
         visiblePanels(k, G, dy0 + 4 * (row0 * C + qo), 4 * C, pb0, dP0, T, hd);
         ak.softmaxGrad(p0 + 4 * pBase, dP0, dS0, T, sc0);
         // dV = Pᵀ·dY (P read by columns in place), each group reducing over the positions that see it
-        visibleReduceT(
+        visibleReduce(
           k,
           G,
+          true,
           p0 + 4 * pBase,
           4 * T,
           dy0 + 4 * (row0 * C + qo),
@@ -281,6 +232,7 @@ export function attentionBackwardGemm(
         visibleReduce(
           k,
           G,
+          false,
           dS0,
           4 * T,
           x0 + 4 * (row0 * C3 + ko),
@@ -289,11 +241,13 @@ export function attentionBackwardGemm(
           dx0 + 4 * (row0 * C3 + qo),
           4 * C3,
           panels,
+          T,
         );
         // dK = dSᵀ·Q (dS read by columns in place), the same way
-        visibleReduceT(
+        visibleReduce(
           k,
           G,
+          true,
           dS0,
           4 * T,
           x0 + 4 * (row0 * C3 + qo),

@@ -21,8 +21,8 @@ import {
 import { convGeometry, im2colTRowsFromPlanes, type ConvGeometry } from "./conv-geometry";
 import { shiftedColsT, shiftedDyRows, shiftedLayout, toShiftedPlanes, type ShiftedLayout } from "./shifted-planes";
 
-import { backendGemm } from "./gemm";
-import { MR, NR, type GemmKernels } from "./gemm-module";
+import { backendGemm, gemmRows } from "./gemm";
+import { NR, type GemmKernels } from "./gemm-module";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 
 /** Floats of colsᵀ per chunk (512 KiB). */
@@ -127,8 +127,6 @@ function viaGemm(
   const panels = C / NR,
     ldc = 4 * C,
     lda = 4 * stride;
-  const tiles = Math.floor(inC / MR),
-    rem = inC % MR;
   const acc = new Float64Array(K * C);
   for (let c0 = 0; c0 < L.P; c0 += GEMM_CHUNK) {
     const c1 = Math.min(L.P, c0 + GEMM_CHUNK);
@@ -139,9 +137,7 @@ function viaGemm(
       L.tapOffsets.forEach((s, tap) => {
         const a = planes0 + 4 * (L.guard + s + k0),
           c = partOff + tap * inC * ldc;
-        if (tiles) kernels.gemm[MR - 1](a, lda, pbOff, c, tiles, panels, kc, ldc, first);
-        if (rem)
-          kernels.gemm[rem - 1](a + tiles * MR * lda, lda, pbOff, c + tiles * MR * ldc, 1, panels, kc, ldc, first);
+        gemmRows(kernels, false, a, lda, pbOff, c, ldc, inC, panels, kc, first);
       });
     }
     addInto(acc, view(backend, part));

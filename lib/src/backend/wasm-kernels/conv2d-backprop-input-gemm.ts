@@ -12,7 +12,8 @@ import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { alloc, free, heapOffset, view } from "./heap";
 import type { ConvGeometry } from "./conv-geometry";
 import type { ShiftedLayout } from "./shifted-planes";
-import { MR, NR, type GemmKernels } from "./gemm-module";
+import { NR, type GemmKernels } from "./gemm-module";
+import { gemmRows } from "./gemm";
 
 /** Padded positions per block (a multiple of MR): 500 × inC floats of dx stay in L2 across taps. */
 const BLOCK = 500;
@@ -61,25 +62,11 @@ export function backpropInputViaGemm(
     tapBytes = 4 * panels * outC * NR;
   for (let p0 = 0; p0 < L.P; p0 += BLOCK) {
     const rows = Math.min(BLOCK, L.P - p0);
-    const tiles = Math.floor(rows / MR),
-      rem = rows % MR;
     L.tapOffsets.forEach((s, t) => {
       const a = dy0 + lda * (L.guard + p0 - s),
         c = dx0 + ldc * p0,
         acc = t > 0 ? 1 : 0;
-      if (tiles) kernels.gemm[MR - 1](a, lda, pb0 + t * tapBytes, c, tiles, panels, outC, ldc, acc);
-      if (rem)
-        kernels.gemm[rem - 1](
-          a + lda * tiles * MR,
-          lda,
-          pb0 + t * tapBytes,
-          c + ldc * tiles * MR,
-          1,
-          panels,
-          outC,
-          ldc,
-          acc,
-        );
+      gemmRows(kernels, false, a, lda, pb0 + t * tapBytes, c, ldc, rows, panels, outC, acc);
     });
   }
   // dx = the real positions of dxPad

@@ -34,6 +34,7 @@ import {
   zero128,
   uleb,
   type WasmFunction,
+  instanceOn,
 } from "./wasm-writer";
 
 /** Largest tile height (rows of A per register tile). */
@@ -295,28 +296,18 @@ export type PackFn = (b: number, ldb: number, kc: number, panels: number, dst: n
 /** gemm[mr − 1]: A read by rows in place; gemmT[mr − 1]: A stored transposed ([k, m], read by columns). */
 export type GemmKernels = { gemm: GemmFn[]; gemmT: GemmFn[]; packB: PackFn };
 
-const cache = new WeakMap<WebAssembly.Memory, GemmKernels | null>();
-
 /** gemm1 … gemm6 (gemm[mr − 1]) and packB bound to `memory`; undefined if the module does not instantiate. */
 export function gemmKernels(memory: WebAssembly.Memory): GemmKernels | undefined {
-  let k = cache.get(memory);
-  if (k === undefined) {
-    try {
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes()), { env: { memory } });
-      const ex = inst.exports as Record<string, GemmFn & PackFn>;
-      k = {
-        gemm: Array.from({ length: MR }, (_, i) => ex[`gemm${i + 1}`]),
-        gemmT: Array.from({ length: MR }, (_, i) => ex[`gemmT${i + 1}`]),
-        // panels two at a time (a whole 64-byte line of each row), an odd last one alone
-        packB: (bb: number, ldb: number, kc: number, panels: number, dst: number) => {
-          ex.packBPairs(bb, ldb, kc, panels, dst);
-          if (panels % 2) ex.packBSingle(bb + 32 * (panels - 1), ldb, kc, 1, dst + (panels - 1) * kc * 4 * NR);
-        },
-      };
-    } catch {
-      k = null;
-    }
-    cache.set(memory, k);
-  }
-  return k ?? undefined;
+  return instanceOn(memory, "gemm", gemmModuleBytes, (wasmExports) => {
+    const ex = wasmExports as Record<string, GemmFn & PackFn>;
+    return {
+      gemm: Array.from({ length: MR }, (_, i) => ex[`gemm${i + 1}`]),
+      gemmT: Array.from({ length: MR }, (_, i) => ex[`gemmT${i + 1}`]),
+      // panels two at a time (a whole 64-byte line of each row), an odd last one alone
+      packB: (bb: number, ldb: number, kc: number, panels: number, dst: number) => {
+        ex.packBPairs(bb, ldb, kc, panels, dst);
+        if (panels % 2) ex.packBSingle(bb + 32 * (panels - 1), ldb, kc, 1, dst + (panels - 1) * kc * 4 * NR);
+      },
+    };
+  });
 }

@@ -73,6 +73,32 @@ function packB(src: Float32Array, base: number, s: GemmShape, k0: number, kc: nu
 }
 
 /**
+ * C rows [0, rows) (+)= op(A)·Bp with the module's tile loops: whole MR-row tiles, then one tile of
+ * the remaining rows. transposed: A stored [kc, rows] read by columns (gemmT: consecutive rows 4 bytes
+ * apart), else rows lda bytes apart. Offsets in bytes; acc = 1 adds to C, 0 overwrites it.
+ */
+export function gemmRows(
+  k: GemmKernels,
+  transposed: boolean,
+  a: number,
+  lda: number,
+  pb: number,
+  c: number,
+  ldc: number,
+  rows: number,
+  panels: number,
+  kc: number,
+  acc: number,
+): void {
+  const fns = transposed ? k.gemmT : k.gemm;
+  const tiles = Math.floor(rows / MR),
+    rem = rows % MR;
+  if (tiles) fns[MR - 1](a, lda, pb, c, tiles, panels, kc, ldc, acc);
+  if (rem)
+    fns[rem - 1](a + (transposed ? 4 : lda) * tiles * MR, lda, pb, c + ldc * tiles * MR, 1, panels, kc, ldc, acc);
+}
+
+/**
  * out[b] = op(A[b])·op(B[b]) for `batch` entries (aStride / bStride: floats between entries, 0 to
  * broadcast one operand), out row-major [batch, m, n]. `out` must not overlap the inputs.
  */
@@ -108,8 +134,6 @@ export function gemmBatched(
     return;
   }
   const kcMax = Math.min(KC, k);
-  const tilesFull = Math.floor(m / MR),
-    rem = m % MR;
   const panels = Math.ceil(n / NR),
     np = panels * NR;
   const pb = alloc(backend, [np * kcMax]);
@@ -122,11 +146,9 @@ export function gemmBatched(
   const cOff = padded ? heapOffset(backend, padded.dataId) : outOff;
   const bv = view(backend, b),
     pbv = view(backend, pb);
-  // transposeA: A stored [k, m], read by columns in place (gemmT); a row step is 4 bytes there
-  const gemm = s.transposeA ? kernels.gemmT : kernels.gemm;
+  // transposeA: A stored [k, m], read by columns in place (gemmT)
   const ldc = 4 * np,
     lda = s.transposeA ? 4 * m : 4 * k,
-    rowStep = s.transposeA ? 4 : lda,
     kStep = s.transposeA ? lda : 4;
   for (let e = 0; e < batch; e++) {
     const c0 = padded ? cOff : outOff + 4 * e * m * n;
@@ -136,10 +158,7 @@ export function gemmBatched(
       if (!s.transposeB && n % NR === 0) kernels.packB(bOff + 4 * (e * bStride + k0 * n), 4 * n, kc, panels, pbOff);
       else packB(bv, e * bStride, s, k0, kc, pbv, 0);
       const acc = k0 > 0 ? 1 : 0;
-      const ak = a0 + kStep * k0;
-      if (tilesFull) gemm[MR - 1](ak, lda, pbOff, c0, tilesFull, panels, kc, ldc, acc);
-      if (rem)
-        gemm[rem - 1](ak + rowStep * tilesFull * MR, lda, pbOff, c0 + ldc * tilesFull * MR, 1, panels, kc, ldc, acc);
+      gemmRows(kernels, s.transposeA, a0 + kStep * k0, lda, pbOff, c0, ldc, m, panels, kc, acc);
     }
     if (padded) {
       const pv = view(backend, padded),

@@ -29,6 +29,7 @@ import {
   memoryModule,
   op,
   type WasmFunction,
+  instanceOn,
 } from "./wasm-writer";
 
 const get = op.get,
@@ -224,21 +225,12 @@ export type LayerNormKernels = {
   lnGrad(dy: number, xhat: number, rstd: number, g: number, dx: number, dgb: number, rows: number, C: number): void;
 };
 
-const cache = new WeakMap<WebAssembly.Memory, LayerNormKernels | null>();
-
 /** The module bound to `memory` (tfjs-backend-wasm's heap); undefined if it does not instantiate. */
 export function layerNormKernels(memory: WebAssembly.Memory): LayerNormKernels | undefined {
-  let k = cache.get(memory);
-  if (k === undefined) {
-    try {
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(memoryModule([lnBody(), lnGradBody()])), {
-        env: { memory },
-      });
-      k = inst.exports as unknown as LayerNormKernels;
-    } catch {
-      k = null;
-    }
-    cache.set(memory, k);
-  }
-  return k ?? undefined;
+  return instanceOn(
+    memory,
+    "layer-norm",
+    () => memoryModule([lnBody(), lnGradBody()]),
+    (ex) => ex as unknown as LayerNormKernels,
+  );
 }

@@ -32,6 +32,7 @@ import {
   vNot,
   vOr,
   zero128,
+  instanceOn,
 } from "./wasm-writer";
 
 export type SimdKernels = {
@@ -439,21 +440,8 @@ function moduleBytes(): Uint8Array {
   );
 }
 
-const cache = new WeakMap<object, SimdKernels | null>();
-
 /** The module bound to `backend`'s heap, or undefined if its Memory is not reachable. */
 export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   const memory = wasmMemory(backend);
-  if (!memory) return undefined;
-  let k = cache.get(memory);
-  if (k === undefined) {
-    try {
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { env: { memory } });
-      k = inst.exports as unknown as SimdKernels;
-    } catch {
-      k = null;
-    }
-    cache.set(memory, k);
-  }
-  return k ?? undefined;
+  return memory ? instanceOn(memory, "simd", moduleBytes, (ex) => ex as unknown as SimdKernels) : undefined;
 }

@@ -147,3 +147,29 @@ export function memoryModule(fns: WasmFunction[]): Uint8Array {
     ...section(10, bodies),
   ]);
 }
+
+const instances = new WeakMap<WebAssembly.Memory, Map<string, unknown>>();
+
+/**
+ * `bind(exports)` of the module `bytes()` builds, instantiated once per Memory and `name` on that
+ * Memory (`env.memory`); undefined when it does not instantiate (no wasm SIMD), remembered as well.
+ */
+export function instanceOn<T>(
+  memory: WebAssembly.Memory,
+  name: string,
+  bytes: () => Uint8Array,
+  bind: (wasmExports: WebAssembly.Exports) => T,
+): T | undefined {
+  let byName = instances.get(memory);
+  if (!byName) instances.set(memory, (byName = new Map()));
+  if (!byName.has(name)) {
+    let k: T | null;
+    try {
+      k = bind(new WebAssembly.Instance(new WebAssembly.Module(bytes()), { env: { memory } }).exports);
+    } catch {
+      k = null;
+    }
+    byName.set(name, k);
+  }
+  return (byName.get(name) as T | null) ?? undefined;
+}
