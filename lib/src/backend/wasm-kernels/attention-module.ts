@@ -30,10 +30,10 @@ import {
   inc,
   memoryModule,
   op,
-  shuffle4,
   uleb,
   type WasmFunction,
   instanceOn,
+  transpose4x4,
 } from "./wasm-writer";
 
 const get = op.get,
@@ -140,31 +140,14 @@ function packTransposedBody(): WasmFunction {
   const [src, ld, T, hd, dst, jp, dq, panels, quads, row, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const v = Array.from({ length: 8 }, (_, i) => 11 + i);
   const t = [19, 20, 21, 22];
-  const mix = (into: number, a: number, b: number, lanes: number[]) => [
-    ...get(a),
-    ...get(b),
-    ...shuffle4(lanes),
-    ...set(into),
-  ];
   /** The 4×4 transpose of rows a0…a3 (locals), its row d stored at out + 32·d + off. */
-  const transpose4 = (a: number[], off: number) => [
-    ...mix(t[0], a[0], a[1], [0, 4, 1, 5]),
-    ...mix(t[1], a[0], a[1], [2, 6, 3, 7]),
-    ...mix(t[2], a[2], a[3], [0, 4, 1, 5]),
-    ...mix(t[3], a[2], a[3], [2, 6, 3, 7]),
-    ...[
-      [t[0], t[2], [0, 1, 4, 5]],
-      [t[0], t[2], [2, 3, 6, 7]],
-      [t[1], t[3], [0, 1, 4, 5]],
-      [t[1], t[3], [2, 3, 6, 7]],
-    ].flatMap(([x, y, lanes], d) => [
-      ...get(out),
-      ...get(x as number),
-      ...get(y as number),
-      ...shuffle4(lanes as number[]),
-      ...op.simd(0x0b, 0, ...uleb(32 * d + off)) /* v128.store */,
-    ]),
-  ];
+  const transpose4 = (a: number[], off: number) =>
+    transpose4x4(
+      a,
+      t,
+      () => get(out),
+      (d) => op.simd(0x0b, 0, ...uleb(32 * d + off)) /* v128.store */,
+    );
   const code = [
     ...get(T),
     ...op.i32(3),

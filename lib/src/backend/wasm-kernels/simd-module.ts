@@ -25,7 +25,6 @@ import {
   load,
   memoryModule,
   op,
-  shuffle4,
   store,
   vAnd,
   vAndNot,
@@ -33,6 +32,7 @@ import {
   vOr,
   zero128,
   instanceOn,
+  transpose4x4,
 } from "./wasm-writer";
 
 export type SimdKernels = {
@@ -349,40 +349,9 @@ function transposeBody(): { params: number; locals: number[]; code: number[] } {
     t = [18, 19, 20, 21];
   const row = (i: number) => [...op.get(src), ...op.get(rowBytes), ...op.i32(i), ...op.mul, ...op.add];
   const outRow = (i: number) => [...op.get(dst), ...op.get(colBytes), ...op.i32(i), ...op.mul, ...op.add];
-  const mix = (into: number, p: number, q: number, lanes: number[]) => [
-    ...op.get(p),
-    ...op.get(q),
-    ...shuffle4(lanes),
-    ...op.set(into),
-  ];
   const block = [
     ...a.flatMap((v, i) => [...row(i), ...load(), ...op.set(v)]),
-    // t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
-    ...mix(t[0], a[0], a[1], [0, 4, 1, 5]),
-    ...mix(t[1], a[0], a[1], [2, 6, 3, 7]),
-    ...mix(t[2], a[2], a[3], [0, 4, 1, 5]),
-    ...mix(t[3], a[2], a[3], [2, 6, 3, 7]),
-    // out rows: a0 b0 c0 d0, a1 b1 c1 d1, a2 b2 c2 d2, a3 b3 c3 d3
-    ...outRow(0),
-    ...op.get(t[0]),
-    ...op.get(t[2]),
-    ...shuffle4([0, 1, 4, 5]),
-    ...store(),
-    ...outRow(1),
-    ...op.get(t[0]),
-    ...op.get(t[2]),
-    ...shuffle4([2, 3, 6, 7]),
-    ...store(),
-    ...outRow(2),
-    ...op.get(t[1]),
-    ...op.get(t[3]),
-    ...shuffle4([0, 1, 4, 5]),
-    ...store(),
-    ...outRow(3),
-    ...op.get(t[1]),
-    ...op.get(t[3]),
-    ...shuffle4([2, 3, 6, 7]),
-    ...store(),
+    ...transpose4x4(a, t, outRow, () => store()),
     // next block: down the input column
     ...inc(src, [...op.get(rowBytes), ...op.i32(4), ...op.mul]),
     ...inc(dst, op.i32(16)),

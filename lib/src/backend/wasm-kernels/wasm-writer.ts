@@ -81,6 +81,40 @@ export const f32Const = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(
 /** i8x16.shuffle of two vectors by float lanes (0–3 from the first, 4–7 from the second). */
 export const shuffle4 = (lanes: number[]) =>
   op.simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
+/**
+ * The 4×4 transpose of the v128 locals a[0…3] (four rows of four 32-bit lanes) through the temporaries
+ * t[0…3]: row d of the result (lane i = a[i][d]) is pushed after `rowAddr(d)`, then `storeRow(d)` runs.
+ */
+export function transpose4x4(
+  a: number[],
+  t: number[],
+  rowAddr: (d: number) => number[],
+  storeRow: (d: number) => number[],
+): number[] {
+  const mix = (into: number, p: number, q: number, lanes: number[]) => [
+    ...op.get(p),
+    ...op.get(q),
+    ...shuffle4(lanes),
+    ...op.set(into),
+  ];
+  return [
+    // t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+    ...mix(t[0], a[0], a[1], [0, 4, 1, 5]),
+    ...mix(t[1], a[0], a[1], [2, 6, 3, 7]),
+    ...mix(t[2], a[2], a[3], [0, 4, 1, 5]),
+    ...mix(t[3], a[2], a[3], [2, 6, 3, 7]),
+    // rows a0 b0 c0 d0, a1 b1 c1 d1, a2 b2 c2 d2, a3 b3 c3 d3
+    ...(
+      [
+        [t[0], t[2], [0, 1, 4, 5]],
+        [t[0], t[2], [2, 3, 6, 7]],
+        [t[1], t[3], [0, 1, 4, 5]],
+        [t[1], t[3], [2, 3, 6, 7]],
+      ] as Array<[number, number, number[]]>
+    ).flatMap(([x, y, lanes], d) => [...rowAddr(d), ...op.get(x), ...op.get(y), ...shuffle4(lanes), ...storeRow(d)]),
+  ];
+}
+
 /** Byte address local `p` + (local `j` << shift). */
 export const elemAddr = (p: number, j: number, shift = 2) => [
   ...op.get(p),
