@@ -1,5 +1,7 @@
 /**
  * Conv2DBackpropInput on wasm (replaces tfjs-backend-wasm's slow loop):
+ * - 3×3 stride-1 "same", outC % 4 == 0, inC % 8 == 0: Winograd F(2×2, 3×3) of dy with the rotated
+ *   filter (winograd.ts);
  * - stride 1, size-preserving, inC % 8 == 0: embedlab's GEMM per filter tap on the shifted grid
  *   (conv2d-backprop-input-gemm.ts);
  * - other stride 1: a forward Conv2D (wasm's fast XNNPACK kernel) of dy with the filter rotated 180°
@@ -15,6 +17,7 @@ import { backendGemm } from "./gemm";
 import { NR } from "./gemm-module";
 import { backpropInputViaGemm } from "./conv2d-backprop-input-gemm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { winogradApplies, winogradConv, winogradParts } from "./winograd";
 
 /** Stride-1 backprop-input as a forward conv; undefined when the padding it needs is negative. */
 function viaForwardConv(
@@ -64,6 +67,9 @@ export function conv2dBackpropInput({ inputs, backend, attrs = {} }: WasmKernelA
   requireNhwc("Conv2DBackpropInput", attrs.dataFormat);
   const inputShape = attrs.inputShape as number[];
   const g = convGeometry(inputShape, filter.shape, attrs, false);
+  const wino =
+    dy.dtype === "float32" && winogradApplies(g, g.outC, g.inC) ? winogradParts(backend, g.outC, g.inC) : undefined;
+  if (wino) return winogradConv(backend, wino, dy, filter, g, true);
   const layout = g.inC % NR === 0 && dy.dtype === "float32" ? shiftedLayout(g) : undefined;
   const gemm = layout ? backendGemm(backend) : undefined;
   if (layout && gemm) return backpropInputViaGemm(backend, gemm, dy, filter, g, layout, inputShape);

@@ -2,6 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { batchMatMulConfig } from "./batch-mat-mul";
 import { causalAttentionConfig, causalAttentionGradConfig } from "./causal-attention-kernel";
+import { conv2dConfig } from "./conv2d";
 import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input";
 import { depthwiseBackpropFilterConfig } from "./depthwise-backprop-filter";
@@ -17,6 +18,7 @@ import { transposeLastTwoConfig } from "./transpose-last-two";
 import { unsortedSegmentSumConfig } from "./unsorted-segment-sum";
 
 export const wasmKernelConfigs: readonly tf.KernelConfig[] = [
+  conv2dConfig,
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   depthwiseBackpropFilterConfig,

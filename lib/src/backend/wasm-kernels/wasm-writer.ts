@@ -59,7 +59,9 @@ export const f32x4Gt = op.simd(0x44),
   vNot = op.simd(0x4d);
 export const bitselect = op.simd(0x52),
   f32x4Add = op.simd(0xe4),
-  f32x4Mul = op.simd(0xe6);
+  f32x4Sub = op.simd(0xe5),
+  f32x4Mul = op.simd(0xe6),
+  f32x4Neg = op.simd(0xe1);
 export const load32Splat = (offset = 0) => op.simd(0x09, 0, ...uleb(offset));
 export const i32Load = (offset = 0) => [0x28, 2, ...uleb(offset)];
 export const zero128 = op.simd(0x0c, ...new Array(16).fill(0));
