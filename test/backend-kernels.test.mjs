@@ -425,6 +425,10 @@ test("matMul with transpose flags (2-D and batched) wasm = cpu, values and gradi
     [[1, 5, 7], [3, 7, 4], false, false],
     [[3, 5, 7], [7, 4], false, false],
     [[2, 3, 5, 7], [2, 3, 7, 4], false, false],
+    // transposes with both sides a multiple of 4 (SIMD 4×4 blocks) on wasm's own product (n < 16):
+    // the CNN's dense-layer gradient shape, and a batched one
+    [[64, 128], [64, 12], true, false],
+    [[2, 8, 12], [2, 4, 12], false, true],
   ]) {
     const a = randArray(
         rng,

@@ -8,7 +8,8 @@
  *   (wasm otherwise uses a naive loop, ~1.2 GFLOP/s). Plain 2-D products go straight through.
  */
 import * as tf from "@tensorflow/tfjs";
-import { alloc, free, matMul2d, type WasmKernelArgs } from "./heap";
+import { alloc, free, heapOffset, matMul2d, type WasmKernelArgs } from "./heap";
+import { simdKernels } from "./simd-module";
 import { originalKernel } from "./originals";
 import { backendGemm, gemmBatched, type GemmShape } from "./gemm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
@@ -20,6 +21,12 @@ function swapLastTwo(backend: BackendWasm, t: tf.TensorInfo): tf.TensorInfo {
     cols = t.shape[r - 1];
   const batch = t.shape.slice(0, r - 2).reduce((a, b) => a * b, 1);
   const out = alloc(backend, [...t.shape.slice(0, r - 2), cols, rows]);
+  const simd = rows % 4 === 0 && cols % 4 === 0 ? simdKernels(backend) : undefined;
+  if (simd) {
+    // 4×4 SIMD shuffle blocks (a copy: the same values)
+    simd.transpose4(heapOffset(backend, t.dataId), heapOffset(backend, out.dataId), batch, rows, cols);
+    return out;
+  }
   const src = backend.typedArrayFromHeap(t) as Float32Array;
   const dst = backend.typedArrayFromHeap(out) as Float32Array;
   const B = 32;
