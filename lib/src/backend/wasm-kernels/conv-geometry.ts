@@ -1,6 +1,7 @@
 /** Convolution geometry (NHWC) and the im2colᵀ / col2im loops used by the conv gradient kernels. */
 import * as tf from "@tensorflow/tfjs";
-import { asPair } from "./heap";
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { alloc, asPair, view } from "./heap";
 
 export type ConvGeometry = {
   n: number;
@@ -56,6 +57,32 @@ export function convGeometry(
     padTop: info.padInfo.top,
     padLeft: info.padInfo.left,
   };
+}
+
+/**
+ * x [n, H, W, C] (NHWC, on the heap) → [n, top + H + bottom, left + W + right, C] with a zero border,
+ * plus `slack` zero floats after it (for reads that run a little past the last element).
+ */
+export function zeroPadded(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  [n, H, W, C]: number[],
+  [top, left, bottom, right]: number[],
+  slack = 0,
+): tf.TensorInfo {
+  const PH = top + H + bottom,
+    PW = left + W + right;
+  const xp = alloc(backend, [n * PH * PW * C + slack]);
+  const pv = view(backend, xp),
+    xv = view(backend, x);
+  pv.fill(0);
+  const row = W * C;
+  for (let b = 0; b < n; b++)
+    for (let h = 0; h < H; h++) {
+      const src = (b * H + h) * row;
+      pv.set(xv.subarray(src, src + row), ((b * PH + h + top) * PW + left) * C);
+    }
+  return xp;
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
  * Conv2DBackpropFilter on wasm (missing from tfjs-backend-wasm 4.22). 3×3 stride-1 "same" filters
- * with inC % 4 == 0 and outC % 8 == 0 by Winograd F(2×2, 3×3) (winograd.ts); the others as plain 2-D matMuls over
+ * with inC % 4 == 0 and outC % 8 == 0 by Winograd F(2×2, 3×3) (winograd.ts); stride-1 size-preserving
+ * ones with few input channels (fh·fw·inC ≤ 64, outC % 8 == 0) through patch rows (conv2d-patch-rows.ts);
+ * the others as plain 2-D matMuls over
  * chunks of output positions so every operand stays in cache:
  *   dW[K, outC] = Σ_chunks colsᵀ_chunk[K, rows] · dy_chunk[rows, outC],   cols = im2col(x).
  * The product lands in the filter's own layout. wasm's matMul packs its right operand on every
@@ -26,6 +28,7 @@ import { backendGemm, gemmRows } from "./gemm";
 import { NR, type GemmKernels } from "./gemm-module";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { winogradApplies, winogradFilterGrad, winogradParts } from "./winograd";
+import { filterGradViaPatchRows, patchRowsApply } from "./conv2d-patch-rows";
 
 /** Floats of colsᵀ per chunk (512 KiB). */
 const CHUNK_FLOATS = 1 << 17;
@@ -156,6 +159,8 @@ export function conv2dBackpropFilter({ inputs, backend, attrs = {} }: WasmKernel
   const f32 = x.dtype === "float32" && dy.dtype === "float32";
   const wino = f32 && winogradApplies(g, g.inC, g.outC) ? winogradParts(backend, g.inC, g.outC) : undefined;
   if (wino) return winogradFilterGrad(backend, wino, x, dy, g);
+  const rowsGemm = f32 && patchRowsApply(g) ? backendGemm(backend) : undefined;
+  if (rowsGemm) return filterGradViaPatchRows(backend, rowsGemm, x, dy, g);
   const layout = shiftedLayout(g);
   if (layout && x.dtype === "float32" && dy.dtype === "float32") {
     const gemm = g.outC % NR === 0 ? backendGemm(backend) : undefined;

@@ -5,7 +5,8 @@
  *   colSumBlocks   — float32 column sums of row blocks (combined in float64 by the caller);
  *   scaleRows      — each row times its own factor (the softmax cross-entropy gradient);
  *   rowMax         — the maximum of each row (the softmax cross-entropy's forward);
- *   transpose4     — matrix transposes in 4×4 blocks of shuffles.
+ *   transpose4     — matrix transposes in 4×4 blocks of shuffles;
+ *   patchRows      — the patch rows of small-channel convolutions (conv2d-patch-rows.ts).
  * (The matrix products live in gemm-module.ts.)
  * Arguments are byte offsets into the heap and element counts; channel / column counts must be
  * multiples of 4. Built once per backend; undefined when the backend does not expose its Memory.
@@ -46,6 +47,13 @@ export type SimdKernels = {
   rowMax(x: number, out: number, rows: number, cols: number): void;
   /** out[b][c][r] = x[b][r][c] (32-bit values) for `batch` [rows, cols] matrices; rows, cols % 4 == 0. */
   transpose4(x: number, out: number, batch: number, rows: number, cols: number): void;
+  /**
+   * One image row's patch rows (conv2d-patch-rows.ts) from a zero-padded NHWC image of ≤ 4 channels:
+   * for p < positions and kh < fh, the 16 bytes at src + kh·rowBytes + p·pix go to dst + (p·fh + kh)·pix
+   * (in that order, so each store's bytes past pix are overwritten by the next; the caller leaves 16
+   * bytes of slack after src's and dst's last element).
+   */
+  patchRows(src: number, rowBytes: number, positions: number, fh: number, pix: number, dst: number): void;
 };
 
 function maxPoolBody(): { params: number; locals: number[]; code: number[] } {
@@ -399,10 +407,31 @@ function transposeBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [...new Array(9).fill(I32), ...new Array(8).fill(V128)], code };
 }
 
+function patchRowsBody(): { params: number; locals: number[]; code: number[] } {
+  // params: 0 src, 1 rowBytes, 2 positions, 3 fh, 4 pix, 5 dst; i32 locals: 6 p, 7 kh, 8 q (source pointer)
+  const [src, rowBytes, positions, fh, pix, dst, p, kh, q] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const code = [
+    ...forLoop(p, positions, [
+      ...op.get(src),
+      ...op.set(q),
+      ...forLoop(kh, fh, [
+        ...op.get(dst),
+        ...op.get(q),
+        ...load(),
+        ...store(),
+        ...inc(q, op.get(rowBytes)),
+        ...inc(dst, op.get(pix)),
+      ]),
+      ...inc(src, op.get(pix)),
+    ]),
+  ];
+  return { params: 6, locals: new Array(3).fill(I32), code };
+}
+
 function moduleBytes(): Uint8Array {
-  const names = ["maxPool2x2Grad", "colSumBlocks", "scaleRows", "rowMax", "transpose4"];
+  const names = ["maxPool2x2Grad", "colSumBlocks", "scaleRows", "rowMax", "transpose4", "patchRows"];
   return memoryModule(
-    [maxPoolBody(), colSumBody(), scaleRowsBody(), rowMaxBody(), transposeBody()].map((f, i) => ({
+    [maxPoolBody(), colSumBody(), scaleRowsBody(), rowMaxBody(), transposeBody(), patchRowsBody()].map((f, i) => ({
       name: names[i],
       ...f,
     })),

@@ -15,7 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { alloc, free, fromValues, heapOffset, view, wasmMemory } from "./heap";
-import type { ConvGeometry } from "./conv-geometry";
+import { zeroPadded, type ConvGeometry } from "./conv-geometry";
 import { NR, type GemmKernels } from "./gemm-module";
 import { backendGemm, gemmRows } from "./gemm";
 import { tileBytes, winogradTransforms, type WinogradTransforms } from "./winograd-module";
@@ -101,22 +101,6 @@ function packedFilter(w: Float32Array, C: number, O: number, rotated: boolean, d
     }
 }
 
-/** x [n, H, W, C] → [n, H + 2, W + 2, C] with a zero border. */
-function padded(backend: BackendWasm, x: tf.TensorInfo, g: ConvGeometry, C: number): tf.TensorInfo {
-  const { n, inH: H, inW: W } = g;
-  const xp = alloc(backend, [n, H + 2, W + 2, C]);
-  const pv = view(backend, xp),
-    xv = view(backend, x);
-  pv.fill(0);
-  const row = W * C;
-  for (let b = 0; b < n; b++)
-    for (let h = 0; h < H; h++) {
-      const src = (b * H + h) * row;
-      pv.set(xv.subarray(src, src + row), ((b * (H + 2) + h + 1) * (W + 2) + 1) * C);
-    }
-  return xp;
-}
-
 /**
  * Calls visit(b, ty, tx0, count, k) for the runs of tiles [t0, t1) along one tile row: image b, tile
  * row ty, first tile column tx0, `count` tiles, the run's first tile at index k of the block.
@@ -159,7 +143,7 @@ export function winogradConv(
     total = n * tilesH * tilesW;
   const uBytes = 4 * inCh * outCh;
   const up = alloc(backend, [16 * inCh * outCh]);
-  const xp = padded(backend, x, g, inCh);
+  const xp = zeroPadded(backend, x, [n, H, W, inCh], [1, 1, 1, 1]);
   const V = alloc(backend, [(BLOCK_TILES * tileBytes(inCh)) / 4]);
   const M = alloc(backend, [(BLOCK_TILES * tileBytes(outCh)) / 4]);
   const y = alloc(backend, [n, H, W, outCh]);
@@ -223,7 +207,7 @@ export function winogradFilterGrad(
   const tilesH = H / 2,
     tilesW = W / 2,
     total = n * tilesH * tilesW;
-  const xp = padded(backend, x, g, inC);
+  const xp = zeroPadded(backend, x, [n, H, W, inC], [1, 1, 1, 1]);
   const V = alloc(backend, [(FILTER_BLOCK_TILES * tileBytes(inC)) / 4]);
   // each ξ's panels one cache line further apart than their size: a tile's 16 stores hit 16 L1 sets
   const xiBytes = (outC / NR) * 4 * NR * FILTER_BLOCK_TILES + 64;
