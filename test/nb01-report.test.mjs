@@ -238,7 +238,7 @@ test("results: parameters with the resolved settings, provenance, curves", () =>
     "emb_ce:use-lite",
     "cosine:onehot-vectors",
   ]);
-  assert.equal(r.params.resolved.epochs, 5);
+  assert.equal(r.params.resolved.epochs, 8);
   assert.deepEqual(r.models, { arch: "small", labelSources: { "cifar100:gpt3-ada": "cached" } });
   assert.deepEqual(r.data.unseen, ["airplane", "dog"]);
   assert.deepEqual(Object.keys(r.extra.histories), [
