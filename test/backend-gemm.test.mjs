@@ -5,6 +5,7 @@
 import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { randArray, relErr } from "./numeric-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const tf = require("@tensorflow/tfjs");
@@ -15,26 +16,6 @@ delete process.env.EMBEDLAB_WASM_GEMM;
 
 // Both backends accumulate in float32 (reductions up to 600 long here): 1e-5 of the largest magnitude.
 const TOL = 1e-5;
-function relErr(a, b) {
-  assert.equal(a.length, b.length, "length mismatch");
-  let num = 0,
-    den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  assert.ok(den > 0, "reference is all zeros");
-  return num / den;
-}
-function randArray(seed, n) {
-  let s = seed >>> 0;
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
 const size = (shape) => shape.reduce((p, q) => p * q, 1);
 
 before(async () => {

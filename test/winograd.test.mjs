@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { randArray as rand, relErr } from "./numeric-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const tf = require("@tensorflow/tfjs");
@@ -21,28 +22,6 @@ after(() => {
   if (savedFlag === undefined) delete process.env.EMBEDLAB_WASM_WINOGRAD;
   else process.env.EMBEDLAB_WASM_WINOGRAD = savedFlag;
 });
-
-function rand(seed, n) {
-  let s = seed >>> 0;
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-/** max |a − b| / max |b|. */
-function relErr(a, b) {
-  let num = 0,
-    den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  assert.ok(den > 0, "reference is all zeros");
-  return num / den;
-}
 
 const geometry = (x, f, attrs) =>
   convGeometry(x, f, { strides: [1, 1], pad: "same", dilations: [1, 1], ...attrs }, false);
