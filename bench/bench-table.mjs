@@ -7,7 +7,7 @@
 // "—" in the table.
 import * as fs from "node:fs";
 import * as os from "node:os";
-import * as path from "node:path";
+import { writeFileAtomic } from "@embedlab/lib";
 
 const num = (x) => (typeof x === "number" && Number.isFinite(x) ? x : null);
 
@@ -75,10 +75,7 @@ export function writeBenchJson(file, rows, opts = {}) {
     previous = undefined;
   }
   const doc = benchDocument(rows, { ...opts, previous });
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(doc, null, 1) + "\n");
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(doc, null, 1) + "\n");
   return doc;
 }
 

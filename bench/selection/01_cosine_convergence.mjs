@@ -3,9 +3,8 @@
 // (lr 2e-3) — the quick profile's selected settings — for 8 epochs (4-epoch numbers: 01_target_lr.json) on images 0–7,999 of the train batch
 // and scores images 8,000–9,999. Run: node bench/selection/01_cosine_convergence.mjs (EMBEDLAB_DATA_DIR set).
 // Writes outputs/selection/01_cosine_convergence.json.
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { experiments } from "@embedlab/lib";
+import { experiments, writeJsonAtomic } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
 const lt = experiments.labelTargets;
@@ -23,18 +22,9 @@ for (const epochs of [8]) {
   }
 }
 const file = path.join("outputs", "selection", "01_cosine_convergence.json");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file + ".tmp",
-  JSON.stringify(
-    {
-      note: "4-epoch numbers are in 01_target_lr.json (one-hot 4e-3: 0.5475; cosine span 2e-3: 0.5005)",
-      split: { fit: fitPart.source.note, validation: valPart.source.note },
-      rows,
-    },
-    null,
-    2,
-  ),
-);
-fs.renameSync(file + ".tmp", file);
+writeJsonAtomic(file, {
+  note: "4-epoch numbers are in 01_target_lr.json (one-hot 4e-3: 0.5475; cosine span 2e-3: 0.5005)",
+  split: { fit: fitPart.source.note, validation: valPart.source.note },
+  rows,
+});
 console.log(`→ ${file}`);

@@ -6,9 +6,8 @@
 // Fixed in advance: the quick profile's settings (5 epochs, span coordinates, each run at its notebook lr:
 // one-hot 4e-3, both cosine runs 2e-3), two seeds, every kind trained from the same seed's initial weights.
 // Run: node bench/selection/01_cosine_gap.mjs (needs EMBEDLAB_DATA_DIR). Writes outputs/selection/01_cosine_gap.json.
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { experiments } from "@embedlab/lib";
+import { experiments, writeJsonAtomic } from "@embedlab/lib";
 import { nb01ValidationSplit, trainSingleRuns } from "./nb01-validation.mjs";
 
 const lt = experiments.labelTargets;
@@ -40,21 +39,12 @@ const summary = {
 };
 console.log(JSON.stringify(summary, null, 2));
 const file = path.join("outputs", "selection", "01_cosine_gap.json");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file + ".tmp",
-  JSON.stringify(
-    {
-      question: "cosine regression's gap to one-hot: the loss or the language-model targets?",
-      split: { fit: fitPart.source.note, validation: valPart.source.note },
-      epochs: 5,
-      seeds,
-      rows,
-      summary,
-    },
-    null,
-    2,
-  ),
-);
-fs.renameSync(file + ".tmp", file);
+writeJsonAtomic(file, {
+  question: "cosine regression's gap to one-hot: the loss or the language-model targets?",
+  split: { fit: fitPart.source.note, validation: valPart.source.note },
+  epochs: 5,
+  seeds,
+  rows,
+  summary,
+});
 console.log(`→ ${file}`);

@@ -6,9 +6,8 @@
 // default), 8}; the rule: 8 replaces 5 if it gives the higher validation accuracy for the mean over the
 // four runs (one number per profile: the runs share the epoch count). Training time is recorded too: the
 // notebook's quick budget is 12 minutes.
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { experiments } from "@embedlab/lib";
+import { experiments, writeJsonAtomic } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
 const lt = experiments.labelTargets;
@@ -38,22 +37,13 @@ const mean = (e) => {
 const selected = mean(8) > mean(5) ? 8 : 5;
 console.log(`mean validation accuracy: 5 epochs ${mean(5).toFixed(4)}, 8 epochs ${mean(8).toFixed(4)} → ${selected}`);
 const file = path.join("outputs", "selection", "01_epochs.json");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file + ".tmp",
-  JSON.stringify(
-    {
-      grid: GRID,
-      rule: "8 replaces 5 if the mean validation accuracy over the quick profile's runs is higher",
-      split: { fit: fitPart.source.note, validation: valPart.source.note },
-      runs: quick.runs.map((r) => r.id ?? r.kind),
-      rows,
-      meanValAccuracy: Object.fromEntries(GRID.map((e) => [e, mean(e)])),
-      selected,
-    },
-    null,
-    2,
-  ),
-);
-fs.renameSync(file + ".tmp", file);
+writeJsonAtomic(file, {
+  grid: GRID,
+  rule: "8 replaces 5 if the mean validation accuracy over the quick profile's runs is higher",
+  split: { fit: fitPart.source.note, validation: valPart.source.note },
+  runs: quick.runs.map((r) => r.id ?? r.kind),
+  rows,
+  meanValAccuracy: Object.fromEntries(GRID.map((e) => [e, mean(e)])),
+  selected,
+});
 console.log(`→ ${file}`);

@@ -7,9 +7,8 @@
 // 2e-3; MSE at lr ∈ {1e-3, 2e-3, 4e-3}; all regression runs with the cosine run's notebook seed. Rule: the
 // regression run becomes MSE (at its best lr) only if MSE's best validation accuracy beats cosine's by at
 // least 1 point; otherwise cosine stays.
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { experiments } from "@embedlab/lib";
+import { experiments, writeJsonAtomic } from "@embedlab/lib";
 import { nb01ValidationSplit, trainSingleRuns } from "./nb01-validation.mjs";
 
 const lt = experiments.labelTargets;
@@ -40,19 +39,10 @@ const mse = Object.entries(results)
 const selected = mse[1].valAccuracy >= cos + 0.01 ? mse[0] : "cosine:gpt3-davinci@0.002";
 console.log("selected regression run:", selected);
 const file = path.join("outputs", "selection", "01_regression_loss.json");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file + ".tmp",
-  JSON.stringify(
-    {
-      rule: "MSE replaces cosine if its best validation accuracy is >= cosine's + 0.01",
-      split: { fit: fitPart.source.note, validation: valPart.source.note },
-      results,
-      selected,
-    },
-    null,
-    2,
-  ),
-);
-fs.renameSync(file + ".tmp", file);
+writeJsonAtomic(file, {
+  rule: "MSE replaces cosine if its best validation accuracy is >= cosine's + 0.01",
+  split: { fit: fitPart.source.note, validation: valPart.source.note },
+  results,
+  selected,
+});
 console.log(`→ ${file}`);

@@ -11,7 +11,7 @@
 // `--span-only` runs just that part and merges it into an existing results file.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { experiments } from "@embedlab/lib";
+import { experiments, writeJsonAtomic } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
 const lt = experiments.labelTargets;
@@ -55,21 +55,12 @@ const selected = Object.fromEntries(
   Object.entries(results).map(([run, byLr]) => [run, { lr: best(byLr), valAccuracy: byLr[best(byLr)].valAccuracy }]),
 );
 console.log("selected:", selected);
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file + ".tmp",
-  JSON.stringify(
-    {
-      grid: GRID,
-      rule: "max validation accuracy per run kind, ties → 2e-3; cosine: span replaces full if its best is higher",
-      split: { fit: fitPart.source.note, validation: valPart.source.note },
-      epochs: first.epochs,
-      results,
-      selected,
-    },
-    null,
-    2,
-  ),
-);
-fs.renameSync(file + ".tmp", file);
+writeJsonAtomic(file, {
+  grid: GRID,
+  rule: "max validation accuracy per run kind, ties → 2e-3; cosine: span replaces full if its best is higher",
+  split: { fit: fitPart.source.note, validation: valPart.source.note },
+  epochs: first.epochs,
+  results,
+  selected,
+});
 console.log(`→ ${file}`);

@@ -9,15 +9,14 @@
 // automobile and horse image of the train batch (never trained on) and the 8 classes' images of
 // 8,000–9,999; zeroShotEpochs ∈ {3 (the current default), 5, 8}; the rule: the highest pseudo-unseen
 // top-1, ties → fewer epochs.
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { data, experiments } from "@embedlab/lib";
+import { data, experiments, writeJsonAtomic } from "@embedlab/lib";
 import { nb01ValidationSplit } from "./nb01-validation.mjs";
 
 const lt = experiments.labelTargets;
 const GRID = [3, 5, 8];
 const { root, base, fitPart, valPart } = await nb01ValidationSplit();
-const { seen } = data.heldOutSplit(fitPart.classNames.length, base.heldOutEvery);
+const { seen, unseen } = data.heldOutSplit(fitPart.classNames.length, base.heldOutEvery);
 
 /** The seen classes' images only, labels renumbered to positions in `seen` (the unseen classes never appear). */
 function seenOnly(ds) {
@@ -53,28 +52,16 @@ for (const zeroShotEpochs of GRID) {
 const selected = rows.reduce((b, r) => (r.pseudoUnseenTop1 > b.pseudoUnseenTop1 ? r : b), rows[0]).zeroShotEpochs;
 console.log(`selected: ${selected} epochs`);
 const file = path.join("outputs", "selection", "01_zero_shot_epochs.json");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file + ".tmp",
-  JSON.stringify(
-    {
-      grid: GRID,
-      rule: "highest pseudo-unseen top-1 on the validation split, ties → fewer epochs",
-      split: {
-        leftOut: `the notebook's unseen classes (${data
-          .heldOutSplit(fitPart.classNames.length, base.heldOutEvery)
-          .unseen.map((c) => fitPart.classNames[c])
-          .join(", ")}): never used`,
-        pseudoUnseen,
-        fit: `pseudo-seen classes of ${fitPart.source.note}`,
-        validation: `pseudo-unseen images of the train batch (${d.unseenImages.n}), the 8 seen classes' images of ${valPart.source.note}`,
-      },
-      rows,
-      selected,
-    },
-    null,
-    2,
-  ),
-);
-fs.renameSync(file + ".tmp", file);
+writeJsonAtomic(file, {
+  grid: GRID,
+  rule: "highest pseudo-unseen top-1 on the validation split, ties → fewer epochs",
+  split: {
+    leftOut: `the notebook's unseen classes (${unseen.map((c) => fitPart.classNames[c]).join(", ")}): never used`,
+    pseudoUnseen,
+    fit: `pseudo-seen classes of ${fitPart.source.note}`,
+    validation: `pseudo-unseen images of the train batch (${d.unseenImages.n}), the ${seen.length} seen classes' images of ${valPart.source.note}`,
+  },
+  rows,
+  selected,
+});
 console.log(`→ ${file}`);

@@ -5,9 +5,8 @@
 // The grid and the rule are fixed in advance: steps ∈ {100, 200, 300}, pairs qa,title,crop, batch 24, τ 0.1,
 // lr 3e-3, mean-hidden pooling; pick the highest inner same-article AUC (ties → fewer steps).
 // The GPT is the quick profile's (models.gpt.DEFAULT_TINY_GPT, data/models/tinygpt-mix).
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { backend, data, experiments, metrics, models } from "@embedlab/lib";
+import { backend, data, experiments, metrics, models, writeJsonAtomic } from "@embedlab/lib";
 
 const C = experiments.gptEmbeddings;
 const eq = metrics.embeddingQuality;
@@ -78,20 +77,11 @@ for (const f of folds) {
   out.push(row);
 }
 const file = path.join("outputs", "selection", "03_finetune_steps.json");
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file + ".tmp",
-  JSON.stringify(
-    {
-      gpt: models.gpt.DEFAULT_TINY_GPT,
-      grid: GRID,
-      rule: "max inner same-article AUC, ties → fewer steps",
-      recipe: { pairs: "qa,title,crop", batch: 24, temperature: 0.1, lr: 3e-3, pooling: "mean-hidden", seed: 0 },
-      folds: out,
-    },
-    null,
-    2,
-  ),
-);
-fs.renameSync(file + ".tmp", file);
+writeJsonAtomic(file, {
+  gpt: models.gpt.DEFAULT_TINY_GPT,
+  grid: GRID,
+  rule: "max inner same-article AUC, ties → fewer steps",
+  recipe: { pairs: "qa,title,crop", batch: 24, temperature: 0.1, lr: 3e-3, pooling: "mean-hidden", seed: 0 },
+  folds: out,
+});
 console.log(`→ ${file}`);
