@@ -184,6 +184,32 @@ test("the atomic cache: a response that breaks off leaves no file and no folder"
   assert.deepEqual(fs.readdirSync(root), []); // no file, no model folder, no staging folder
 });
 
+test("the atomic cache: files stored at once all arrive, even when a file's open is slow", async () => {
+  // transformers.js stores a model's files concurrently. One put finishing removes the staging folder once it is
+  // empty; a put that has just started must already have its file in there, not an open still on the thread pool.
+  // Every asynchronous open of a staging file is held back 40 ms, as a busy thread pool may do.
+  const root = path.join(tmp, "atomic-concurrent");
+  const c = models.atomicHubCache(root, endpoint);
+  const url = (f) => `${endpoint}/test-org/many/resolve/main/${f}`;
+  const cjsFs = require("node:fs"); // the object the write streams open through
+  const realOpen = cjsFs.open;
+  cjsFs.open = function (file, ...rest) {
+    if (String(file).endsWith(".part")) setTimeout(() => realOpen.call(cjsFs, file, ...rest), 40);
+    else realOpen.call(cjsFs, file, ...rest);
+  };
+  try {
+    const first = c.put(url("a.json"), new Response('{"a":1}'));
+    await new Promise((r) => setTimeout(r, 10));
+    const second = c.put(url("b.json"), new Response('{"b":2}'));
+    await Promise.all([first, second]);
+  } finally {
+    cjsFs.open = realOpen;
+  }
+  assert.equal(fs.readFileSync(path.join(root, "test-org", "many", "a.json"), "utf8"), '{"a":1}');
+  assert.equal(fs.readFileSync(path.join(root, "test-org", "many", "b.json"), "utf8"), '{"b":2}');
+  assert.equal(fs.existsSync(path.join(root, ".partial")), false);
+});
+
 test("GPT-2 downloader: HF_ENDPOINT honoured; a broken-off file leaves no partial file and no empty model folder", async () => {
   process.env.HF_ENDPOINT = endpoint;
   const before = requests.length;

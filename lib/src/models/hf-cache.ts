@@ -33,6 +33,7 @@ export interface AtomicHubCache {
 
 export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
   const byModel = new Map<string, HubTraffic>();
+  let puts = 0;
   const traffic = (id: string): HubTraffic => {
     let t = byModel.get(id);
     if (!t) byModel.set(id, (t = { pending: [], downloaded: [] }));
@@ -75,15 +76,16 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
       if (!remote || !response.body) return;
       const partial = path.join(root, ".partial");
       fs.mkdirSync(partial, { recursive: true });
-      const tmp = path.join(partial, `${path.basename(remote.file)}.${process.pid}.${Date.now()}.part`);
+      const tmp = path.join(partial, `${path.basename(remote.file)}.${process.pid}.${Date.now()}.${++puts}.part`);
+      // Opened synchronously, in the same tick as the mkdir: transformers.js stores several files at once, and
+      // another put that finishes may remove an empty `.partial/` before an asynchronous open would have run.
+      const out = fs.createWriteStream(tmp, { fd: fs.openSync(tmp, "w") });
       try {
-        await pipeline(
-          Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
-          fs.createWriteStream(tmp),
-        );
+        await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), out);
         fs.mkdirSync(path.dirname(remote.file), { recursive: true });
         fs.renameSync(tmp, remote.file);
       } catch (err) {
+        out.destroy();
         fs.rmSync(tmp, { force: true });
         throw err;
       } finally {
