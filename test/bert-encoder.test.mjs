@@ -196,6 +196,39 @@ test("PyTorch pytorch_model.bin (zip and legacy format) loads to the same weight
   encoder.dispose();
 });
 
+test("PyTorch float16 and bfloat16 state dicts read as the float32 weights rounded to those types", async (t) => {
+  if (!PY) {
+    t.skip(NO_TORCH);
+    return;
+  }
+  const dir = tmp("bin-half");
+  bert.writeTinyBert(dir, { flavour: "bert", seed: 4 });
+  const st = bert.readBertWeightFile(path.join(dir, "model.safetensors"));
+  const u32 = new Uint32Array(1);
+  const f32 = new Float32Array(u32.buffer);
+  const toBf16 = (v) => {
+    f32[0] = v;
+    u32[0] = ((u32[0] + 0x7fff + ((u32[0] >>> 16) & 1)) >>> 16) << 16; // round to nearest even, as torch does
+    return f32[0];
+  };
+  const rounders = { float16: (v) => lib.models.gpt.f16ToF32(lib.models.gpt.f32ToF16(v)), bfloat16: toBf16 };
+  for (const [dtype, round] of Object.entries(rounders)) {
+    const bin = path.join(dir, `${dtype}.bin`);
+    runPy("torch_save.py", [path.join(dir, "model.safetensors"), bin, "zip", dtype]);
+    const pt = bert.readBertWeightFile(bin);
+    let changed = 0;
+    for (const k of Object.keys(st)) {
+      assert.deepEqual(pt[k].shape, st[k].shape, k);
+      for (let i = 0; i < st[k].data.length; i++) {
+        const want = round(st[k].data[i]);
+        if (pt[k].data[i] !== want) assert.fail(`${dtype} ${k}[${i}]: ${pt[k].data[i]}, expected ${want}`);
+        if (want !== st[k].data[i]) changed++;
+      }
+    }
+    assert.ok(changed > 0, `${dtype}: the rounding changed some weights`);
+  }
+});
+
 test("a folder with vocab.txt and no tokenizer.json gets the same WordPiece ids", async () => {
   await lib.backend.initBackend();
   const dir = tmp("vocab");

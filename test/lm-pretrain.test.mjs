@@ -189,6 +189,26 @@ test("float16: conversion rounds to nearest even; fp16 checkpoints are half the 
   assert.throws(() => gpt.loadGptCheckpoint(d16), /float16/);
 });
 
+test("safetensors: F16 and BF16 tensors read as float32 (GPT-2 checkpoints on the hub use all three)", () => {
+  const halfs = [0x3c00, 0xc000, 0x2e66, 0x0001, 0x7c00];
+  const bfloats = [0x3f80, 0xc000, 0x3dcd, 0x0001, 0xff80];
+  const header = {
+    h: { dtype: "F16", shape: [5], data_offsets: [0, 10] },
+    b: { dtype: "BF16", shape: [5], data_offsets: [10, 20] },
+  };
+  let json = JSON.stringify(header);
+  while ((8 + json.length) % 8) json += " ";
+  const buf = Buffer.alloc(8 + json.length + 20);
+  buf.writeBigUInt64LE(BigInt(json.length), 0);
+  buf.write(json, 8, "utf8");
+  [...halfs, ...bfloats].forEach((v, i) => buf.writeUInt16LE(v, 8 + json.length + 2 * i));
+  const file = path.join(tmp(), "mixed.safetensors");
+  fs.writeFileSync(file, buf);
+  const t = gpt.readSafetensors(file);
+  assert.deepEqual([...t.h.data], [1, -2, 0.0999755859375, 2 ** -24, Infinity]);
+  assert.deepEqual([...t.b.data], [1, -2, Math.fround(0.10009765625), Math.fround(2 ** -133), -Infinity]);
+});
+
 test("pretraining: stopped after k steps and resumed, it ends bit-identical to an uninterrupted run", async () => {
   const root = fakeRoot();
   const common = {

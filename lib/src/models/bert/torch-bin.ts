@@ -10,7 +10,7 @@
 import * as fs from "node:fs";
 import { unzipSync } from "fflate";
 import { CorruptDataError, DataNotFoundError } from "../../core";
-import type { SafeTensor } from "../gpt/safetensors";
+import { bf16ToF32, f16ToF32, type SafeTensor } from "../gpt/safetensors";
 
 const STORAGE_DTYPES: Record<string, { dtype: string; bytes: number }> = {
   FloatStorage: { dtype: "F32", bytes: 4 },
@@ -325,20 +325,10 @@ function tensorData(t: TensorRef, bytes: Uint8Array, file: string, name: string)
   const elems = bytes.byteLength / st.bytes;
   const n = t.size.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  const tmp = new DataView(new ArrayBuffer(4));
   const read = (i: number): number => {
     if (st.dtype === "F32") return view.getFloat32(4 * i, true);
     const h = view.getUint16(2 * i, true);
-    if (st.dtype === "BF16") {
-      tmp.setUint32(0, h << 16, true);
-      return tmp.getFloat32(0, true);
-    }
-    const s = h & 0x8000 ? -1 : 1;
-    const e = (h >> 10) & 0x1f;
-    const f = h & 0x3ff;
-    if (e === 0) return s * 2 ** -14 * (f / 1024);
-    if (e === 31) return f ? NaN : s * Infinity;
-    return s * 2 ** (e - 15) * (1 + f / 1024);
+    return st.dtype === "BF16" ? bf16ToF32(h) : f16ToF32(h);
   };
   const idx = new Array(t.size.length).fill(0);
   for (let k = 0; k < n; k++) {

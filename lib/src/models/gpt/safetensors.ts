@@ -27,6 +27,12 @@ export function f16ToF32(h: number): number {
 const f32Box = new Float32Array(1);
 const u32Box = new Uint32Array(f32Box.buffer);
 
+/** A bfloat16 bit pattern (the top half of a float32) as a number. */
+export function bf16ToF32(h: number): number {
+  u32Box[0] = h << 16;
+  return f32Box[0];
+}
+
 /** The IEEE half-precision bit pattern nearest to `v` (round to nearest even; overflow → ±Infinity). */
 export function f32ToF16(v: number): number {
   f32Box[0] = v;
@@ -91,13 +97,7 @@ export function readSafetensors(
     const off = base + b0;
     if (h.dtype === "F32") for (let i = 0; i < n; i++) data[i] = buf.readFloatLE(off + 4 * i);
     else if (h.dtype === "F16") for (let i = 0; i < n; i++) data[i] = f16ToF32(buf.readUInt16LE(off + 2 * i));
-    else {
-      const tmp = new DataView(new ArrayBuffer(4));
-      for (let i = 0; i < n; i++) {
-        tmp.setUint32(0, buf.readUInt16LE(off + 2 * i) << 16, true);
-        data[i] = tmp.getFloat32(0, true);
-      }
-    }
+    else for (let i = 0; i < n; i++) data[i] = bf16ToF32(buf.readUInt16LE(off + 2 * i));
     out[name] = { dtype: h.dtype, shape: h.shape, data };
   }
   return out;
