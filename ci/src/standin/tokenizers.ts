@@ -73,20 +73,7 @@ function byteLevelVocab(first: string[]): { vocab: Record<string, number>; merge
   return { vocab, merges, next: id };
 }
 
-function bpeModel(vocab: Record<string, number>, merges: string[], extra: Record<string, unknown> = {}) {
-  return {
-    type: "BPE",
-    dropout: null,
-    unk_token: null,
-    continuing_subword_prefix: "",
-    end_of_word_suffix: "",
-    fuse_unk: false,
-    byte_fallback: false,
-    ...extra,
-    vocab,
-    merges,
-  };
-}
+const bpeModel = models.gpt.hfBpeModel;
 
 const byteLevel = (addPrefixSpace: boolean, trimOffsets: boolean, useRegex: boolean) => ({
   type: "ByteLevel",

@@ -49,16 +49,29 @@ export function bpeToHfTokenizerJson(tok: BpeTokenizer): Record<string, unknown>
     pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
     post_processor: { type: "ByteLevel", add_prefix_space: true, trim_offsets: false, use_regex: true },
     decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: "BPE",
-      dropout: null,
-      unk_token: null,
-      continuing_subword_prefix: "",
-      end_of_word_suffix: "",
-      fuse_unk: false,
-      byte_fallback: false,
+    model: hfBpeModel(
       vocab,
-      merges: tok.merges.map(([a, b]) => `${str(a)} ${str(b)}`),
-    },
+      tok.merges.map(([a, b]) => `${str(a)} ${str(b)}`),
+    ),
+  };
+}
+
+/** A `tokenizer.json` "model" entry of type BPE with the Hugging Face defaults; `extra` overrides any of them. */
+export function hfBpeModel(
+  vocab: Record<string, number>,
+  merges: string[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    type: "BPE",
+    dropout: null,
+    unk_token: null,
+    continuing_subword_prefix: "",
+    end_of_word_suffix: "",
+    fuse_unk: false,
+    byte_fallback: false,
+    ...extra,
+    vocab,
+    merges,
   };
 }

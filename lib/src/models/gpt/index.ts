@@ -72,4 +72,4 @@ export {
   type Gpt2Options,
 } from "./gpt2";
 export { loadTinyGpt, loadGptSpec, isTinyGptId, TINY_GPT_IDS, type GptSpec } from "./load";
-export { bpeToHfTokenizerJson, bytesToUnicode } from "./hf-tokenizer-json";
+export { bpeToHfTokenizerJson, bytesToUnicode, hfBpeModel } from "./hf-tokenizer-json";
