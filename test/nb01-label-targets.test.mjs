@@ -9,6 +9,9 @@ import { syntheticImages } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
+const { literalDefaults, loadNotebook } = require("../ci/dist/notebooks.js");
+/** Notebook 01's parameters as its parameters cell sets them. */
+const NB01 = literalDefaults(loadNotebook(new URL("../notebooks", import.meta.url).pathname, "01_label_embeddings"));
 const lt = lib.experiments.labelTargets;
 
 const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
@@ -164,24 +167,7 @@ test("the onehot-vectors control source: unit vectors that centre into a regular
 });
 
 test("resolveConfig: profile defaults and validation", () => {
-  const base = {
-    profile: "quick",
-    targetRuns: "",
-    epochs: 0,
-    zeroShotEpochs: 0,
-    batchSize: 0,
-    schedule: "",
-    peakLr: 0.002,
-    warmup: 0.15,
-    augment: true,
-    temperature: 0.1,
-    center: "seen",
-    regressionSpace: "span",
-    heldOutEvery: 5,
-    seed: 1,
-    trainLimit: 0,
-    maxStepsPerEpoch: 0,
-  };
+  const base = { ...NB01, regressionSpace: "span" };
   const q = lt.resolveConfig(base);
   assert.equal(q.dataset, "cifar10");
   assert.equal(q.arch, "small");

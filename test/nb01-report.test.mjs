@@ -7,6 +7,9 @@ import * as fs from "node:fs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
+const { literalDefaults, loadNotebook } = require("../ci/dist/notebooks.js");
+/** Notebook 01's parameters as its parameters cell sets them. */
+const NB01 = literalDefaults(loadNotebook(new URL("../notebooks", import.meta.url).pathname, "01_label_embeddings"));
 const X = lib.experiments.labelTargets;
 const fx = JSON.parse(fs.readFileSync(new URL("./fixtures/nb01-quick-run.json", import.meta.url), "utf8"));
 
@@ -193,29 +196,11 @@ test("results: parameters with the resolved settings, provenance, curves", () =>
   const o = committedOutcome();
   o.structure100.sources = [{ id: "gpt3-ada", provenance: "cached" }];
   const params = {
-    profile: "quick",
+    ...NB01,
     dataRoot: "",
     embedders: "gpt3-ada",
     cifar10Embedders: "gpt3-ada",
-    targetRuns: "",
-    zeroShotSource: "gpt3-ada",
     probeSources: "gpt3-ada",
-    epochs: 0,
-    zeroShotEpochs: 0,
-    probeEpochs: 5,
-    batchSize: 0,
-    schedule: "",
-    peakLr: 0.002,
-    warmup: 0.15,
-    augment: true,
-    temperature: 0.1,
-    regressionSpace: "",
-    center: "seen",
-    heldOutEvery: 5,
-    seed: 1,
-    trainLimit: 0,
-    maxStepsPerEpoch: 0,
-    runDir: "",
   };
   const cfg = X.resolveConfig(params);
   const r = X.results(o, params, cfg, { name: "wasm", reason: "asked" }, { total_s: 1 });
@@ -281,24 +266,7 @@ test("oneHotTable: per unseen class the seen classes its images go to most, in w
 });
 
 test("PROFILES: every quick / full default in one place, and resolveConfig uses them", () => {
-  const base = {
-    profile: "quick",
-    targetRuns: "",
-    epochs: 0,
-    zeroShotEpochs: 0,
-    batchSize: 0,
-    schedule: "",
-    peakLr: 0.002,
-    warmup: 0.15,
-    augment: true,
-    temperature: 0.1,
-    center: "seen",
-    regressionSpace: "",
-    heldOutEvery: 5,
-    seed: 1,
-    trainLimit: 0,
-    maxStepsPerEpoch: 0,
-  };
+  const base = NB01;
   for (const profile of ["quick", "full"]) {
     const p = X.PROFILES[profile];
     const c = X.resolveConfig({ ...base, profile });

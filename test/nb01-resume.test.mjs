@@ -11,6 +11,9 @@ import { syntheticImages } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
+const { literalDefaults, loadNotebook } = require("../ci/dist/notebooks.js");
+/** Notebook 01's parameters as its parameters cell sets them. */
+const NB01 = literalDefaults(loadNotebook(new URL("../notebooks", import.meta.url).pathname, "01_label_embeddings"));
 const lt = lib.experiments.labelTargets;
 const tf = require("@tensorflow/tfjs");
 
@@ -175,21 +178,13 @@ const source = (id, seed) => {
 };
 const cfg = () =>
   lt.resolveConfig({
-    profile: "quick",
+    ...NB01,
     targetRuns: "onehot@0.004,emb_ce:s1",
     epochs: 2,
     zeroShotEpochs: 1,
     batchSize: 8,
-    schedule: "",
-    peakLr: 2e-3,
-    warmup: 0.15,
-    augment: true,
-    temperature: 0.1,
-    center: "seen",
-    regressionSpace: "",
     heldOutEvery: 2,
     seed: 3,
-    trainLimit: 0,
     maxStepsPerEpoch: 2,
   });
 

@@ -9,6 +9,9 @@ import { syntheticImages as synthetic } from "./image-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
+const { literalDefaults, loadNotebook } = require("../ci/dist/notebooks.js");
+/** Notebook 01's parameters as its parameters cell sets them. */
+const NB01 = literalDefaults(loadNotebook(new URL("../notebooks", import.meta.url).pathname, "01_label_embeddings"));
 const lt = lib.experiments.labelTargets;
 const { runParallel, workerCount } = lib.parallel;
 
@@ -22,21 +25,13 @@ const source = (id, seed) => {
 
 const cfg = () =>
   lt.resolveConfig({
-    profile: "quick",
+    ...NB01,
     targetRuns: "onehot@0.004,cosine:s1,emb_ce:s2",
     epochs: 1,
     zeroShotEpochs: 1,
     batchSize: 8,
-    schedule: "",
-    peakLr: 2e-3,
-    warmup: 0.15,
-    augment: true,
-    temperature: 0.1,
-    center: "seen",
-    regressionSpace: "",
     heldOutEvery: 2,
     seed: 3,
-    trainLimit: 0,
     maxStepsPerEpoch: 2,
   });
 

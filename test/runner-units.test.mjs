@@ -9,9 +9,9 @@ import { ROOT, tempDir } from "./runner-helpers.mjs";
 
 const require = createRequire(import.meta.url);
 const dist = (m) => require(path.join(ROOT, "ci", "dist", m));
-const { parseParametersCell, describeType, matchesType, injectedCellSource } = dist("parameters.js");
+const { parseParametersCell, describeType, matchesType, injectedCellSource, literalDefault } = dist("parameters.js");
 const { parseParamFlag, resolveOverrides, readParamsFile } = dist("overrides.js");
-const { selectNotebooks } = dist("notebooks.js");
+const { selectNotebooks, literalDefaults } = dist("notebooks.js");
 const { OutputCollector } = dist("output-collector.js");
 const { parseErrorText } = dist("error-text.js");
 const { checkExpectations, loadExpectations } = dist("expectations.js");
@@ -50,6 +50,31 @@ test("parameters cell: names, inferred and annotated types, comments", () => {
   assert.equal(matchesType([1, 2], specs[5].type), true);
   assert.equal(matchesType([1, "x"], specs[5].type), false);
   assert.equal(matchesType(Number.NaN, specs[1].type), false);
+});
+
+test("parameters cell: literal defaults as values, the rest left out", () => {
+  const code = [
+    'let profile: "quick" | "full" = "quick";',
+    "let lr = -1e-3;",
+    "let on = true;",
+    "let names = ['a', `b`];",
+    "let empty: number[] = [];",
+    "let nothing: string | null = null;",
+    'let dataDir: string = process.env.X ?? "";',
+    'let mixed = ("x" as string);',
+  ].join("\n");
+  const params = parseParametersCell(code);
+  assert.deepEqual(literalDefaults({ params }), {
+    profile: "quick",
+    lr: -1e-3,
+    on: true,
+    names: ["a", "b"],
+    empty: [],
+    nothing: null,
+    mixed: "x",
+  });
+  assert.equal(literalDefault("1; process.exit(1)"), undefined);
+  assert.equal(literalDefault("f()"), undefined);
 });
 
 test("parameters cell: anything but let-literal lines is rejected with the line", () => {

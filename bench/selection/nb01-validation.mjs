@@ -1,6 +1,9 @@
 // Shared set-up of notebook 01's validation selections: the 10k CIFAR-10 train batch split into images
 // 0–7,999 (fit) and 8,000–9,999 (validation), and the quick profile's notebook parameters as a base.
+import { createRequire } from "node:module";
 import { backend, data, experiments, parallel } from "@embedlab/lib";
+
+const { literalDefaults, loadNotebook } = createRequire(import.meta.url)("../../ci/dist/notebooks.js");
 
 export async function nb01ValidationSplit() {
   const root = process.env.EMBEDLAB_DATA_DIR;
@@ -10,24 +13,9 @@ export async function nb01ValidationSplit() {
   }
   await backend.initBackend({ prefer: "wasm" });
   const batch = data.loadCifar10("train", { root, batches: [1] });
-  const base = {
-    profile: "quick",
-    targetRuns: "",
-    epochs: 0,
-    zeroShotEpochs: 0,
-    batchSize: 0,
-    schedule: "",
-    peakLr: 2e-3,
-    warmup: 0.15,
-    augment: true,
-    temperature: 0.1,
-    center: "seen",
-    regressionSpace: "",
-    heldOutEvery: 5,
-    seed: 1,
-    trainLimit: 0,
-    maxStepsPerEpoch: 0,
-  };
+  const base = literalDefaults(
+    loadNotebook(new URL("../../notebooks", import.meta.url).pathname, "01_label_embeddings"),
+  );
   return { root, base, fitPart: data.sliceImages(batch, 0, 8000), valPart: data.sliceImages(batch, 8000, 10000) };
 }
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cellTags, sourceText, type Notebook } from "./nbformat";
-import { parseParametersCell, type ParamSpec } from "./parameters";
+import { literalDefault, parseParametersCell, type ParamSpec } from "./parameters";
 import { UsageError } from "./usage-error";
 
 export interface NotebookEntry {
@@ -73,4 +73,17 @@ export function loadNotebook(dir: string, name: string): NotebookEntry {
     throw new UsageError(`${name}: parameters cell (cell ${tagged[0].i + 1}): ${(err as Error).message}`);
   }
   return { name, file, notebook, paramsCell: tagged[0].i, params };
+}
+
+/**
+ * `{ name: default }` for the parameters whose default is a literal (an environment lookup and the like are left
+ * out): what a reader of the notebook runs with, for tests and selection scripts to start from.
+ */
+export function literalDefaults(entry: NotebookEntry): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of entry.params) {
+    const lit = literalDefault(p.defaultSource);
+    if (lit) out[p.name] = lit.value;
+  }
+  return out;
 }

@@ -115,6 +115,13 @@ function literalValue(e: ts.Expression): { value: unknown } | undefined {
   return undefined;
 }
 
+/** The value a parameter's default source stands for, when it is a plain literal (`"a"`, `-2`, `[1, 2]`, `true`). */
+export function literalDefault(source: string): { value: unknown } | undefined {
+  const src = ts.createSourceFile("default.ts", `(${source});`, ts.ScriptTarget.ES2022, true);
+  const stmt = src.statements[0];
+  return src.statements.length === 1 && ts.isExpressionStatement(stmt) ? literalValue(stmt.expression) : undefined;
+}
+
 function inferType(value: unknown): ParamType | undefined {
   if (typeof value === "string") return { kind: "string" };
   if (typeof value === "number") return { kind: "number" };
