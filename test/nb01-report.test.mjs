@@ -4,12 +4,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as fs from "node:fs";
+import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const { literalDefaults, loadNotebook } = require("../ci/dist/notebooks.js");
-/** Notebook 01's parameters as its parameters cell sets them. */
-const NB01 = literalDefaults(loadNotebook(new URL("../notebooks", import.meta.url).pathname, "01_label_embeddings"));
+const NB01 = notebookDefaults("01_label_embeddings");
 const X = lib.experiments.labelTargets;
 const fx = JSON.parse(fs.readFileSync(new URL("./fixtures/nb01-quick-run.json", import.meta.url), "utf8"));
 

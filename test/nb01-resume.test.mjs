@@ -8,12 +8,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { syntheticImages } from "./image-helpers.mjs";
+import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const { literalDefaults, loadNotebook } = require("../ci/dist/notebooks.js");
-/** Notebook 01's parameters as its parameters cell sets them. */
-const NB01 = literalDefaults(loadNotebook(new URL("../notebooks", import.meta.url).pathname, "01_label_embeddings"));
+const NB01 = notebookDefaults("01_label_embeddings");
 const lt = lib.experiments.labelTargets;
 const tf = require("@tensorflow/tfjs");
 

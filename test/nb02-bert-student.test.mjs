@@ -6,8 +6,10 @@ import { createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
+const NB02 = notebookDefaults("02_train_without_labels");
 const lib = require("@embedlab/lib");
 const tf = require("@tensorflow/tfjs");
 const X = lib.experiments.trainWithoutLabels;
@@ -17,24 +19,15 @@ before(async () => {
 });
 
 const PARAMS = {
-  profile: "quick",
+  ...NB02,
   dataRoot: "",
-  trainFile: "",
-  evalFile: "",
-  sampleSize: 1000,
-  seed: 42,
-  scalingSizes: "",
-  selectionSize: 500,
-  teacherModel: "",
   negativePrompts: "negative",
   positivePrompts: "positive",
   altNegativePrompts: "negative",
   altPositivePrompts: "positive",
   studentVariants: "bag",
-  studentArch: "auto",
   epochs: 2,
   minSteps: 0,
-  confidentFraction: 0.5,
   throughputSentences: 20,
 };
 

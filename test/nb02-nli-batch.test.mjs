@@ -8,8 +8,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { writeTinyNli } from "./tiny-onnx.mjs";
+import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
+const NB02 = notebookDefaults("02_train_without_labels");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-nli-"));
 process.env.EMBEDLAB_CACHE_DIR = tmp;
 process.env.EMBEDLAB_DEVICE = "cpu";
@@ -99,27 +101,7 @@ test("nliZeroShot fills the template with label phrases, scores all phrases per 
 });
 
 test("NLI teachers get label-phrase prompts; embedding teachers keep their cosine prompts (quick defaults unchanged)", () => {
-  const params = {
-    profile: "quick",
-    dataRoot: "",
-    trainFile: "",
-    evalFile: "",
-    sampleSize: 1000,
-    seed: 42,
-    scalingSizes: "",
-    selectionSize: 500,
-    teacherModel: "",
-    negativePrompts: "",
-    positivePrompts: "",
-    altNegativePrompts: "",
-    altPositivePrompts: "",
-    studentVariants: "word-vectors,bag,word-vectors+bag",
-    studentArch: "auto",
-    epochs: 10,
-    minSteps: 300,
-    confidentFraction: 0.5,
-    throughputSentences: 200,
-  };
+  const params = { ...NB02, dataRoot: "" };
   const quick = X.resolveConfig(params);
   assert.deepEqual(quick.promptSets, {
     ensemble: {

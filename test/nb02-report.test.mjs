@@ -1,8 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
+const NB02 = notebookDefaults("02_train_without_labels");
 const X = require("@embedlab/lib").experiments.trainWithoutLabels;
 
 /** The numbers of the committed quick run (outputs/02, USE-lite teacher). */
@@ -171,25 +173,13 @@ test("conclusion: gold-label note, NLI teacher, passing the teacher, non-overlap
 
 test("resolveConfig: profile defaults, parsed prompt sets and variants", () => {
   const params = {
-    profile: "quick",
+    ...NB02,
     dataRoot: "",
-    trainFile: "",
-    evalFile: "",
-    sampleSize: 1000,
-    seed: 42,
-    scalingSizes: "",
-    selectionSize: 500,
-    teacherModel: "",
     negativePrompts: "negative|a negative movie review",
     positivePrompts: "positive| a positive movie review ",
     altNegativePrompts: "negative",
     altPositivePrompts: "positive",
     studentVariants: "word-vectors,bag",
-    studentArch: "auto",
-    epochs: 10,
-    minSteps: 300,
-    confidentFraction: 0.5,
-    throughputSentences: 200,
   };
   const q = X.resolveConfig(params);
   assert.equal(q.teacherId, "use-lite");

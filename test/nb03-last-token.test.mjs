@@ -8,8 +8,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { LM_VOCAB, NLI_VOCAB, writeTinyCausalLm, writeTinyEncoder } from "./tiny-onnx.mjs";
+import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
+const NB03 = notebookDefaults("03_gpt_embedding_pitfalls");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-lasttok-"));
 process.env.EMBEDLAB_CACHE_DIR = tmp;
 process.env.EMBEDLAB_DEVICE = "cpu";
@@ -166,28 +168,7 @@ test("end to end: a hub encoder named bge-* is CLS-pooled (the [CLS] vector, nor
   assert.ok(models.cosine(a, b) < 0.999, "mean pooling tells the texts apart");
 });
 
-const baseParams = {
-  profile: "quick",
-  dataRoot: "",
-  evalFile: "",
-  trainFile: "",
-  gptId: "",
-  gptDir: "",
-  chatLmId: "",
-  encoderId: "",
-  baselineId: "glove-100d",
-  ftPooling: "mean-hidden",
-  ftSteps: 0,
-  ftBatch: 24,
-  temperature: 0.1,
-  lr: 3e-3,
-  pairSources: "qa,title,crop",
-  brownPairs: 3000,
-  nFolds: 2,
-  nUnrelated: 100,
-  bootstrap: 1000,
-  seed: 0,
-};
+const baseParams = { ...NB03, dataRoot: "" };
 
 test("the four-pair demo runs the loaded chat LM (no second load) and only when there is one", async () => {
   const calls = [];

@@ -6,8 +6,10 @@ import { createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { notebookDefaults } from "./notebook-defaults.mjs";
 const __dirname = path.dirname(fileURLToPath(import.meta.url));
 const { experiments } = createRequire(import.meta.url)("@embedlab/lib");
+const NB03 = notebookDefaults("03_gpt_embedding_pitfalls");
 const X = experiments.gptEmbeddings;
 
 const sep = (auc, lo = auc - 0.05, hi = auc + 0.05) => ({
@@ -195,28 +197,7 @@ test("conclusion: the other branch of every decision rule", () => {
   );
 });
 
-const params = {
-  profile: "quick",
-  dataRoot: "/data",
-  evalFile: "",
-  trainFile: "",
-  gptId: "",
-  gptDir: "",
-  chatLmId: "",
-  encoderId: "",
-  baselineId: "glove-100d",
-  ftPooling: "mean-hidden",
-  ftSteps: 0,
-  ftBatch: 24,
-  temperature: 0.1,
-  lr: 3e-3,
-  pairSources: "qa, title,,crop",
-  brownPairs: 3000,
-  nFolds: 2,
-  nUnrelated: 100,
-  bootstrap: 1000,
-  seed: 0,
-};
+const params = { ...NB03, dataRoot: "/data", pairSources: "qa, title,,crop" };
 
 test("resolveConfig: profile defaults, the selected steps per fold, overrides", () => {
   const q = X.resolveConfig(params);
