@@ -1,4 +1,14 @@
-// Shared by the notebook-01 and parallel tests: tiny synthetic CIFAR-shaped datasets.
+// Shared by the notebook-01 and parallel tests: tiny synthetic CIFAR-shaped datasets and label sources.
+import { createRequire } from "node:module";
+
+const { Rng } = createRequire(import.meta.url)("@embedlab/lib");
+
+/** A label source of 4 random 8-d vectors drawn from `seed`. */
+export function randomLabelSource(id, seed) {
+  const rng = new Rng(seed);
+  const vectors = Array.from({ length: 4 }, () => Float32Array.from({ length: 8 }, () => rng.normal()));
+  return { id, texts: "names", vectors, dim: 8, provenance: "test" };
+}
 
 /** n 32×32 images; class c = a bright square in quadrant c (learnable in a few steps); `jitter` varies pixel values per image. */
 export function syntheticImages(n, classes, jitter = false) {

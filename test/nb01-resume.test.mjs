@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { syntheticImages } from "./image-helpers.mjs";
+import { randomLabelSource, syntheticImages } from "./image-helpers.mjs";
 import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
@@ -170,11 +170,7 @@ test("runKey / runCheckpointDir: same settings → same folder; any training set
   assert.ok(lt.runRoot("").endsWith(path.join("runs", "01_label_embeddings")));
 });
 
-const source = (id, seed) => {
-  const rng = new lib.Rng(seed);
-  const vectors = Array.from({ length: 4 }, () => Float32Array.from({ length: 8 }, () => rng.normal()));
-  return { id, texts: "names", vectors, dim: 8, provenance: "test" };
-};
+const source = randomLabelSource;
 const cfg = () =>
   lt.resolveConfig({
     ...NB01,

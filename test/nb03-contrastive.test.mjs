@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { tinyTextGpt } from "./gpt-tiny.mjs";
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
 const tf = require("@tensorflow/tfjs");
@@ -147,23 +148,7 @@ test("pairBatches: every batch has distinct texts, seeded", () => {
   assert.throws(() => C.pairBatches(pairs.slice(0, 1), 4, 2, 0), /at least 2 pairs/);
 });
 
-function tinyModel() {
-  const texts = [
-    "the cat sat on the mat",
-    "a dog ran in the park",
-    "rain fell on the town",
-    "ships sail the sea",
-    "birds sing at dawn",
-    "cold wind from the north",
-  ];
-  const tok = BpeTokenizer.train(texts, 300);
-  const model = new GPT(
-    { ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize },
-    undefined,
-    1,
-  );
-  return { tok, model, texts };
-}
+const tinyModel = () => tinyTextGpt();
 
 test("firstWords keeps the start of long texts", () => {
   assert.equal(C.firstWords("a b  c d", 2), "a b");

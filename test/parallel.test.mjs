@@ -5,7 +5,8 @@ import { createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { syntheticImages as synthetic } from "./image-helpers.mjs";
+import { randomLabelSource, syntheticImages as synthetic } from "./image-helpers.mjs";
+import { TINY_TEXTS, tinyTextGpt } from "./gpt-tiny.mjs";
 import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
@@ -16,11 +17,7 @@ const { runParallel, workerCount } = lib.parallel;
 
 const syntheticImages = (n, classes) => synthetic(n, classes, true);
 
-const source = (id, seed) => {
-  const rng = new lib.Rng(seed);
-  const vectors = Array.from({ length: 4 }, () => Float32Array.from({ length: 8 }, () => rng.normal()));
-  return { id, texts: "names", vectors, dim: 8, provenance: "test" };
-};
+const source = randomLabelSource;
 
 const cfg = () =>
   lt.resolveConfig({
@@ -78,21 +75,9 @@ test("trainSections: worker threads give exactly the in-process results (section
 
 test("crossFitFinetune: folds in worker threads (GPT given as a checkpoint) match the in-process run", async () => {
   await lib.backend.initBackend({ prefer: "wasm" });
-  const { GPT, DEFAULT_CONFIG, BpeTokenizer, saveGptCheckpoint, loadGptCheckpoint } = lib.models.gpt;
+  const { saveGptCheckpoint, loadGptCheckpoint } = lib.models.gpt;
   const C = lib.experiments.gptEmbeddings;
-  const texts = [
-    "the cat sat on the mat",
-    "a dog ran in the park",
-    "rain fell on the town",
-    "ships sail the sea",
-    "birds sing at dawn",
-  ];
-  const tok = BpeTokenizer.train(texts, 300);
-  const model = new GPT(
-    { ...DEFAULT_CONFIG, n_layer: 1, n_head: 2, n_embd: 16, block_size: 32, vocab_size: tok.vocabSize },
-    undefined,
-    1,
-  );
+  const { tok, model } = tinyTextGpt(TINY_TEXTS.slice(0, 5));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-par-"));
   saveGptCheckpoint(path.join(dir, "ck"), model, tok, {});
   model.dispose();
