@@ -210,6 +210,18 @@ test("the atomic cache: files stored at once all arrive, even when a file's open
   assert.equal(fs.existsSync(path.join(root, ".partial")), false);
 });
 
+test("the atomic cache: two caches storing the same file at once each stage their own copy", async () => {
+  const root = path.join(tmp, "atomic-same-file");
+  const key = `${endpoint}/test-org/same/resolve/main/weights.bin`;
+  const bodies = ["A", "B"].map((ch) => ch.repeat(1 << 16));
+  const caches = bodies.map(() => models.atomicHubCache(root, endpoint));
+  const responses = bodies.map((b) => new Response(b));
+  await Promise.all(caches.map((c, i) => c.put(key, responses[i]))); // back to back: usually within one millisecond
+  const got = fs.readFileSync(path.join(root, "test-org", "same", "weights.bin"), "utf8");
+  assert.ok(bodies.includes(got), `one whole copy, not a mix (${got.length} bytes)`);
+  assert.equal(fs.existsSync(path.join(root, ".partial")), false);
+});
+
 test("GPT-2 downloader: HF_ENDPOINT honoured; a broken-off file leaves no partial file and no empty model folder", async () => {
   process.env.HF_ENDPOINT = endpoint;
   const before = requests.length;

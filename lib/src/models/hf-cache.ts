@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { threadId } from "node:worker_threads";
 import { commitOf, revisionRoot, writeCommitNote } from "./hub";
 import { removeIfEmpty } from "./hub-download";
 
@@ -31,9 +32,11 @@ export interface AtomicHubCache {
   traffic(modelId: string): HubTraffic;
 }
 
+/** Puts started in this thread, for unique staging-file names. */
+let puts = 0;
+
 export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
   const byModel = new Map<string, HubTraffic>();
-  let puts = 0;
   const traffic = (id: string): HubTraffic => {
     let t = byModel.get(id);
     if (!t) byModel.set(id, (t = { pending: [], downloaded: [] }));
@@ -76,7 +79,8 @@ export function atomicHubCache(root: string, endpoint: string): AtomicHubCache {
       if (!remote || !response.body) return;
       const partial = path.join(root, ".partial");
       fs.mkdirSync(partial, { recursive: true });
-      const tmp = path.join(partial, `${path.basename(remote.file)}.${process.pid}.${Date.now()}.${++puts}.part`);
+      // unique among processes (pid), their worker threads (threadId) and the puts of this thread
+      const tmp = path.join(partial, `${path.basename(remote.file)}.${process.pid}.${threadId}.${++puts}.part`);
       // Opened synchronously, in the same tick as the mkdir: transformers.js stores several files at once, and
       // another put that finishes may remove an empty `.partial/` before an asynchronous open would have run.
       const out = fs.createWriteStream(tmp, { fd: fs.openSync(tmp, "w") });
