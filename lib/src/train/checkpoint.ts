@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { threadId } from "node:worker_threads";
 import { CorruptDataError, EmbedlabError, writeFileAtomic, writeJsonAtomic } from "../core";
 import type { EpochRecord } from "./history";
 
@@ -54,7 +55,7 @@ export function saveCheckpoint(
   meta: CheckpointMeta,
 ): string {
   const name = `ckpt-${String(meta.step).padStart(8, "0")}`;
-  const tmp = path.join(dir, `.${name}.${process.pid}.tmp`);
+  const tmp = path.join(dir, `.${name}.${process.pid}.${threadId}.tmp`);
   const final = path.join(dir, name);
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(tmp, { recursive: true });

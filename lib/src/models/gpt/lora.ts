@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { CorruptDataError, DataNotFoundError, EmbedlabError, Rng, writeJsonAtomic } from "../../core";
+import { CorruptDataError, DataNotFoundError, EmbedlabError, Rng, writeFileAtomic, writeJsonAtomic } from "../../core";
 import { GPT, LinearHook } from "./model";
 import { mm } from "./ops";
 
@@ -186,10 +186,7 @@ export class LoraAdapters implements LinearHook {
       buf.set(c, o);
       o += c.length;
     }
-    fs.mkdirSync(dir, { recursive: true });
-    const tmp = path.join(dir, `.adapter.bin.${process.pid}.tmp`);
-    fs.writeFileSync(tmp, new Uint8Array(buf.buffer));
-    fs.renameSync(tmp, path.join(dir, "adapter.bin"));
+    writeFileAtomic(path.join(dir, "adapter.bin"), new Uint8Array(buf.buffer));
     writeJsonAtomic(path.join(dir, "adapter.json"), {
       format: "embedlab-lora/1",
       config: this.config,
