@@ -6,11 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { syntheticImages } from "./image-helpers.mjs";
-import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const NB01 = notebookDefaults("01_label_embeddings");
+const NB01 = require("../ci/dist/notebooks.js").notebookDefaults("01_label_embeddings");
 const lt = lib.experiments.labelTargets;
 
 const norm = (v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));

@@ -4,11 +4,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import * as fs from "node:fs";
-import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
 const lib = require("@embedlab/lib");
-const NB01 = notebookDefaults("01_label_embeddings");
+const NB01 = require("../ci/dist/notebooks.js").notebookDefaults("01_label_embeddings");
 const X = lib.experiments.labelTargets;
 const fx = JSON.parse(fs.readFileSync(new URL("./fixtures/nb01-quick-run.json", import.meta.url), "utf8"));
 

@@ -6,10 +6,9 @@ import { createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
-const NB02 = notebookDefaults("02_train_without_labels");
+const NB02 = require("../ci/dist/notebooks.js").notebookDefaults("02_train_without_labels");
 const lib = require("@embedlab/lib");
 const tf = require("@tensorflow/tfjs");
 const X = lib.experiments.trainWithoutLabels;

@@ -8,10 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { writeTinyNli } from "./tiny-onnx.mjs";
-import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
-const NB02 = notebookDefaults("02_train_without_labels");
+const NB02 = require("../ci/dist/notebooks.js").notebookDefaults("02_train_without_labels");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-nli-"));
 process.env.EMBEDLAB_CACHE_DIR = tmp;
 process.env.EMBEDLAB_DEVICE = "cpu";

@@ -1,10 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
-const NB02 = notebookDefaults("02_train_without_labels");
+const NB02 = require("../ci/dist/notebooks.js").notebookDefaults("02_train_without_labels");
 const X = require("@embedlab/lib").experiments.trainWithoutLabels;
 
 /** The numbers of the committed quick run (outputs/02, USE-lite teacher). */

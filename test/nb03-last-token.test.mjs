@@ -8,10 +8,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { LM_VOCAB, NLI_VOCAB, writeTinyCausalLm, writeTinyEncoder } from "./tiny-onnx.mjs";
-import { notebookDefaults } from "./notebook-defaults.mjs";
 
 const require = createRequire(import.meta.url);
-const NB03 = notebookDefaults("03_gpt_embedding_pitfalls");
+const NB03 = require("../ci/dist/notebooks.js").notebookDefaults("03_gpt_embedding_pitfalls");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "embedlab-lasttok-"));
 process.env.EMBEDLAB_CACHE_DIR = tmp;
 process.env.EMBEDLAB_DEVICE = "cpu";

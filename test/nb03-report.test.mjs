@@ -6,10 +6,9 @@ import { createRequire } from "node:module";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { notebookDefaults } from "./notebook-defaults.mjs";
 const __dirname = path.dirname(fileURLToPath(import.meta.url));
 const { experiments } = createRequire(import.meta.url)("@embedlab/lib");
-const NB03 = notebookDefaults("03_gpt_embedding_pitfalls");
+const NB03 = createRequire(import.meta.url)("../ci/dist/notebooks.js").notebookDefaults("03_gpt_embedding_pitfalls");
 const X = experiments.gptEmbeddings;
 
 const sep = (auc, lo = auc - 0.05, hi = auc + 0.05) => ({

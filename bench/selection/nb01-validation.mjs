@@ -3,7 +3,7 @@
 import { createRequire } from "node:module";
 import { backend, data, experiments, parallel } from "@embedlab/lib";
 
-const { literalDefaults, loadNotebook } = createRequire(import.meta.url)("../../ci/dist/notebooks.js");
+const { notebookDefaults } = createRequire(import.meta.url)("../../ci/dist/notebooks.js");
 
 export async function nb01ValidationSplit() {
   const root = process.env.EMBEDLAB_DATA_DIR;
@@ -13,9 +13,7 @@ export async function nb01ValidationSplit() {
   }
   await backend.initBackend({ prefer: "wasm" });
   const batch = data.loadCifar10("train", { root, batches: [1] });
-  const base = literalDefaults(
-    loadNotebook(new URL("../../notebooks", import.meta.url).pathname, "01_label_embeddings"),
-  );
+  const base = notebookDefaults("01_label_embeddings");
   return { root, base, fitPart: data.sliceImages(batch, 0, 8000), valPart: data.sliceImages(batch, 8000, 10000) };
 }
 

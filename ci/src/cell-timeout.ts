@@ -4,6 +4,7 @@
  */
 import type { Cell } from "./nbformat";
 import type { NotebookEntry } from "./notebooks";
+import { literalDefault } from "./parameters";
 import type { ExpectationProfile } from "./expectations";
 
 /** Default per-cell limits (seconds): quick runs in minutes; full trains at write-up scale on a GPU (hours). */
@@ -24,10 +25,5 @@ export function cellTimeoutS(cell: Pick<Cell, "metadata">, fallbackS: number): n
 export function notebookProfile(entry: NotebookEntry, overrides: Record<string, unknown>): unknown {
   if ("profile" in overrides) return overrides.profile;
   const spec = entry.params.find((p) => p.name === "profile");
-  if (!spec) return undefined;
-  try {
-    return JSON.parse(spec.defaultSource);
-  } catch {
-    return undefined;
-  }
+  return spec ? literalDefault(spec.defaultSource)?.value : undefined;
 }

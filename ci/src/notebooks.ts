@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { repoRoot } from "@embedlab/lib";
 import { cellTags, sourceText, type Notebook } from "./nbformat";
 import { literalDefault, parseParametersCell, type ParamSpec } from "./parameters";
 import { UsageError } from "./usage-error";
@@ -86,4 +87,9 @@ export function literalDefaults(entry: NotebookEntry): Record<string, unknown> {
     if (lit) out[p.name] = lit.value;
   }
   return out;
+}
+
+/** `literalDefaults` of `<dir>/<name>.ipynb`, by default this repository's `notebooks/`. */
+export function notebookDefaults(name: string, dir = path.join(repoRoot(), "notebooks")): Record<string, unknown> {
+  return literalDefaults(loadNotebook(dir, name));
 }

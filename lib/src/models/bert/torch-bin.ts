@@ -325,11 +325,13 @@ function tensorData(t: TensorRef, bytes: Uint8Array, file: string, name: string)
   const elems = bytes.byteLength / st.bytes;
   const n = t.size.reduce((a, b) => a * b, 1);
   const data = new Float32Array(n);
-  const read = (i: number): number => {
-    if (st.dtype === "F32") return view.getFloat32(4 * i, true);
-    const h = view.getUint16(2 * i, true);
-    return st.dtype === "BF16" ? bf16ToF32(h) : f16ToF32(h);
-  };
+  // the element decoder, chosen once per tensor rather than per element
+  const read: (i: number) => number =
+    st.dtype === "F32"
+      ? (i) => view.getFloat32(4 * i, true)
+      : st.dtype === "BF16"
+        ? (i) => bf16ToF32(view.getUint16(2 * i, true))
+        : (i) => f16ToF32(view.getUint16(2 * i, true));
   const idx = new Array(t.size.length).fill(0);
   for (let k = 0; k < n; k++) {
     let off = t.offset;
